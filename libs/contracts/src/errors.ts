@@ -1,0 +1,49 @@
+/**
+ * Errors as values with codes. Services throw `ChainmailError`; the edge maps `status` to HTTP
+ * once, in the format `{ error: { code, message, details } }`.
+ */
+export type ErrorCode =
+  | 'WORKFLOW_INVALID'
+  | 'WORKFLOW_NOT_FOUND'
+  | 'VERSION_NOT_FOUND'
+  | 'RUN_NOT_FOUND'
+  | 'INPUT_INVALID'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'APPEND_CONFLICT'
+  | 'UNAVAILABLE'
+  | 'CONFLICT'
+  | 'INTERNAL';
+
+const STATUS: Record<ErrorCode, number> = {
+  WORKFLOW_INVALID: 422,
+  WORKFLOW_NOT_FOUND: 404,
+  VERSION_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  INPUT_INVALID: 400,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  APPEND_CONFLICT: 409,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+};
+
+export class ChainmailError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = code;
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; details?: unknown } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}

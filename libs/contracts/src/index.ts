@@ -1,0 +1,5 @@
+export * from './subjects';
+export * from './run-events';
+export * from './definition-events';
+export * from './commands';
+export * from './errors';

@@ -1,0 +1,37 @@
+/** Stream and subject names: the one place the wire layout of Chainmail is written down. */
+
+export const RUN_EVENTS_STREAM = 'RUN_EVENTS';
+/** One subject per run: `runs.<runId>`. Each message is a commit of one or more run events. */
+export const runSubject = (runId: string): string => `runs.${runId}`;
+export const RUN_SUBJECTS = 'runs.*';
+
+export const DEFINITION_EVENTS_STREAM = 'DEFINITION_EVENTS';
+/** One subject per workflow name: `definitions.<name>`. */
+export const definitionSubject = (name: string): string => `definitions.${name}`;
+export const DEFINITION_SUBJECTS = 'definitions.*';
+
+export const COMMANDS_STREAM = 'COMMANDS';
+export const COMMAND_SUBJECTS = 'commands.>';
+export const START_RUN_SUBJECT = 'commands.runs.start';
+export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
+
+/** Request/reply (core NATS) subjects answered by the registry. */
+export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
+export const REGISTRY_ROLLBACK_SUBJECT = 'registry.workflows.rollback';
+
+/** Durable consumer names: one per role, shared by every replica of that role. */
+export const CONSUMERS = {
+  executionCommands: 'execution-commands',
+  executionEvents: 'execution-events',
+  projector: 'projector',
+  notification: 'notification',
+  scheduling: 'scheduling',
+} as const;
+
+/** Header names carried on every Chainmail message. */
+export const HEADERS = {
+  msgId: 'Nats-Msg-Id',
+  expectedLastSubjectSequence: 'Nats-Expected-Last-Subject-Sequence',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const;
