@@ -38,6 +38,12 @@ export class ChainmailConfig {
   @Max(1024)
   executionConcurrency = 64;
 
+  /** How long a delivered commit may be worked on before another replica gets it (crash recovery). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  executionAckWaitMs = 30_000;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -65,6 +71,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   streamReplicas: 'CHAINMAIL_STREAM_REPLICAS',
   examplesDir: 'CHAINMAIL_EXAMPLES_DIR',
   executionConcurrency: 'CHAINMAIL_EXECUTION_CONCURRENCY',
+  executionAckWaitMs: 'CHAINMAIL_EXECUTION_ACK_WAIT_MS',
   maxDefinitionBytes: 'CHAINMAIL_MAX_DEFINITION_BYTES',
   maxInputBytes: 'CHAINMAIL_MAX_INPUT_BYTES',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',

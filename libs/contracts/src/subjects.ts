@@ -17,7 +17,13 @@ export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
 
 /** Request/reply (core NATS) subjects answered by the registry. */
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
+export const REGISTRY_VALIDATE_SUBJECT = 'registry.workflows.validate';
 export const REGISTRY_ROLLBACK_SUBJECT = 'registry.workflows.rollback';
+/** Queue group shared by registry replicas, so each request is answered once. */
+export const REGISTRY_QUEUE = 'registry';
+
+/** Request/reply subject answered by the projector: drop the read models and replay the log. */
+export const PROJECTOR_REBUILD_SUBJECT = 'projector.rebuild';
 
 /** Durable consumer names: one per role, shared by every replica of that role. */
 export const CONSUMERS = {

@@ -1,0 +1,5 @@
+export * from './run-state';
+export * from './evolve';
+export * from './commands';
+export * from './decide';
+export { scopeOf } from './scope';

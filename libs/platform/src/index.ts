@@ -1,0 +1,3 @@
+export * from './tokens';
+export * from './platform.module';
+export * from './bootstrap';

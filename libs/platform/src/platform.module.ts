@@ -1,0 +1,94 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import type { ChainmailConfig } from '@chainmail/config';
+import { DefinitionCatalog } from '@chainmail/catalog';
+import { createDefaultDirectory } from '@chainmail/agents';
+import { connectNats, DefinitionLog, ensureStreams, eventLogNames, type EventLogNames } from '@chainmail/event-log';
+import { createDataSource } from '@chainmail/persistence';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { CatalogFeed } from './catalog-feed';
+import {
+  AGENT_DIRECTORY,
+  CHAINMAIL_CONFIG,
+  DATA_SOURCE,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+} from './tokens';
+
+export interface PlatformOptions {
+  config: ChainmailConfig;
+  /** Name this process shows to NATS and in traces. */
+  processName: string;
+  /** Whether this process needs Postgres (read models); connecting also applies migrations. */
+  database: boolean;
+  /** Stream/subject namespace; tests use one per suite to share a NATS server safely. */
+  namespace?: string;
+}
+
+/**
+ * What one process shares between the service modules it hosts: the configuration, one NATS
+ * connection (streams ensured), one Postgres DataSource (migrations applied), the live definition
+ * catalog and the agent directory. Each service's `main.ts` and the all-in-one process import it once.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('platform');
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
+    @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
+  ) {}
+
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: CHAINMAIL_CONFIG, useValue: options.config },
+      { provide: EVENT_LOG_NAMES, useValue: eventLogNames(options.namespace) },
+      {
+        provide: NATS_CONNECTION,
+        inject: [EVENT_LOG_NAMES],
+        useFactory: async (names: EventLogNames) => {
+          const nc = await connectNats(options.config.natsUrl, options.processName);
+          await ensureStreams(await nc.jetstreamManager(), { replicas: options.config.streamReplicas, names });
+          return nc;
+        },
+      },
+      {
+        provide: DEFINITION_CATALOG,
+        inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+        useFactory: async (nc: NatsConnection, names: EventLogNames) => {
+          const catalog = new DefinitionCatalog();
+          await CatalogFeed.start(catalog, new DefinitionLog(nc, names));
+          return catalog;
+        },
+      },
+      { provide: AGENT_DIRECTORY, useFactory: () => createDefaultDirectory() },
+    ];
+    if (options.database) {
+      providers.push({
+        provide: DATA_SOURCE,
+        useFactory: () => createDataSource(options.config.databaseUrl, { migrationsRun: true }),
+      });
+    }
+    return {
+      module: PlatformModule,
+      providers,
+      exports: providers.map((p) => (p as { provide: symbol }).provide),
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    CatalogFeed.stop(this.catalog);
+    try {
+      await this.nats.drain();
+    } catch (err) {
+      this.logger.warn(`NATS drain failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** The DataSource is closed by its own provider owner; kept separate so processes without Postgres skip it. */
+export async function closeDataSource(dataSource: DataSource | undefined): Promise<void> {
+  if (dataSource?.isInitialized) await dataSource.destroy();
+}

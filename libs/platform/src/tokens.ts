@@ -1,0 +1,7 @@
+/** Injection tokens for what one process shares between the service modules it hosts. */
+export const CHAINMAIL_CONFIG = Symbol('CHAINMAIL_CONFIG');
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const DEFINITION_CATALOG = Symbol('DEFINITION_CATALOG');
+export const AGENT_DIRECTORY = Symbol('AGENT_DIRECTORY');
+export const EVENT_LOG_NAMES = Symbol('EVENT_LOG_NAMES');

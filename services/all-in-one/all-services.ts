@@ -1,0 +1,10 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { ExecutionModule } from '../execution/execution.module';
+import { IngressModule } from '../ingress/ingress.module';
+import { ProjectorModule } from '../projector/projector.module';
+import { RegistryModule } from '../registry/registry.module';
+
+/** The composition root may import service modules; services never import each other. */
+export function allServiceModules(): (Type<unknown> | DynamicModule)[] {
+  return [RegistryModule, ExecutionModule, ProjectorModule, IngressModule];
+}

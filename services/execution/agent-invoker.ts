@@ -1,0 +1,89 @@
+import type { StepError } from '@chainmail/contracts';
+import type { StepOutcome } from '@chainmail/engine';
+import type { AgentDirectory } from '@chainmail/agents';
+
+export interface StepInvocation {
+  runId: string;
+  stepId: string;
+  visit: number;
+  attempt: number;
+  agent: string;
+  input: string;
+  timeoutMs?: number;
+  /** Aborted when the run is cancelled. */
+  signal: AbortSignal;
+}
+
+/** Calls an agent by address and turns whatever happens into a step outcome; never throws. */
+export class AgentInvoker {
+  constructor(
+    private readonly directory: AgentDirectory,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async invoke(call: StepInvocation): Promise<StepOutcome> {
+    const started = this.clock();
+    const signals = [call.signal];
+    if (call.timeoutMs !== undefined) signals.push(AbortSignal.timeout(call.timeoutMs));
+    const signal = signals.length === 1 ? call.signal : AbortSignal.any(signals);
+    try {
+      const agent = this.directory.resolve(call.agent);
+      const result = await raceAbort(
+        agent.invoke({
+          address: call.agent,
+          input: call.input,
+          runId: call.runId,
+          stepId: call.stepId,
+          attempt: call.attempt,
+          idempotencyKey: `${call.runId}/${call.stepId}/${call.visit}/${call.attempt}`,
+          signal,
+          deadline: call.timeoutMs !== undefined ? started + call.timeoutMs : undefined,
+        }),
+        signal,
+      );
+      return { ok: true, output: result.output, usage: result.usage, durationMs: this.clock() - started };
+    } catch (err) {
+      return { ok: false, error: this.toStepError(err, call), durationMs: this.clock() - started };
+    }
+  }
+
+  private toStepError(err: unknown, call: StepInvocation): StepError {
+    if (call.signal.aborted) {
+      return { code: 'AGENT_CANCELLED', message: `the run was cancelled while ${call.agent} was working`, retryable: false };
+    }
+    if (err instanceof AbortedByTimeout || (err instanceof Error && err.name === 'TimeoutError')) {
+      return {
+        code: 'AGENT_TIMEOUT',
+        message: `${call.agent} did not answer within ${call.timeoutMs} ms (step timeout)`,
+        retryable: true,
+      };
+    }
+    const coded = err as { code?: unknown; retryable?: unknown; message?: unknown };
+    return {
+      code: typeof coded.code === 'string' ? coded.code : 'AGENT_FAILED',
+      message: typeof coded.message === 'string' ? coded.message : String(err),
+      retryable: typeof coded.retryable === 'boolean' ? coded.retryable : true,
+    };
+  }
+}
+
+class AbortedByTimeout extends Error {}
+
+/** Agents should honour the signal; this makes sure a step never outlives it even when one does not. */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new AbortedByTimeout('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortedByTimeout('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,11 @@
+import 'reflect-metadata';
+import { loadConfig } from '@chainmail/config';
+import { startProcess } from '@chainmail/platform';
+import { ExecutionModule } from './execution.module';
+
+void startProcess({
+  config: loadConfig(process.env),
+  processName: 'execution',
+  database: false,
+  modules: [ExecutionModule],
+});

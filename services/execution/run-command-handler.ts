@@ -1,0 +1,50 @@
+import type { RunEvent } from '@chainmail/contracts';
+import { decide, type RunCommand } from '@chainmail/engine';
+import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { LoadedRun, RunStore } from './run-store';
+
+export interface DefinitionSource {
+  definition(workflow: string, version: number): Promise<WorkflowDefinition>;
+}
+
+export interface HandledCommand extends LoadedRun {
+  events: RunEvent[];
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * The one loop every run command goes through: load, decide, append with the expected sequence;
+ * on a conflict reload and decide again. No locks: the log's sequence check is the arbiter.
+ */
+export class RunCommandHandler {
+  constructor(
+    private readonly runs: RunStore,
+    private readonly definitions: DefinitionSource,
+    private readonly isConflict: (err: unknown) => boolean,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async handle(
+    runId: string,
+    command: RunCommand,
+    msgId: string,
+    headers?: Record<string, string>,
+  ): Promise<HandledCommand> {
+    let loaded = await this.runs.load(runId);
+    for (let attempt = 1; ; attempt++) {
+      const { workflow, version } =
+        command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
+      const definition = await this.definitions.definition(workflow, version);
+      const events = decide(command, loaded.state, { definition, now: this.clock() });
+      if (events.length === 0) return { ...loaded, events };
+      try {
+        const next = await this.runs.append(loaded, events, msgId, headers);
+        return { ...next, events };
+      } catch (err) {
+        if (!this.isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+        loaded = await this.runs.reload(runId);
+      }
+    }
+  }
+}

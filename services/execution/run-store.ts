@@ -1,0 +1,89 @@
+import type { RunCommit, RunEvent, StoredRunCommit } from '@chainmail/contracts';
+import { evolveAll, foldCommits, type RunState } from '@chainmail/engine';
+
+/** Where a run's commits live; the event log in production, an array in unit tests. */
+export interface RunLogPort {
+  read(runId: string): Promise<StoredRunCommit[]>;
+  append(commit: RunCommit, msgId: string, headers?: Record<string, string>): Promise<{ seq: number; duplicate: boolean }>;
+}
+
+export interface LoadedRun {
+  state: RunState;
+  /** Stream sequence of the last commit folded into `state` (0: the run has no events yet). */
+  seq: number;
+}
+
+/**
+ * Hot runs with their last sequence, so a step costs one append and no reread of the log.
+ * The log stays the truth: a miss, or a commit the cache has not seen, reloads from it.
+ */
+export class RunStore {
+  private readonly hot = new Map<string, LoadedRun>();
+
+  constructor(
+    private readonly log: RunLogPort,
+    private readonly capacity = 10_000,
+  ) {}
+
+  async load(runId: string): Promise<LoadedRun> {
+    const cached = this.hot.get(runId);
+    if (cached) return cached;
+    return this.reload(runId);
+  }
+
+  async reload(runId: string): Promise<LoadedRun> {
+    const commits = await this.log.read(runId);
+    const loaded: LoadedRun = {
+      state: foldCommits(runId, commits),
+      seq: commits.length > 0 ? commits[commits.length - 1].seq : 0,
+    };
+    this.remember(runId, loaded);
+    return loaded;
+  }
+
+  /** The state as of a delivered commit: folds it in when it follows the cache, else rereads. */
+  async observe(commit: StoredRunCommit): Promise<LoadedRun> {
+    const cached = this.hot.get(commit.runId);
+    if (cached && cached.seq >= commit.seq) return cached;
+    if (cached && cached.seq === commit.prev) {
+      const loaded = { state: evolveAll(cached.state, commit.events), seq: commit.seq };
+      this.remember(commit.runId, loaded);
+      return loaded;
+    }
+    return this.reload(commit.runId);
+  }
+
+  /** Appends `events` after `loaded.seq`; throws the log's conflict error when another writer won. */
+  async append(
+    loaded: LoadedRun,
+    events: RunEvent[],
+    msgId: string,
+    headers?: Record<string, string>,
+  ): Promise<LoadedRun> {
+    const runId = loaded.state.runId;
+    try {
+      const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, headers);
+      // Another writer already stored this very decision: take the log's version of it.
+      if (duplicate) return this.reload(runId);
+      const next = { state: evolveAll(loaded.state, events), seq };
+      this.remember(runId, next);
+      return next;
+    } catch (err) {
+      this.hot.delete(runId);
+      throw err;
+    }
+  }
+
+  forget(runId: string): void {
+    this.hot.delete(runId);
+  }
+
+  private remember(runId: string, loaded: LoadedRun): void {
+    this.hot.delete(runId);
+    this.hot.set(runId, loaded);
+    if (this.hot.size > this.capacity) {
+      const oldest = this.hot.keys().next().value;
+      if (oldest !== undefined) this.hot.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { PROJECTOR_REBUILD_SUBJECT } from '@chainmail/contracts';
+import { RegistryClient } from './registry.client';
+
+@Controller('v1/admin')
+export class AdminController {
+  constructor(private readonly requests: RegistryClient) {}
+
+  /** Drops the read models and replays the whole run log into them (`chainmail replay`). */
+  @Post('replay')
+  @HttpCode(202)
+  replay(): Promise<unknown> {
+    return this.requests.request(PROJECTOR_REBUILD_SUBJECT, {});
+  }
+}

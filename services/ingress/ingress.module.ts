@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { START_RUN_SUBJECT } from '@chainmail/contracts';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
+import { RunReadRepository } from '@chainmail/persistence';
+import { DATA_SOURCE, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { AdminController } from './admin.controller';
+import { HealthController } from './health.controller';
+import { RegistryClient } from './registry.client';
+import { RunQueries } from './run-queries';
+import { RunsController } from './runs.controller';
+import { StartRunUseCase } from './start-run.usecase';
+import { WorkflowsController } from './workflows.controller';
+
+/** The public edge: REST under /v1, health probes. It writes commands only and reads read models. */
+@Module({
+  controllers: [HealthController, WorkflowsController, RunsController, AdminController],
+  providers: [
+    { provide: RegistryClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RegistryClient(nc) },
+    { provide: RunLog, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names) },
+    { provide: CommandBus, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names) },
+    { provide: RunReadRepository, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new RunReadRepository(db) },
+    { provide: RunQueries, inject: [RunReadRepository, RunLog], useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log) },
+    {
+      provide: StartRunUseCase,
+      inject: [DEFINITION_CATALOG, CommandBus],
+      useFactory: (catalog: DefinitionCatalog, bus: CommandBus) => new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
+    },
+  ],
+})
+export class IngressModule {}

@@ -1,0 +1,103 @@
+import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { CANCEL_RUN_SUBJECT, ChainmailError, TERMINAL_RUN_EVENTS, type CancelRun } from '@chainmail/contracts';
+import { CommandBus, RunLog } from '@chainmail/event-log';
+import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
+import type { Response } from 'express';
+import { RunQueries, runNotFound } from './run-queries';
+
+const SSE_HEARTBEAT_MS = 15_000;
+
+@Controller('v1/runs')
+export class RunsController {
+  constructor(
+    private readonly queries: RunQueries,
+    private readonly log: RunLog,
+    private readonly commands: CommandBus,
+    @Inject(RunReadRepository) private readonly readModels: RunReadRepository,
+  ) {}
+
+  @Get()
+  async list(
+    @Query('workflow') workflow?: string,
+    @Query('status') status?: string,
+    @Query('since') since?: string,
+    @Query('limit') limit?: string,
+    @Query('before') before?: string,
+  ): Promise<unknown> {
+    if (status !== undefined && !RUN_VIEW_STATUSES.includes(status as RunViewStatus)) {
+      throw new ChainmailError('BAD_REQUEST', `status must be one of ${RUN_VIEW_STATUSES.join(', ')}.`, { status });
+    }
+    const sinceDate = since !== undefined ? new Date(since) : undefined;
+    if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) {
+      throw new ChainmailError('BAD_REQUEST', 'since must be an ISO-8601 time, e.g. 2026-01-31T09:00:00Z.', { since });
+    }
+    const limitNumber = limit !== undefined ? Number(limit) : undefined;
+    if (limitNumber !== undefined && (!Number.isInteger(limitNumber) || limitNumber < 1)) {
+      throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 500).', { limit });
+    }
+    return this.readModels.listRuns({
+      workflow,
+      status: status as RunViewStatus | undefined,
+      since: sinceDate,
+      limit: limitNumber,
+      before,
+    });
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<unknown> {
+    return this.queries.run(id);
+  }
+
+  @Get(':id/events')
+  async events(@Param('id') id: string, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+    if (accept?.includes('text/event-stream')) {
+      await this.stream(id, res);
+      return;
+    }
+    const commits = await this.log.read(id);
+    if (commits.length === 0) throw runNotFound(id);
+    res.json({ runId: id, events: commits.flatMap((c) => c.events.map((e) => ({ ...e, seq: c.seq }))) });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  async cancel(@Param('id') id: string): Promise<unknown> {
+    const run = await this.queries.run(id);
+    const command: CancelRun = { type: 'CancelRun', commandId: `cancel:${id}`, runId: id, reason: 'cancelled through the API', by: 'api' };
+    await this.commands.send(CANCEL_RUN_SUBJECT, command);
+    return { runId: id, status: (run as { status: string }).status, cancelRequested: true };
+  }
+
+  /** Server-sent events: the log so far, then live commits, until the run ends or the client leaves. */
+  private async stream(id: string, res: Response): Promise<void> {
+    const controller = new AbortController();
+    res.on('close', () => controller.abort());
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
+    try {
+      for await (const commit of this.log.follow(id, { signal: controller.signal })) {
+        let ended = false;
+        for (const event of commit.events) {
+          res.write(`id: ${commit.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+          if (TERMINAL_RUN_EVENTS.has(event.type)) ended = true;
+        }
+        if (ended) break;
+      }
+    } catch (err) {
+      if (!controller.signal.aborted) {
+        res.write(`event: error\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      controller.abort();
+      res.end();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { ChainmailError, type StartRun, type TriggerInfo } from '@chainmail/contracts';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import type { InputDeclaration } from '@chainmail/workflow-dsl';
+
+export interface CommandSender {
+  send(subject: string, command: StartRun, headers?: Record<string, string>): Promise<unknown>;
+}
+
+export interface StartRunRequest {
+  workflow: string;
+  inputs: unknown;
+  trigger: TriggerInfo;
+  actor: string;
+  debug?: boolean;
+  /** A caller-chosen id makes a retried request start one run (webhooks' Idempotency-Key). */
+  runId?: string;
+}
+
+/** Checks the inputs against the active version's declarations and sends the start command. */
+export class StartRunUseCase {
+  constructor(
+    private readonly catalog: DefinitionCatalog,
+    private readonly commands: CommandSender,
+    private readonly subject: string,
+  ) {}
+
+  async execute(request: StartRunRequest, headers?: Record<string, string>): Promise<{ runId: string; version: number }> {
+    const active = this.catalog.active(request.workflow);
+    if (!active) {
+      throw new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${request.workflow}"; publish it first.`, {
+        workflow: request.workflow,
+      });
+    }
+    const inputs = checkInputs(active.definition.inputs, request.inputs);
+    const runId = request.runId ?? randomUUID();
+    const command: StartRun = {
+      type: 'StartRun',
+      commandId: `start:${runId}`,
+      runId,
+      workflow: active.name,
+      version: active.version,
+      inputs,
+      trigger: request.trigger,
+      owner: active.owner,
+      actor: request.actor,
+      debug: request.debug ?? false,
+    };
+    await this.commands.send(this.subject, command, headers);
+    return { runId, version: active.version };
+  }
+}
+
+/** Required inputs present, types right, defaults filled; `user_input` is always allowed. */
+export function checkInputs(declared: InputDeclaration[], given: unknown): Record<string, unknown> {
+  if (given === undefined || given === null) given = {};
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw new ChainmailError('INPUT_INVALID', 'inputs must be a JSON object of name → value.', { inputs: given });
+  }
+  const inputs: Record<string, unknown> = { ...(given as Record<string, unknown>) };
+  const problems: { input: string; message: string }[] = [];
+  const names = new Set(declared.map((d) => d.name));
+  if (declared.length > 0) {
+    for (const name of Object.keys(inputs)) {
+      if (!names.has(name) && name !== 'user_input') {
+        problems.push({ input: name, message: `unknown input; this workflow takes ${[...names].join(', ')}` });
+      }
+    }
+  }
+  for (const declaration of declared) {
+    const value = inputs[declaration.name];
+    if (value === undefined) {
+      if (declaration.default !== undefined) inputs[declaration.name] = declaration.default;
+      else if (declaration.required) problems.push({ input: declaration.name, message: 'required input is missing' });
+      continue;
+    }
+    if (!hasType(value, declaration.type)) {
+      problems.push({ input: declaration.name, message: `must be of type ${declaration.type}, got ${typeName(value)}` });
+    }
+  }
+  if (problems.length > 0) {
+    throw new ChainmailError(
+      'INPUT_INVALID',
+      problems.map((p) => `input "${p.input}": ${p.message}`).join('; '),
+      { problems },
+    );
+  }
+  return inputs;
+}
+
+function hasType(value: unknown, type: InputDeclaration['type']): boolean {
+  switch (type) {
+    case 'array':
+      return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
+    default:
+      return typeof value === type;
+  }
+}
+
+const typeName = (value: unknown): string => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);

@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import {
+  ChainmailError,
+  REGISTRY_PUBLISH_SUBJECT,
+  REGISTRY_ROLLBACK_SUBJECT,
+  REGISTRY_VALIDATE_SUBJECT,
+} from '@chainmail/contracts';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { DEFINITION_CATALOG } from '@chainmail/platform';
+import type { Request } from 'express';
+import { RegistryClient } from './registry.client';
+import { StartRunUseCase } from './start-run.usecase';
+import { toVersionSummary, toWorkflowDetail, toWorkflowSummary } from './workflow.dto';
+
+const CATALOG_WAIT_MS = 5_000;
+
+@Controller('v1/workflows')
+export class WorkflowsController {
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly startRun: StartRunUseCase,
+    @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  async publish(@Req() req: Request): Promise<unknown> {
+    const published = await this.registry.request<{ name: string; version: number; seq: number; warnings: unknown[] }>(
+      REGISTRY_PUBLISH_SUBJECT,
+      { ...definitionSource(req), publishedBy: 'api', owner: 'default' },
+    );
+    // Read-your-writes: the next request to this process sees the version it just published.
+    await this.catalog.waitFor(published.seq, CATALOG_WAIT_MS);
+    return { name: published.name, version: published.version, warnings: published.warnings };
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  async validate(@Req() req: Request): Promise<unknown> {
+    const result = await this.registry.request<{ valid: boolean; issues?: unknown[] }>(
+      REGISTRY_VALIDATE_SUBJECT,
+      definitionSource(req),
+    );
+    if (!result.valid) {
+      const count = result.issues?.length ?? 0;
+      throw new ChainmailError('WORKFLOW_INVALID', `The workflow definition has ${count} problem(s); see details.issues.`, {
+        issues: result.issues,
+      });
+    }
+    return result;
+  }
+
+  @Get()
+  list(): unknown {
+    return { workflows: this.catalog.list().map(toWorkflowSummary) };
+  }
+
+  @Get(':name')
+  get(@Param('name') name: string): unknown {
+    const entry = this.catalog.get(name);
+    if (!entry) throw notFound(name);
+    return toWorkflowDetail(entry);
+  }
+
+  @Get(':name/versions')
+  versions(@Param('name') name: string): unknown {
+    const entry = this.catalog.get(name);
+    if (!entry) throw notFound(name);
+    return { name, versions: entry.versions.map((v) => toVersionSummary(v, entry.activeVersion)) };
+  }
+
+  @Post(':name/rollback')
+  @HttpCode(200)
+  async rollback(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
+    const version = (body as { version?: unknown } | undefined)?.version;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+      throw new ChainmailError('BAD_REQUEST', 'Send {"version": N} with the version to make active (a whole number ≥ 1).');
+    }
+    const result = await this.registry.request<{ name: string; version: number; seq: number }>(
+      REGISTRY_ROLLBACK_SUBJECT,
+      { name, version, by: 'api' },
+    );
+    await this.catalog.waitFor(result.seq, CATALOG_WAIT_MS);
+    return { name: result.name, version: result.version };
+  }
+
+  @Post(':name/runs')
+  @HttpCode(202)
+  async run(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw new ChainmailError('BAD_REQUEST', 'Send a JSON object: {"inputs": {...}, "debug": false}.');
+    }
+    const { inputs, debug } = (body ?? {}) as { inputs?: unknown; debug?: unknown };
+    const started = await this.startRun.execute({
+      workflow: name,
+      inputs,
+      debug: debug === true,
+      trigger: { kind: 'api' },
+      actor: 'api',
+    });
+    return { runId: started.runId, workflow: name, version: started.version, status: 'accepted' };
+  }
+}
+
+function notFound(name: string): ChainmailError {
+  return new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${name}".`, { name });
+}
+
+/** The definition's text exactly as sent: YAML as text, JSON from the raw body (for line/column). */
+function definitionSource(req: Request): { source: string; contentType: 'yaml' | 'json' } {
+  const type = req.headers['content-type'] ?? '';
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+  const isJson = type.includes('json');
+  let source: string;
+  if (raw !== undefined) source = raw.toString('utf8');
+  else if (typeof req.body === 'string') source = req.body;
+  else source = '';
+  if (source.trim() === '') {
+    throw new ChainmailError(
+      'BAD_REQUEST',
+      'The request body is empty; send the workflow definition as YAML (Content-Type: application/yaml) or JSON.',
+    );
+  }
+  return { source, contentType: isJson ? 'json' : 'yaml' };
+}

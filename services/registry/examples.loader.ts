@@ -1,0 +1,47 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ChainmailError } from '@chainmail/contracts';
+import type { ChainmailConfig } from '@chainmail/config';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { CHAINMAIL_CONFIG, DEFINITION_CATALOG } from '@chainmail/platform';
+import { RegistryResponder } from './registry.responder';
+
+/**
+ * Publishes the workflow files of a folder at start (the shipped examples on a local install).
+ * A file whose text is already the active version publishes nothing, so restarts add no versions.
+ */
+@Injectable()
+export class ExamplesLoader implements OnApplicationBootstrap {
+  private readonly logger = new Logger('registry');
+
+  constructor(
+    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
+    @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
+    private readonly registry: RegistryResponder,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const dir = this.config.examplesDir;
+    if (!dir) return;
+    const files = (await readdir(dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort();
+    for (const file of files) {
+      const source = await readFile(join(dir, file), 'utf8');
+      const contentType = file.endsWith('.json') ? 'json' : 'yaml';
+      const parsed = this.registry.publish.validate({ source, contentType });
+      if (!parsed.ok) {
+        this.logger.warn(`example ${file} is invalid and was not published: ${parsed.errors[0]?.message ?? ''}`);
+        continue;
+      }
+      if (this.catalog.active(parsed.definition.name)?.source === source) continue;
+      try {
+        const published = await this.registry.publish.execute({ source, contentType, publishedBy: 'examples', owner: 'default' });
+        await this.catalog.waitFor(published.seq, 5_000);
+        this.logger.log(`published example ${published.name} as version ${published.version}`);
+      } catch (err) {
+        const message = err instanceof ChainmailError ? err.message : String(err);
+        this.logger.warn(`example ${file} was not published: ${message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { ChainmailError, type DefinitionEvent, type PublishWorkflowRequest } from '@chainmail/contracts';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { parseWorkflow, type ParseResult, type ValidationIssue } from '@chainmail/workflow-dsl';
+
+/** The registry's port onto DEFINITION_EVENTS. */
+export interface DefinitionAppender {
+  append(name: string, event: DefinitionEvent, expectedLastSeq: number): Promise<{ seq: number }>;
+  lastSequenceOf(name: string): Promise<number>;
+  isConflict(err: unknown): boolean;
+}
+
+export interface PublishedWorkflow {
+  name: string;
+  version: number;
+  /** Stream sequence of the publish event; readers wait for it to see their own write. */
+  seq: number;
+  warnings: ValidationIssue[];
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Validates a definition and appends it as the next immutable version of its workflow. */
+export class PublishWorkflow {
+  constructor(
+    private readonly catalog: DefinitionCatalog,
+    private readonly log: DefinitionAppender,
+    private readonly knownAgent: (address: string) => boolean,
+    private readonly maxBytes: number,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  validate(request: Pick<PublishWorkflowRequest, 'source' | 'contentType'>): ParseResult {
+    return parseWorkflow(request.source, {
+      contentType: request.contentType,
+      knownAgents: this.knownAgent,
+      maxBytes: this.maxBytes,
+    });
+  }
+
+  async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
+    const parsed = this.validate(request);
+    if (!parsed.ok) {
+      throw new ChainmailError('WORKFLOW_INVALID', describeIssues(parsed.errors.length), { issues: parsed.errors });
+    }
+    const { definition } = parsed;
+    for (let attempt = 1; ; attempt++) {
+      const entry = this.catalog.get(definition.name);
+      const version = (entry?.versions.length ?? 0) + 1;
+      const event: DefinitionEvent = {
+        type: 'WorkflowPublished',
+        v: 1,
+        at: new Date(this.clock()).toISOString(),
+        data: {
+          name: definition.name,
+          version,
+          source: request.source,
+          definition,
+          publishedBy: request.publishedBy,
+          owner: entry?.owner ?? request.owner,
+        },
+      };
+      try {
+        const { seq } = await this.log.append(definition.name, event, entry?.lastSeq ?? 0);
+        return { name: definition.name, version, seq, warnings: parsed.warnings };
+      } catch (err) {
+        if (!this.log.isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+        // Someone published in between: let our view catch up with the log, then number again.
+        await this.catalog.waitFor(await this.log.lastSequenceOf(definition.name), 5_000);
+      }
+    }
+  }
+}
+
+export function describeIssues(count: number): string {
+  return count === 1
+    ? 'The workflow definition has 1 problem; see details.issues (each with line and column).'
+    : `The workflow definition has ${count} problems; see details.issues (each with line and column).`;
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ChainmailError,
+  REGISTRY_PUBLISH_SUBJECT,
+  REGISTRY_QUEUE,
+  REGISTRY_ROLLBACK_SUBJECT,
+  REGISTRY_VALIDATE_SUBJECT,
+  type PublishWorkflowRequest,
+  type RollbackWorkflowRequest,
+} from '@chainmail/contracts';
+import type { ChainmailConfig } from '@chainmail/config';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import type { AgentDirectory } from '@chainmail/agents';
+import { AppendConflict, DefinitionLog, type EventLogNames } from '@chainmail/event-log';
+import { AGENT_DIRECTORY, CHAINMAIL_CONFIG, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
+import { RollbackWorkflow } from './rollback-workflow.usecase';
+
+/** Answers the registry's request/reply subjects; replicas share them through a queue group. */
+@Injectable()
+export class RegistryResponder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('registry');
+  private readonly subscriptions: Subscription[] = [];
+  private readonly encoder = new TextEncoder();
+  private readonly decoder = new TextDecoder();
+  readonly publish: PublishWorkflow;
+  readonly rollback: RollbackWorkflow;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(DEFINITION_CATALOG) catalog: DefinitionCatalog,
+    @Inject(AGENT_DIRECTORY) agents: AgentDirectory,
+    @Inject(CHAINMAIL_CONFIG) config: ChainmailConfig,
+    @Inject(EVENT_LOG_NAMES) names: EventLogNames,
+  ) {
+    const log = new DefinitionLog(nc, names);
+    const appender: DefinitionAppender = {
+      append: (name, event, expected) => log.append(name, event, expected),
+      lastSequenceOf: (name) => log.lastSequenceOf(name),
+      isConflict: (err) => err instanceof AppendConflict,
+    };
+    this.publish = new PublishWorkflow(catalog, appender, (address) => agents.has(address), config.maxDefinitionBytes);
+    this.rollback = new RollbackWorkflow(catalog, appender);
+  }
+
+  onApplicationBootstrap(): void {
+    this.serve(REGISTRY_PUBLISH_SUBJECT, (body) => this.publish.execute(body as PublishWorkflowRequest));
+    this.serve(REGISTRY_VALIDATE_SUBJECT, async (body) => {
+      const result = this.publish.validate(body as PublishWorkflowRequest);
+      return result.ok
+        ? { valid: true, name: result.definition.name, warnings: result.warnings }
+        : { valid: false, issues: result.errors };
+    });
+    this.serve(REGISTRY_ROLLBACK_SUBJECT, (body) => this.rollback.execute(body as RollbackWorkflowRequest));
+  }
+
+  onApplicationShutdown(): void {
+    for (const sub of this.subscriptions) sub.unsubscribe();
+  }
+
+  private serve(subject: string, handler: (body: unknown) => Promise<unknown>): void {
+    const sub = this.nc.subscribe(subject, { queue: REGISTRY_QUEUE });
+    this.subscriptions.push(sub);
+    void (async () => {
+      for await (const msg of sub) void this.answer(msg, handler);
+    })();
+  }
+
+  private async answer(msg: Msg, handler: (body: unknown) => Promise<unknown>): Promise<void> {
+    let reply: unknown;
+    try {
+      const body: unknown = JSON.parse(this.decoder.decode(msg.data));
+      reply = { ok: true, result: await handler(body) };
+    } catch (err) {
+      if (err instanceof ChainmailError) {
+        reply = { ok: false, error: err.toJSON() };
+      } else {
+        this.logger.error(`request on ${msg.subject} failed: ${(err as Error).stack ?? String(err)}`);
+        reply = { ok: false, error: { code: 'INTERNAL', message: 'The registry failed to handle the request.' } };
+      }
+    }
+    msg.respond(this.encoder.encode(JSON.stringify(reply)));
+  }
+}
