@@ -1,0 +1,75 @@
+import { DataSource } from 'typeorm';
+import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
+import { RunView } from './entities/run-view.entity';
+import { StepView } from './entities/step-view.entity';
+import { CreateRunReadModels1732500000000 } from './migrations/1732500000000-create-run-read-models';
+
+/** Entities and migrations of the read models, for a parent that builds its own DataSource. */
+export const PERSISTENCE_ENTITIES = [RunView, StepView, ProjectionCheckpoint];
+export const PERSISTENCE_MIGRATIONS = [CreateRunReadModels1732500000000];
+
+/** An entity or migration class. */
+export type PersistenceClass = new (...args: never[]) => unknown;
+
+export interface CreateDataSourceOptions {
+  /** Apply pending migrations (under the advisory lock) before returning. */
+  migrationsRun?: boolean;
+  /** More entities and migrations, for services that keep their own tables in the same database. */
+  entities?: PersistenceClass[];
+  migrations?: PersistenceClass[];
+  poolSize?: number;
+  applicationName?: string;
+  logging?: boolean;
+}
+
+/** Builds and connects a DataSource for Chainmail's database. Schema changes only by migration. */
+export async function createDataSource(
+  databaseUrl: string,
+  options: CreateDataSourceOptions = {},
+): Promise<DataSource> {
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    entities: [...PERSISTENCE_ENTITIES, ...(options.entities ?? [])],
+    migrations: [...PERSISTENCE_MIGRATIONS, ...(options.migrations ?? [])],
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    // Our own `migrate` runs them, under a lock; TypeORM's `migrationsRun` takes none.
+    migrationsRun: false,
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'chainmail',
+    logging: options.logging ?? false,
+  });
+  await dataSource.initialize();
+  try {
+    if (options.migrationsRun) await migrate(dataSource);
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/** Arbitrary but fixed: every Chainmail process that migrates takes this one lock. */
+const MIGRATION_LOCK_KEY = 7_305_846_512_938_001;
+
+/**
+ * Applies pending migrations. Safe to call from many processes at once: a session advisory lock
+ * serialises them, and whoever comes second finds nothing left to apply.
+ * Returns the names of the migrations this call applied.
+ */
+export async function migrate(dataSource: DataSource): Promise<string[]> {
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,206 @@
+import { makeRunEvent } from '@chainmail/contracts';
+import { projectCommits, stepPosition } from './run-projection';
+import { RunLogFixture } from './testing/run-commits.fixture';
+
+describe('projectCommits', () => {
+  it('folds a whole run into one run patch and one patch per step', () => {
+    const log = new RunLogFixture('r1');
+    const started = log.started();
+    const batch = projectCommits([
+      log.commit(1, started),
+      log.commit(2, log.stepStarted('research')),
+      log.commit(3, log.stepSucceeded('research'), log.stepStarted('summarize')),
+      log.commit(4, log.stepSucceeded('summarize'), log.succeeded('the report')),
+    ]);
+
+    expect(batch.lastSeq).toBe(4);
+    expect(batch.runs).toHaveLength(1);
+    const run = batch.runs[0];
+    expect(run).toMatchObject({
+      id: 'r1',
+      lastSeq: 4,
+      firstAt: started.at,
+      status: 'succeeded',
+      output: 'the report',
+      durationMs: 1234,
+      started: { workflow: 'digest', version: 3, owner: 'team-a', actor: 'alice', startedAt: started.at },
+    });
+    expect(run.started?.trigger).toEqual({ kind: 'api', details: { path: '/v1' } });
+    expect(run.error).toBeUndefined();
+
+    expect(batch.steps.map((s) => [s.stepId, s.status, s.lastSeq])).toEqual([
+      ['research', 'succeeded', 3],
+      ['summarize', 'succeeded', 4],
+    ]);
+    const research = batch.steps[0];
+    expect(research).toMatchObject({
+      agent: 'research@',
+      input: 'input of research #1',
+      output: 'output of research #1',
+      usage: { promptTokens: 10, completionTokens: 5 },
+      durationMs: 40,
+      visit: 1,
+      attempts: 1,
+      position: stepPosition(2, 0),
+    });
+    expect(batch.steps[1].position).toBe(stepPosition(3, 1));
+  });
+
+  it('sets only what its events know: a lone StepSucceeded has no input, agent or start', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([log.commit(7, log.stepSucceeded('draft'))]);
+
+    const [step] = batch.steps;
+    expect(step.status).toBe('succeeded');
+    expect(step.output).toBe('output of draft #1');
+    expect(step).not.toHaveProperty('input');
+    expect(step).not.toHaveProperty('agent');
+    expect(step).not.toHaveProperty('startedAt');
+    // The run gets a patch too (its row orders concurrent writers), but knows no run facts.
+    expect(batch.runs).toEqual([{ id: 'r1', lastSeq: 7, firstAt: expect.any(String) }]);
+  });
+
+  it('a retry replaces the failed attempt: no stale error once attempt 2 succeeds', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([
+      log.commit(1, log.stepStarted('research', 1)),
+      log.commit(2, log.stepFailed('research', 1)),
+      log.commit(3, log.stepStarted('research', 2)),
+      log.commit(4, log.stepSucceeded('research', 2)),
+    ]);
+
+    const [step] = batch.steps;
+    expect(step).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      input: 'input of research #2',
+      output: 'output of research #2',
+      position: stepPosition(1, 0),
+      lastSeq: 4,
+    });
+    expect(step.error).toBeUndefined();
+  });
+
+  it('a retry that is still running shows neither the old error nor the old end time', () => {
+    const log = new RunLogFixture('r1');
+    const retryStart = log.stepStarted('research', 2);
+    const batch = projectCommits([
+      log.commit(1, log.stepStarted('research', 1), log.stepFailed('research', 1)),
+      log.commit(2, retryStart),
+    ]);
+
+    const [step] = batch.steps;
+    expect(step.status).toBe('running');
+    expect(step.attempts).toBe(2);
+    expect(step.startedAt).toBe(retryStart.at);
+    expect(step.error).toBeUndefined();
+    expect(step.endedAt).toBeUndefined();
+    expect(step.durationMs).toBeUndefined();
+  });
+
+  it('a failed step and a failed run carry their errors', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([
+      log.commit(1, log.started(), log.stepStarted('research')),
+      log.commit(2, log.stepFailed('research', 1, 1, false), log.failed('research')),
+    ]);
+
+    expect(batch.runs[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'STEP_FAILED', stepId: 'research', retryable: false },
+      durationMs: 999,
+    });
+    expect(batch.runs[0].output).toBeUndefined();
+    expect(batch.steps[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'AGENT_TIMEOUT', message: 'attempt 1 timed out', retryable: false },
+      input: 'input of research #1',
+      durationMs: 30,
+    });
+  });
+
+  it('a cancelled run records why, in the shape the engine uses', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([log.commit(1, log.started()), log.commit(2, log.cancelled())]);
+    expect(batch.runs[0]).toMatchObject({
+      status: 'cancelled',
+      error: { code: 'RUN_CANCELLED', message: 'no longer needed', retryable: false },
+      durationMs: 50,
+    });
+  });
+
+  it('a skipped step keeps its reason and names no attempt', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([log.commit(1, log.started(), log.stepSkipped('review'))]);
+
+    const [step] = batch.steps;
+    expect(step).toMatchObject({
+      stepId: 'review',
+      status: 'skipped',
+      visit: 1,
+      skipReason: 'condition false',
+    });
+    expect(step.attempts).toBeUndefined();
+    expect(step.endedAt).toBeDefined();
+  });
+
+  it('a second visit starts the step afresh', () => {
+    const log = new RunLogFixture('r1');
+    const batch = projectCommits([
+      log.commit(1, log.stepStarted('draft', 1, 1), log.stepSucceeded('draft', 1, 1)),
+      log.commit(2, log.stepStarted('draft', 1, 2)),
+    ]);
+    expect(batch.steps[0]).toMatchObject({ status: 'running', visit: 2, attempts: 1 });
+    expect(batch.steps[0].output).toBeUndefined();
+  });
+
+  it('folds several runs at once, whatever order the commits come in', () => {
+    const a = new RunLogFixture('run-a');
+    const b = new RunLogFixture('run-b');
+    const commits = [
+      b.commit(12, b.stepStarted('x')),
+      a.commit(10, a.started()),
+      b.commit(11, b.started()),
+      a.commit(13, a.stepStarted('y'), a.stepSucceeded('y')),
+      a.commit(14, a.succeeded()),
+    ];
+    const batch = projectCommits(commits);
+
+    expect(batch.lastSeq).toBe(14);
+    expect(batch.runs.map((r) => [r.id, r.lastSeq, r.status])).toEqual([
+      ['run-a', 14, 'succeeded'],
+      ['run-b', 12, 'running'],
+    ]);
+    expect(batch.steps.map((s) => [s.runId, s.stepId, s.status])).toEqual([
+      ['run-a', 'y', 'succeeded'],
+      ['run-b', 'x', 'running'],
+    ]);
+    expect(projectCommits([...commits].reverse())).toEqual(batch);
+  });
+
+  it('a commit delivered twice in one batch counts once', () => {
+    const log = new RunLogFixture('r1');
+    const commits = [
+      log.commit(1, log.started()),
+      log.commit(2, log.stepStarted('s'), log.stepSucceeded('s')),
+    ];
+    expect(projectCommits([...commits, commits[1], commits[0]])).toEqual(projectCommits(commits));
+  });
+
+  it('ignores events that name another run than their subject', () => {
+    const log = new RunLogFixture('r1');
+    const foreign = makeRunEvent('RunSucceeded', 'r2', log.at(), { output: 'x', durationMs: 1 });
+    const batch = projectCommits([log.commit(5, log.started(), foreign)]);
+    expect(batch.runs.map((r) => [r.id, r.status])).toEqual([['r1', 'running']]);
+  });
+
+  it('an empty batch projects nothing', () => {
+    expect(projectCommits([])).toEqual({ runs: [], steps: [], lastSeq: 0 });
+  });
+
+  it('orders step positions by stream sequence, then by index within the commit', () => {
+    expect(stepPosition(5, 3)).toBeLessThan(stepPosition(6, 0));
+    expect(stepPosition(5, 0)).toBeLessThan(stepPosition(5, 1));
+    expect(Number.isSafeInteger(stepPosition(2 ** 40, 10_000))).toBe(true);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * SQL of `RunProjectionWriter`. Patches travel as one jsonb array per table (no parameter limit,
+ * one parse). Each table gets one statement: an UPDATE merges the patches of existing rows, then
+ * the same statement inserts the rest. A plain UPDATE — unlike `ON CONFLICT DO UPDATE`, which
+ * only sees the proposed row — can tell what a patch does not know (NULL) from what it clears.
+ * This is safe without ON CONFLICT because every writer of a run first takes that run's lock.
+ */
+
+/**
+ * Writers of the same run take turns: transaction-scoped advisory locks on a hash of the run id,
+ * taken in one order so that concurrent projector replicas cannot deadlock. Hashing into a fixed
+ * number of buckets bounds the locks one batch holds, whatever its size.
+ */
+const RUN_LOCK_SPACE = 0x72756e73; // 'runs'
+const RUN_LOCK_BUCKETS = 1024; // a power of two: the bucket is a bit mask of the hash
+export const LOCK_RUNS = `
+  SELECT pg_advisory_xact_lock(${RUN_LOCK_SPACE}, b)
+  FROM (SELECT DISTINCT hashtext(id) & ${RUN_LOCK_BUCKETS - 1} AS b FROM unnest($1::text[]) AS id) AS buckets
+  ORDER BY b`;
+
+const RUN_RECORD = `p(
+  id text, last_seq bigint, first_at timestamptz, started boolean,
+  workflow text, version integer, owner text, actor text, trigger jsonb, inputs jsonb, debug boolean,
+  started_at timestamptz, status text, output text, error jsonb, ended_at timestamptz, duration_ms bigint,
+  has_steps boolean)`;
+
+/**
+ * Counters are recounted from the steps (written by the previous statement of the transaction),
+ * never incremented, so replays cannot inflate them. Only for runs whose steps the batch touched.
+ */
+const STEP_COUNTS = `LEFT JOIN LATERAL (
+      SELECT count(*)::integer AS total, (count(*) FILTER (WHERE s.status = 'succeeded'))::integer AS succeeded
+      FROM run_steps AS s WHERE s.run_id = p.id
+    ) AS c ON p.has_steps`;
+
+/** RunStarted facts are immutable: whenever a patch has them, they are the truth. */
+const startedFact = (column: string): string =>
+  `${column} = CASE WHEN p.started THEN p.${column} ELSE t.${column} END`;
+/** Newer patches win where they know something; older ones only fill gaps. */
+const latestFact = (column: string): string =>
+  `${column} = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.${column}, t.${column}) ELSE COALESCE(t.${column}, p.${column}) END`;
+
+export const UPSERT_RUNS = `
+  WITH p AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS ${RUN_RECORD}),
+  updated AS (
+    UPDATE runs AS t SET
+      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at'].map(startedFact).join(',\n      ')},
+      trigger_kind = CASE WHEN p.started THEN p.trigger->>'kind' ELSE t.trigger_kind END,
+      status = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END,
+      ${['output', 'error', 'ended_at', 'duration_ms'].map(latestFact).join(',\n      ')},
+      steps_total = COALESCE(c.total, t.steps_total),
+      steps_succeeded = COALESCE(c.succeeded, t.steps_succeeded),
+      last_seq = GREATEST(t.last_seq, p.last_seq)
+    FROM p ${STEP_COUNTS}
+    WHERE t.id = p.id
+    RETURNING t.id
+  )
+  -- A run first seen through a later commit gets stand-in facts until its RunStarted arrives.
+  INSERT INTO runs (id, workflow, version, status, owner, actor, trigger_kind, trigger, inputs, debug,
+                    output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq)
+  SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), COALESCE(p.status, 'running'),
+         COALESCE(p.owner, ''), COALESCE(p.actor, ''), COALESCE(p.trigger->>'kind', 'api'),
+         COALESCE(p.trigger, '{"kind":"api"}'), COALESCE(p.inputs, '{}'), COALESCE(p.debug, false),
+         p.output, p.error, COALESCE(p.started_at, p.first_at), p.ended_at, p.duration_ms,
+         COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq
+  FROM p ${STEP_COUNTS}
+  WHERE p.id NOT IN (SELECT id FROM updated)
+  ORDER BY p.id`;
+
+const STEP_RECORD = `p(
+  run_id text, step_id text, last_seq bigint, position bigint, visit integer, attempts integer,
+  status text, agent text, input text, output text, error jsonb, usage jsonb, skip_reason text,
+  started_at timestamptz, ended_at timestamptz, duration_ms bigint)`;
+
+/** Fields of one (visit, attempt) of a step. */
+const ATTEMPT_FIELDS = [
+  'agent',
+  'input',
+  'output',
+  'error',
+  'usage',
+  'skip_reason',
+  'started_at',
+  'ended_at',
+  'duration_ms',
+];
+
+/** The patch is of a later (visit, attempt) than the row: it replaces the attempt's fields. */
+const LATER = `(p.visit > t.visit OR (p.visit = t.visit AND COALESCE(p.attempts, 0) > t.attempts))`;
+/** The patch is of the row's own attempt (a skip names no attempt). */
+const SAME = `(p.visit = t.visit AND (p.attempts IS NULL OR p.attempts = t.attempts))`;
+const NEWER = `p.last_seq > t.last_seq`;
+
+const attemptField = (column: string): string =>
+  `${column} = CASE WHEN ${LATER} THEN p.${column}
+        WHEN ${SAME} AND ${NEWER} THEN COALESCE(p.${column}, t.${column})
+        WHEN ${SAME} THEN COALESCE(t.${column}, p.${column})
+        ELSE t.${column} END`;
+
+// Every SET expression reads the row as it was before the UPDATE, so `visit` and `attempts` may
+// be reassigned in the same statement as the fields whose rule depends on them.
+export const UPSERT_STEPS = `
+  WITH p AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS ${STEP_RECORD}),
+  updated AS (
+    UPDATE run_steps AS t SET
+      status = CASE WHEN ${LATER} OR (${SAME} AND ${NEWER}) THEN p.status ELSE t.status END,
+      ${ATTEMPT_FIELDS.map(attemptField).join(',\n      ')},
+      visit = CASE WHEN ${LATER} THEN p.visit ELSE t.visit END,
+      attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0) ELSE t.attempts END,
+      position = LEAST(t.position, p.position),
+      last_seq = GREATEST(t.last_seq, p.last_seq)
+    FROM p
+    WHERE t.run_id = p.run_id AND t.step_id = p.step_id
+    RETURNING t.run_id, t.step_id
+  )
+  INSERT INTO run_steps (run_id, step_id, status, visit, attempts, ${ATTEMPT_FIELDS.join(', ')}, position, last_seq)
+  SELECT p.run_id, p.step_id, p.status, p.visit, COALESCE(p.attempts, 0),
+         ${ATTEMPT_FIELDS.map((c) => `p.${c}`).join(', ')}, p.position, p.last_seq
+  FROM p
+  WHERE NOT EXISTS (SELECT 1 FROM updated AS u WHERE u.run_id = p.run_id AND u.step_id = p.step_id)
+  ORDER BY p.run_id, p.step_id`;
+
+export const ADVANCE_CHECKPOINT = `
+  INSERT INTO projection_checkpoints (name, last_seq, updated_at) VALUES ($1, $2, now())
+  ON CONFLICT (name) DO UPDATE
+  SET last_seq = GREATEST(projection_checkpoints.last_seq, EXCLUDED.last_seq), updated_at = now()`;
+
+export const TRUNCATE_READ_MODELS = `TRUNCATE run_steps, runs, projection_checkpoints`;

@@ -1,0 +1,133 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import type { ProjectionBatch, RunPatch, StepPatch } from './run-projection';
+import {
+  ADVANCE_CHECKPOINT,
+  LOCK_RUNS,
+  TRUNCATE_READ_MODELS,
+  UPSERT_RUNS,
+  UPSERT_STEPS,
+} from './run-projection.sql';
+
+/** Checkpoint name of the run read models in `projection_checkpoints`. */
+export const RUN_PROJECTION_CHECKPOINT = 'runs';
+
+/** Postgres codes after which the whole transaction can simply run again. */
+const RETRYABLE = new Set(['40P01' /* deadlock */, '40001' /* serialization failure */]);
+const MAX_TRIES = 4;
+
+/**
+ * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
+ * redelivered or reordered commits never move a row backwards (see `run-projection.sql.ts`).
+ */
+export class RunProjectionWriter {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly checkpointName: string = RUN_PROJECTION_CHECKPOINT,
+  ) {}
+
+  async write(batch: ProjectionBatch): Promise<void> {
+    if (batch.runs.length === 0 && batch.lastSeq === 0) return;
+    await this.inTransaction((runner) => this.apply(runner, batch));
+  }
+
+  /** Empties the read models and their checkpoint, in one transaction, ready for a replay from 1. */
+  async truncate(): Promise<void> {
+    await this.inTransaction(async (runner) => {
+      await runner.query(TRUNCATE_READ_MODELS);
+    });
+  }
+
+  /** The highest stream sequence whose effects are committed (0 before the first batch). */
+  async checkpoint(): Promise<number> {
+    const rows = (await this.dataSource.query('SELECT last_seq FROM projection_checkpoints WHERE name = $1', [
+      this.checkpointName,
+    ])) as Array<{ last_seq: string }>;
+    return rows.length === 0 ? 0 : Number(rows[0].last_seq);
+  }
+
+  private async apply(runner: QueryRunner, batch: ProjectionBatch): Promise<void> {
+    if (batch.runs.length > 0) {
+      await runner.query(LOCK_RUNS, [batch.runs.map((r) => r.id)]);
+      // Steps first: the run statement then recounts them while it merges the run.
+      if (batch.steps.length > 0) {
+        await runner.query(UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow))]);
+      }
+      const withSteps = new Set(batch.steps.map((s) => s.runId));
+      const runs = batch.runs.map((r) => runRow(r, withSteps.has(r.id)));
+      await runner.query(UPSERT_RUNS, [JSON.stringify(runs)]);
+    }
+    // Last, so that the one hot row is held for the shortest time.
+    if (batch.lastSeq > 0) await runner.query(ADVANCE_CHECKPOINT, [this.checkpointName, batch.lastSeq]);
+  }
+
+  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      try {
+        await runner.startTransaction();
+        await work(runner);
+        await runner.commitTransaction();
+        return;
+      } catch (error) {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        if (attempt >= MAX_TRIES || !RETRYABLE.has(pgCode(error))) throw error;
+      } finally {
+        await runner.release();
+      }
+    }
+  }
+}
+
+function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
+  const s = patch.started;
+  return {
+    id: patch.id,
+    last_seq: patch.lastSeq,
+    first_at: patch.firstAt,
+    started: s !== undefined,
+    workflow: s?.workflow,
+    version: s?.version,
+    owner: s?.owner,
+    actor: s?.actor,
+    trigger: s?.trigger,
+    inputs: s?.inputs,
+    debug: s?.debug,
+    started_at: s?.startedAt,
+    status: patch.status,
+    output: patch.output,
+    error: patch.error,
+    ended_at: patch.endedAt,
+    duration_ms: patch.durationMs,
+    has_steps: hasSteps,
+  };
+}
+
+function stepRow(patch: StepPatch): Record<string, unknown> {
+  return {
+    run_id: patch.runId,
+    step_id: patch.stepId,
+    last_seq: patch.lastSeq,
+    position: patch.position,
+    visit: patch.visit,
+    attempts: patch.attempts,
+    status: patch.status,
+    agent: patch.agent,
+    input: patch.input,
+    output: patch.output,
+    error: patch.error,
+    usage: patch.usage,
+    skip_reason: patch.skipReason,
+    started_at: patch.startedAt,
+    ended_at: patch.endedAt,
+    duration_ms: patch.durationMs,
+  };
+}
+
+function pgCode(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
+    (error as { driverError?: { code?: unknown } }).driverError?.code;
+  return typeof code === 'string' ? code : '';
+}

@@ -1,0 +1,128 @@
+import type { DataSource, Repository } from 'typeorm';
+import { RunView } from './entities/run-view.entity';
+import { StepView } from './entities/step-view.entity';
+import { decodeListCursor, encodeListCursor } from './list-cursor';
+import {
+  RUN_VIEW_STATUSES,
+  type RunDetail,
+  type RunListPage,
+  type RunListQuery,
+  type RunStatusCounts,
+  type RunSummary,
+  type StepDetail,
+} from './run-read.model';
+
+export const DEFAULT_LIST_LIMIT = 50;
+export const MAX_LIST_LIMIT = 500;
+
+/** Queries of the run read models, as the REST edge needs them. Read-only. */
+export class RunReadRepository {
+  private readonly runs: Repository<RunView>;
+  private readonly steps: Repository<StepView>;
+
+  constructor(dataSource: DataSource) {
+    this.runs = dataSource.getRepository(RunView);
+    this.steps = dataSource.getRepository(StepView);
+  }
+
+  /** The run with its steps in order of first appearance, or null if the view has not seen it. */
+  async findRun(id: string): Promise<RunDetail | null> {
+    const [run, steps] = await Promise.all([
+      this.runs.findOneBy({ id }),
+      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
+    ]);
+    if (!run) return null;
+    return {
+      ...toSummary(run),
+      inputs: run.inputs,
+      debug: run.debug,
+      output: run.output,
+      steps: steps.map(toStepDetail),
+    };
+  }
+
+  /** Newest first, keyset-paginated by (started_at, id). */
+  async listRuns(query: RunListQuery = {}): Promise<RunListPage> {
+    const limit = clampLimit(query.limit);
+    const qb = this.runs.createQueryBuilder('r');
+    if (query.workflow !== undefined) qb.andWhere('r.workflow = :workflow', { workflow: query.workflow });
+    if (query.status !== undefined) qb.andWhere('r.status = :status', { status: query.status });
+    if (query.since !== undefined) qb.andWhere('r.started_at >= :since', { since: query.since });
+    if (query.before !== undefined) {
+      const cursor = decodeListCursor(query.before);
+      qb.andWhere('(r.started_at, r.id) < (:cursorAt, :cursorId)', {
+        cursorAt: cursor.startedAt,
+        cursorId: cursor.id,
+      });
+    }
+    const rows = await qb
+      .orderBy('r.started_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      runs: page.map(toSummary),
+      nextCursor:
+        rows.length > limit && last ? encodeListCursor({ startedAt: last.startedAt, id: last.id }) : null,
+    };
+  }
+
+  /** Run counts per status (every status present, zero when none), optionally for one workflow. */
+  async countByStatus(workflow?: string): Promise<RunStatusCounts> {
+    const qb = this.runs.createQueryBuilder('r').select('r.status', 'status').addSelect('count(*)', 'count');
+    if (workflow !== undefined) qb.where('r.workflow = :workflow', { workflow });
+    const rows = await qb.groupBy('r.status').getRawMany<{ status: string; count: string }>();
+    const counts = Object.fromEntries(RUN_VIEW_STATUSES.map((s) => [s, 0])) as RunStatusCounts;
+    for (const row of rows) {
+      if (row.status in counts) counts[row.status as keyof RunStatusCounts] = Number(row.count);
+    }
+    return counts;
+  }
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined || !Number.isFinite(limit)) return DEFAULT_LIST_LIMIT;
+  return Math.min(MAX_LIST_LIMIT, Math.max(1, Math.floor(limit)));
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+function toSummary(run: RunView): RunSummary {
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    status: run.status,
+    owner: run.owner,
+    actor: run.actor,
+    trigger: run.trigger,
+    startedAt: run.startedAt.toISOString(),
+    endedAt: iso(run.endedAt),
+    durationMs: run.durationMs,
+    error: run.error,
+    stepsTotal: run.stepsTotal,
+    stepsSucceeded: run.stepsSucceeded,
+    lastSeq: run.lastSeq,
+  };
+}
+
+function toStepDetail(step: StepView, index: number): StepDetail {
+  return {
+    stepId: step.stepId,
+    status: step.status,
+    agent: step.agent,
+    visit: step.visit,
+    attempts: step.attempts,
+    input: step.input,
+    output: step.output,
+    error: step.error,
+    usage: step.usage,
+    skipReason: step.skipReason,
+    startedAt: iso(step.startedAt),
+    endedAt: iso(step.endedAt),
+    durationMs: step.durationMs,
+    position: index,
+  };
+}

@@ -1,0 +1,13 @@
+/** Tuning of the projector; defaults suit both the all-in-one process and a dedicated one. */
+export interface ProjectorSettings {
+  /** Most commits written in one transaction. */
+  maxBatch: number;
+  /** How long a lone commit waits for others to share its transaction. */
+  maxWaitMs: number;
+  /** Start consuming on application bootstrap (tests may start it by hand). */
+  autoStart: boolean;
+}
+
+export const DEFAULT_PROJECTOR_SETTINGS: ProjectorSettings = { maxBatch: 256, maxWaitMs: 5, autoStart: true };
+
+export const PROJECTOR_SETTINGS = Symbol('PROJECTOR_SETTINGS');

@@ -1,0 +1,56 @@
+import { makeRunEvent, type RunCommit } from '@chainmail/contracts';
+import type { ConsumedMessage } from '@chainmail/event-log';
+import { decodeRunMessage } from './run-commit.decoder';
+
+const encoder = new TextEncoder();
+
+function message(subject: string, seq: number, payload: unknown): ConsumedMessage {
+  const data = encoder.encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  return {
+    subject,
+    seq,
+    data,
+    headers: {},
+    redeliveryCount: 0,
+    json: <T>() => JSON.parse(new TextDecoder().decode(data)) as T,
+    working: () => undefined,
+  };
+}
+
+const commit: RunCommit = {
+  runId: 'r1',
+  prev: 4,
+  events: [makeRunEvent('RunSucceeded', 'r1', '2030-01-01T00:00:00.000Z', { output: 'x', durationMs: 5 })],
+};
+
+describe('decodeRunMessage', () => {
+  it('reads the commit and takes its seq from the stream', () => {
+    expect(decodeRunMessage(message('runs.r1', 42, commit))).toEqual({
+      ok: true,
+      commit: { ...commit, seq: 42 },
+    });
+  });
+
+  it('refuses what is not JSON or not a commit', () => {
+    expect(decodeRunMessage(message('runs.r1', 1, '{oops'))).toMatchObject({ ok: false, seq: 1 });
+    expect(decodeRunMessage(message('runs.r1', 2, { runId: 'r1' }))).toMatchObject({ ok: false, seq: 2 });
+  });
+
+  it('refuses a commit on another run subject', () => {
+    expect(decodeRunMessage(message('runs.r2', 3, commit))).toMatchObject({
+      ok: false,
+      reason: 'commit of run r1 found on runs.r2',
+    });
+  });
+
+  it('refuses events without the envelope every event has', () => {
+    const broken = {
+      ...commit,
+      events: [...commit.events, { type: 'StepStarted', runId: 'r1', at: 'later' }],
+    };
+    expect(decodeRunMessage(message('runs.r1', 4, broken))).toMatchObject({
+      ok: false,
+      reason: 'event 1 is not a run event',
+    });
+  });
+});

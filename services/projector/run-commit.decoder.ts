@@ -1,0 +1,43 @@
+import { runSubject, type RunEvent, type StoredRunCommit } from '@chainmail/contracts';
+import { decodeRunCommit, type ConsumedMessage } from '@chainmail/event-log';
+
+export type DecodedMessage =
+  { ok: true; commit: StoredRunCommit } | { ok: false; seq: number; reason: string };
+
+/**
+ * A message of RUN_EVENTS as the commit it carries, its stream sequence as `seq`. The log is
+ * written only by the execution service, so a malformed message is a bug: it is reported and
+ * skipped rather than retried for ever, which would stall every run's view behind it.
+ */
+export function decodeRunMessage(message: ConsumedMessage): DecodedMessage {
+  let commit: StoredRunCommit;
+  try {
+    commit = decodeRunCommit(message.data, message.seq);
+  } catch (err) {
+    return { ok: false, seq: message.seq, reason: (err as Error).message };
+  }
+  if (message.subject !== runSubject(commit.runId)) {
+    return {
+      ok: false,
+      seq: message.seq,
+      reason: `commit of run ${commit.runId} found on ${message.subject}`,
+    };
+  }
+  const bad = commit.events.findIndex((event) => !isEventShaped(event));
+  if (bad >= 0) return { ok: false, seq: message.seq, reason: `event ${bad} is not a run event` };
+  return { ok: true, commit };
+}
+
+/** The envelope every event has; each type's data is as the engine wrote it. */
+function isEventShaped(value: unknown): value is RunEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.type === 'string' &&
+    typeof e.runId === 'string' &&
+    typeof e.at === 'string' &&
+    !Number.isNaN(Date.parse(e.at)) &&
+    typeof e.data === 'object' &&
+    e.data !== null
+  );
+}

@@ -1,0 +1,179 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, type StoredRunCommit } from '@chainmail/contracts';
+import {
+  JS_ERR,
+  jsErrorCode,
+  startBatchConsumer,
+  type ConsumedMessage,
+  type ConsumerRunner,
+  type EventLogNames,
+} from '@chainmail/event-log';
+import { projectCommits, RunProjectionWriter, type ProjectionBatch } from '@chainmail/persistence';
+import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { AppliedSequence } from './applied-sequence';
+import { PROJECTOR_SETTINGS, type ProjectorSettings } from './projector.settings';
+import { decodeRunMessage } from './run-commit.decoder';
+
+export interface RebuildResult {
+  /** The stream's last sequence when the replay began: wait for it to see the rebuilt views. */
+  targetSeq: number;
+}
+
+/**
+ * Keeps the run read models in step with RUN_EVENTS: a durable consumer shared by every replica,
+ * a batch of commits per transaction. Writes are idempotent and order-insensitive, so
+ * redeliveries, retries and replicas racing on one run all converge on the same rows.
+ */
+@Injectable()
+export class RunProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('projector');
+  private readonly writer: RunProjectionWriter;
+  private readonly applied = new AppliedSequence();
+  private runner?: ConsumerRunner;
+  /** Start, stop and rebuild run one at a time. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+  private rebuilding?: Promise<RebuildResult>;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+  ) {
+    this.writer = new RunProjectionWriter(dataSource);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.autoStart) await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+    this.applied.cancelWaiters();
+  }
+
+  /** Starts consuming (idempotent); the position starts at the committed checkpoint. */
+  start(): Promise<void> {
+    return this.serially(() => this.startConsumer());
+  }
+
+  /** Stops taking messages and waits for the batch being written. */
+  stop(): Promise<void> {
+    return this.serially(() => this.stopConsumer());
+  }
+
+  /** The highest stream sequence whose commit is in the read models (as seen by this process). */
+  get appliedSequence(): number {
+    return this.applied.position;
+  }
+
+  /** Resolves true once the read models reflect `seq`, false after `timeoutMs`. */
+  waitForSequence(seq: number, timeoutMs: number): Promise<boolean> {
+    return this.applied.waitFor(seq, timeoutMs);
+  }
+
+  /**
+   * Drops the read models and replays the whole log into them. Concurrent calls share one rebuild.
+   * The tables are emptied before the durable consumer is deleted: a replica that recreates the
+   * consumer meanwhile then replays from 1 into empty tables, and nothing it wrote is lost.
+   */
+  rebuild(): Promise<RebuildResult> {
+    this.rebuilding ??= this.serially(async () => {
+      await this.stopConsumer();
+      await this.writer.truncate();
+      await this.deleteConsumer();
+      this.applied.reset(0);
+      const targetSeq = await this.streamLastSeq();
+      await this.startConsumer();
+      this.logger.log(`rebuilding the read models: replaying ${targetSeq} messages`);
+      return { targetSeq };
+    }).finally(() => (this.rebuilding = undefined));
+    return this.rebuilding;
+  }
+
+  /** Writes one batch of messages; throwing makes the consumer redeliver all of them later. */
+  async handle(messages: readonly ConsumedMessage[]): Promise<void> {
+    const commits: StoredRunCommit[] = [];
+    for (const message of messages) {
+      const decoded = decodeRunMessage(message);
+      if (decoded.ok) commits.push(decoded.commit);
+      else this.logger.error(`skipping stream message ${decoded.seq}: ${decoded.reason}`);
+    }
+    const seqs = messages.map((m) => m.seq);
+    try {
+      await this.writer.write(this.project(commits));
+    } catch (err) {
+      this.applied.failed(seqs);
+      throw err;
+    }
+    this.applied.applied(seqs);
+  }
+
+  /** Folds the batch; a commit the fold cannot read is reported and left out, not retried for ever. */
+  private project(commits: StoredRunCommit[]): ProjectionBatch {
+    try {
+      return projectCommits(commits);
+    } catch {
+      const readable = commits.filter((commit) => {
+        try {
+          projectCommits([commit]);
+          return true;
+        } catch (err) {
+          this.logger.error(`skipping stream message ${commit.seq}: ${(err as Error).message}`);
+          return false;
+        }
+      });
+      const batch = projectCommits(readable);
+      return { ...batch, lastSeq: Math.max(batch.lastSeq, ...commits.map((c) => c.seq)) };
+    }
+  }
+
+  private async startConsumer(): Promise<void> {
+    if (this.runner) return;
+    this.applied.reset(await this.writer.checkpoint());
+    this.runner = await startBatchConsumer(this.nc, {
+      stream: RUN_EVENTS_STREAM,
+      durable: CONSUMERS.projector,
+      filterSubject: RUN_SUBJECTS,
+      maxBatch: this.settings.maxBatch,
+      maxWaitMs: this.settings.maxWaitMs,
+      names: this.names,
+      logger: this.logger,
+      handler: (messages) => this.handle(messages),
+    });
+  }
+
+  private async stopConsumer(): Promise<void> {
+    const runner = this.runner;
+    this.runner = undefined;
+    await runner?.stop();
+  }
+
+  private async deleteConsumer(): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    try {
+      await jsm.consumers.delete(this.names.runEventsStream, CONSUMERS.projector);
+    } catch (err) {
+      if (jsErrorCode(err) !== JS_ERR.consumerNotFound) throw err;
+    }
+  }
+
+  private async streamLastSeq(): Promise<number> {
+    const jsm = await this.nc.jetstreamManager();
+    return (await jsm.streams.info(this.names.runEventsStream)).state.last_seq;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lifecycle.then(work, work);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+}
