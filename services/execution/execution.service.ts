@@ -1,5 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CONSUMERS, type CancelRun, type RunCommit, type StartRun } from '@chainmail/contracts';
+import {
+  COMMANDS_STREAM,
+  CONSUMERS,
+  RUN_COMMAND_SUBJECTS,
+  RUN_EVENTS_STREAM,
+  RUN_SUBJECTS,
+  type CancelRun,
+  type RunCommit,
+  type StartRun,
+} from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
@@ -9,7 +18,7 @@ import {
   startConsumer,
   type ConsumedMessage,
   type EventLogNames,
-  type RunningConsumer,
+  type ConsumerRunner,
 } from '@chainmail/event-log';
 import { AGENT_DIRECTORY, CHAINMAIL_CONFIG, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
@@ -26,7 +35,7 @@ import { StepRunner } from './step-runner';
 @Injectable()
 export class ExecutionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('execution');
-  private readonly consumers: RunningConsumer[] = [];
+  private readonly consumers: ConsumerRunner[] = [];
   private readonly commands: RunCommandHandler;
   private readonly steps: StepRunner;
 
@@ -47,17 +56,17 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     this.consumers.push(
       await startConsumer(this.nc, {
         names: this.names,
-        stream: this.names.commandsStream,
+        stream: COMMANDS_STREAM,
         durable: CONSUMERS.executionCommands,
-        filterSubject: this.names.runCommandSubjects,
+        filterSubject: RUN_COMMAND_SUBJECTS,
         concurrency: this.config.executionConcurrency,
         handler: (message) => this.onCommand(message),
       }),
       await startConsumer(this.nc, {
         names: this.names,
-        stream: this.names.runEventsStream,
+        stream: RUN_EVENTS_STREAM,
         durable: CONSUMERS.executionEvents,
-        filterSubject: this.names.runSubjects,
+        filterSubject: RUN_SUBJECTS,
         concurrency: this.config.executionConcurrency,
         ackWaitMs: this.config.executionAckWaitMs,
         handler: (message) => this.onCommit(message),

@@ -7,6 +7,7 @@ import { createDataSource } from '@chainmail/persistence';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { CatalogFeed } from './catalog-feed';
+import { ensureDatabase } from './database';
 import {
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
@@ -68,7 +69,10 @@ export class PlatformModule implements OnApplicationShutdown {
     if (options.database) {
       providers.push({
         provide: DATA_SOURCE,
-        useFactory: () => createDataSource(options.config.databaseUrl, { migrationsRun: true }),
+        useFactory: async () => {
+          await ensureDatabase(options.config.databaseUrl);
+          return createDataSource(options.config.databaseUrl, { migrationsRun: true });
+        },
       });
     }
     return {
