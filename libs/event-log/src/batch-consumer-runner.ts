@@ -1,0 +1,145 @@
+import type { Msg, NatsConnection } from 'nats';
+import { DeliveredMessage, type ConsumedMessage } from './consumed-message';
+import {
+  ensureConsumer,
+  resolveConsumer,
+  type ConsumerRunner,
+  type DurableConsumerOptions,
+  type ResolvedConsumer,
+} from './consumer-config';
+import { flushQuietly } from './flush';
+import { describeError } from './logger';
+import { PullSource } from './pull-source';
+
+export interface BatchConsumerOptions extends DurableConsumerOptions {
+  /** Most messages handed to one call of the handler. */
+  maxBatch: number;
+  /** After a quiet spell, how long the first message waits for company. */
+  maxWaitMs: number;
+  /** Resolving acks the whole batch; throwing naks all of it with a backoff delay. */
+  handler: (messages: ConsumedMessage[]) => Promise<void>;
+}
+
+/**
+ * A durable consumer handled a batch at a time, one batch at once (the projector writes a batch
+ * in one transaction). While a batch runs the next one is already being fetched.
+ */
+export async function startBatchConsumer(
+  nc: NatsConnection,
+  options: BatchConsumerOptions,
+): Promise<ConsumerRunner> {
+  if (!(options.maxBatch >= 1)) throw new Error('maxBatch must be at least 1');
+  const window = options.maxBatch * 2;
+  const consumer = resolveConsumer(options, window);
+  await ensureConsumer(nc, consumer);
+  const runner = new BatchRunner(nc, consumer, options, window);
+  runner.start();
+  return runner;
+}
+
+class BatchRunner implements ConsumerRunner {
+  private readonly source: PullSource;
+  private buffer: DeliveredMessage[] = [];
+  private running = 0;
+  private timer?: NodeJS.Timeout;
+  private stopping = false;
+  private idle?: () => void;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly consumer: ResolvedConsumer,
+    private readonly options: BatchConsumerOptions,
+    window: number,
+  ) {
+    this.source = new PullSource({
+      nc,
+      stream: consumer.stream,
+      durable: consumer.config.durable_name,
+      window,
+      logger: consumer.logger,
+      onMessage: (msg) => this.receive(msg),
+      held: () => this.buffer.length + this.running,
+      recover: () => ensureConsumer(nc, consumer),
+    });
+  }
+
+  start(): void {
+    this.source.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearTimeout(this.timer);
+    await this.source.stop();
+    for (const message of this.buffer.splice(0)) message.nak();
+    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    await flushQuietly(this.nc);
+  }
+
+  private receive(msg: Msg): void {
+    const message = new DeliveredMessage(msg, this.consumer.names.contractSubject(msg.subject));
+    if (this.stopping) {
+      message.nak();
+      return;
+    }
+    this.buffer.push(message);
+    if (this.running > 0) return;
+    if (this.buffer.length >= this.options.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running > 0 || this.buffer.length === 0 || this.stopping) return;
+    const batch = this.buffer.splice(0, this.options.maxBatch);
+    this.running = batch.length;
+    let handled: Promise<void>;
+    try {
+      handled = this.options.handler(batch);
+    } catch (err) {
+      handled = Promise.reject(err);
+    }
+    handled.then(
+      () => this.settle(batch, undefined),
+      (err: unknown) => this.settle(batch, err ?? new Error('batch handler rejected')),
+    );
+  }
+
+  private settle(batch: DeliveredMessage[], err: unknown): void {
+    if (err === undefined) for (const message of batch) message.ack();
+    else this.fail(batch, err);
+    this.running = 0;
+    if (this.stopping) {
+      this.idle?.();
+      return;
+    }
+    // What arrived meanwhile has waited a batch already: take it at once.
+    this.flush();
+    this.source.refill();
+  }
+
+  private fail(batch: DeliveredMessage[], err: unknown): void {
+    const { logger, maxDeliver, nakDelayMs, config } = this.consumer;
+    let retried = 0;
+    let firstFailure = false;
+    for (const message of batch) {
+      const deliveries = message.redeliveryCount + 1;
+      if (maxDeliver > 0 && deliveries >= maxDeliver) {
+        logger.error(
+          `${config.durable_name}: gave up on ${message.subject} #${message.seq} after ${deliveries} deliveries: ${describeError(err)}`,
+        );
+        message.term();
+        continue;
+      }
+      firstFailure ||= message.redeliveryCount === 0;
+      message.nak(nakDelayMs(message.redeliveryCount));
+      retried++;
+    }
+    if (firstFailure)
+      logger.warn(
+        `${config.durable_name}: batch of ${batch.length} failed, ${retried} will be retried: ${describeError(err)}`,
+      );
+  }
+}

@@ -1,0 +1,12 @@
+export { connectNats } from './connection';
+export { eventLogNames, type EventLogNames } from './names';
+export { ensureStreams, streamConfigs, type StreamOptions } from './streams';
+export { AppendConflict, JS_ERR, jsErrorCode } from './append-conflict';
+export { RunLog, decodeRunCommit } from './run-log';
+export { DefinitionLog, type StoredDefinitionEvent } from './definition-log';
+export { CommandBus } from './command-bus';
+export type { ConsumedMessage } from './consumed-message';
+export { defaultNakDelayMs, type ConsumerRunner, type DurableConsumerOptions } from './consumer-config';
+export { startConsumer, type ConsumerOptions } from './consumer-runner';
+export { startBatchConsumer, type BatchConsumerOptions } from './batch-consumer-runner';
+export { consoleLogger, silentLogger, type EventLogLogger } from './logger';

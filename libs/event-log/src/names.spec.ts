@@ -1,0 +1,36 @@
+import { CANCEL_RUN_SUBJECT, COMMANDS_STREAM } from '@chainmail/contracts';
+import { eventLogNames } from './names';
+
+describe('eventLogNames', () => {
+  it('uses the contract names unchanged without a namespace', () => {
+    const names = eventLogNames();
+    expect(names.runEventsStream).toBe('RUN_EVENTS');
+    expect(names.definitionEventsStream).toBe('DEFINITION_EVENTS');
+    expect(names.commandsStream).toBe('COMMANDS');
+    expect(names.runSubjects).toBe('runs.*');
+    expect(names.runSubject('r1')).toBe('runs.r1');
+    expect(names.definitionSubject('daily')).toBe('definitions.daily');
+    expect(names.subject(CANCEL_RUN_SUBJECT)).toBe('commands.runs.cancel');
+    expect(names.contractSubject('runs.r1')).toBe('runs.r1');
+  });
+
+  it('prefixes streams and subjects with a namespace, and strips it from received subjects', () => {
+    const names = eventLogNames('t123');
+    expect(names.runEventsStream).toBe('t123_RUN_EVENTS');
+    expect(names.stream(COMMANDS_STREAM)).toBe('t123_COMMANDS');
+    expect(names.runSubjects).toBe('t123.runs.*');
+    expect(names.commandSubjects).toBe('t123.commands.>');
+    expect(names.runSubject('r1')).toBe('t123.runs.r1');
+    expect(names.subject('commands.runs.>')).toBe('t123.commands.runs.>');
+    expect(names.contractSubject('t123.runs.r1')).toBe('runs.r1');
+    expect(names.contractSubject('runs.r1')).toBe('runs.r1');
+  });
+
+  it('refuses namespaces and ids that would break subjects', () => {
+    expect(() => eventLogNames('a.b')).toThrow(/namespace/);
+    expect(() => eventLogNames('a b')).toThrow(/namespace/);
+    const names = eventLogNames();
+    for (const bad of ['a.b', '*', '>', 'a b', '']) expect(() => names.runSubject(bad)).toThrow(/run id/);
+    expect(() => names.definitionSubject('x.y')).toThrow(/workflow name/);
+  });
+});

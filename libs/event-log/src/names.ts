@@ -1,0 +1,71 @@
+import {
+  COMMAND_SUBJECTS,
+  COMMANDS_STREAM,
+  DEFINITION_EVENTS_STREAM,
+  DEFINITION_SUBJECTS,
+  RUN_EVENTS_STREAM,
+  RUN_SUBJECTS,
+  definitionSubject,
+  runSubject,
+} from '@chainmail/contracts';
+
+/**
+ * Where the event log lives on a NATS server: stream names and subjects. Production uses the
+ * contract names unchanged; a namespace (`t123`) prefixes streams (`t123_RUN_EVENTS`) and subjects
+ * (`t123.runs.*`) so tests and a running Chainmail can share one server without colliding.
+ */
+export interface EventLogNames {
+  /** '' for production. */
+  readonly namespace: string;
+  readonly runEventsStream: string;
+  readonly definitionEventsStream: string;
+  readonly commandsStream: string;
+  readonly runSubjects: string;
+  readonly definitionSubjects: string;
+  readonly commandSubjects: string;
+  runSubject(runId: string): string;
+  definitionSubject(name: string): string;
+  /** A contract stream name (`RUN_EVENTS`) in this namespace. */
+  stream(contractStream: string): string;
+  /** A contract subject or filter (`commands.runs.>`) in this namespace. */
+  subject(contractSubject: string): string;
+  /** The contract subject of a received message: the inverse of `subject`. */
+  contractSubject(subject: string): string;
+}
+
+const NAMESPACE = /^[A-Za-z0-9_-]+$/;
+/** A subject token: no separators, wildcards or whitespace. */
+const TOKEN = /^[^.*>\s]+$/;
+
+export function eventLogNames(namespace = ''): EventLogNames {
+  if (namespace !== '' && !NAMESPACE.test(namespace)) {
+    throw new Error(
+      `Invalid event log namespace ${JSON.stringify(namespace)}: use letters, digits, '_' and '-'.`,
+    );
+  }
+  const streamPrefix = namespace === '' ? '' : `${namespace}_`;
+  const subjectPrefix = namespace === '' ? '' : `${namespace}.`;
+  const stream = (name: string): string => streamPrefix + name;
+  const subject = (s: string): string => subjectPrefix + s;
+  return {
+    namespace,
+    runEventsStream: stream(RUN_EVENTS_STREAM),
+    definitionEventsStream: stream(DEFINITION_EVENTS_STREAM),
+    commandsStream: stream(COMMANDS_STREAM),
+    runSubjects: subject(RUN_SUBJECTS),
+    definitionSubjects: subject(DEFINITION_SUBJECTS),
+    commandSubjects: subject(COMMAND_SUBJECTS),
+    runSubject: (runId) => subject(runSubject(checkToken('run id', runId))),
+    definitionSubject: (name) => subject(definitionSubject(checkToken('workflow name', name))),
+    stream,
+    subject,
+    contractSubject: (s) =>
+      subjectPrefix !== '' && s.startsWith(subjectPrefix) ? s.slice(subjectPrefix.length) : s,
+  };
+}
+
+function checkToken(what: string, value: string): string {
+  if (!TOKEN.test(value))
+    throw new Error(`Invalid ${what} ${JSON.stringify(value)}: it must be one subject token.`);
+  return value;
+}
