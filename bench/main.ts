@@ -157,7 +157,10 @@ async function main(): Promise<void> {
 
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, [join(ROOT, 'dist', 'services', 'all-in-one', 'main.js')], {
+    // `--profile DIR` writes a CPU profile of the Chainmail process there (open it in Chrome DevTools).
+    const profileIndex = process.argv.indexOf('--profile');
+    const profile = profileIndex >= 0 ? ['--cpu-prof', '--cpu-prof-dir', process.argv[profileIndex + 1]] : [];
+    child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'services', 'all-in-one', 'main.js')], {
       env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: db.url, PORT: String(port), CHAINMAIL_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
