@@ -12,6 +12,8 @@ export const DEFINITION_SUBJECTS = 'definitions.*';
 
 export const COMMANDS_STREAM = 'COMMANDS';
 export const COMMAND_SUBJECTS = 'commands.>';
+/** Every run command: consumed by execution. */
+export const RUN_COMMAND_SUBJECTS = 'commands.runs.>';
 export const START_RUN_SUBJECT = 'commands.runs.start';
 export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
 
