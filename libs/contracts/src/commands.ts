@@ -22,7 +22,22 @@ export interface CancelRun {
   by: string;
 }
 
-export type Command = StartRun | CancelRun;
+/** What a durable timer is for; its id is derived from these, so arming twice is harmless. */
+export type TimerPurpose =
+  | { kind: 'retry'; stepId: string; visit: number; attempt: number }
+  | { kind: 'step-timeout'; stepId: string; visit: number; attempt: number }
+  | { kind: 'run-timeout' };
+
+/** Sent by scheduling when a durable timer is due. */
+export interface FireTimer {
+  type: 'FireTimer';
+  commandId: string;
+  runId: string;
+  timer: TimerPurpose;
+  dueAt: string;
+}
+
+export type Command = StartRun | CancelRun | FireTimer;
 
 /** Request/reply payloads of the registry. */
 export interface PublishWorkflowRequest {

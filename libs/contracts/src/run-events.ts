@@ -39,10 +39,21 @@ export interface RunEventMap {
     commandId: string;
     timeoutMs: number;
   };
-  StepStarted: { stepId: string; visit: number; attempt: number; agent?: string; input?: string };
+  StepStarted: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    agent?: string;
+    input?: string;
+    /** The step's time limit for this attempt; scheduling arms a durable timer for it. */
+    timeoutMs?: number;
+  };
   StepSucceeded: { stepId: string; visit: number; attempt: number; output: string; usage?: Usage; durationMs: number };
   StepFailed: { stepId: string; visit: number; attempt: number; error: StepError; durationMs: number };
   StepSkipped: { stepId: string; visit: number; reason: string };
+  /** A failed attempt will be tried again at `dueAt`; scheduling fires a timer then. */
+  StepRetryScheduled: { stepId: string; visit: number; attempt: number; dueAt: string; delayMs: number };
+  RunTimedOut: { timeoutMs: number; durationMs: number; stepId?: string };
   RunSucceeded: { output: string; durationMs: number };
   RunFailed: { error: StepError & { stepId?: string }; durationMs: number };
   RunCancelled: { reason: string; by: string; durationMs: number };
@@ -78,7 +89,7 @@ export interface StoredRunCommit extends RunCommit {
   seq: number;
 }
 
-export const TERMINAL_RUN_EVENTS: ReadonlySet<RunEventType> = new Set(['RunSucceeded', 'RunFailed', 'RunCancelled']);
+export const TERMINAL_RUN_EVENTS: ReadonlySet<RunEventType> = new Set(['RunSucceeded', 'RunFailed', 'RunCancelled', 'RunTimedOut']);
 
 export function makeRunEvent<K extends RunEventType>(
   type: K,

@@ -16,6 +16,7 @@ export const COMMAND_SUBJECTS = 'commands.>';
 export const RUN_COMMAND_SUBJECTS = 'commands.runs.>';
 export const START_RUN_SUBJECT = 'commands.runs.start';
 export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
+export const FIRE_TIMER_SUBJECT = 'commands.runs.timer';
 
 /** Request/reply (core NATS) subjects answered by the registry. */
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
