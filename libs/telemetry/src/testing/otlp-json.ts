@@ -1,0 +1,117 @@
+/**
+ * Reads the OTLP/HTTP JSON trace export (`ExportTraceServiceRequest`) the installed exporter
+ * sends: ids as hex, enums as numbers, attributes as `{ key, value: { stringValue | … } }`.
+ * The body is parsed input: every field is checked here, nothing downstream trusts its shape.
+ */
+
+export type ReceivedValue =
+  string | number | boolean | null | ReceivedValue[] | { [key: string]: ReceivedValue };
+
+export interface ReceivedEvent {
+  readonly name: string;
+  readonly attributes: Record<string, ReceivedValue>;
+}
+
+export interface ReceivedSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  /** Undefined for a root span. */
+  readonly parentSpanId: string | undefined;
+  readonly name: string;
+  /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  readonly kind: number;
+  /** The resource's `service.name`. */
+  readonly serviceName: string;
+  /** The tracer's name (instrumentation scope). */
+  readonly scopeName: string;
+  readonly attributes: Record<string, ReceivedValue>;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
+  readonly status: { readonly code: number; readonly message?: string };
+  readonly events: readonly ReceivedEvent[];
+}
+
+type Json = Record<string, unknown>;
+
+export function decodeTraceExport(body: unknown): ReceivedSpan[] {
+  const spans: ReceivedSpan[] = [];
+  for (const resourceSpans of list(object(body, 'request').resourceSpans)) {
+    const rs = object(resourceSpans, 'resourceSpans');
+    const resource = rs.resource === undefined ? {} : attributes(object(rs.resource, 'resource').attributes);
+    const serviceName = typeof resource['service.name'] === 'string' ? resource['service.name'] : '';
+    for (const scopeSpans of list(rs.scopeSpans)) {
+      const ss = object(scopeSpans, 'scopeSpans');
+      const scopeName = ss.scope === undefined ? '' : optionalString(object(ss.scope, 'scope').name);
+      for (const span of list(ss.spans)) spans.push(decodeSpan(object(span, 'span'), serviceName, scopeName));
+    }
+  }
+  return spans;
+}
+
+function decodeSpan(span: Json, serviceName: string, scopeName: string): ReceivedSpan {
+  const status = span.status === undefined ? {} : object(span.status, 'status');
+  const parentSpanId = optionalString(span.parentSpanId);
+  return {
+    traceId: requiredString(span.traceId, 'traceId'),
+    spanId: requiredString(span.spanId, 'spanId'),
+    parentSpanId: parentSpanId === '' ? undefined : parentSpanId,
+    name: requiredString(span.name, 'name'),
+    kind: optionalNumber(span.kind),
+    serviceName,
+    scopeName,
+    attributes: attributes(span.attributes),
+    status: { code: optionalNumber(status.code), message: optionalString(status.message) || undefined },
+    events: list(span.events).map((e) => {
+      const event = object(e, 'event');
+      return { name: optionalString(event.name), attributes: attributes(event.attributes) };
+    }),
+  };
+}
+
+function attributes(value: unknown): Record<string, ReceivedValue> {
+  const result: Record<string, ReceivedValue> = {};
+  for (const kv of list(value)) {
+    const pair = object(kv, 'attribute');
+    result[requiredString(pair.key, 'attribute key')] = anyValue(pair.value);
+  }
+  return result;
+}
+
+function anyValue(value: unknown): ReceivedValue {
+  if (value === undefined || value === null) return null;
+  const v = object(value, 'attribute value');
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  if (typeof v.boolValue === 'boolean') return v.boolValue;
+  // int64 may come as a JSON string, per the OTLP JSON mapping.
+  if (typeof v.intValue === 'number' || typeof v.intValue === 'string') return Number(v.intValue);
+  if (typeof v.doubleValue === 'number') return v.doubleValue;
+  if (typeof v.bytesValue === 'string') return v.bytesValue;
+  if (v.arrayValue !== undefined) return list(object(v.arrayValue, 'arrayValue').values).map(anyValue);
+  if (v.kvlistValue !== undefined) return attributes(object(v.kvlistValue, 'kvlistValue').values);
+  return null;
+}
+
+function object(value: unknown, what: string): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`OTLP ${what}: expected an object`);
+  }
+  return value as Json;
+}
+
+function list(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new TypeError('OTLP: expected an array');
+  return value;
+}
+
+function requiredString(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`OTLP ${what}: expected a string`);
+  return value;
+}
+
+function optionalString(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function optionalNumber(value: unknown): number {
+  return typeof value === 'number' ? value : 0;
+}

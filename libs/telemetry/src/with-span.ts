@@ -1,0 +1,55 @@
+import {
+  context,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type SpanKind,
+  type Tracer,
+} from '@opentelemetry/api';
+import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
+
+export interface WithSpanOptions {
+  readonly attributes?: Attributes;
+  /** The span's parent: e.g. `extractTraceContext(message.headers)`. Default: the active context. */
+  readonly parent?: Context;
+  readonly kind?: SpanKind;
+}
+
+/**
+ * Runs `fn` inside a new span: child of `parent` (or of the active span), active while `fn` runs
+ * so spans and headers made inside it descend from it. A throw is recorded on the span (event,
+ * error status, `error.type` = the error's code or name) and rethrown; the span always ends.
+ */
+export async function withSpan<T>(
+  tracer: Tracer,
+  name: string,
+  options: WithSpanOptions,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const parent = options.parent ?? context.active();
+  const span = tracer.startSpan(name, { attributes: options.attributes, kind: options.kind }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), fn, undefined, span);
+  } catch (err) {
+    recordError(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/** Marks a span failed with `err`; for spans managed by hand rather than through `withSpan`. */
+export function recordError(span: Span, err: unknown): void {
+  const error = err instanceof Error ? err : new Error(String(err));
+  span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+}
+
+/** Chainmail errors carry a code (`AGENT_TIMEOUT`, …), more useful to search on than a class name. */
+function errorType(error: Error): string {
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code !== '' ? code : error.name;
+}
