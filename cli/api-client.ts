@@ -1,0 +1,323 @@
+import {
+  isRecord,
+  parsePublished,
+  parseRunEvent,
+  parseRunEvents,
+  parseRunId,
+  parseRuns,
+  parseValidation,
+  parseVersions,
+  parseWorkflows,
+  str,
+  type Json,
+  type PublishedWorkflow,
+  type RunSummary,
+  type ValidationOutcome,
+  type WireRunEvent,
+  type WorkflowSummary,
+  type WorkflowVersion,
+} from './api-types';
+import { readSse } from './sse';
+
+/** An error answered by the server, in the `{ error: { code, message, details } }` format. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Nothing answered at the base URL (refused, unresolvable, or too slow). */
+export class ServerUnreachable extends Error {
+  constructor(
+    readonly baseUrl: string,
+    readonly refused: boolean,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'ServerUnreachable';
+  }
+}
+
+export type DefinitionFormat = 'yaml' | 'json';
+
+export interface RunFilter {
+  workflow?: string;
+  status?: string;
+  limit?: number;
+}
+
+export interface Readiness {
+  ready: boolean;
+  status: number;
+  body: unknown;
+}
+
+export interface ApiClientOptions {
+  token?: string;
+  /** Per request, for everything but event streams. */
+  timeoutMs?: number;
+  /** How often a live event stream that closes early is reopened before giving up. */
+  reconnects?: number;
+  reconnectDelayMs?: number;
+}
+
+/** Events after which a run's stream has nothing more to say. */
+export const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'RunSucceeded',
+  'RunFailed',
+  'RunCancelled',
+  'RunTimedOut',
+]);
+
+interface RequestOptions {
+  body?: string;
+  contentType?: string;
+  accept?: string;
+  timeoutMs?: number | null;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+const CONTENT_TYPES: Record<DefinitionFormat, string> = {
+  yaml: 'application/yaml',
+  json: 'application/json',
+};
+
+/** A thin client of Chainmail's REST API (`/v1`), on Node's global `fetch`. */
+export class ChainmailApi {
+  constructor(
+    readonly baseUrl: string,
+    private readonly options: ApiClientOptions = {},
+  ) {}
+
+  async publishWorkflow(source: string, format: DefinitionFormat): Promise<PublishedWorkflow> {
+    return parsePublished(
+      await this.json('POST', '/v1/workflows', { body: source, contentType: CONTENT_TYPES[format] }),
+    );
+  }
+
+  async validateWorkflow(source: string, format: DefinitionFormat): Promise<ValidationOutcome> {
+    const body = { body: source, contentType: CONTENT_TYPES[format] };
+    return parseValidation(await this.json('POST', '/v1/workflows/validate', body));
+  }
+
+  async listWorkflows(): Promise<WorkflowSummary[]> {
+    return parseWorkflows(await this.json('GET', '/v1/workflows'));
+  }
+
+  async listVersions(name: string): Promise<WorkflowVersion[]> {
+    return parseVersions(await this.json('GET', `/v1/workflows/${enc(name)}/versions`));
+  }
+
+  async rollback(name: string, version: number): Promise<PublishedWorkflow> {
+    return parsePublished(
+      await this.json('POST', `/v1/workflows/${enc(name)}/rollback`, jsonBody({ version })),
+    );
+  }
+
+  async startRun(name: string, inputs: Json): Promise<string> {
+    return parseRunId(await this.json('POST', `/v1/workflows/${enc(name)}/runs`, jsonBody({ inputs })));
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunSummary[]> {
+    const query = new URLSearchParams();
+    if (filter.workflow) query.set('workflow', filter.workflow);
+    if (filter.status) query.set('status', filter.status);
+    if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+    const qs = query.toString();
+    return parseRuns(await this.json('GET', `/v1/runs${qs ? `?${qs}` : ''}`));
+  }
+
+  async runEvents(runId: string): Promise<WireRunEvent[]> {
+    return parseRunEvents(await this.json('GET', `/v1/runs/${enc(runId)}/events`));
+  }
+
+  async cancelRun(runId: string): Promise<unknown> {
+    return this.json('POST', `/v1/runs/${enc(runId)}/cancel`, jsonBody({}));
+  }
+
+  /** Rebuilding read models replays the whole log: it may take a while, so no request timeout. */
+  async replay(): Promise<unknown> {
+    return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });
+  }
+
+  /** `GET /readyz`; a 503 is an answer, not an error. */
+  async readiness(timeoutMs = 2000): Promise<Readiness> {
+    const res = await this.request('GET', '/readyz', { timeoutMs });
+    return { ready: res.ok, status: res.status, body: await readBody(res) };
+  }
+
+  /**
+   * Follows a run's events live (SSE) until a terminal event. A stream that closes early is
+   * reopened from where it stopped (`Last-Event-ID`, or by skipping what was already seen when
+   * the server sends no ids).
+   */
+  async *followRunEvents(runId: string, signal?: AbortSignal): AsyncGenerator<WireRunEvent> {
+    let seen = 0;
+    let lastId: string | undefined;
+    let reconnectsLeft = this.options.reconnects ?? 3;
+    for (;;) {
+      const headers: Record<string, string> = lastId === undefined ? {} : { 'Last-Event-ID': lastId };
+      const res = await this.request('GET', `/v1/runs/${enc(runId)}/events`, {
+        accept: 'text/event-stream',
+        timeoutMs: null,
+        headers,
+        signal,
+      });
+      if (!res.ok) throw await toApiError(res);
+      if (!res.body) throw new ApiError(res.status, 'BAD_RESPONSE', 'the event stream has no body');
+      const resumed = lastId !== undefined;
+      let skip = resumed ? 0 : seen;
+      let progressed = false;
+      for await (const message of readSse(res.body)) {
+        if (message.event === 'error') throw errorFromStream(message.data);
+        for (const event of eventsOf(message.data)) {
+          if (skip > 0) {
+            skip -= 1;
+            continue;
+          }
+          seen += 1;
+          progressed = true;
+          if (message.id !== undefined) lastId = message.id;
+          yield event;
+          if (TERMINAL_EVENT_TYPES.has(event.type)) return;
+        }
+      }
+      if (progressed) reconnectsLeft = this.options.reconnects ?? 3;
+      if (reconnectsLeft <= 0) {
+        throw new ApiError(0, 'STREAM_CLOSED', 'the event stream closed before the run ended');
+      }
+      reconnectsLeft -= 1;
+      await delay(this.options.reconnectDelayMs ?? 500, signal);
+    }
+  }
+
+  private async json(method: string, path: string, options: RequestOptions = {}): Promise<unknown> {
+    const res = await this.request(method, path, { accept: 'application/json', ...options });
+    if (!res.ok) throw await toApiError(res);
+    return readBody(res);
+  }
+
+  private async request(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.accept) headers.Accept = options.accept;
+    if (options.contentType) headers['Content-Type'] = options.contentType;
+    if (this.options.token) headers.Authorization = `Bearer ${this.options.token}`;
+    const timeoutMs =
+      options.timeoutMs === undefined ? (this.options.timeoutMs ?? 30_000) : options.timeoutMs;
+    const signals = [options.signal, timeoutMs === null ? undefined : AbortSignal.timeout(timeoutMs)].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
+    try {
+      return await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body,
+        signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw err;
+      throw unreachable(this.baseUrl, err, timeoutMs);
+    }
+  }
+}
+
+function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+function jsonBody(value: unknown): RequestOptions {
+  return { body: JSON.stringify(value), contentType: 'application/json' };
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const body = await readBody(res);
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  if (error) {
+    return new ApiError(
+      res.status,
+      str(error.code) ?? `HTTP_${res.status}`,
+      str(error.message) ?? res.statusText,
+      error.details,
+    );
+  }
+  const text = typeof body === 'string' && body.length > 0 ? body.slice(0, 200) : res.statusText;
+  return new ApiError(res.status, `HTTP_${res.status}`, text || 'request failed');
+}
+
+function errorFromStream(data: string): ApiError {
+  try {
+    const parsed: unknown = JSON.parse(data);
+    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : parsed;
+    if (isRecord(error)) {
+      return new ApiError(0, str(error.code) ?? 'STREAM_ERROR', str(error.message) ?? data, error.details);
+    }
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
+  return new ApiError(0, 'STREAM_ERROR', data);
+}
+
+/** One SSE message carries one run event; a commit (`{events: [...]}`) is accepted too. */
+function eventsOf(data: string): WireRunEvent[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    throw new ApiError(
+      0,
+      'BAD_RESPONSE',
+      `the event stream sent something that is not JSON: ${data.slice(0, 80)}`,
+    );
+  }
+  if (isRecord(parsed) && Array.isArray(parsed.events)) return parsed.events.map(parseRunEvent);
+  return [parseRunEvent(parsed)];
+}
+
+function unreachable(baseUrl: string, err: unknown, timeoutMs: number | null): ServerUnreachable {
+  // Read errors by shape, not `instanceof`: fetch's errors may come from another realm.
+  const error = isRecord(err) ? err : {};
+  if (error.name === 'TimeoutError') {
+    return new ServerUnreachable(baseUrl, false, `no answer within ${timeoutMs} ms`);
+  }
+  const codes = causeCodes(error.cause);
+  if (codes.includes('ECONNREFUSED')) return new ServerUnreachable(baseUrl, true, 'connection refused');
+  const cause = isRecord(error.cause) ? str(error.cause.message) : undefined;
+  const reason = codes[0] ?? cause ?? str(error.message) ?? String(err);
+  return new ServerUnreachable(baseUrl, false, reason);
+}
+
+/** fetch wraps socket errors in `cause`, sometimes an AggregateError (one per address tried). */
+function causeCodes(cause: unknown): string[] {
+  if (!isRecord(cause)) return [];
+  const errors: unknown[] = Array.isArray(cause.errors) ? cause.errors : [cause];
+  return errors.flatMap((e) => (isRecord(e) && typeof e.code === 'string' ? [e.code] : []));
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
+}

@@ -1,0 +1,139 @@
+import { EventEmitter } from 'node:events';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from '../test/cli-harness';
+import { FakeApiServer, sendJson } from '../test/fake-api-server';
+import { freePort } from '../test/free-port';
+import { succeededRun } from '../test/run-events.fixture';
+
+/** A package root whose built all-in-one server is the fake in `test/fake-all-in-one.js`. */
+async function fakeRoot(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'chainmail-up-'));
+  const dir = join(root, 'dist', 'services', 'all-in-one');
+  await mkdir(dir, { recursive: true });
+  await copyFile(join(__dirname, '..', 'test', 'fake-all-in-one.js'), join(dir, 'main.js'));
+  return root;
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/readyz`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('chainmail up', () => {
+  let root: string;
+  let port: number;
+  beforeEach(async () => {
+    root = await fakeRoot();
+    port = await freePort();
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('says to run `npm run build` when the server is not built', async () => {
+    await rm(join(root, 'dist'), { recursive: true });
+
+    const result = await cli(['up'], { repoRoot: root });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Chainmail is not built');
+    expect(result.stderr).toContain('npm run build');
+  });
+
+  it('names the failing check, NATS and Postgres, when /readyz never says ready, and stops the server', async () => {
+    const result = await cli(['up', '--port', String(port), '--wait', '1'], {
+      repoRoot: root,
+      env: { FAKE_MODE: 'never-ready' },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Chainmail did not become ready within 1 s.');
+    expect(result.stderr).toContain('GET /readyz answered 503:\n  nats: connection refused\n');
+    expect(result.stderr).toContain('NATS with JetStream at nats://127.0.0.1:4222 and Postgres at');
+    expect(result.stderr).toContain('docker run -d --name chainmail-nats');
+    expect(await answers(`http://127.0.0.1:${port}`)).toBe(false);
+  });
+
+  it('shows the last log lines when the server exits before it is ready', async () => {
+    const result = await cli(['up', '--port', String(port)], { repoRoot: root, env: { FAKE_MODE: 'crash' } });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('The Chainmail server exited (code 3) before it was ready.');
+    expect(result.stderr).toContain('  Error: connect ECONNREFUSED 127.0.0.1:4222 (NATS)');
+  });
+
+  it('--detach runs the demo, prints its output and next steps, and leaves the server running with a pid file', async () => {
+    const result = await cli(['up', '--port', String(port), '--detach'], {
+      repoRoot: root,
+      env: { FAKE_EVENTS: JSON.stringify(succeededRun) },
+    });
+    const pid = Number(await readFile(join(root, '.chainmail', 'server.pid'), 'utf8'));
+    try {
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Chainmail is ready at http://127.0.0.1:${port}`);
+      expect(result.stdout).toContain(
+        'Demo: competitor-analysis with user_input="Analyze our competitors in the CRM space"',
+      );
+      expect(result.stdout).toContain('✓ summarize    summarize@   succeeded 1.5 s');
+      expect(result.stdout).toContain('✓ Run succeeded in 1.5 s\n\nFinal report\nwith two lines\n');
+      expect(result.stdout).toContain('chainmail runs');
+      expect(result.stdout).toContain(`export CHAINMAIL_URL=http://127.0.0.1:${port}`);
+      expect(result.stdout).toContain(`Running in the background (pid ${pid})`);
+      expect(alive(pid)).toBe(true);
+      const log = await readFile(join(root, '.chainmail', 'server.log'), 'utf8');
+      expect(log).toContain(`examples from ${join(root, 'examples')}`);
+      expect(log).toContain(
+        'run started with {"inputs":{"user_input":"Analyze our competitors in the CRM space"}}',
+      );
+    } finally {
+      process.kill(pid, 'SIGTERM');
+    }
+  });
+
+  it('in the foreground, forwards the server log lines until Ctrl-C, then stops the server with SIGTERM', async () => {
+    const signals = new EventEmitter();
+    const result = await cli(['up', '--port', String(port), '--no-demo'], {
+      repoRoot: root,
+      signals,
+      onOut: (text) => {
+        if (text.includes('Press Ctrl-C')) setTimeout(() => signals.emit('interrupt'), 50);
+      },
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('Demo:');
+    expect(result.stdout).toContain('Stopping Chainmail…\n');
+    expect(result.stdout).toContain('server │ got SIGTERM, closing\n');
+    expect(result.stdout).toMatch(/Stopped\.\n$/);
+    expect(await answers(`http://127.0.0.1:${port}`)).toBe(false);
+  });
+
+  it('does not start a second server when one already answers on the port', async () => {
+    const running = await FakeApiServer.start({
+      'GET /readyz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    });
+    try {
+      const result = await cli(['up', '--port', new URL(running.url).port, '--no-demo'], { repoRoot: root });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Chainmail is already running at ${running.url}.`);
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -1,0 +1,241 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { ApiError, ServerUnreachable, type ChainmailApi, type Readiness } from '../api-client';
+import { backingServices, DEFAULT_URL, serverEnv } from '../config';
+import type { CliContext } from '../context';
+import { apiErrorText } from '../errors';
+import { exitCodeOf, followRun } from '../follow-run';
+import { LocalServer } from '../local-server';
+import { findPackageRoot } from '../package-root';
+import { backingServicesHint, failingChecks } from '../readiness';
+import { positiveInt, type ActionRunner } from './options';
+
+export const DEMO_WORKFLOW = 'competitor-analysis';
+export const DEMO_INPUTS = { user_input: 'Analyze our competitors in the CRM space' };
+const SERVER_ENTRY = join('dist', 'services', 'all-in-one', 'main.js');
+const POLL_MS = 200;
+
+interface UpOptions {
+  port: number;
+  demo: boolean;
+  detach?: boolean;
+  wait: number;
+}
+
+/** `up`: start every service in one process, publish the examples, run a demo, stay in the foreground. */
+export function registerUpCommand(program: Command, ctx: CliContext, run: ActionRunner): void {
+  program
+    .command('up')
+    .description('start Chainmail locally (needs NATS and Postgres), publish the examples and run a demo')
+    .option('--port <port>', 'HTTP port of the API', portNumber, 8080)
+    .option('--no-demo', 'skip the demo run')
+    .option('--detach', 'leave the server running in the background and return')
+    .option('--wait <seconds>', 'how long to wait for the server to be ready', positiveInt('--wait'), 60)
+    .action((opts: UpOptions) => run(() => up(ctx, opts)));
+}
+
+async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
+  const root = ctx.io.repoRoot ?? findPackageRoot();
+  if (root === undefined) {
+    ctx.warn('Cannot find the Chainmail package this CLI belongs to.');
+    return 1;
+  }
+  const entry = join(root, SERVER_ENTRY);
+  if (!existsSync(entry)) {
+    ctx.warn(`Chainmail is not built: ${SERVER_ENTRY} is missing in ${root}.`);
+    ctx.warn(`Run \`npm run build\` there, then \`chainmail up\` again.`);
+    return 1;
+  }
+  const url = `http://127.0.0.1:${opts.port}`;
+  const api = ctx.api(url);
+
+  const before = await readiness(api);
+  if (before?.ready) {
+    ctx.line(`Chainmail is already running at ${url}.`);
+    if (opts.demo) await demo(ctx, api);
+    nextSteps(ctx, url);
+    return 0;
+  }
+  if (before) {
+    ctx.warn(
+      `Something already answers at ${url} (GET /readyz → ${before.status}); choose another port with --port.`,
+    );
+    return 1;
+  }
+
+  const stateDir = join(root, '.chainmail');
+  if (opts.detach) mkdirSync(stateDir, { recursive: true });
+  const pidFile = join(stateDir, 'server.pid');
+  const logFile = opts.detach ? join(stateDir, 'server.log') : undefined;
+  ctx.line(`Starting Chainmail at ${url}…`);
+  const server = LocalServer.start({
+    entry,
+    cwd: root,
+    env: serverEnv(ctx.io.env, { port: opts.port, examplesDir: join(root, 'examples') }),
+    logFile,
+  });
+  if (opts.detach && server.pid !== undefined) writeFileSync(pidFile, `${server.pid}\n`);
+
+  const interrupted = new AbortController();
+  const stopListening = ctx.io.onInterrupt(() => interrupted.abort());
+  try {
+    const ready = await waitUntilReady(ctx, api, server, opts.wait * 1000, interrupted.signal);
+    if (!ready) {
+      await server.stop();
+      if (opts.detach) rmSync(pidFile, { force: true });
+      return interrupted.signal.aborted ? 130 : 1;
+    }
+    ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
+    if (opts.demo) await demo(ctx, api, interrupted.signal);
+    if (interrupted.signal.aborted) return await stopServer(ctx, server, 130);
+    nextSteps(ctx, url);
+
+    if (opts.detach) {
+      server.release();
+      ctx.line(
+        `Running in the background (pid ${server.pid}); logs: ${relative(ctx.io.cwd, logFile ?? '') || logFile}`,
+      );
+      ctx.line(`Stop it with: kill $(cat ${relative(ctx.io.cwd, pidFile) || pidFile})`);
+      return 0;
+    }
+    return await forwardUntilStopped(ctx, server, interrupted.signal);
+  } finally {
+    stopListening();
+  }
+}
+
+/** Polls `/readyz` until it answers 200, the server exits, the wait runs out, or Ctrl-C. */
+async function waitUntilReady(
+  ctx: CliContext,
+  api: ChainmailApi,
+  server: LocalServer,
+  waitMs: number,
+  interrupted: AbortSignal,
+): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  let last: Readiness | undefined;
+  while (Date.now() < deadline) {
+    if (interrupted.aborted) return false;
+    if (!server.running) {
+      const exit = await server.exited;
+      ctx.warn(`The Chainmail server exited (${exit.signal ?? `code ${exit.code}`}) before it was ready.`);
+      explainFailedStart(ctx, server, undefined);
+      return false;
+    }
+    last = (await readiness(api)) ?? last;
+    if (last?.ready) return true;
+    await sleep(POLL_MS, interrupted);
+  }
+  ctx.warn(`Chainmail did not become ready within ${Math.round(waitMs / 1000)} s.`);
+  explainFailedStart(ctx, server, last);
+  return false;
+}
+
+function explainFailedStart(ctx: CliContext, server: LocalServer, last: Readiness | undefined): void {
+  if (last) {
+    const failing = failingChecks(last.body);
+    ctx.warn(`GET /readyz answered ${last.status}${failing.length > 0 ? ':' : '.'}`);
+    for (const line of failing) ctx.warn(`  ${line}`);
+  }
+  const lines = server.recentLines();
+  if (lines.some((l) => l.includes('EADDRINUSE'))) {
+    ctx.warn('The port is already in use: choose another with --port.');
+  } else {
+    for (const line of backingServicesHint(backingServices(ctx.io.env))) ctx.warn(line);
+  }
+  if (lines.length > 0) {
+    ctx.warn('Last server log lines:');
+    for (const line of lines.slice(-15)) ctx.warn(`  ${line}`);
+  }
+}
+
+/** The demo run; its failure is reported but leaves the server up. */
+async function demo(ctx: CliContext, api: ChainmailApi, interrupted?: AbortSignal): Promise<void> {
+  ctx.line();
+  ctx.line(`Demo: ${DEMO_WORKFLOW} with user_input="${DEMO_INPUTS.user_input}"`);
+  try {
+    const runId = await api.startRun(DEMO_WORKFLOW, DEMO_INPUTS);
+    const outcome = await followRun(ctx, runId, { api, signal: interrupted });
+    if (exitCodeOf(outcome) !== 0 && !interrupted?.aborted)
+      ctx.warn(`The demo run did not succeed: see \`chainmail logs ${runId}\`.`);
+  } catch (err) {
+    if (interrupted?.aborted) return;
+    if (!(err instanceof ApiError)) throw err;
+    ctx.warn(`The demo could not run: ${apiErrorText(err)}`);
+  }
+}
+
+function nextSteps(ctx: CliContext, url: string): void {
+  const p = (colour: 'bold' | 'dim', text: string): string => ctx.palette.paint(colour, text);
+  ctx.line();
+  ctx.line(p('bold', 'Next:'));
+  if (url !== DEFAULT_URL)
+    ctx.line(`  export CHAINMAIL_URL=${url}   ${p('dim', 'so the commands below find this server')}`);
+  ctx.line(`  chainmail runs                        ${p('dim', 'list runs')}`);
+  ctx.line(`  chainmail logs RUN                    ${p('dim', "a run's event timeline")}`);
+  ctx.line(
+    `  chainmail workflows                   ${p('dim', 'the published workflows (the shipped examples)')}`,
+  );
+  ctx.line(`  chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
+  ctx.line(`  chainmail run NAME --input k=v --follow`);
+  ctx.line(`  API: ${url}/v1/workflows`);
+}
+
+/** Foreground: the server's log lines, prefixed, until Ctrl-C stops it (or it stops by itself). */
+async function forwardUntilStopped(
+  ctx: CliContext,
+  server: LocalServer,
+  interrupted: AbortSignal,
+): Promise<number> {
+  ctx.line();
+  ctx.line(ctx.palette.paint('dim', 'Server logs follow. Press Ctrl-C to stop Chainmail.'));
+  const prefix = ctx.palette.paint('dim', 'server │ ');
+  server.forwardTo((line) => ctx.line(`${prefix}${line}`));
+  const stopped = new Promise<'interrupted'>((resolve) => {
+    if (interrupted.aborted) resolve('interrupted');
+    interrupted.addEventListener('abort', () => resolve('interrupted'));
+  });
+  const why = await Promise.race([stopped, server.exited]);
+  if (why === 'interrupted') return stopServer(ctx, server, 0);
+  server.forwardTo(undefined);
+  ctx.warn(`The Chainmail server exited (${why.signal ?? `code ${why.code}`}).`);
+  return why.code === 0 ? 0 : 1;
+}
+
+async function stopServer(ctx: CliContext, server: LocalServer, exitCode: number): Promise<number> {
+  ctx.line('Stopping Chainmail…');
+  await server.stop();
+  server.forwardTo(undefined);
+  ctx.line('Stopped.');
+  return exitCode;
+}
+
+async function readiness(api: ChainmailApi): Promise<Readiness | undefined> {
+  try {
+    return await api.readiness();
+  } catch (err) {
+    if (err instanceof ServerUnreachable) return undefined;
+    throw err;
+  }
+}
+
+function sleep(ms: number, interrupted: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      interrupted.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    interrupted.addEventListener('abort', done);
+  });
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535)
+    throw new InvalidArgumentError('must be a port number (1-65535).');
+  return port;
+}

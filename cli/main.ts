@@ -1,0 +1,77 @@
+import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './commands/admin';
+import type { ActionRunner } from './commands/options';
+import { registerRunCommands } from './commands/runs';
+import { registerUpCommand } from './commands/up';
+import { registerWorkflowCommands } from './commands/workflows';
+import { CliContext, type CliIO } from './context';
+import { reportError } from './errors';
+import { findPackageRoot, packageVersion } from './package-root';
+
+/** Commander's own exits that are not usage errors. */
+const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.version']);
+
+/**
+ * Runs the `chainmail` program on `argv` (without `node` and the script) and resolves to the exit
+ * code: 0 success, 1 failure (a failed run, a server error), 2 usage error.
+ */
+export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+  const program = new Command('chainmail');
+  const ctx = new CliContext(io, () => program.opts<{ url?: string }>());
+  let exitCode = 0;
+  const run: ActionRunner = async (action) => {
+    exitCode = await action();
+  };
+  program
+    .description('Chain AI agents into workflows. A client of the Chainmail API.')
+    .version(packageVersion(io.repoRoot ?? findPackageRoot()))
+    .option('--url <url>', 'Chainmail API URL (default: $CHAINMAIL_URL or http://127.0.0.1:8080)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showSuggestionAfterError();
+  registerUpCommand(program, ctx, run);
+  registerWorkflowCommands(program, ctx, run);
+  registerRunCommands(program, ctx, run);
+  registerAdminCommands(program, ctx, run);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return CLEAN_EXITS.has(err.code) ? 0 : 2;
+    return reportError(err, ctx);
+  }
+}
+
+/** The process wiring: real stdout/stderr, environment and signals. */
+export function processIO(): CliIO {
+  return {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    onInterrupt(listener) {
+      const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+      for (const signal of signals) process.on(signal, listener);
+      return () => {
+        for (const signal of signals) process.off(signal, listener);
+      };
+    },
+  };
+}
+
+/** Entry point of `bin/chainmail.js`. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // `chainmail runs | head` closes the pipe early: that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const code = await runCli(argv, processIO());
+  // Exit explicitly, once stdout is flushed: idle keep-alive sockets must not hold the CLI open.
+  process.stdout.write('', () => process.exit(code));
+}
+
+if (require.main === module) void main();

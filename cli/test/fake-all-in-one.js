@@ -1,0 +1,49 @@
+'use strict';
+// A stand-in for dist/services/all-in-one/main.js, for `chainmail up` tests. FAKE_MODE picks the
+// behaviour: "ready" (default), "never-ready" (/readyz answers 503) or "crash" (exits at once).
+const http = require('node:http');
+
+const mode = process.env.FAKE_MODE || 'ready';
+if (mode === 'crash') {
+  console.error('Error: connect ECONNREFUSED 127.0.0.1:4222 (NATS)');
+  process.exit(3);
+}
+console.log(`examples from ${process.env.CHAINMAIL_EXAMPLES_DIR}`);
+const events = JSON.parse(process.env.FAKE_EVENTS || '[]');
+
+const server = http.createServer((req, res) => {
+  const json = (status, body) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  if (req.url === '/readyz') {
+    if (mode === 'never-ready') {
+      return json(503, {
+        status: 'error',
+        checks: { nats: { status: 'down', message: 'connection refused' }, postgres: { status: 'up' } },
+      });
+    }
+    return json(200, { status: 'ok' });
+  }
+  if (req.method === 'POST' && req.url === '/v1/workflows/competitor-analysis/runs') {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      console.log(`run started with ${body}`);
+      json(202, { runId: 'run_demo' });
+    });
+    return;
+  }
+  if (req.url === '/v1/runs/run_demo/events') {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    for (const e of events) res.write(`data: ${JSON.stringify({ ...e, runId: 'run_demo' })}\n\n`);
+    return res.end();
+  }
+  json(404, { error: { code: 'NOT_FOUND', message: req.url } });
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`listening on ${process.env.PORT}`));
+process.on('SIGTERM', () => {
+  console.log('got SIGTERM, closing');
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
