@@ -73,6 +73,17 @@ export class RunProgress {
         );
       case 'StepSkipped':
         return this.finishStep(stepId, '↷', 'dim', 'skipped', undefined, str(d.reason));
+      case 'StepRetryScheduled': {
+        const delay = num(d.delayMs);
+        return this.finishStep(
+          stepId,
+          '↻',
+          'yellow',
+          'retrying',
+          undefined,
+          delay === undefined ? undefined : `in ${formatDuration(delay)}`,
+        );
+      }
       default:
         if (TERMINAL_EVENT_TYPES.has(event.type)) return this.finishRun(event);
         if (QUIET.has(event.type)) return;
@@ -85,7 +96,7 @@ export class RunProgress {
   private finishStep(
     stepId: string | undefined,
     symbol: string,
-    colour: 'green' | 'red' | 'dim',
+    colour: 'green' | 'red' | 'yellow' | 'dim',
     status: string,
     durationMs: number | undefined,
     note: string | undefined,
@@ -114,7 +125,12 @@ export class RunProgress {
       const by = str(d.by);
       this.outcome = { status: 'cancelled', durationMs, reason: join(str(d.reason), by && `by ${by}`) };
     } else {
-      this.outcome = { status: 'timed out', durationMs, reason: str(d.reason) ?? errorText(d.error) };
+      const limit = num(d.timeoutMs);
+      const reason = join(
+        limit === undefined ? undefined : `limit ${formatDuration(limit)}`,
+        str(d.stepId) && `at ${str(d.stepId)}`,
+      );
+      this.outcome = { status: 'timed out', durationMs, reason };
     }
   }
 
@@ -148,8 +164,12 @@ export class RunProgress {
 
 /** The closing lines of a followed run: its status and total time, then its output or why it stopped. */
 export function outcomeSummary(outcome: RunOutcome, palette: Palette): string {
-  const took = outcome.durationMs !== undefined ? ` in ${formatDuration(outcome.durationMs)}` : '';
-  if (outcome.status === 'succeeded') {
+  const succeeded = outcome.status === 'succeeded';
+  const took =
+    outcome.durationMs !== undefined
+      ? ` ${succeeded ? 'in' : 'after'} ${formatDuration(outcome.durationMs)}`
+      : '';
+  if (succeeded) {
     const head = palette.paint('green', `✓ Run succeeded${took}`);
     return outcome.output !== undefined ? `${head}\n\n${outcome.output.replace(/\n*$/, '')}\n` : `${head}\n`;
   }

@@ -56,6 +56,17 @@ export function eventDetail(event: WireRunEvent): string {
       return join([errorText(d.error), attemptText(d), took]);
     case 'StepSkipped':
       return str(d.reason) ?? '';
+    case 'StepRetryScheduled': {
+      const delay = num(d.delayMs);
+      return join([
+        delay !== undefined && `retry in ${formatDuration(delay)}`,
+        str(d.dueAt) && `at ${str(d.dueAt)}`,
+      ]);
+    }
+    case 'RunTimedOut': {
+      const limit = num(d.timeoutMs);
+      return join([limit !== undefined && `limit ${formatDuration(limit)}`, took]);
+    }
     case 'RunSucceeded':
       return join([took, outputText(d.output)]);
     case 'RunFailed':

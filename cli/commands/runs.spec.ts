@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../test/cli-harness';
 import { FakeApiServer, sendJson, sendSse, sseFrames, type Route } from '../test/fake-api-server';
-import { failedRun, RUN_ID, succeededRun } from '../test/run-events.fixture';
+import { failedRun, RUN_ID, succeededRun, timedOutRun } from '../test/run-events.fixture';
 
 describe('run commands', () => {
   let api: FakeApiServer;
@@ -110,7 +110,22 @@ describe('run commands', () => {
       '✗ research     research@    failed    30 ms    attempt 2 · AGENT_TIMEOUT: research@ did not answer',
       '↷ summarize                 skipped            an earlier step failed',
       '',
-      '✗ Run failed in 72 ms: research · AGENT_TIMEOUT: research@ did not answer',
+      '✗ Run failed after 72 ms: research · AGENT_TIMEOUT: research@ did not answer',
+      '',
+    ]);
+  });
+
+  it('run --follow shows a scheduled retry, and a timed-out run exits 1 with its limit', async () => {
+    await start({ 'GET /v1/runs/run_01JTEST/events': (_req, res) => sendSse(res, sseFrames(timedOutRun)) });
+
+    const result = await run(['run', 'competitor-analysis', '--follow']);
+
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').slice(1)).toEqual([
+      '✗ research     research@    failed    5.0 s    AGENT_TIMEOUT: no answer in 5 s',
+      '↻ research     research@    retrying           in 2.0 s',
+      '',
+      '✗ Run timed out after 6.0 s: limit 6.0 s · at research',
       '',
     ]);
   });

@@ -72,3 +72,30 @@ export const failedRun: RunEvent[] = [
     durationMs: 72,
   }),
 ];
+
+/** A run whose step is retried once, then the run hits its time limit. */
+export const timedOutRun: RunEvent[] = [
+  runStarted,
+  runEvent('StepStarted', 1, {
+    stepId: 'research',
+    visit: 1,
+    attempt: 1,
+    agent: 'research@',
+    timeoutMs: 5000,
+  }),
+  runEvent('StepFailed', 5001, {
+    stepId: 'research',
+    visit: 1,
+    attempt: 1,
+    error: { code: 'AGENT_TIMEOUT', message: 'no answer in 5 s', retryable: true },
+    durationMs: 5000,
+  }),
+  runEvent('StepRetryScheduled', 5002, {
+    stepId: 'research',
+    visit: 1,
+    attempt: 1,
+    dueAt: '2025-03-01T11:59:07.002Z',
+    delayMs: 2000,
+  }),
+  runEvent('RunTimedOut', 6000, { timeoutMs: 6000, durationMs: 6000, stepId: 'research' }),
+];
