@@ -1,0 +1,87 @@
+import type { StepError, Usage } from '@chainmail/contracts';
+
+/**
+ * The agent interface every kind implements (builtin today; openai, http, email and workflow
+ * later). Calls are async and cancellable; an agent reports usage when it has any and fails with
+ * an `AgentError` whose `retryable` flag tells the engine whether another attempt can help.
+ */
+export type AgentKind = 'builtin' | 'openai' | 'http' | 'email' | 'workflow';
+
+export interface AgentCall {
+  /** The address the workflow named, as written (the directory normalizes it). */
+  address: string;
+  input: string;
+  runId: string;
+  stepId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** `runId/stepId/attempt`: lets remote agents drop a redelivered call (see `idempotencyKeyOf`). */
+  idempotencyKey: string;
+  /** Aborted when the run is cancelled or the step times out; the reason may be an `AgentError`. */
+  signal: AbortSignal;
+  /** Epoch milliseconds after which the caller gives up; remote kinds pass it on as their timeout. */
+  deadline?: number;
+}
+
+export interface AgentResult {
+  output: string;
+  usage?: Usage;
+}
+
+export interface Agent {
+  readonly address: string;
+  readonly kind: AgentKind;
+  readonly description: string;
+  /** Kind-specific settings shown by the directory (model, URL, mailbox). Secret references only, never values. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  invoke(call: AgentCall): Promise<AgentResult>;
+}
+
+export type AgentErrorCode =
+  | 'AGENT_UNKNOWN'
+  | 'AGENT_BAD_ADDRESS'
+  | 'AGENT_BAD_INPUT'
+  | 'AGENT_FAILED'
+  | 'AGENT_TIMEOUT'
+  | 'AGENT_CANCELLED'
+  | 'AGENT_RATE_LIMITED'
+  | 'AGENT_BUDGET_EXCEEDED';
+
+export class AgentError extends Error {
+  constructor(
+    readonly code: AgentErrorCode | (string & {}),
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'AgentError';
+  }
+
+  /** Whatever an agent threw, as an `AgentError`: aborts become cancellations, the rest failures. */
+  static from(err: unknown, retryable = false): AgentError {
+    if (err instanceof AgentError) return err;
+    if (err instanceof Error && err.name === 'AbortError') {
+      return new AgentError('AGENT_CANCELLED', err.message || 'The agent call was cancelled', false);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new AgentError('AGENT_FAILED', message, retryable);
+  }
+
+  /** The shape run events record (`StepFailed.error`). */
+  toStepError(): StepError {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function idempotencyKeyOf(runId: string, stepId: string, attempt: number): string {
+  return `${runId}/${stepId}/${attempt}`;
+}
+
+/**
+ * The error an aborted call rejects with: the abort reason when the caller gave an `AgentError`
+ * (a step timeout aborts with `AGENT_TIMEOUT`), else a plain cancellation.
+ */
+export function abortError(signal: AbortSignal, address: string): AgentError {
+  if (signal.reason instanceof AgentError) return signal.reason;
+  return new AgentError('AGENT_CANCELLED', `The call to ${address} was cancelled`, false);
+}

@@ -1,0 +1,33 @@
+import { abortError, Agent, AgentCall, AgentError, AgentResult } from '../agent';
+
+/** Synchronous text work as an agent: refuses an already-aborted call, turns throws into `AgentError`s. */
+export function builtinAgent(
+  address: string,
+  description: string,
+  work: (input: string, call: AgentCall) => string,
+): Agent {
+  return {
+    address,
+    kind: 'builtin',
+    description,
+    invoke(call: AgentCall): Promise<AgentResult> {
+      if (call.signal.aborted) return Promise.reject(abortError(call.signal, address));
+      try {
+        return Promise.resolve({ output: work(call.input, call) });
+      } catch (err) {
+        return Promise.reject(AgentError.from(err));
+      }
+    },
+  };
+}
+
+/** Text agents need text: blank input is the workflow's mistake, not worth a retry. */
+export function requireText(address: string, input: string): string {
+  if (input.trim() === '')
+    throw new AgentError(
+      'AGENT_BAD_INPUT',
+      `${address} needs text to work on, and its input is empty`,
+      false,
+    );
+  return input;
+}

@@ -1,0 +1,14 @@
+export { AgentError, abortError, idempotencyKeyOf } from './agent';
+export type { Agent, AgentCall, AgentErrorCode, AgentKind, AgentResult } from './agent';
+export { normalizeAgentAddress, parseAgentAddress } from './agent-address';
+export type { ParsedAddress } from './agent-address';
+export { AgentDirectory } from './agent-directory';
+export type { AgentEntry } from './agent-directory';
+export { builtinAgents } from './builtin/builtin-agents';
+export { createDefaultDirectory } from './default-directory';
+export { proofreadText } from './builtin/proofread';
+export type { Correction, CorrectionKind, Proofread } from './builtin/proofread';
+export { RESEARCH_STAND_IN_NOTICE, researchBrief } from './builtin/research';
+export { summarizeText } from './builtin/summarize';
+export type { SummaryOptions } from './builtin/summarize';
+export { writeReport } from './builtin/report';
