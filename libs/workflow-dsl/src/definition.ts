@@ -19,7 +19,13 @@ export interface InputDeclaration {
 export type Trigger =
   | { type: 'email'; address: string; allow?: string[] }
   | { type: 'webhook'; path: string; secret?: string; public?: boolean }
-  | { type: 'schedule'; cron: string; timezone: string; inputs?: Record<string, unknown>; catchUp?: 'none' | 'last' }
+  | {
+      type: 'schedule';
+      cron: string;
+      timezone: string;
+      inputs?: Record<string, unknown>;
+      catchUp?: 'none' | 'last';
+    }
   /** The seed's format sketch (`type: email | schedule | webhook`): accepted, binds nothing. */
   | { type: 'placeholder'; choices: string[] };
 
@@ -31,10 +37,13 @@ export type RetryPolicy = {
   jitter: boolean;
 };
 
-export type ErrorPolicy = { kind: 'abort' } | { kind: 'skip' } | { kind: 'continue' } | { kind: 'goto'; step: string };
+export type ErrorPolicy =
+  { kind: 'abort' } | { kind: 'skip' } | { kind: 'continue' } | { kind: 'goto'; step: string };
 
 interface StepCommon {
   id: string;
+  /** Free text for people (the builder shows it); no effect on the run. */
+  description?: string;
   /** Template text, or undefined when the step takes no input. */
   input?: string;
   /** Template text evaluated to a boolean; false → StepSkipped. */
@@ -44,7 +53,7 @@ interface StepCommon {
   timeoutMs?: DurationMs;
   retry?: RetryPolicy;
   onError: ErrorPolicy;
-  /** Loop bound for steps reachable through `goto`. */
+  /** Loop bound for steps reachable through `goto` (`max_visits`, default 10). */
   maxVisits: number;
 }
 

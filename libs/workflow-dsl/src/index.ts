@@ -1,0 +1,24 @@
+export * from './definition';
+export { parseDuration } from './duration';
+export * from './limits';
+export { TemplateError } from './template/template-error';
+export {
+  compileTemplate,
+  renderTemplate,
+  evaluateExpression,
+  evaluateCondition,
+  templateReferences,
+  isTruthy,
+  type CompiledTemplate,
+  type TemplateExpression,
+  type StepIdSource,
+} from './template/template';
+export {
+  buildScope,
+  SCOPE_NAMES,
+  type StepView,
+  type RunView,
+  type TemplateScope,
+  type ScopeParts,
+} from './template/scope';
+export { parseWorkflow, type ParseOptions, type ParseResult } from './parse-workflow';

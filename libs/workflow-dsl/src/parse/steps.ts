@@ -1,0 +1,747 @@
+import type { ErrorPolicy, RetryPolicy, Step } from '../definition';
+import { MAX_STEPS } from '../limits';
+import { SCOPE_NAMES } from '../template/scope';
+import { STEP_ID, UNSAFE_NAMES, WORKFLOW_NAME, type ParseContext, type TemplateSite } from './context';
+import { readActions, readCases, readErrorPolicy, type GotoUse } from './step-flow';
+import { childPath, type Fields } from './reader';
+import type { MapEntry, MapNode, YNode } from './yaml-tree';
+
+/** What the graph and template checks need to know about each step, besides the step itself. */
+export interface StepRecord {
+  step: Step;
+  path: string;
+  idOffset: number;
+  topLevel: boolean;
+  /** The parallel step this one is a branch of. */
+  parent?: string;
+  /** The `needs:` as written (undefined when defaulted). */
+  needs?: { entry: MapEntry; targets: { id: string; offset: number }[] };
+}
+
+export interface StepTable {
+  steps: Step[];
+  records: Map<string, StepRecord>;
+  gotos: GotoUse[];
+  /** `workflow:` targets, to refuse a workflow that runs itself. */
+  workflowCalls: { name: string; path: string; offset: number }[];
+  /** Every step id written, with its path — also of steps dropped for other errors, so those do not cascade. */
+  declared: Map<string, { path: string; offset: number }>;
+  /** Names bound by foreach `as`, which must not hide a step or an input. */
+  locals: { name: string; path: string; offset: number }[];
+}
+
+const KINDS = ['agent', 'checkpoint', 'parallel', 'foreach', 'switch', 'workflow'] as const;
+type Kind = (typeof KINDS)[number];
+
+const COMMON = [
+  'id',
+  'name',
+  'description',
+  'type',
+  'condition',
+  'needs',
+  'timeout',
+  'on_error',
+  'max_visits',
+];
+const KIND_KEYS: Record<Kind, readonly string[]> = {
+  agent: ['agent', 'input', 'retry'],
+  workflow: ['workflow', 'input', 'retry'],
+  checkpoint: ['message', 'actions'],
+  parallel: ['parallel'],
+  foreach: ['foreach', 'as', 'concurrency', 'agent', 'workflow', 'input', 'retry'],
+  switch: ['switch'],
+};
+/** For a key that belongs to another kind of step, say which. */
+const MISPLACED: Record<string, string> = {
+  message: '"message" belongs to checkpoint steps (type: checkpoint)',
+  actions: '"actions" belongs to checkpoint steps (type: checkpoint)',
+  as: '"as" belongs to foreach steps',
+  concurrency: '"concurrency" belongs to foreach steps',
+  input: '"input" belongs to agent, workflow and foreach steps',
+  retry: '"retry" belongs to agent, workflow and foreach steps',
+};
+
+const AGENT_ADDRESS = /^[^\s@]+@$/;
+const DEFAULT_RETRY: Omit<RetryPolicy, 'max'> = {
+  backoff: 'exponential',
+  delayMs: 1000,
+  maxDelayMs: 60_000,
+  jitter: true,
+};
+const DEFAULT_MAX_VISITS = 10;
+const DEFAULT_CONCURRENCY = 4;
+
+/** Reads `steps:`: every step with its defaults filled in, and what the later checks need. */
+export function readSteps(ctx: ParseContext, entry: MapEntry | undefined, rootOffset: number): StepTable {
+  const table: StepTable = {
+    steps: [],
+    records: new Map(),
+    gotos: [],
+    workflowCalls: [],
+    declared: new Map(),
+    locals: [],
+  };
+  if (entry === undefined) {
+    ctx.issues.add(
+      'MISSING_KEY',
+      'a workflow needs "steps"',
+      '',
+      rootOffset,
+      'add steps: with at least one step',
+    );
+    return table;
+  }
+  const list = ctx.reader.seq(entry.value, 'steps', 'steps');
+  if (list === undefined) return table;
+  if (list.items.length === 0) {
+    ctx.issues.add('INVALID_VALUE', 'a workflow needs at least one step', 'steps', entry.value.offset);
+    return table;
+  }
+  const reader = new StepReader(ctx, table);
+  let previous: string | undefined;
+  list.items.forEach((item, index) => {
+    const step = reader.read(item, `steps[${index}]`, { topLevel: true, previous });
+    if (step !== undefined) {
+      table.steps.push(step);
+      previous = step.id;
+    }
+  });
+  return table;
+}
+
+interface Placement {
+  topLevel: boolean;
+  previous?: string;
+  parent?: string;
+}
+
+class StepReader {
+  private count = 0;
+  private tooMany = false;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    private readonly table: StepTable,
+  ) {}
+
+  read(node: YNode, path: string, placement: Placement): Step | undefined {
+    if (++this.count > MAX_STEPS) {
+      if (!this.tooMany)
+        this.ctx.issues.add(
+          'TOO_LARGE',
+          `a workflow has at most ${MAX_STEPS} steps`,
+          path,
+          node.offset,
+          'split it into sub-workflows (workflow: steps)',
+        );
+      this.tooMany = true;
+      return undefined;
+    }
+    const map = this.ctx.reader.map(node, path, 'a step');
+    if (map === undefined) return undefined;
+    const kind = this.kindOf(map, path);
+    const allowed =
+      kind === undefined
+        ? [...COMMON, ...new Set(Object.values(KIND_KEYS).flat())]
+        : [...COMMON, ...KIND_KEYS[kind]];
+    const fields = this.ctx.reader.fields(
+      map,
+      path,
+      allowed,
+      kind === undefined ? 'a step' : `${kind === 'agent' ? 'an' : 'a'} ${kind} step`,
+      MISPLACED,
+    );
+    const id = this.readId(fields, map, path);
+    if (kind === undefined || id === undefined) return undefined;
+    const common = this.readCommon(fields, path, id, placement);
+    const site: TemplateSite = { kind: 'step', stepId: id, locals: [] };
+    let step: Step | undefined;
+    switch (kind) {
+      case 'agent':
+        step = this.withAgent(fields, path, id, site, common);
+        break;
+      case 'workflow': {
+        const workflow = this.readWorkflowName(fields.get('workflow') as MapEntry, path);
+        this.readInput(fields, path, id, site, common);
+        step = workflow === undefined ? undefined : { ...common, kind: 'workflow', workflow };
+        break;
+      }
+      case 'checkpoint':
+        step = this.readCheckpoint(fields, map, path, id, site, common);
+        break;
+      case 'parallel':
+        step = this.readParallel(fields.get('parallel') as MapEntry, path, id, common);
+        break;
+      case 'foreach':
+        step = this.readForeach(fields, map, path, id, common);
+        break;
+      case 'switch':
+        step = this.readSwitch(fields.get('switch') as MapEntry, path, id, site, common);
+        break;
+    }
+    if (step === undefined) return undefined;
+    this.register(step, path, fields, placement);
+    return step;
+  }
+
+  /** A step is `foreach` when it has that key (its `agent`/`workflow` is the body), else the one kind key it has. */
+  private kindOf(map: MapNode, path: string): Kind | undefined {
+    const has = (key: string): MapEntry | undefined => map.entries.find((entry) => entry.key === key);
+    const typeEntry = has('type');
+    const declared =
+      typeEntry === undefined
+        ? undefined
+        : this.ctx.reader.choice(typeEntry.value, childPath(path, 'type'), 'step type', KINDS);
+    if (typeEntry !== undefined && declared === undefined) return undefined;
+    if (has('foreach') !== undefined) return this.agree('foreach', declared, typeEntry, path);
+    const present = (['agent', 'parallel', 'switch', 'workflow'] as const).filter(
+      (key) => has(key) !== undefined,
+    );
+    if (declared === 'checkpoint') {
+      if (present.length > 0) {
+        const extra = has(present[0]) as MapEntry;
+        this.ctx.issues.add(
+          'INVALID_VALUE',
+          `a checkpoint step cannot also have "${present[0]}"`,
+          childPath(path, present[0]),
+          extra.keyOffset,
+          'a step does exactly one thing',
+        );
+        return undefined;
+      }
+      return 'checkpoint';
+    }
+    if (present.length === 0) {
+      const wanted =
+        declared === undefined
+          ? 'one of agent, type: checkpoint, parallel, foreach, switch, workflow'
+          : `"${declared}"`;
+      this.ctx.issues.add(
+        'MISSING_KEY',
+        `a step needs ${wanted}`,
+        path,
+        map.offset,
+        'say what the step does, e.g. agent: research@',
+      );
+      return undefined;
+    }
+    if (present.length > 1) {
+      const extra = has(present[1]) as MapEntry;
+      this.ctx.issues.add(
+        'INVALID_VALUE',
+        `a step has exactly one of agent, parallel, switch, workflow; this one has "${present[0]}" and "${present[1]}"`,
+        childPath(path, present[1]),
+        extra.keyOffset,
+        'split it into two steps',
+      );
+      return undefined;
+    }
+    return this.agree(present[0], declared, typeEntry, path);
+  }
+
+  private agree(
+    kind: Kind,
+    declared: Kind | undefined,
+    typeEntry: MapEntry | undefined,
+    path: string,
+  ): Kind | undefined {
+    if (declared === undefined || declared === kind) return kind;
+    this.ctx.issues.add(
+      'INVALID_VALUE',
+      `type "${declared}" does not match a step with "${kind}"`,
+      childPath(path, 'type'),
+      (typeEntry as MapEntry).value.offset,
+      `write type: ${kind} or remove type`,
+    );
+    return undefined;
+  }
+
+  private readId(fields: Fields, map: MapNode, path: string): string | undefined {
+    const idEntry = fields.get('id');
+    const nameEntry = fields.get('name');
+    const entry = idEntry ?? nameEntry;
+    if (entry === undefined) {
+      this.ctx.issues.add(
+        'MISSING_KEY',
+        'a step needs "id" (or "name")',
+        path,
+        map.offset,
+        'e.g. id: research',
+      );
+      return undefined;
+    }
+    const idPath = childPath(path, entry.key);
+    const id = this.ctx.reader.string(entry.value, idPath, 'a step id');
+    if (id === undefined) return undefined;
+    if (idEntry !== undefined && nameEntry !== undefined) {
+      const name = nameEntry.value.kind === 'scalar' ? nameEntry.value.value : undefined;
+      if (name !== id) {
+        this.ctx.issues.add(
+          'INVALID_VALUE',
+          `a step has both id "${id}" and name "${String(name)}"`,
+          childPath(path, 'name'),
+          nameEntry.keyOffset,
+          'keep one of them; "name" is accepted as the id',
+        );
+        return undefined;
+      }
+    }
+    if (!STEP_ID.test(id) || id.length > 64 || UNSAFE_NAMES.has(id)) {
+      this.ctx.issues.add(
+        'INVALID_VALUE',
+        `"${id}" is not a valid step id`,
+        idPath,
+        entry.value.offset,
+        'use letters, digits, "_" and single hyphens, starting with a letter: fan-out, step2',
+      );
+      return undefined;
+    }
+    if (SCOPE_NAMES.has(id)) {
+      this.ctx.issues.add(
+        'NAME_CLASH',
+        `"${id}" is a reserved name in templates`,
+        idPath,
+        entry.value.offset,
+        'rename the step',
+      );
+      return undefined;
+    }
+    const earlier = this.table.declared.get(id);
+    if (earlier !== undefined) {
+      this.ctx.issues.add(
+        'DUPLICATE_STEP',
+        `step id "${id}" is already used by ${earlier.path}`,
+        idPath,
+        entry.value.offset,
+        'step ids are unique within a workflow',
+      );
+      return undefined;
+    }
+    this.table.declared.set(id, { path, offset: entry.value.offset });
+    return id;
+  }
+
+  private readCommon(fields: Fields, path: string, id: string, placement: Placement): CommonFields {
+    const { reader, issues } = this.ctx;
+    const common: CommonFields = { id, needs: [], onError: { kind: 'abort' }, maxVisits: DEFAULT_MAX_VISITS };
+    const description = fields.get('description');
+    if (description !== undefined)
+      common.description = reader.text(description.value, childPath(path, 'description'), 'description');
+    const condition = fields.get('condition');
+    if (condition !== undefined) {
+      const conditionPath = childPath(path, 'condition');
+      const text = reader.text(condition.value, conditionPath, 'condition');
+      if (text !== undefined) {
+        common.condition = text;
+        if (!text.includes('{{') && !['true', 'false'].includes(text.trim())) {
+          issues.warn(
+            'INVALID_VALUE',
+            `condition "${text}" has no {{ }}, so it is always true`,
+            conditionPath,
+            condition.value.offset,
+            `write "{{ ${text.trim()} }}"`,
+          );
+        }
+        this.template(
+          text,
+          condition.value,
+          conditionPath,
+          { kind: 'step', stepId: id, locals: [] },
+          `the condition of step ${id}`,
+        );
+      }
+    }
+    const timeout = fields.get('timeout');
+    if (timeout !== undefined)
+      common.timeoutMs = reader.duration(timeout.value, childPath(path, 'timeout'), 'timeout');
+    const maxVisits = fields.get('max_visits');
+    if (maxVisits !== undefined)
+      common.maxVisits =
+        reader.integer(maxVisits.value, childPath(path, 'max_visits'), 'max_visits', 1, 1000) ??
+        DEFAULT_MAX_VISITS;
+    const onError = fields.get('on_error');
+    if (onError !== undefined) {
+      const policy = readErrorPolicy(
+        this.ctx,
+        onError.value,
+        childPath(path, 'on_error'),
+        this.table.gotos,
+        !placement.topLevel,
+      );
+      if (policy !== undefined) common.onError = policy;
+    }
+    if (placement.topLevel) common.needs = placement.previous === undefined ? [] : [placement.previous];
+    const retry = fields.get('retry');
+    if (retry !== undefined) common.retry = this.readRetry(retry.value, childPath(path, 'retry'));
+    return common;
+  }
+
+  private readRetry(node: YNode, path: string): RetryPolicy | undefined {
+    const { reader } = this.ctx;
+    if (node.kind === 'scalar' && typeof node.value === 'number') {
+      const max = reader.integer(node, path, 'retry', 0, 100);
+      return max === undefined ? undefined : { max, ...DEFAULT_RETRY };
+    }
+    const map = reader.map(node, path, 'retry (a count or a map)');
+    if (map === undefined) return undefined;
+    const fields = reader.fields(map, path, ['max', 'backoff', 'delay', 'max_delay', 'jitter'], 'retry');
+    const policy: RetryPolicy = { max: 3, ...DEFAULT_RETRY };
+    const get = <T>(
+      key: string,
+      read: (value: YNode, at: string) => T | undefined,
+      apply: (value: T) => void,
+    ): void => {
+      const entry = fields.get(key);
+      if (entry === undefined) return;
+      const value = read(entry.value, childPath(path, key));
+      if (value !== undefined) apply(value);
+    };
+    get(
+      'max',
+      (v, at) => reader.integer(v, at, 'retry max', 0, 100),
+      (v) => (policy.max = v),
+    );
+    get(
+      'backoff',
+      (v, at) => reader.choice(v, at, 'backoff', ['fixed', 'exponential'] as const),
+      (v) => (policy.backoff = v),
+    );
+    get(
+      'delay',
+      (v, at) => reader.duration(v, at, 'retry delay'),
+      (v) => (policy.delayMs = v),
+    );
+    get(
+      'max_delay',
+      (v, at) => reader.duration(v, at, 'retry max_delay'),
+      (v) => (policy.maxDelayMs = v),
+    );
+    get(
+      'jitter',
+      (v, at) => reader.boolean(v, at, 'jitter'),
+      (v) => (policy.jitter = v),
+    );
+    if (policy.maxDelayMs < policy.delayMs) policy.maxDelayMs = policy.delayMs;
+    return policy;
+  }
+
+  private readInput(
+    fields: Fields,
+    path: string,
+    id: string,
+    site: TemplateSite,
+    common: CommonFields,
+  ): void {
+    const input = fields.get('input');
+    if (input === undefined) return;
+    const inputPath = childPath(path, 'input');
+    const text = this.ctx.reader.text(input.value, inputPath, 'input');
+    if (text === undefined) return;
+    common.input = text;
+    this.template(text, input.value, inputPath, site, `the input of step ${id}`);
+  }
+
+  private withAgent(
+    fields: Fields,
+    path: string,
+    id: string,
+    site: TemplateSite,
+    common: CommonFields,
+  ): Step | undefined {
+    const agent = this.readAgent(fields.get('agent') as MapEntry, path);
+    this.readInput(fields, path, id, site, common);
+    return agent === undefined ? undefined : { ...common, kind: 'agent', agent };
+  }
+
+  private readAgent(entry: MapEntry, path: string): string | undefined {
+    const agentPath = childPath(path, 'agent');
+    const address = this.ctx.reader.string(entry.value, agentPath, 'agent');
+    if (address === undefined) return undefined;
+    if (!AGENT_ADDRESS.test(address)) {
+      const hint = /\s/.test(address)
+        ? 'an agent address has no spaces'
+        : `write it as ${address.replace(/@.*$/, '')}@`;
+      this.ctx.issues.add(
+        'INVALID_VALUE',
+        `"${address}" is not an agent address (name@)`,
+        agentPath,
+        entry.value.offset,
+        hint,
+      );
+      return undefined;
+    }
+    if (this.ctx.knownAgents !== undefined && !isKnown(this.ctx.knownAgents, address)) {
+      this.ctx.issues.add(
+        'UNKNOWN_AGENT',
+        `no agent "${address}" in the directory`,
+        agentPath,
+        entry.value.offset,
+        'check the spelling, or register the agent first',
+      );
+    }
+    return address;
+  }
+
+  private readWorkflowName(entry: MapEntry, path: string): string | undefined {
+    const at = childPath(path, 'workflow');
+    const name = this.ctx.reader.string(entry.value, at, 'workflow');
+    if (name === undefined) return undefined;
+    if (!WORKFLOW_NAME.test(name)) {
+      this.ctx.issues.add(
+        'INVALID_VALUE',
+        `"${name}" is not a workflow name`,
+        at,
+        entry.value.offset,
+        'workflow names are lowercase letters, digits and "-"',
+      );
+      return undefined;
+    }
+    this.table.workflowCalls.push({ name, path: at, offset: entry.value.offset });
+    return name;
+  }
+
+  private readCheckpoint(
+    fields: Fields,
+    map: MapNode,
+    path: string,
+    id: string,
+    site: TemplateSite,
+    common: CommonFields,
+  ): Step | undefined {
+    const entry = this.ctx.reader.required(
+      fields,
+      'message',
+      map,
+      path,
+      'a checkpoint step',
+      'the message tells the reviewer what to check',
+    );
+    const messagePath = childPath(path, 'message');
+    const message =
+      entry === undefined ? undefined : this.ctx.reader.text(entry.value, messagePath, 'message');
+    if (entry !== undefined && message !== undefined)
+      this.template(message, entry.value, messagePath, site, `the message of step ${id}`);
+    const actionsEntry = fields.get('actions');
+    const actions = readActions(this.ctx, actionsEntry?.value, childPath(path, 'actions'), this.table.gotos);
+    if (message === undefined || actions === undefined) return undefined;
+    return { ...common, kind: 'checkpoint', message, actions };
+  }
+
+  private readParallel(entry: MapEntry, path: string, id: string, common: CommonFields): Step | undefined {
+    const at = childPath(path, 'parallel');
+    const list = this.ctx.reader.seq(entry.value, at, 'parallel');
+    if (list === undefined) return undefined;
+    if (list.items.length === 0) {
+      this.ctx.issues.add(
+        'INVALID_VALUE',
+        'a parallel step needs at least one branch',
+        at,
+        entry.value.offset,
+      );
+      return undefined;
+    }
+    const branches: Step[] = [];
+    list.items.forEach((item, index) => {
+      const branchPath = `${at}[${index}]`;
+      const branch = this.read(item, branchPath, { topLevel: false, parent: id });
+      if (branch === undefined) return;
+      if (branch.kind === 'switch' || branch.kind === 'checkpoint') {
+        this.ctx.issues.add(
+          'INVALID_VALUE',
+          `a parallel branch cannot be a ${branch.kind} step`,
+          branchPath,
+          item.offset,
+          'put it before or after the parallel step',
+        );
+        return;
+      }
+      branches.push(branch);
+    });
+    return { ...common, kind: 'parallel', branches };
+  }
+
+  private readForeach(
+    fields: Fields,
+    map: MapNode,
+    path: string,
+    id: string,
+    common: CommonFields,
+  ): Step | undefined {
+    const { reader, issues } = this.ctx;
+    const itemsEntry = fields.get('foreach') as MapEntry;
+    const itemsPath = childPath(path, 'foreach');
+    const items = reader.text(itemsEntry.value, itemsPath, 'foreach');
+    if (items !== undefined) {
+      if (!/^\s*\{\{[\s\S]*\}\}\s*$/.test(items)) {
+        issues.add(
+          'INVALID_VALUE',
+          'foreach takes one {{ expression }} that gives a list',
+          itemsPath,
+          itemsEntry.value.offset,
+          'e.g. foreach: "{{ research.json.competitors }}"',
+        );
+      } else
+        this.template(
+          items,
+          itemsEntry.value,
+          itemsPath,
+          { kind: 'step', stepId: id, locals: [] },
+          `the list of step ${id}`,
+        );
+    }
+    let as = 'item';
+    const asEntry = fields.get('as');
+    if (asEntry !== undefined) {
+      const asPath = childPath(path, 'as');
+      const name = reader.string(asEntry.value, asPath, 'as');
+      if (name !== undefined && (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || UNSAFE_NAMES.has(name))) {
+        issues.add(
+          'INVALID_VALUE',
+          `"${name}" is not a valid name for "as"`,
+          asPath,
+          asEntry.value.offset,
+          'use letters, digits and "_"',
+        );
+      } else if (name !== undefined && SCOPE_NAMES.has(name)) {
+        issues.add(
+          'NAME_CLASH',
+          `"${name}" is a reserved name in templates`,
+          asPath,
+          asEntry.value.offset,
+          'choose another name',
+        );
+      } else if (name !== undefined) {
+        as = name;
+        this.table.locals.push({ name, path: asPath, offset: asEntry.value.offset });
+      }
+    }
+    let concurrency = DEFAULT_CONCURRENCY;
+    const concurrencyEntry = fields.get('concurrency');
+    if (concurrencyEntry !== undefined)
+      concurrency =
+        reader.integer(concurrencyEntry.value, childPath(path, 'concurrency'), 'concurrency', 1, 100) ??
+        concurrency;
+    const agentEntry = fields.get('agent');
+    const workflowEntry = fields.get('workflow');
+    if (agentEntry !== undefined && workflowEntry !== undefined) {
+      issues.add(
+        'INVALID_VALUE',
+        'a foreach step runs either an agent or a workflow for each item, not both',
+        childPath(path, 'workflow'),
+        workflowEntry.keyOffset,
+      );
+      return undefined;
+    }
+    if (agentEntry === undefined && workflowEntry === undefined) {
+      issues.add(
+        'MISSING_KEY',
+        'a foreach step needs "agent" or "workflow" to run for each item',
+        path,
+        map.offset,
+        'e.g. agent: analyze@',
+      );
+      return undefined;
+    }
+    this.readInput(fields, path, id, { kind: 'step', stepId: id, locals: [as] }, common);
+    if (agentEntry !== undefined) {
+      const agent = this.readAgent(agentEntry, path);
+      return agent === undefined || items === undefined
+        ? undefined
+        : { ...common, kind: 'foreach', items, as, concurrency, body: { kind: 'agent', agent } };
+    }
+    const workflow = this.readWorkflowName(workflowEntry as MapEntry, path);
+    return workflow === undefined || items === undefined
+      ? undefined
+      : { ...common, kind: 'foreach', items, as, concurrency, body: { kind: 'workflow', workflow } };
+  }
+
+  private readSwitch(
+    entry: MapEntry,
+    path: string,
+    id: string,
+    site: TemplateSite,
+    common: CommonFields,
+  ): Step | undefined {
+    const cases = readCases(
+      this.ctx,
+      entry.value,
+      childPath(path, 'switch'),
+      this.table.gotos,
+      (text, node, at) => this.template(text, node, at, site, `a case of step ${id}`),
+    );
+    return cases === undefined ? undefined : { ...common, kind: 'switch', cases };
+  }
+
+  private register(step: Step, path: string, fields: Fields, placement: Placement): void {
+    const idEntry = (fields.get('id') ?? fields.get('name')) as MapEntry;
+    const record: StepRecord = {
+      step,
+      path,
+      idOffset: idEntry.value.offset,
+      topLevel: placement.topLevel,
+      parent: placement.parent,
+    };
+    const needs = fields.get('needs');
+    if (needs !== undefined) {
+      const needsPath = childPath(path, 'needs');
+      if (!placement.topLevel) {
+        this.ctx.issues.add(
+          'INVALID_VALUE',
+          'a parallel branch starts with its parallel step; it cannot have "needs"',
+          needsPath,
+          needs.keyOffset,
+          'put "needs" on the parallel step',
+        );
+      } else {
+        const targets = this.readNeeds(needs.value, needsPath);
+        if (targets !== undefined) {
+          step.needs = targets.map((target) => target.id);
+          record.needs = { entry: needs, targets };
+        }
+      }
+    }
+    this.table.records.set(step.id, record);
+  }
+
+  private readNeeds(node: YNode, path: string): { id: string; offset: number }[] | undefined {
+    if (node.kind === 'scalar' && node.value === null) return [];
+    if (node.kind === 'scalar') {
+      const id = this.ctx.reader.string(node, path, 'needs');
+      return id === undefined ? undefined : [{ id, offset: node.offset }];
+    }
+    const list = this.ctx.reader.seq(node, path, 'needs');
+    if (list === undefined) return undefined;
+    const out: { id: string; offset: number }[] = [];
+    list.items.forEach((item, index) => {
+      const id = this.ctx.reader.string(item, `${path}[${index}]`, 'a needed step id');
+      if (id !== undefined && !out.some((other) => other.id === id)) out.push({ id, offset: item.offset });
+    });
+    return out;
+  }
+
+  private template(text: string, node: YNode, path: string, site: TemplateSite, what: string): void {
+    if (node.kind === 'scalar') this.ctx.templates.push({ text, node, path, site, what });
+  }
+}
+
+type CommonFields = {
+  id: string;
+  description?: string;
+  input?: string;
+  condition?: string;
+  needs: string[];
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  onError: ErrorPolicy;
+  maxVisits: number;
+};
+
+/** The directory callback is the caller's code: if it throws, the agent counts as unknown. */
+function isKnown(knownAgents: (address: string) => boolean, address: string): boolean {
+  try {
+    return knownAgents(address) === true;
+  } catch {
+    return false;
+  }
+}
