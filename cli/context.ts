@@ -24,16 +24,6 @@ export interface CliIO {
 /** Bad arguments or flags: exit code 2. */
 export class UsageError extends Error {}
 
-/** The command already said what went wrong; exit with `exitCode`. */
-export class CommandFailed extends Error {
-  constructor(
-    readonly exitCode = 1,
-    message = 'command failed',
-  ) {
-    super(message);
-  }
-}
-
 export class CliContext {
   readonly palette: Palette;
   private client: ChainmailApi | undefined;

@@ -1,12 +1,11 @@
 import { ApiError, ServerUnreachable } from './api-client';
 import { isRecord, parseIssues, str, UnexpectedResponse } from './api-types';
-import { CommandFailed, UsageError, type CliContext } from './context';
+import { UsageError, type CliContext } from './context';
 import { issueLine, issueText } from './render';
 
 /** Prints what went wrong, the same way for every command, and returns the exit code. */
 export function reportError(err: unknown, ctx: CliContext): number {
   const { palette } = ctx;
-  if (err instanceof CommandFailed) return err.exitCode;
   if (err instanceof UsageError) {
     ctx.warn(`${palette.paint('red', 'error:')} ${err.message}`);
     return 2;
