@@ -1,8 +1,10 @@
 import type { ErrorPolicy, RetryPolicy, Step } from '../definition';
 import { MAX_STEPS } from '../limits';
 import { SCOPE_NAMES } from '../template/scope';
-import { STEP_ID, UNSAFE_NAMES, WORKFLOW_NAME, type ParseContext, type TemplateSite } from './context';
+import { STEP_ID, UNSAFE_NAMES, type ParseContext, type TemplateSite } from './context';
 import { readActions, readCases, readErrorPolicy, type GotoUse } from './step-flow';
+import { readAgentAddress, readNeeds, readRetry, readWorkflowName } from './step-fields';
+import { stepKindOf, type StepKind } from './step-kind';
 import { childPath, type Fields } from './reader';
 import type { MapEntry, MapNode, YNode } from './yaml-tree';
 
@@ -30,9 +32,6 @@ export interface StepTable {
   locals: { name: string; path: string; offset: number }[];
 }
 
-const KINDS = ['agent', 'checkpoint', 'parallel', 'foreach', 'switch', 'workflow'] as const;
-type Kind = (typeof KINDS)[number];
-
 const COMMON = [
   'id',
   'name',
@@ -44,7 +43,7 @@ const COMMON = [
   'on_error',
   'max_visits',
 ];
-const KIND_KEYS: Record<Kind, readonly string[]> = {
+const KIND_KEYS: Record<StepKind, readonly string[]> = {
   agent: ['agent', 'input', 'retry'],
   workflow: ['workflow', 'input', 'retry'],
   checkpoint: ['message', 'actions'],
@@ -62,13 +61,6 @@ const MISPLACED: Record<string, string> = {
   retry: '"retry" belongs to agent, workflow and foreach steps',
 };
 
-const AGENT_ADDRESS = /^[^\s@]+@$/;
-const DEFAULT_RETRY: Omit<RetryPolicy, 'max'> = {
-  backoff: 'exponential',
-  delayMs: 1000,
-  maxDelayMs: 60_000,
-  jitter: true,
-};
 const DEFAULT_MAX_VISITS = 10;
 const DEFAULT_CONCURRENCY = 4;
 
@@ -140,7 +132,7 @@ class StepReader {
     }
     const map = this.ctx.reader.map(node, path, 'a step');
     if (map === undefined) return undefined;
-    const kind = this.kindOf(map, path);
+    const kind = stepKindOf(this.ctx, map, path);
     const allowed =
       kind === undefined
         ? [...COMMON, ...new Set(Object.values(KIND_KEYS).flat())]
@@ -162,7 +154,12 @@ class StepReader {
         step = this.withAgent(fields, path, id, site, common);
         break;
       case 'workflow': {
-        const workflow = this.readWorkflowName(fields.get('workflow') as MapEntry, path);
+        const workflow = readWorkflowName(
+          this.ctx,
+          fields.get('workflow') as MapEntry,
+          path,
+          this.table.workflowCalls,
+        );
         this.readInput(fields, path, id, site, common);
         step = workflow === undefined ? undefined : { ...common, kind: 'workflow', workflow };
         break;
@@ -183,78 +180,6 @@ class StepReader {
     if (step === undefined) return undefined;
     this.register(step, path, fields, placement);
     return step;
-  }
-
-  /** A step is `foreach` when it has that key (its `agent`/`workflow` is the body), else the one kind key it has. */
-  private kindOf(map: MapNode, path: string): Kind | undefined {
-    const has = (key: string): MapEntry | undefined => map.entries.find((entry) => entry.key === key);
-    const typeEntry = has('type');
-    const declared =
-      typeEntry === undefined
-        ? undefined
-        : this.ctx.reader.choice(typeEntry.value, childPath(path, 'type'), 'step type', KINDS);
-    if (typeEntry !== undefined && declared === undefined) return undefined;
-    if (has('foreach') !== undefined) return this.agree('foreach', declared, typeEntry, path);
-    const present = (['agent', 'parallel', 'switch', 'workflow'] as const).filter(
-      (key) => has(key) !== undefined,
-    );
-    if (declared === 'checkpoint') {
-      if (present.length > 0) {
-        const extra = has(present[0]) as MapEntry;
-        this.ctx.issues.add(
-          'INVALID_VALUE',
-          `a checkpoint step cannot also have "${present[0]}"`,
-          childPath(path, present[0]),
-          extra.keyOffset,
-          'a step does exactly one thing',
-        );
-        return undefined;
-      }
-      return 'checkpoint';
-    }
-    if (present.length === 0) {
-      const wanted =
-        declared === undefined
-          ? 'one of agent, type: checkpoint, parallel, foreach, switch, workflow'
-          : `"${declared}"`;
-      this.ctx.issues.add(
-        'MISSING_KEY',
-        `a step needs ${wanted}`,
-        path,
-        map.offset,
-        'say what the step does, e.g. agent: research@',
-      );
-      return undefined;
-    }
-    if (present.length > 1) {
-      const extra = has(present[1]) as MapEntry;
-      this.ctx.issues.add(
-        'INVALID_VALUE',
-        `a step has exactly one of agent, parallel, switch, workflow; this one has "${present[0]}" and "${present[1]}"`,
-        childPath(path, present[1]),
-        extra.keyOffset,
-        'split it into two steps',
-      );
-      return undefined;
-    }
-    return this.agree(present[0], declared, typeEntry, path);
-  }
-
-  private agree(
-    kind: Kind,
-    declared: Kind | undefined,
-    typeEntry: MapEntry | undefined,
-    path: string,
-  ): Kind | undefined {
-    if (declared === undefined || declared === kind) return kind;
-    this.ctx.issues.add(
-      'INVALID_VALUE',
-      `type "${declared}" does not match a step with "${kind}"`,
-      childPath(path, 'type'),
-      (typeEntry as MapEntry).value.offset,
-      `write type: ${kind} or remove type`,
-    );
-    return undefined;
   }
 
   private readId(fields: Fields, map: MapNode, path: string): string | undefined {
@@ -373,57 +298,8 @@ class StepReader {
     }
     if (placement.topLevel) common.needs = placement.previous === undefined ? [] : [placement.previous];
     const retry = fields.get('retry');
-    if (retry !== undefined) common.retry = this.readRetry(retry.value, childPath(path, 'retry'));
+    if (retry !== undefined) common.retry = readRetry(this.ctx, retry.value, childPath(path, 'retry'));
     return common;
-  }
-
-  private readRetry(node: YNode, path: string): RetryPolicy | undefined {
-    const { reader } = this.ctx;
-    if (node.kind === 'scalar' && typeof node.value === 'number') {
-      const max = reader.integer(node, path, 'retry', 0, 100);
-      return max === undefined ? undefined : { max, ...DEFAULT_RETRY };
-    }
-    const map = reader.map(node, path, 'retry (a count or a map)');
-    if (map === undefined) return undefined;
-    const fields = reader.fields(map, path, ['max', 'backoff', 'delay', 'max_delay', 'jitter'], 'retry');
-    const policy: RetryPolicy = { max: 3, ...DEFAULT_RETRY };
-    const get = <T>(
-      key: string,
-      read: (value: YNode, at: string) => T | undefined,
-      apply: (value: T) => void,
-    ): void => {
-      const entry = fields.get(key);
-      if (entry === undefined) return;
-      const value = read(entry.value, childPath(path, key));
-      if (value !== undefined) apply(value);
-    };
-    get(
-      'max',
-      (v, at) => reader.integer(v, at, 'retry max', 0, 100),
-      (v) => (policy.max = v),
-    );
-    get(
-      'backoff',
-      (v, at) => reader.choice(v, at, 'backoff', ['fixed', 'exponential'] as const),
-      (v) => (policy.backoff = v),
-    );
-    get(
-      'delay',
-      (v, at) => reader.duration(v, at, 'retry delay'),
-      (v) => (policy.delayMs = v),
-    );
-    get(
-      'max_delay',
-      (v, at) => reader.duration(v, at, 'retry max_delay'),
-      (v) => (policy.maxDelayMs = v),
-    );
-    get(
-      'jitter',
-      (v, at) => reader.boolean(v, at, 'jitter'),
-      (v) => (policy.jitter = v),
-    );
-    if (policy.maxDelayMs < policy.delayMs) policy.maxDelayMs = policy.delayMs;
-    return policy;
   }
 
   private readInput(
@@ -449,56 +325,9 @@ class StepReader {
     site: TemplateSite,
     common: CommonFields,
   ): Step | undefined {
-    const agent = this.readAgent(fields.get('agent') as MapEntry, path);
+    const agent = readAgentAddress(this.ctx, fields.get('agent') as MapEntry, path);
     this.readInput(fields, path, id, site, common);
     return agent === undefined ? undefined : { ...common, kind: 'agent', agent };
-  }
-
-  private readAgent(entry: MapEntry, path: string): string | undefined {
-    const agentPath = childPath(path, 'agent');
-    const address = this.ctx.reader.string(entry.value, agentPath, 'agent');
-    if (address === undefined) return undefined;
-    if (!AGENT_ADDRESS.test(address)) {
-      const hint = /\s/.test(address)
-        ? 'an agent address has no spaces'
-        : `write it as ${address.replace(/@.*$/, '')}@`;
-      this.ctx.issues.add(
-        'INVALID_VALUE',
-        `"${address}" is not an agent address (name@)`,
-        agentPath,
-        entry.value.offset,
-        hint,
-      );
-      return undefined;
-    }
-    if (this.ctx.knownAgents !== undefined && !isKnown(this.ctx.knownAgents, address)) {
-      this.ctx.issues.add(
-        'UNKNOWN_AGENT',
-        `no agent "${address}" in the directory`,
-        agentPath,
-        entry.value.offset,
-        'check the spelling, or register the agent first',
-      );
-    }
-    return address;
-  }
-
-  private readWorkflowName(entry: MapEntry, path: string): string | undefined {
-    const at = childPath(path, 'workflow');
-    const name = this.ctx.reader.string(entry.value, at, 'workflow');
-    if (name === undefined) return undefined;
-    if (!WORKFLOW_NAME.test(name)) {
-      this.ctx.issues.add(
-        'INVALID_VALUE',
-        `"${name}" is not a workflow name`,
-        at,
-        entry.value.offset,
-        'workflow names are lowercase letters, digits and "-"',
-      );
-      return undefined;
-    }
-    this.table.workflowCalls.push({ name, path: at, offset: entry.value.offset });
-    return name;
   }
 
   private readCheckpoint(
@@ -645,12 +474,12 @@ class StepReader {
     }
     this.readInput(fields, path, id, { kind: 'step', stepId: id, locals: [as] }, common);
     if (agentEntry !== undefined) {
-      const agent = this.readAgent(agentEntry, path);
+      const agent = readAgentAddress(this.ctx, agentEntry, path);
       return agent === undefined || items === undefined
         ? undefined
         : { ...common, kind: 'foreach', items, as, concurrency, body: { kind: 'agent', agent } };
     }
-    const workflow = this.readWorkflowName(workflowEntry as MapEntry, path);
+    const workflow = readWorkflowName(this.ctx, workflowEntry as MapEntry, path, this.table.workflowCalls);
     return workflow === undefined || items === undefined
       ? undefined
       : { ...common, kind: 'foreach', items, as, concurrency, body: { kind: 'workflow', workflow } };
@@ -694,7 +523,7 @@ class StepReader {
           'put "needs" on the parallel step',
         );
       } else {
-        const targets = this.readNeeds(needs.value, needsPath);
+        const targets = readNeeds(this.ctx, needs.value, needsPath);
         if (targets !== undefined) {
           step.needs = targets.map((target) => target.id);
           record.needs = { entry: needs, targets };
@@ -702,22 +531,6 @@ class StepReader {
       }
     }
     this.table.records.set(step.id, record);
-  }
-
-  private readNeeds(node: YNode, path: string): { id: string; offset: number }[] | undefined {
-    if (node.kind === 'scalar' && node.value === null) return [];
-    if (node.kind === 'scalar') {
-      const id = this.ctx.reader.string(node, path, 'needs');
-      return id === undefined ? undefined : [{ id, offset: node.offset }];
-    }
-    const list = this.ctx.reader.seq(node, path, 'needs');
-    if (list === undefined) return undefined;
-    const out: { id: string; offset: number }[] = [];
-    list.items.forEach((item, index) => {
-      const id = this.ctx.reader.string(item, `${path}[${index}]`, 'a needed step id');
-      if (id !== undefined && !out.some((other) => other.id === id)) out.push({ id, offset: item.offset });
-    });
-    return out;
   }
 
   private template(text: string, node: YNode, path: string, site: TemplateSite, what: string): void {
@@ -736,12 +549,3 @@ type CommonFields = {
   onError: ErrorPolicy;
   maxVisits: number;
 };
-
-/** The directory callback is the caller's code: if it throws, the agent counts as unknown. */
-function isKnown(knownAgents: (address: string) => boolean, address: string): boolean {
-  try {
-    return knownAgents(address) === true;
-  } catch {
-    return false;
-  }
-}
