@@ -17,9 +17,17 @@ export async function measureFloor(natsUrl: string, databaseUrl: string, samples
   const js = nc.jetstream();
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
-  await pg.query('CREATE TABLE IF NOT EXISTS bench_floor (id text PRIMARY KEY, n int NOT NULL, at timestamptz NOT NULL)');
+  await pg.query(
+    'CREATE TABLE IF NOT EXISTS bench_floor (id text PRIMARY KEY, n int NOT NULL, at timestamptz NOT NULL)',
+  );
   const encoder = new TextEncoder();
-  const payload = encoder.encode(JSON.stringify({ runId: 'r', prev: 0, events: [{ type: 'StepSucceeded', data: { output: 'x'.repeat(200) } }] }));
+  const payload = encoder.encode(
+    JSON.stringify({
+      runId: 'r',
+      prev: 0,
+      events: [{ type: 'StepSucceeded', data: { output: 'x'.repeat(200) } }],
+    }),
+  );
 
   const publish: number[] = [];
   for (let i = 0; i < samples; i++) {
@@ -50,7 +58,10 @@ export async function measureFloor(natsUrl: string, databaseUrl: string, samples
   void (async () => {
     for await (const m of messages) {
       const id = m.subject.split('.')[2];
-      await pg.query('INSERT INTO bench_floor (id, n, at) VALUES ($1, 1, now()) ON CONFLICT (id) DO UPDATE SET n = bench_floor.n + 1', [id]);
+      await pg.query(
+        'INSERT INTO bench_floor (id, n, at) VALUES ($1, 1, now()) ON CONFLICT (id) DO UPDATE SET n = bench_floor.n + 1',
+        [id],
+      );
       m.ack();
       waiting.get(id)?.();
     }
@@ -70,5 +81,9 @@ export async function measureFloor(natsUrl: string, databaseUrl: string, samples
   await pg.query('DROP TABLE bench_floor');
   await pg.end();
   await nc.close();
-  return { jetstreamPublishAck: summarize(publish), postgresCommit: summarize(commit), appendConsumeUpsert: summarize(roundTrip) };
+  return {
+    jetstreamPublishAck: summarize(publish),
+    postgresCommit: summarize(commit),
+    appendConsumeUpsert: summarize(roundTrip),
+  };
 }

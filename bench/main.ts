@@ -50,11 +50,16 @@ class RunWatcher {
     void (async () => {
       for await (const msg of sub) {
         const now = performance.now();
-        const commit = JSON.parse(this.decoder.decode(msg.data)) as { runId: string; events: { type: string }[] };
+        const commit = JSON.parse(this.decoder.decode(msg.data)) as {
+          runId: string;
+          events: { type: string }[];
+        };
         const times = this.arrivals.get(commit.runId) ?? [];
         times.push(now);
         this.arrivals.set(commit.runId, times);
-        const end = commit.events.find((e) => e.type === 'RunSucceeded' || e.type === 'RunFailed' || e.type === 'RunCancelled');
+        const end = commit.events.find(
+          (e) => e.type === 'RunSucceeded' || e.type === 'RunFailed' || e.type === 'RunCancelled',
+        );
         if (end) {
           this.finished.set(commit.runId, end.type);
           this.waiters.get(commit.runId)?.(end.type);
@@ -93,7 +98,8 @@ async function waitReady(base: string, child: ChildProcess): Promise<void> {
 
 async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '0')?.[0] ?? 0);
+  const kb = (key: string): number =>
+    Number(/\d+/.exec(status.split('\n').find((l) => l.startsWith(key)) ?? '0')?.[0] ?? 0);
   return { rssMb: round(kb('VmRSS:') / 1024, 1), peakMb: round(kb('VmHWM:') / 1024, 1) };
 }
 
@@ -140,7 +146,8 @@ async function waitProjected(base: string, runIds: string[]): Promise<number> {
     const res = await fetch(`${base}/v1/runs?workflow=bench-four-steps&status=succeeded&limit=1`);
     const body = (await res.json()) as { runs: { id: string }[] };
     const run = await fetch(`${base}/v1/runs/${last}`);
-    if (body.runs.length > 0 && run.ok && ((await run.json()) as { status: string }).status === 'succeeded') break;
+    if (body.runs.length > 0 && run.ok && ((await run.json()) as { status: string }).status === 'succeeded')
+      break;
     await new Promise((r) => setTimeout(r, 50));
   }
   return performance.now() - t;
@@ -161,7 +168,13 @@ async function main(): Promise<void> {
     const profileIndex = process.argv.indexOf('--profile');
     const profile = profileIndex >= 0 ? ['--cpu-prof', '--cpu-prof-dir', process.argv[profileIndex + 1]] : [];
     child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'services', 'all-in-one', 'main.js')], {
-      env: { ...process.env, NATS_URL: nats.url, DATABASE_URL: db.url, PORT: String(port), CHAINMAIL_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        NATS_URL: nats.url,
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        CHAINMAIL_LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     await waitReady(base, child);
@@ -204,7 +217,11 @@ async function main(): Promise<void> {
         latency: summarize(loaded.latencies),
         projectionCatchUpMs: round(projectionLagMs, 1),
       },
-      sequential: { runs: opts.sequential, latency: summarize(sequential.latencies), failed: sequential.failed },
+      sequential: {
+        runs: opts.sequential,
+        latency: summarize(sequential.latencies),
+        failed: sequential.failed,
+      },
       stepOverhead: {
         ...stepOverhead,
         p50VsFloor: round(stepOverhead.p50 / floor.appendConsumeUpsert.p50, 2),
@@ -235,9 +252,17 @@ function printTable(
   },
 ): void {
   const rows: [string, string, string][] = [
-    ['floor: JetStream publish-ack (ms)', `p50 ${floor.jetstreamPublishAck.p50}  p99 ${floor.jetstreamPublishAck.p99}`, ''],
+    [
+      'floor: JetStream publish-ack (ms)',
+      `p50 ${floor.jetstreamPublishAck.p50}  p99 ${floor.jetstreamPublishAck.p99}`,
+      '',
+    ],
     ['floor: Postgres commit (ms)', `p50 ${floor.postgresCommit.p50}  p99 ${floor.postgresCommit.p99}`, ''],
-    ['floor: append+consume+upsert (ms)', `p50 ${floor.appendConsumeUpsert.p50}  p99 ${floor.appendConsumeUpsert.p99}`, ''],
+    [
+      'floor: append+consume+upsert (ms)',
+      `p50 ${floor.appendConsumeUpsert.p50}  p99 ${floor.appendConsumeUpsert.p99}`,
+      '',
+    ],
     ['runs/s at concurrency 16', String(r.throughput.runsPerSecond), '≥ 600'],
     ['run latency under load (ms)', `p50 ${r.throughput.latency.p50}  p99 ${r.throughput.latency.p99}`, ''],
     ['failed runs', String(r.throughput.failed), '0'],

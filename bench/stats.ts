@@ -15,7 +15,12 @@ export interface Summary {
 
 export function summarize(samples: number[]): Summary {
   const mean = samples.reduce((a, b) => a + b, 0) / Math.max(1, samples.length);
-  return { n: samples.length, p50: round(percentile(samples, 50)), p99: round(percentile(samples, 99)), mean: round(mean) };
+  return {
+    n: samples.length,
+    p50: round(percentile(samples, 50)),
+    p99: round(percentile(samples, 99)),
+    mean: round(mean),
+  };
 }
 
 export const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;

@@ -20,7 +20,22 @@ import {
   type EventLogNames,
   type ConsumerRunner,
 } from '@chainmail/event-log';
-import { AGENT_DIRECTORY, CHAINMAIL_CONFIG, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import {
+  AGENT_DIRECTORY,
+  CHAINMAIL_CONFIG,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  TELEMETRY,
+} from '@chainmail/platform';
+import {
+  extractTraceContext,
+  injectTraceHeaders,
+  runAttributes,
+  withSpan,
+  type Telemetry,
+  type Tracer,
+} from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import { AgentInvoker } from './agent-invoker';
 import { CatalogDefinitions } from './catalog-definitions';
@@ -38,6 +53,7 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
   private readonly consumers: ConsumerRunner[] = [];
   private readonly commands: RunCommandHandler;
   private readonly steps: StepRunner;
+  private readonly tracer: Tracer;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -45,11 +61,13 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(AGENT_DIRECTORY) agents: AgentDirectory,
     @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
     @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
+    @Inject(TELEMETRY) telemetry: Telemetry,
   ) {
+    this.tracer = telemetry.tracer('execution');
     const runs = new RunStore(new RunLog(nc, names));
     const definitions = new CatalogDefinitions(catalog);
     this.commands = new RunCommandHandler(runs, definitions, (err) => err instanceof AppendConflict);
-    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), definitions);
+    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), definitions, this.tracer);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,10 +98,24 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
 
   private async onCommand(message: ConsumedMessage): Promise<void> {
     const command = message.json<StartRun | CancelRun>();
+    await withSpan(
+      this.tracer,
+      `run command ${command.type}`,
+      { parent: extractTraceContext(message.headers), attributes: runAttributes({ runId: command.runId }) },
+      () => this.handleCommand(command, message),
+    );
+  }
+
+  private async handleCommand(command: StartRun | CancelRun, message: ConsumedMessage): Promise<void> {
     switch (command.type) {
       case 'StartRun': {
         const { type: _type, ...data } = command;
-        await this.commands.handle(command.runId, { type: 'StartRun', data }, `${command.runId}:start`, message.headers);
+        await this.commands.handle(
+          command.runId,
+          { type: 'StartRun', data },
+          `${command.runId}:start`,
+          injectTraceHeaders({}),
+        );
         return;
       }
       case 'CancelRun':
@@ -91,7 +123,7 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
           command.runId,
           { type: 'CancelRun', data: { reason: command.reason, by: command.by } },
           `${command.runId}:cancel`,
-          message.headers,
+          injectTraceHeaders({}),
         );
         return;
       default:

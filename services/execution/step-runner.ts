@@ -1,5 +1,13 @@
 import type { RunEventOf, StoredRunCommit } from '@chainmail/contracts';
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import {
+  extractTraceContext,
+  injectTraceHeaders,
+  runAttributes,
+  SpanKind,
+  withSpan,
+  type Tracer,
+} from '@chainmail/telemetry';
 import type { AgentInvoker } from './agent-invoker';
 import type { RunCommandHandler } from './run-command-handler';
 import type { RunStore } from './run-store';
@@ -17,7 +25,10 @@ export class StepRunner {
     private readonly runs: RunStore,
     private readonly commands: RunCommandHandler,
     private readonly invoker: AgentInvoker,
-    private readonly definitions: { definition(workflow: string, version: number): Promise<WorkflowDefinition> },
+    private readonly definitions: {
+      definition(workflow: string, version: number): Promise<WorkflowDefinition>;
+    },
+    private readonly tracer: Tracer,
   ) {}
 
   async onCommit(commit: StoredRunCommit, headers?: Record<string, string>): Promise<void> {
@@ -38,22 +49,37 @@ export class StepRunner {
         const key = `${commit.runId}/${stepId}`;
         const controller = new AbortController();
         this.inFlight.set(key, controller);
+        const agent = start.data.agent ?? '';
+        const identity = { runId: commit.runId, workflow: loaded.state.workflow, stepId, agent };
         try {
-          const outcome = await this.invoker.invoke({
-            runId: commit.runId,
-            stepId,
-            visit,
-            attempt,
-            agent: start.data.agent ?? '',
-            input: start.data.input ?? '',
-            timeoutMs: definition.steps.find((s) => s.id === stepId)?.timeoutMs,
-            signal: controller.signal,
-          });
-          await this.commands.handle(
-            commit.runId,
-            { type: 'CompleteStep', data: { stepId, visit, attempt, outcome } },
-            `${commit.runId}:${stepId}:${visit}:${attempt}:done`,
-            headers,
+          await withSpan(
+            this.tracer,
+            `step ${stepId}`,
+            { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
+            async () => {
+              const outcome = await withSpan(
+                this.tracer,
+                `agent ${agent}`,
+                { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
+                () =>
+                  this.invoker.invoke({
+                    runId: commit.runId,
+                    stepId,
+                    visit,
+                    attempt,
+                    agent,
+                    input: start.data.input ?? '',
+                    timeoutMs: definition.steps.find((s) => s.id === stepId)?.timeoutMs,
+                    signal: controller.signal,
+                  }),
+              );
+              await this.commands.handle(
+                commit.runId,
+                { type: 'CompleteStep', data: { stepId, visit, attempt, outcome } },
+                `${commit.runId}:${stepId}:${visit}:${attempt}:done`,
+                injectTraceHeaders({}),
+              );
+            },
           );
         } finally {
           this.inFlight.delete(key);

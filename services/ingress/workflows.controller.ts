@@ -6,7 +6,15 @@ import {
   REGISTRY_VALIDATE_SUBJECT,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import { DEFINITION_CATALOG } from '@chainmail/platform';
+import { DEFINITION_CATALOG, TELEMETRY } from '@chainmail/platform';
+import {
+  injectTraceHeaders,
+  runAttributes,
+  SpanKind,
+  withSpan,
+  type Telemetry,
+  type Tracer,
+} from '@chainmail/telemetry';
 import type { Request } from 'express';
 import { RegistryClient } from './registry.client';
 import { StartRunUseCase } from './start-run.usecase';
@@ -16,19 +24,26 @@ const CATALOG_WAIT_MS = 5_000;
 
 @Controller('v1/workflows')
 export class WorkflowsController {
+  private readonly tracer: Tracer;
+
   constructor(
     private readonly registry: RegistryClient,
     private readonly startRun: StartRunUseCase,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
-  ) {}
+    @Inject(TELEMETRY) telemetry: Telemetry,
+  ) {
+    this.tracer = telemetry.tracer('ingress');
+  }
 
   @Post()
   @HttpCode(201)
   async publish(@Req() req: Request): Promise<unknown> {
-    const published = await this.registry.request<{ name: string; version: number; seq: number; warnings: unknown[] }>(
-      REGISTRY_PUBLISH_SUBJECT,
-      { ...definitionSource(req), publishedBy: 'api', owner: 'default' },
-    );
+    const published = await this.registry.request<{
+      name: string;
+      version: number;
+      seq: number;
+      warnings: unknown[];
+    }>(REGISTRY_PUBLISH_SUBJECT, { ...definitionSource(req), publishedBy: 'api', owner: 'default' });
     // Read-your-writes: the next request to this process sees the version it just published.
     await this.catalog.waitFor(published.seq, CATALOG_WAIT_MS);
     return { name: published.name, version: published.version, warnings: published.warnings };
@@ -43,9 +58,13 @@ export class WorkflowsController {
     );
     if (!result.valid) {
       const count = result.issues?.length ?? 0;
-      throw new ChainmailError('WORKFLOW_INVALID', `The workflow definition has ${count} problem(s); see details.issues.`, {
-        issues: result.issues,
-      });
+      throw new ChainmailError(
+        'WORKFLOW_INVALID',
+        `The workflow definition has ${count} problem(s); see details.issues.`,
+        {
+          issues: result.issues,
+        },
+      );
     }
     return result;
   }
@@ -74,7 +93,10 @@ export class WorkflowsController {
   async rollback(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
     const version = (body as { version?: unknown } | undefined)?.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-      throw new ChainmailError('BAD_REQUEST', 'Send {"version": N} with the version to make active (a whole number ≥ 1).');
+      throw new ChainmailError(
+        'BAD_REQUEST',
+        'Send {"version": N} with the version to make active (a whole number ≥ 1).',
+      );
     }
     const result = await this.registry.request<{ name: string; version: number; seq: number }>(
       REGISTRY_ROLLBACK_SUBJECT,
@@ -91,13 +113,22 @@ export class WorkflowsController {
       throw new ChainmailError('BAD_REQUEST', 'Send a JSON object: {"inputs": {...}, "debug": false}.');
     }
     const { inputs, debug } = (body ?? {}) as { inputs?: unknown; debug?: unknown };
-    const started = await this.startRun.execute({
-      workflow: name,
-      inputs,
-      debug: debug === true,
-      trigger: { kind: 'api' },
-      actor: 'api',
-    });
+    // The root span of the run's trace: every message of the run carries it on.
+    const started = await withSpan(
+      this.tracer,
+      'start run',
+      { kind: SpanKind.SERVER, attributes: runAttributes({ workflow: name }) },
+      (span) =>
+        this.startRun
+          .execute(
+            { workflow: name, inputs, debug: debug === true, trigger: { kind: 'api' }, actor: 'api' },
+            injectTraceHeaders({}),
+          )
+          .then((result) => {
+            span.setAttributes(runAttributes({ runId: result.runId }));
+            return result;
+          }),
+    );
     return { runId: started.runId, workflow: name, version: started.version, status: 'accepted' };
   }
 }

@@ -15,7 +15,8 @@ import {
   type EventLogNames,
 } from '@chainmail/event-log';
 import { projectCommits, RunProjectionWriter, type ProjectionBatch } from '@chainmail/persistence';
-import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION, TELEMETRY } from '@chainmail/platform';
+import { extractTraceContext, runAttributes, type Telemetry, type Tracer } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AppliedSequence } from './applied-sequence';
@@ -41,13 +42,16 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   /** Start, stop and rebuild run one at a time. */
   private lifecycle: Promise<unknown> = Promise.resolve();
   private rebuilding?: Promise<RebuildResult>;
+  private readonly tracer: Tracer;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
     @Inject(DATA_SOURCE) dataSource: DataSource,
     @Inject(PROJECTOR_SETTINGS) private readonly settings: ProjectorSettings,
+    @Inject(TELEMETRY) telemetry: Telemetry,
   ) {
+    this.tracer = telemetry.tracer('projector');
     this.writer = new RunProjectionWriter(dataSource);
   }
 
@@ -108,6 +112,7 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       else this.logger.error(`skipping stream message ${decoded.seq}: ${decoded.reason}`);
     }
     const seqs = messages.map((m) => m.seq);
+    const started = Date.now();
     try {
       await this.writer.write(this.project(commits));
     } catch (err) {
@@ -115,6 +120,26 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       throw err;
     }
     this.applied.applied(seqs);
+    this.traceBatch(messages, commits, started);
+  }
+
+  /** One span per commit, in its run's trace, covering the batch write that projected it. */
+  private traceBatch(
+    messages: readonly ConsumedMessage[],
+    commits: StoredRunCommit[],
+    started: number,
+  ): void {
+    const headers = new Map(messages.map((m) => [m.seq, m.headers]));
+    commits.forEach((commit) => {
+      const parent = extractTraceContext(headers.get(commit.seq));
+      this.tracer
+        .startSpan(
+          'project run commit',
+          { startTime: started, attributes: runAttributes({ runId: commit.runId }) },
+          parent,
+        )
+        .end();
+    });
   }
 
   /** Folds the batch; a commit the fold cannot read is reported and left out, not retried for ever. */

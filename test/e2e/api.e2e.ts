@@ -33,13 +33,24 @@ const runUntilDone = (id: string): Promise<RunBody> =>
   );
 
 it('publishes the seed workflow and runs it to succeeded with four chained steps', async () => {
-  const published = await http<{ name: string; version: number }>(chainmail.base, 'POST', '/v1/workflows', seedWorkflow, 'application/yaml');
+  const published = await http<{ name: string; version: number }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows',
+    seedWorkflow,
+    'application/yaml',
+  );
   expect(published.status).toBe(201);
   expect(published.body).toMatchObject({ name: 'competitor-analysis', version: 1 });
 
-  const started = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/competitor-analysis/runs', {
-    inputs: { user_input: 'Analyze our competitors in the CRM space' },
-  });
+  const started = await http<{ runId: string }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows/competitor-analysis/runs',
+    {
+      inputs: { user_input: 'Analyze our competitors in the CRM space' },
+    },
+  );
   expect(started.status).toBe(202);
 
   const run = await runUntilDone(started.body.runId);
@@ -54,7 +65,11 @@ it('publishes the seed workflow and runs it to succeeded with four chained steps
   for (let i = 1; i < run.steps.length; i++) expect(run.steps[i].input).toContain(run.steps[i - 1].output);
   expect(run.output).toBe(run.steps[3].output);
 
-  const events = await http<{ events: { type: string; seq: number }[] }>(chainmail.base, 'GET', `/v1/runs/${started.body.runId}/events`);
+  const events = await http<{ events: { type: string; seq: number }[] }>(
+    chainmail.base,
+    'GET',
+    `/v1/runs/${started.body.runId}/events`,
+  );
   expect(events.status).toBe(200);
   const types = events.body.events.map((e) => e.type);
   expect(types[0]).toBe('RunStarted');
@@ -64,7 +79,11 @@ it('publishes the seed workflow and runs it to succeeded with four chained steps
   expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
 
   const listed = await eventually(async () => {
-    const res = await http<{ runs: { id: string; status: string }[] }>(chainmail.base, 'GET', '/v1/runs?workflow=competitor-analysis&status=succeeded');
+    const res = await http<{ runs: { id: string; status: string }[] }>(
+      chainmail.base,
+      'GET',
+      '/v1/runs?workflow=competitor-analysis&status=succeeded',
+    );
     return res.body.runs.some((r) => r.id === started.body.runId) ? res.body.runs : undefined;
   });
   expect(listed.length).toBeGreaterThan(0);
@@ -72,14 +91,17 @@ it('publishes the seed workflow and runs it to succeeded with four chained steps
 
 it('refuses an invalid definition with line and column and stores nothing', async () => {
   const before = await http<{ workflows: unknown[] }>(chainmail.base, 'GET', '/v1/workflows');
-  const bad = ['name: broken-flow', 'steps:', '  - name: first', '    agent: echo@', '    inptu: "hello"', ''].join('\n');
-  const res = await http<{ error: { code: string; details: { issues: { code: string; line: number; column: number }[] } } }>(
-    chainmail.base,
-    'POST',
-    '/v1/workflows',
-    bad,
-    'application/yaml',
-  );
+  const bad = [
+    'name: broken-flow',
+    'steps:',
+    '  - name: first',
+    '    agent: echo@',
+    '    inptu: "hello"',
+    '',
+  ].join('\n');
+  const res = await http<{
+    error: { code: string; details: { issues: { code: string; line: number; column: number }[] } };
+  }>(chainmail.base, 'POST', '/v1/workflows', bad, 'application/yaml');
   expect(res.status).toBe(422);
   expect(res.body.error.code).toBe('WORKFLOW_INVALID');
   expect(res.body.error.details.issues[0]).toMatchObject({ code: 'UNKNOWN_KEY', line: 5, column: 5 });
@@ -89,36 +111,67 @@ it('refuses an invalid definition with line and column and stores nothing', asyn
 });
 
 it('versions each publish, pins runs to their version and rolls back', async () => {
-  const v = (text: string): string => ['name: pinned', 'steps:', '  - name: only', '    agent: echo@', `    input: "${text}"`, ''].join('\n');
-  expect((await http(chainmail.base, 'POST', '/v1/workflows', v('one'), 'application/yaml')).body).toMatchObject({ version: 1 });
-  expect((await http(chainmail.base, 'POST', '/v1/workflows', v('two'), 'application/yaml')).body).toMatchObject({ version: 2 });
-  const versions = await http<{ versions: { version: number; active: boolean }[] }>(chainmail.base, 'GET', '/v1/workflows/pinned/versions');
+  const v = (text: string): string =>
+    ['name: pinned', 'steps:', '  - name: only', '    agent: echo@', `    input: "${text}"`, ''].join('\n');
+  expect(
+    (await http(chainmail.base, 'POST', '/v1/workflows', v('one'), 'application/yaml')).body,
+  ).toMatchObject({ version: 1 });
+  expect(
+    (await http(chainmail.base, 'POST', '/v1/workflows', v('two'), 'application/yaml')).body,
+  ).toMatchObject({ version: 2 });
+  const versions = await http<{ versions: { version: number; active: boolean }[] }>(
+    chainmail.base,
+    'GET',
+    '/v1/workflows/pinned/versions',
+  );
   expect(versions.body.versions.map((x) => [x.version, x.active])).toEqual([
     [1, false],
     [2, true],
   ]);
   const onTwo = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/pinned/runs', {});
-  expect((await http(chainmail.base, 'POST', '/v1/workflows/pinned/rollback', { version: 1 })).status).toBe(200);
+  expect((await http(chainmail.base, 'POST', '/v1/workflows/pinned/rollback', { version: 1 })).status).toBe(
+    200,
+  );
   const onOne = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/pinned/runs', {});
   expect((await runUntilDone(onTwo.body.runId)).output).toBe('two');
   expect((await runUntilDone(onOne.body.runId)).output).toBe('one');
-  const missing = await http<{ error: { code: string } }>(chainmail.base, 'POST', '/v1/workflows/pinned/rollback', { version: 9 });
+  const missing = await http<{ error: { code: string } }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows/pinned/rollback',
+    { version: 9 },
+  );
   expect(missing.status).toBe(404);
   expect(missing.body.error.code).toBe('VERSION_NOT_FOUND');
 });
 
 it('answers unknown workflows and runs with 404 in the error format', async () => {
-  const run = await http<{ error: { code: string; message: string } }>(chainmail.base, 'GET', '/v1/runs/nope');
+  const run = await http<{ error: { code: string; message: string } }>(
+    chainmail.base,
+    'GET',
+    '/v1/runs/nope',
+  );
   expect(run.status).toBe(404);
   expect(run.body.error.code).toBe('RUN_NOT_FOUND');
-  const start = await http<{ error: { code: string } }>(chainmail.base, 'POST', '/v1/workflows/nope/runs', {});
+  const start = await http<{ error: { code: string } }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows/nope/runs',
+    {},
+  );
   expect(start.status).toBe(404);
   expect(start.body.error.code).toBe('WORKFLOW_NOT_FOUND');
 });
 
 it('refuses a body over the limit with 413', async () => {
   const huge = 'name: x\n# ' + 'a'.repeat(1_100_000);
-  const res = await http<{ error: { code: string } }>(chainmail.base, 'POST', '/v1/workflows', huge, 'application/yaml');
+  const res = await http<{ error: { code: string } }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows',
+    huge,
+    'application/yaml',
+  );
   expect(res.status).toBe(413);
   expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
 });

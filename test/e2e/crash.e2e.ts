@@ -33,7 +33,9 @@ interface LoggedEvent {
 }
 
 it('finishes every run after execution is killed mid-flight, with one success per step', async () => {
-  expect((await http(chainmail.base, 'POST', '/v1/workflows', SLOW_WORKFLOW, 'application/yaml')).status).toBe(201);
+  expect(
+    (await http(chainmail.base, 'POST', '/v1/workflows', SLOW_WORKFLOW, 'application/yaml')).status,
+  ).toBe(201);
   const runIds: string[] = [];
   for (let i = 0; i < 20; i++) {
     const res = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/slow-chain/runs', {});
@@ -56,7 +58,9 @@ it('finishes every run after execution is killed mid-flight, with one success pe
     );
     expect(run.status).toBe('succeeded');
     const { body } = await http<{ events: LoggedEvent[] }>(chainmail.base, 'GET', `/v1/runs/${id}/events`);
-    const successes = body.events.filter((e) => e.type === 'StepSucceeded').map((e) => `${e.data.stepId}#${e.data.visit}`);
+    const successes = body.events
+      .filter((e) => e.type === 'StepSucceeded')
+      .map((e) => `${e.data.stepId}#${e.data.visit}`);
     expect(new Set(successes).size).toBe(successes.length);
     expect(successes.sort()).toEqual(['first#1', 'second#1', 'third#1']);
   }

@@ -10,7 +10,8 @@ import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testin
  */
 
 export const ROOT = resolve(__dirname, '..', '..');
-export type ServiceName = 'all-in-one' | 'ingress' | 'registry' | 'execution' | 'projector' | 'scheduling' | 'notification';
+export type ServiceName =
+  'all-in-one' | 'ingress' | 'registry' | 'execution' | 'projector' | 'scheduling' | 'notification';
 
 export interface ChainmailUnderTest {
   base: string;
@@ -29,7 +30,8 @@ export async function startChainmail(
   extraEnv: Record<string, string> = {},
 ): Promise<ChainmailUnderTest> {
   const main = (name: ServiceName): string => join(ROOT, 'dist', 'services', name, 'main.js');
-  if (!existsSync(main('all-in-one'))) throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
+  if (!existsSync(main('all-in-one')))
+    throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
   const nats = await startNatsServer();
   const db = await createTestDatabase();
   const port = await freePort();
@@ -46,7 +48,10 @@ export async function startChainmail(
   const base = `http://127.0.0.1:${port}`;
 
   const start = async (name: ServiceName): Promise<void> => {
-    const child = spawn(process.execPath, [main(name)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main(name)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines = logs.get(name) ?? [];
     logs.set(name, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(d.toString()));
@@ -89,7 +94,8 @@ export async function startChainmail(
 async function waitReady(base: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Chainmail exited with code ${child.exitCode}:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`Chainmail exited with code ${child.exitCode}:\n${output()}`);
     try {
       if ((await fetch(`${base}/readyz`)).ok) return;
     } catch {
@@ -118,7 +124,11 @@ export async function http<T = unknown>(
 }
 
 /** Polls until `check` returns a value, or fails with what it saw last. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -6,6 +6,7 @@ import { connectNats, DefinitionLog, ensureStreams, eventLogNames, type EventLog
 import { createDataSource } from '@chainmail/persistence';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+import { initTelemetry, type Telemetry } from '@chainmail/telemetry';
 import { CatalogFeed } from './catalog-feed';
 import { ensureDatabase } from './database';
 import {
@@ -15,6 +16,7 @@ import {
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
+  TELEMETRY,
 } from './tokens';
 
 export interface PlatformOptions {
@@ -40,6 +42,7 @@ export class PlatformModule implements OnApplicationShutdown {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
+    @Inject(TELEMETRY) private readonly telemetry: Telemetry,
   ) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -65,6 +68,10 @@ export class PlatformModule implements OnApplicationShutdown {
         },
       },
       { provide: AGENT_DIRECTORY, useFactory: () => createDefaultDirectory() },
+      {
+        provide: TELEMETRY,
+        useFactory: () => initTelemetry({ serviceName: options.processName, otlpEndpoint: options.config.otlpEndpoint }),
+      },
     ];
     if (options.database) {
       providers.push({
@@ -84,6 +91,7 @@ export class PlatformModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     CatalogFeed.stop(this.catalog);
+    await this.telemetry.shutdown();
     try {
       await this.nats.drain();
     } catch (err) {

@@ -5,3 +5,4 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const DEFINITION_CATALOG = Symbol('DEFINITION_CATALOG');
 export const AGENT_DIRECTORY = Symbol('AGENT_DIRECTORY');
 export const EVENT_LOG_NAMES = Symbol('EVENT_LOG_NAMES');
+export const TELEMETRY = Symbol('TELEMETRY');
