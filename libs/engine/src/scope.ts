@@ -24,7 +24,20 @@ export function scopeOf(state: RunState, definition: WorkflowDefinition): Templa
     trigger: state.trigger.details ?? {},
     run: { id: state.runId, started_at: state.startedAt ?? '' },
     steps,
+    // Hyphenated ids (`human-review`) read as steps even before they have run.
+    stepIds: stepIdsOf(definition),
   });
+}
+
+const stepIdCache = new WeakMap<WorkflowDefinition, ReadonlySet<string>>();
+
+function stepIdsOf(definition: WorkflowDefinition): ReadonlySet<string> {
+  let ids = stepIdCache.get(definition);
+  if (!ids) {
+    ids = new Set(definition.steps.flatMap((s) => (s.kind === 'parallel' ? [s.id, ...s.branches.map((b) => b.id)] : [s.id])));
+    stepIdCache.set(definition, ids);
+  }
+  return ids;
 }
 
 /** `.json` of a step: its output parsed when it looks like JSON, else undefined. */
