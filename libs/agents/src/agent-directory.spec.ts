@@ -141,6 +141,7 @@ describe('createDefaultDirectory', () => {
     const addresses = directory.list().map((e) => e.address);
     expect(addresses).toEqual([
       'echo@',
+      'email-sender@',
       'fail@',
       'flaky@',
       'proofread@',
@@ -148,6 +149,7 @@ describe('createDefaultDirectory', () => {
       'sleep@',
       'summarize@',
       'uppercase@',
+      'write-contract@',
       'write-report@',
     ]);
     for (const entry of directory.list()) {

@@ -1,5 +1,6 @@
 import { Agent } from '../agent';
 import { builtinAgent, requireText } from './builtin-agent';
+import { draftContract, emailSenderStandIn } from './contract';
 import { proofreadText } from './proofread';
 import { writeReport } from './report';
 import { researchBrief } from './research';
@@ -32,6 +33,16 @@ export function textAgents(): Agent[] {
       'Proofreads text and Markdown: spelling, doubled words, spacing, capitals, punctuation; code is left untouched.',
       // "Review and polish: …" asks for the pass; the text after the colon is what gets polished.
       (input) => proofreadText(splitInstruction(input, PROOFREAD_VERBS).body).text,
+    ),
+    builtinAgent(
+      'write-contract@',
+      'Drafts a services agreement in Markdown for the named client, leaving every commercial term as a visible blank.',
+      (input) => draftContract(input),
+    ),
+    builtinAgent(
+      'email-sender@',
+      'Offline stand-in for sending mail: says it sent nothing and to whom it would have written.',
+      (input) => emailSenderStandIn(input),
     ),
   ];
 }
