@@ -38,6 +38,8 @@ function options(argv: string[]): Options {
   };
 }
 
+const TERMINAL = ['RunSucceeded', 'RunFailed', 'RunCancelled', 'RunTimedOut'];
+
 /** Watches every commit on `runs.*` and tells when each run ends, with arrival times per commit. */
 class RunWatcher {
   private readonly arrivals = new Map<string, number[]>();
@@ -50,20 +52,18 @@ class RunWatcher {
     void (async () => {
       for await (const msg of sub) {
         const now = performance.now();
-        const commit = JSON.parse(this.decoder.decode(msg.data)) as {
-          runId: string;
-          events: { type: string }[];
-        };
-        const times = this.arrivals.get(commit.runId) ?? [];
+        // The run id is the subject's last token and the terminal event is found by its type's
+        // text: the watcher shares the machine with what it measures, so it parses nothing.
+        const runId = msg.subject.slice(msg.subject.indexOf('.') + 1);
+        const times = this.arrivals.get(runId) ?? [];
         times.push(now);
-        this.arrivals.set(commit.runId, times);
-        const end = commit.events.find(
-          (e) => e.type === 'RunSucceeded' || e.type === 'RunFailed' || e.type === 'RunCancelled',
-        );
+        this.arrivals.set(runId, times);
+        const text = this.decoder.decode(msg.data);
+        const end = TERMINAL.find((type) => text.includes(`"type":"${type}"`));
         if (end) {
-          this.finished.set(commit.runId, end.type);
-          this.waiters.get(commit.runId)?.(end.type);
-          this.waiters.delete(commit.runId);
+          this.finished.set(runId, end);
+          this.waiters.get(runId)?.(end);
+          this.waiters.delete(runId);
         }
       }
     })();
@@ -73,6 +73,10 @@ class RunWatcher {
     const status = this.finished.get(runId);
     if (status) return Promise.resolve(status);
     return new Promise((resolve) => this.waiters.set(runId, resolve));
+  }
+
+  firstArrival(runId: string): number | undefined {
+    return this.arrivals.get(runId)?.[0];
   }
 
   /** Time between consecutive commits of a run: one step's full orchestration cycle. */
@@ -118,10 +122,19 @@ async function runMany(
   watcher: RunWatcher,
   count: number,
   concurrency: number,
-): Promise<{ seconds: number; latencies: number[]; runIds: string[]; failed: number }> {
+): Promise<{
+  seconds: number;
+  latencies: number[];
+  runIds: string[];
+  failed: number;
+  accepted: number[];
+  firstCommit: number[];
+}> {
   let next = 0;
   let failed = 0;
   const latencies: number[] = [];
+  const accepted: number[] = [];
+  const firstCommit: number[] = [];
   const runIds: string[] = [];
   const started = performance.now();
   await Promise.all(
@@ -130,13 +143,15 @@ async function runMany(
         const i = next++;
         const t = performance.now();
         const runId = await startRun(base, i);
+        accepted.push(performance.now() - t);
         if ((await watcher.done(runId)) !== 'RunSucceeded') failed++;
         latencies.push(performance.now() - t);
+        firstCommit.push((watcher.firstArrival(runId) ?? t) - t);
         runIds.push(runId);
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, latencies, runIds, failed };
+  return { seconds: (performance.now() - started) / 1000, latencies, runIds, failed, accepted, firstCommit };
 }
 
 async function waitProjected(base: string, runIds: string[]): Promise<number> {
@@ -215,6 +230,11 @@ async function main(): Promise<void> {
         runsPerSecond: round(opts.runs / loaded.seconds, 1),
         failed: loaded.failed,
         latency: summarize(loaded.latencies),
+        /** POST answered (202): the start command is in the COMMANDS stream. */
+        accepted: summarize(loaded.accepted),
+        /** POST sent → the run's first commit (RunStarted) seen on the log. */
+        firstCommit: summarize(loaded.firstCommit),
+        stepGap: summarize(loaded.runIds.flatMap((id) => watcher.stepGaps(id))),
         projectionCatchUpMs: round(projectionLagMs, 1),
       },
       sequential: {
