@@ -38,7 +38,6 @@ export function statusColour(status: string): Colour {
   return 'yellow';
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 export function visibleLength(text: string): number {

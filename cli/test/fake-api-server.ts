@@ -25,7 +25,7 @@ export class FakeApiServer {
 
   /** Routes are keyed `"METHOD /path"` (no query string). */
   static async start(routes: Record<string, Route>): Promise<FakeApiServer> {
-    let fake: FakeApiServer | undefined;
+    let fake: FakeApiServer | undefined; // eslint-disable-line prefer-const -- assigned once the port is known, read by the handler before
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

@@ -30,12 +30,19 @@ export class ExamplesLoader implements OnApplicationBootstrap {
       const contentType = file.endsWith('.json') ? 'json' : 'yaml';
       const parsed = this.registry.publish.validate({ source, contentType });
       if (!parsed.ok) {
-        this.logger.warn(`example ${file} is invalid and was not published: ${parsed.errors[0]?.message ?? ''}`);
+        this.logger.warn(
+          `example ${file} is invalid and was not published: ${parsed.errors[0]?.message ?? ''}`,
+        );
         continue;
       }
       if (this.catalog.active(parsed.definition.name)?.source === source) continue;
       try {
-        const published = await this.registry.publish.execute({ source, contentType, publishedBy: 'examples', owner: 'default' });
+        const published = await this.registry.publish.execute({
+          source,
+          contentType,
+          publishedBy: 'examples',
+          owner: 'default',
+        });
         await this.catalog.waitFor(published.seq, 5_000);
         this.logger.log(`published example ${published.name} as version ${published.version}`);
       } catch (err) {

@@ -40,7 +40,9 @@ export class PublishWorkflow {
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
     const parsed = this.validate(request);
     if (!parsed.ok) {
-      throw new ChainmailError('WORKFLOW_INVALID', describeIssues(parsed.errors.length), { issues: parsed.errors });
+      throw new ChainmailError('WORKFLOW_INVALID', describeIssues(parsed.errors.length), {
+        issues: parsed.errors,
+      });
     }
     const { definition } = parsed;
     for (let attempt = 1; ; attempt++) {

@@ -12,7 +12,13 @@ import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
 import { AppendConflict, DefinitionLog, type EventLogNames } from '@chainmail/event-log';
-import { AGENT_DIRECTORY, CHAINMAIL_CONFIG, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import {
+  AGENT_DIRECTORY,
+  CHAINMAIL_CONFIG,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+} from '@chainmail/platform';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
 import { RollbackWorkflow } from './rollback-workflow.usecase';
@@ -40,7 +46,12 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
       lastSequenceOf: (name) => log.lastSequenceOf(name),
       isConflict: (err) => err instanceof AppendConflict,
     };
-    this.publish = new PublishWorkflow(catalog, appender, (address) => agents.has(address), config.maxDefinitionBytes);
+    this.publish = new PublishWorkflow(
+      catalog,
+      appender,
+      (address) => agents.has(address),
+      config.maxDefinitionBytes,
+    );
     this.rollback = new RollbackWorkflow(catalog, appender);
   }
 
@@ -77,7 +88,10 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
         reply = { ok: false, error: err.toJSON() };
       } else {
         this.logger.error(`request on ${msg.subject} failed: ${(err as Error).stack ?? String(err)}`);
-        reply = { ok: false, error: { code: 'INTERNAL', message: 'The registry failed to handle the request.' } };
+        reply = {
+          ok: false,
+          error: { code: 'INTERNAL', message: 'The registry failed to handle the request.' },
+        };
       }
     }
     msg.respond(this.encoder.encode(JSON.stringify(reply)));

@@ -13,7 +13,9 @@ export class RollbackWorkflow {
   async execute(request: RollbackWorkflowRequest): Promise<{ name: string; version: number; seq: number }> {
     const entry = this.catalog.get(request.name);
     if (!entry) {
-      throw new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${request.name}".`, { name: request.name });
+      throw new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${request.name}".`, {
+        name: request.name,
+      });
     }
     if (!Number.isInteger(request.version) || !this.catalog.version(request.name, request.version)) {
       throw new ChainmailError(
@@ -31,7 +33,12 @@ export class RollbackWorkflow {
         type: 'WorkflowRolledBack',
         v: 1,
         at: new Date(this.clock()).toISOString(),
-        data: { name: request.name, fromVersion: entry.activeVersion, toVersion: request.version, by: request.by },
+        data: {
+          name: request.name,
+          fromVersion: entry.activeVersion,
+          toVersion: request.version,
+          by: request.by,
+        },
       },
       entry.lastSeq,
     );

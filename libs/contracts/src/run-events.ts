@@ -26,6 +26,22 @@ export interface StepError {
   retryable: boolean;
 }
 
+/** The step of a parent run that a sub-workflow run works for. */
+export interface ParentRun {
+  runId: string;
+  stepId: string;
+  visit: number;
+  attempt: number;
+}
+
+/** What a started step is; `item` is one child of a foreach step (`<id>[<index>]`). */
+export type StepKindName = 'agent' | 'workflow' | 'checkpoint' | 'parallel' | 'foreach' | 'switch' | 'item';
+
+/** Why a step was skipped: dependants of a skipped step go by it (see the engine's needs rule). */
+export type SkipCause = 'condition' | 'on_error' | 'needs' | 'branch' | 'abandoned';
+
+export type CheckpointDecision = 'approve' | 'reject' | 'edit';
+
 export interface RunEventMap {
   RunStarted: {
     workflow: string;
@@ -38,6 +54,10 @@ export interface RunEventMap {
     /** Id of the command that started the run (dedupe key). */
     commandId: string;
     timeoutMs: number;
+    /** Set on a sub-workflow run: the parent step waiting for this run's end. */
+    parent?: ParentRun;
+    /** Sub-workflow nesting: 0 (or absent) for a top-level run. */
+    depth?: number;
   };
   StepStarted: {
     stepId: string;
@@ -48,12 +68,20 @@ export interface RunEventMap {
     /** The step's time limit for this attempt; scheduling arms a durable timer for it. */
     timeoutMs?: number;
   };
-  StepSucceeded: { stepId: string; visit: number; attempt: number; output: string; usage?: Usage; durationMs: number };
+  StepSucceeded: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    output: string;
+    usage?: Usage;
+    durationMs: number;
+  };
   StepFailed: { stepId: string; visit: number; attempt: number; error: StepError; durationMs: number };
   StepSkipped: { stepId: string; visit: number; reason: string };
   /** A failed attempt will be tried again at `dueAt`; scheduling fires a timer then. */
   StepRetryScheduled: { stepId: string; visit: number; attempt: number; dueAt: string; delayMs: number };
-  RunTimedOut: { timeoutMs: number; durationMs: number; stepId?: string };
+  /** Terminal. Read models show the run as failed with code RUN_TIMEOUT and this message. */
+  RunTimedOut: { timeoutMs: number; durationMs: number; stepId?: string; message?: string };
   RunSucceeded: { output: string; durationMs: number };
   RunFailed: { error: StepError & { stepId?: string }; durationMs: number };
   RunCancelled: { reason: string; by: string; durationMs: number };
@@ -89,7 +117,12 @@ export interface StoredRunCommit extends RunCommit {
   seq: number;
 }
 
-export const TERMINAL_RUN_EVENTS: ReadonlySet<RunEventType> = new Set(['RunSucceeded', 'RunFailed', 'RunCancelled', 'RunTimedOut']);
+export const TERMINAL_RUN_EVENTS: ReadonlySet<RunEventType> = new Set([
+  'RunSucceeded',
+  'RunFailed',
+  'RunCancelled',
+  'RunTimedOut',
+]);
 
 export function makeRunEvent<K extends RunEventType>(
   type: K,

@@ -33,11 +33,17 @@ export async function startProcess(options: ProcessOptions): Promise<INestApplic
   const root = processModule(options);
   let app: INestApplicationContext;
   if (options.http) {
-    const web = await NestFactory.create<NestExpressApplication>(root, { logger, rawBody: true, bodyParser: false });
+    const web = await NestFactory.create<NestExpressApplication>(root, {
+      logger,
+      rawBody: true,
+      bodyParser: false,
+    });
     options.http(web, options.config);
     web.enableShutdownHooks();
     await web.listen(options.config.httpPort, options.config.httpHost);
-    new Logger(options.processName).log(`listening on http://${options.config.httpHost}:${options.config.httpPort}`);
+    new Logger(options.processName).log(
+      `listening on http://${options.config.httpHost}:${options.config.httpPort}`,
+    );
     app = web;
   } else {
     app = await NestFactory.createApplicationContext(root, { logger });

@@ -26,7 +26,9 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
     const code = (err as { code?: string }).code;
     // 42P04: created by a concurrent start in between, which is fine.
     if (code !== '42P04') {
-      throw new Error(`Database "${name}" does not exist and could not be created (${(err as Error).message}); create it with: createdb ${name}`);
+      throw new Error(
+        `Database "${name}" does not exist and could not be created (${(err as Error).message}); create it with: createdb ${name}`,
+      );
     }
   } finally {
     await client.end();

@@ -1,8 +1,22 @@
-import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+  Provider,
+} from '@nestjs/common';
 import type { ChainmailConfig } from '@chainmail/config';
 import { DefinitionCatalog } from '@chainmail/catalog';
 import { createDefaultDirectory } from '@chainmail/agents';
-import { connectNats, DefinitionLog, ensureStreams, eventLogNames, type EventLogNames } from '@chainmail/event-log';
+import {
+  connectNats,
+  DefinitionLog,
+  ensureStreams,
+  eventLogNames,
+  type EventLogNames,
+} from '@chainmail/event-log';
 import { createDataSource } from '@chainmail/persistence';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -54,7 +68,10 @@ export class PlatformModule implements OnApplicationShutdown {
         inject: [EVENT_LOG_NAMES],
         useFactory: async (names: EventLogNames) => {
           const nc = await connectNats(options.config.natsUrl, options.processName);
-          await ensureStreams(await nc.jetstreamManager(), { replicas: options.config.streamReplicas, names });
+          await ensureStreams(await nc.jetstreamManager(), {
+            replicas: options.config.streamReplicas,
+            names,
+          });
           return nc;
         },
       },
@@ -70,7 +87,8 @@ export class PlatformModule implements OnApplicationShutdown {
       { provide: AGENT_DIRECTORY, useFactory: () => createDefaultDirectory() },
       {
         provide: TELEMETRY,
-        useFactory: () => initTelemetry({ serviceName: options.processName, otlpEndpoint: options.config.otlpEndpoint }),
+        useFactory: () =>
+          initTelemetry({ serviceName: options.processName, otlpEndpoint: options.config.otlpEndpoint }),
       },
     ];
     if (options.database) {
