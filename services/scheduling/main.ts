@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { loadConfig } from '@chainmail/config';
+import { startProcess } from '@chainmail/platform';
+import { SchedulingModule } from './scheduling.module';
+
+/**
+ * Scheduling alone: connects NATS (streams ensured) and Postgres (migrations applied), keeps the
+ * durable timers from RUN_EVENTS and sends `FireTimer` when one is due. SIGTERM finishes the
+ * batch and the firing pass in hand, then stops; nothing armed is lost.
+ */
+void startProcess({
+  config: loadConfig(process.env),
+  processName: 'scheduling',
+  database: true,
+  modules: [SchedulingModule],
+});

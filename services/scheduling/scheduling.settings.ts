@@ -1,0 +1,26 @@
+/** Tuning of the scheduling service; defaults suit both the all-in-one process and a dedicated one. */
+export interface SchedulingSettings {
+  /** Most commits planned and written in one transaction. */
+  maxBatch: number;
+  /** How long a lone commit waits for others to share its transaction. */
+  maxWaitMs: number;
+  /** Longest sleep of the firing loop: timers armed by other replicas are seen this soon. */
+  pollMs: number;
+  /** Most timers claimed and sent in one transaction. */
+  fireLimit: number;
+  /** Start consuming and firing on application bootstrap (tests may start it by hand). */
+  autoStart: boolean;
+  /** Epoch milliseconds; injected so that tests control time. */
+  clock: () => number;
+}
+
+export const DEFAULT_SCHEDULING_SETTINGS: SchedulingSettings = {
+  maxBatch: 256,
+  maxWaitMs: 5,
+  pollMs: 250,
+  fireLimit: 100,
+  autoStart: true,
+  clock: () => Date.now(),
+};
+
+export const SCHEDULING_SETTINGS = Symbol('SCHEDULING_SETTINGS');

@@ -1,0 +1,165 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  CONSUMERS,
+  FIRE_TIMER_SUBJECT,
+  HEADERS,
+  RUN_EVENTS_STREAM,
+  RUN_SUBJECTS,
+  type FireTimer,
+} from '@chainmail/contracts';
+import {
+  CommandBus,
+  startBatchConsumer,
+  type ConsumedMessage,
+  type ConsumerRunner,
+  type EventLogNames,
+} from '@chainmail/event-log';
+import { EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import type { NatsConnection } from 'nats';
+import { Alarm } from './alarm';
+import { decodeRunMessage } from './run-commit.decoder';
+import { SCHEDULING_SETTINGS, type SchedulingSettings } from './scheduling.settings';
+import type { TracedTimerPlan } from './timer-batch';
+import { planTimers } from './timer-plan';
+import { TimerRepository, type DueTimer, type FireResult } from './timer.repository';
+
+const MIN_SLEEP_MS = 5;
+
+/**
+ * Durable timers: a consumer shared by every replica arms and disarms them from RUN_EVENTS, and
+ * a firing loop in each replica sends `FireTimer` when one is due. Timers live in Postgres, so a
+ * restart loses none; claims skip each other's locked rows, so N replicas fire each timer once.
+ */
+@Injectable()
+export class TimerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('scheduling');
+  private readonly commands: CommandBus;
+  private readonly alarm = new Alarm();
+  private runner?: ConsumerRunner;
+  private firing?: Promise<void>;
+  private stopping = false;
+  /** Start and stop run one at a time. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
+    private readonly timers: TimerRepository,
+    @Inject(SCHEDULING_SETTINGS) private readonly settings: SchedulingSettings,
+  ) {
+    this.commands = new CommandBus(nc, names);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.autoStart) await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts consuming run commits and firing due timers (idempotent). */
+  start(): Promise<void> {
+    return this.serially(async () => {
+      if (this.runner) return;
+      this.runner = await startBatchConsumer(this.nc, {
+        stream: RUN_EVENTS_STREAM,
+        durable: CONSUMERS.scheduling,
+        filterSubject: RUN_SUBJECTS,
+        maxBatch: this.settings.maxBatch,
+        maxWaitMs: this.settings.maxWaitMs,
+        names: this.names,
+        logger: this.logger,
+        handler: (messages) => this.handle(messages),
+      });
+      this.stopping = false;
+      this.firing = this.fireLoop();
+    });
+  }
+
+  /** Stops taking commits and firing; waits for the batch and the firing pass in hand. */
+  stop(): Promise<void> {
+    return this.serially(async () => {
+      this.stopping = true;
+      this.alarm.wake();
+      const runner = this.runner;
+      this.runner = undefined;
+      await Promise.all([runner?.stop(), this.firing]);
+      this.firing = undefined;
+    });
+  }
+
+  /** Arms and disarms what one batch of commits asks for; throwing redelivers the batch later. */
+  async handle(messages: readonly ConsumedMessage[]): Promise<void> {
+    const plans: TracedTimerPlan[] = [];
+    for (const message of messages) {
+      const decoded = decodeRunMessage(message);
+      if (!decoded.ok) {
+        this.logger.error(`skipping stream message ${message.seq}: ${decoded.reason}`);
+        continue;
+      }
+      const traceparent = message.headers[HEADERS.traceparent];
+      plans.push({ ...planTimers(decoded.commit), ...(traceparent ? { traceparent } : {}) });
+    }
+    const { earliestDueMs } = await this.timers.apply(plans);
+    // The loop sleeps at most pollMs; wake it only for a timer due before it would look again.
+    if (earliestDueMs !== undefined && earliestDueMs < this.settings.clock() + this.settings.pollMs) {
+      this.alarm.wake();
+    }
+  }
+
+  /** One firing pass at the injected clock's now: what the loop does each time it wakes. */
+  fireDue(): Promise<FireResult> {
+    const now = new Date(this.settings.clock());
+    return this.timers.fireDue(now, this.settings.fireLimit, (timer) => this.send(timer));
+  }
+
+  private async send(timer: DueTimer): Promise<void> {
+    const command: FireTimer = {
+      type: 'FireTimer',
+      commandId: timer.id,
+      runId: timer.runId,
+      timer: timer.purpose,
+      dueAt: timer.dueAt.toISOString(),
+    };
+    const headers = timer.traceparent ? { [HEADERS.traceparent]: timer.traceparent } : undefined;
+    await this.commands.send(FIRE_TIMER_SUBJECT, command, headers);
+  }
+
+  /** Fires what is due, then sleeps until the next due time, at most `pollMs`. */
+  private async fireLoop(): Promise<void> {
+    const { pollMs, fireLimit, clock } = this.settings;
+    while (!this.stopping) {
+      let waitMs = pollMs;
+      try {
+        const result = await this.fireDue();
+        if (result.failed > 0) {
+          this.logger.warn(`${result.failed} due timers could not be sent; retrying in ${pollMs} ms`);
+        } else if (result.fired >= fireLimit) {
+          continue; // more may be due already
+        } else {
+          const next = await this.timers.nextDue();
+          // A few ms at least: a due timer still there is being sent by another replica.
+          if (next) waitMs = Math.min(pollMs, Math.max(MIN_SLEEP_MS, next.getTime() - clock()));
+        }
+      } catch (err) {
+        if (this.stopping) return;
+        this.logger.warn(`firing due timers failed; retrying in ${pollMs} ms: ${(err as Error).message}`);
+      }
+      if (this.stopping) return;
+      await this.alarm.sleep(waitMs);
+    }
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lifecycle.then(work, work);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+}
