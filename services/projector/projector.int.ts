@@ -3,7 +3,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { PROJECTOR_REBUILD_SUBJECT, type RunEvent } from '@chainmail/contracts';
 import { RunLog } from '@chainmail/event-log';
 import { createDataSource, RunReadRepository } from '@chainmail/persistence';
-import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION, TELEMETRY } from '@chainmail/platform';
+import { createTelemetry } from '@chainmail/telemetry';
 import {
   createTestDatabase,
   isolatedEventLog,
@@ -25,6 +26,7 @@ class TestPlatformModule {
       { provide: NATS_CONNECTION, useValue: log.nc },
       { provide: EVENT_LOG_NAMES, useValue: log.names },
       { provide: DATA_SOURCE, useValue: dataSource },
+      { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'projector-test' }) },
     ];
     return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
   }
