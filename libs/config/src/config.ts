@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 
 /**
  * Chainmail's configuration: read once from the environment at start, validated, then passed in.
@@ -54,6 +54,37 @@ export class ChainmailConfig {
   @Min(1)
   maxInputBytes = 1024 * 1024;
 
+  /** Inbound SMTP port (host: HOST); 0 turns the SMTP server off. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  smtpPort = 2525;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  maxMailBytes = 25 * 1024 * 1024;
+
+  /** Who may trigger an email workflow whose trigger has no `allow`: comma list (`*@acme.example`, `jane@acme.example`); empty: anyone. */
+  @IsString()
+  mailAllow = '';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  maxWebhookBytes = 1024 * 1024;
+
+  /** How long a `sync` run (or `?wait=true`) holds the HTTP request before answering 202 "running". */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  syncWaitMs = 30_000;
+
+  /** `CHAINMAIL_SECRET_<NAME>` values, read by `{{secrets.NAME}}` in webhook triggers until the secrets store exists. Never logged. */
+  @IsObject()
+  secretValues: Record<string, string> = {};
+
   /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces. Unset: spans are not exported. */
   @IsOptional()
   @IsString()
@@ -62,6 +93,9 @@ export class ChainmailConfig {
   @IsIn(['debug', 'info', 'warn', 'error'])
   logLevel: 'debug' | 'info' | 'warn' | 'error' = 'info';
 }
+
+/** `CHAINMAIL_SECRET_HOOK_KEY=…` is the value of `{{secrets.HOOK_KEY}}`. */
+const SECRET_PREFIX = 'CHAINMAIL_SECRET_';
 
 const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   natsUrl: 'NATS_URL',
@@ -74,6 +108,12 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   executionAckWaitMs: 'CHAINMAIL_EXECUTION_ACK_WAIT_MS',
   maxDefinitionBytes: 'CHAINMAIL_MAX_DEFINITION_BYTES',
   maxInputBytes: 'CHAINMAIL_MAX_INPUT_BYTES',
+  smtpPort: 'CHAINMAIL_SMTP_PORT',
+  maxMailBytes: 'CHAINMAIL_MAX_MAIL_BYTES',
+  mailAllow: 'CHAINMAIL_MAIL_ALLOW',
+  maxWebhookBytes: 'CHAINMAIL_MAX_WEBHOOK_BYTES',
+  syncWaitMs: 'CHAINMAIL_SYNC_WAIT_MS',
+  secretValues: `${SECRET_PREFIX}*`,
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
 };
@@ -90,6 +130,7 @@ export function loadConfig(
     const value = env[envName];
     if (value !== undefined && value !== '') raw[key] = value;
   }
+  raw.secretValues = secretValues(env);
   const config = plainToInstance(ChainmailConfig, { ...raw, ...overrides });
   const errors = validateSync(config);
   if (errors.length > 0) {
@@ -100,4 +141,14 @@ export function loadConfig(
     throw new ConfigInvalid(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return config;
+}
+
+function secretValues(env: Record<string, string | undefined>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(SECRET_PREFIX) && name.length > SECRET_PREFIX.length && value !== undefined) {
+      values[name.slice(SECRET_PREFIX.length)] = value;
+    }
+  }
+  return values;
 }
