@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
+import { InboundMessage } from './entities/inbound-message.entity';
+import { CreateInboundMessages1732710000000 } from './migrations/1732710000000-create-inbound-messages';
 import { RunView } from './entities/run-view.entity';
 import { StepView } from './entities/step-view.entity';
 import { CreateRunReadModels1732500000000 } from './migrations/1732500000000-create-run-read-models';
@@ -8,8 +10,8 @@ import { FinishedTimerRun } from './entities/finished-timer-run.entity';
 import { CreateDurableTimers1732600000000 } from './migrations/1732600000000-create-durable-timers';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
-export const PERSISTENCE_ENTITIES = [RunView, StepView, ProjectionCheckpoint, DurableTimer, FinishedTimerRun];
-export const PERSISTENCE_MIGRATIONS = [CreateRunReadModels1732500000000, CreateDurableTimers1732600000000];
+export const PERSISTENCE_ENTITIES = [RunView, StepView, ProjectionCheckpoint, DurableTimer, FinishedTimerRun, InboundMessage];
+export const PERSISTENCE_MIGRATIONS = [CreateRunReadModels1732500000000, CreateDurableTimers1732600000000, CreateInboundMessages1732710000000];
 
 /** An entity or migration class. */
 export type PersistenceClass = new (...args: never[]) => unknown;

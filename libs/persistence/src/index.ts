@@ -2,6 +2,7 @@ export * from './data-source';
 export * from './entities/run-view.entity';
 export * from './entities/step-view.entity';
 export * from './entities/projection-checkpoint.entity';
+export * from './entities/inbound-message.entity';
 export * from './entities/durable-timer.entity';
 export * from './entities/finished-timer-run.entity';
 export * from './run-projection';
