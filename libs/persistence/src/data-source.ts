@@ -10,8 +10,19 @@ import { FinishedTimerRun } from './entities/finished-timer-run.entity';
 import { CreateDurableTimers1732600000000 } from './migrations/1732600000000-create-durable-timers';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
-export const PERSISTENCE_ENTITIES = [RunView, StepView, ProjectionCheckpoint, DurableTimer, FinishedTimerRun, InboundMessage];
-export const PERSISTENCE_MIGRATIONS = [CreateRunReadModels1732500000000, CreateDurableTimers1732600000000, CreateInboundMessages1732710000000];
+export const PERSISTENCE_ENTITIES = [
+  RunView,
+  StepView,
+  ProjectionCheckpoint,
+  DurableTimer,
+  FinishedTimerRun,
+  InboundMessage,
+];
+export const PERSISTENCE_MIGRATIONS = [
+  CreateRunReadModels1732500000000,
+  CreateDurableTimers1732600000000,
+  CreateInboundMessages1732710000000,
+];
 
 /** An entity or migration class. */
 export type PersistenceClass = new (...args: never[]) => unknown;

@@ -27,7 +27,9 @@ export class CreateInboundMessages1732710000000 implements MigrationInterface {
         workflow        text,
         remote_address  text
       )`);
-    await queryRunner.query(`CREATE INDEX inbound_messages_received_idx ON inbound_messages (received_at DESC, id DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX inbound_messages_received_idx ON inbound_messages (received_at DESC, id DESC)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
