@@ -1,5 +1,9 @@
-import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+
+/** `true`/`1`/`yes` (any case) are true; everything else is false. */
+const asBoolean = ({ value }: { value: unknown }): boolean =>
+  value === true || (typeof value === 'string' && ['true', '1', 'yes'].includes(value.trim().toLowerCase()));
 
 /**
  * Chainmail's configuration: read once from the environment at start, validated, then passed in.
@@ -92,6 +96,64 @@ export class ChainmailConfig {
 
   @IsIn(['debug', 'info', 'warn', 'error'])
   logLevel: 'debug' | 'info' | 'warn' | 'error' = 'info';
+
+  /** Outbound mail server as a URL: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://… (TLS). */
+  @IsOptional()
+  @IsString()
+  smtpOutUrl?: string;
+
+  /** Outbound mail server by parts, when no URL is given. Neither set: mail is recorded as not sent. */
+  @IsOptional()
+  @IsString()
+  smtpOutHost?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  smtpOutPort = 587;
+
+  /** TLS from the first byte (port 465); false still upgrades with STARTTLS when the server offers it. */
+  @Transform(asBoolean)
+  @IsBoolean()
+  smtpOutSecure = false;
+
+  @IsOptional()
+  @IsString()
+  smtpOutUser?: string;
+
+  @IsOptional()
+  @IsString()
+  smtpOutPass?: string;
+
+  /** The From of every notification mail. */
+  @IsString()
+  mailFrom = 'Chainmail <chainmail@chainmail.local>';
+
+  /** Domain of Chainmail's own Message-IDs (`<runId.done@domain>`). */
+  @IsString()
+  mailDomain = 'chainmail.local';
+
+  /** Key of the HMAC-SHA256 `X-Chainmail-Signature` on outbound webhooks. Unset: they go unsigned. */
+  @IsOptional()
+  @IsString()
+  webhookSecret?: string;
+
+  /** The API's address as users reach it, for links in mails. Default: http://HOST:PORT. */
+  @IsOptional()
+  @IsString()
+  publicUrl?: string;
+
+  /** Run the local mail catcher (all-in-one only): an SMTP sink whose mail `/mailbox` shows. */
+  @Transform(asBoolean)
+  @IsBoolean()
+  mailCatcher = false;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  catcherSmtpPort = 1025;
 }
 
 /** `CHAINMAIL_SECRET_HOOK_KEY=…` is the value of `{{secrets.HOOK_KEY}}`. */
@@ -116,6 +178,18 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   secretValues: `${SECRET_PREFIX}*`,
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
+  smtpOutUrl: 'CHAINMAIL_SMTP_OUT_URL',
+  smtpOutHost: 'CHAINMAIL_SMTP_OUT_HOST',
+  smtpOutPort: 'CHAINMAIL_SMTP_OUT_PORT',
+  smtpOutSecure: 'CHAINMAIL_SMTP_OUT_SECURE',
+  smtpOutUser: 'CHAINMAIL_SMTP_OUT_USER',
+  smtpOutPass: 'CHAINMAIL_SMTP_OUT_PASS',
+  mailFrom: 'CHAINMAIL_MAIL_FROM',
+  mailDomain: 'CHAINMAIL_MAIL_DOMAIN',
+  webhookSecret: 'CHAINMAIL_WEBHOOK_SECRET',
+  publicUrl: 'CHAINMAIL_PUBLIC_URL',
+  mailCatcher: 'CHAINMAIL_MAIL_CATCHER',
+  catcherSmtpPort: 'CHAINMAIL_CATCHER_SMTP_PORT',
 };
 
 export class ConfigInvalid extends Error {}
