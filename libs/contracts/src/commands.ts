@@ -1,4 +1,4 @@
-import type { TriggerInfo } from './run-events';
+import type { CheckpointDecision, ParentRun, TriggerInfo } from './run-events';
 
 /** Commands: imperative, carried on `commands.*` with their id as `Nats-Msg-Id`. */
 export interface StartRun {
@@ -12,6 +12,9 @@ export interface StartRun {
   owner: string;
   actor: string;
   debug: boolean;
+  /** A sub-workflow run: the parent step it reports to when it ends. */
+  parent?: ParentRun;
+  depth?: number;
 }
 
 export interface CancelRun {
@@ -26,7 +29,8 @@ export interface CancelRun {
 export type TimerPurpose =
   | { kind: 'retry'; stepId: string; visit: number; attempt: number }
   | { kind: 'step-timeout'; stepId: string; visit: number; attempt: number }
-  | { kind: 'run-timeout' };
+  | { kind: 'run-timeout' }
+  | { kind: 'checkpoint-timeout'; stepId: string; visit: number };
 
 /** Sent by scheduling when a durable timer is due. */
 export interface FireTimer {
@@ -37,7 +41,21 @@ export interface FireTimer {
   dueAt: string;
 }
 
-export type Command = StartRun | CancelRun | FireTimer;
+/** A person's decision at a checkpoint (`POST /v1/runs/:id/checkpoints/:step`). */
+export interface ResolveCheckpoint {
+  type: 'ResolveCheckpoint';
+  commandId: string;
+  runId: string;
+  stepId: string;
+  /** The visit decided on; absent: whichever visit is open. */
+  visit?: number;
+  action: CheckpointDecision;
+  input?: string;
+  comment?: string;
+  by: string;
+}
+
+export type Command = StartRun | CancelRun | FireTimer | ResolveCheckpoint;
 
 /** Request/reply payloads of the registry. */
 export interface PublishWorkflowRequest {

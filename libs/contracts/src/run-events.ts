@@ -24,6 +24,8 @@ export interface StepError {
   code: string;
   message: string;
   retryable: boolean;
+  /** The agent asked for this long before another attempt (HTTP `Retry-After`); a retry waits at least this. */
+  retryAfterMs?: number;
 }
 
 /** The step of a parent run that a sub-workflow run works for. */
@@ -67,17 +69,64 @@ export interface RunEventMap {
     input?: string;
     /** The step's time limit for this attempt; scheduling arms a durable timer for it. */
     timeoutMs?: number;
+    /** Absent in logs written before control flow: read as 'agent'. */
+    kind?: StepKindName;
+    /** The parallel or foreach step this one runs inside. */
+    parent?: string;
+    /** A foreach item's position in the list. */
+    index?: number;
+    /** A sub-workflow call: the workflow to run and the id of the child run for this attempt. */
+    workflow?: string;
+    childRunId?: string;
+    /** A foreach step: the list it goes over, as evaluated when it started. */
+    items?: unknown[];
   };
   StepSucceeded: {
     stepId: string;
     visit: number;
     attempt: number;
+    /** Text output; for a parallel or foreach step, `items` as JSON. */
     output: string;
+    /** A parallel or foreach step's output: its children's outputs in order (null: skipped or failed). */
+    items?: unknown[];
     usage?: Usage;
     durationMs: number;
   };
   StepFailed: { stepId: string; visit: number; attempt: number; error: StepError; durationMs: number };
-  StepSkipped: { stepId: string; visit: number; reason: string };
+  StepSkipped: { stepId: string; visit: number; reason: string; cause?: SkipCause };
+  /** A goto was taken (a switch case, `on_error: goto`, a checkpoint action). */
+  BranchTaken: {
+    stepId: string;
+    visit: number;
+    target: string;
+    via?: 'switch' | 'on_error' | 'checkpoint';
+  };
+  /** A goto went back: these steps wait for their next visit (a loop). */
+  StepsReset: { stepId: string; visit: number; target: string; stepIds: string[] };
+  /** A checkpoint waits for a person; scheduling arms a checkpoint-timeout timer from `timeoutMs`. */
+  CheckpointOpened: { stepId: string; visit: number; message: string; timeoutMs?: number };
+  CheckpointResolved: {
+    stepId: string;
+    visit: number;
+    action: CheckpointDecision;
+    /** The reviewer's text (an edit), read as `{{ <checkpoint>.input }}`. */
+    input?: string;
+    comment?: string;
+    by: string;
+  };
+  /** A sub-workflow attempt ended without its child run (timeout, cancel, a loop): cancel the child. */
+  ChildRunAbandoned: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    childRunId: string;
+    reason: string;
+  };
+  /**
+   * The run-timeout timer fired early because time parked at checkpoints does not count:
+   * scheduling re-arms the run-timeout timer at `dueAt`.
+   */
+  RunTimeoutDeferred: { dueAt: string; remainingMs: number };
   /** A failed attempt will be tried again at `dueAt`; scheduling fires a timer then. */
   StepRetryScheduled: { stepId: string; visit: number; attempt: number; dueAt: string; delayMs: number };
   /** Terminal. Read models show the run as failed with code RUN_TIMEOUT and this message. */

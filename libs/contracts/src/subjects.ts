@@ -9,6 +9,9 @@ export const DEFINITION_EVENTS_STREAM = 'DEFINITION_EVENTS';
 /** One subject per workflow name: `definitions.<name>`. */
 export const definitionSubject = (name: string): string => `definitions.${name}`;
 export const DEFINITION_SUBJECTS = 'definitions.*';
+/** The agent directory, on the same stream: one subject per address (`agents.<address token>`). */
+export const agentSubject = (addressToken: string): string => `agents.${addressToken}`;
+export const AGENT_SUBJECTS = 'agents.*';
 
 export const COMMANDS_STREAM = 'COMMANDS';
 export const COMMAND_SUBJECTS = 'commands.>';
@@ -17,11 +20,14 @@ export const RUN_COMMAND_SUBJECTS = 'commands.runs.>';
 export const START_RUN_SUBJECT = 'commands.runs.start';
 export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
 export const FIRE_TIMER_SUBJECT = 'commands.runs.timer';
+export const RESOLVE_CHECKPOINT_SUBJECT = 'commands.runs.checkpoint';
 
 /** Request/reply (core NATS) subjects answered by the registry. */
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
 export const REGISTRY_VALIDATE_SUBJECT = 'registry.workflows.validate';
 export const REGISTRY_ROLLBACK_SUBJECT = 'registry.workflows.rollback';
+export const REGISTRY_AGENT_PUT_SUBJECT = 'registry.agents.put';
+export const REGISTRY_AGENT_DELETE_SUBJECT = 'registry.agents.delete';
 /** Queue group shared by registry replicas, so each request is answered once. */
 export const REGISTRY_QUEUE = 'registry';
 

@@ -50,6 +50,12 @@ interface StepCommon {
   condition?: string;
   /** Step ids this step waits for. Normalized: the previous top-level step when not given. */
   needs: string[];
+  /**
+   * Whether `needs` was written by the author. Written needs are data edges (a skipped or failed
+   * need skips this step); the defaulted previous step is only an ordering edge. Absent in
+   * definitions published before this field existed: the engine then guesses from the shape.
+   */
+  needsDeclared?: boolean;
   timeoutMs?: DurationMs;
   retry?: RetryPolicy;
   onError: ErrorPolicy;

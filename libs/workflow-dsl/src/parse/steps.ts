@@ -296,7 +296,10 @@ class StepReader {
       );
       if (policy !== undefined) common.onError = policy;
     }
-    if (placement.topLevel) common.needs = placement.previous === undefined ? [] : [placement.previous];
+    if (placement.topLevel) {
+      common.needs = placement.previous === undefined ? [] : [placement.previous];
+      common.needsDeclared = false;
+    }
     const retry = fields.get('retry');
     if (retry !== undefined) common.retry = readRetry(this.ctx, retry.value, childPath(path, 'retry'));
     return common;
@@ -472,7 +475,8 @@ class StepReader {
       );
       return undefined;
     }
-    this.readInput(fields, path, id, { kind: 'step', stepId: id, locals: [as] }, common);
+    // The item's position is `<as>_index` (0-based), beside the item itself.
+    this.readInput(fields, path, id, { kind: 'step', stepId: id, locals: [as, `${as}_index`] }, common);
     if (agentEntry !== undefined) {
       const agent = readAgentAddress(this.ctx, agentEntry, path);
       return agent === undefined || items === undefined
@@ -526,6 +530,7 @@ class StepReader {
         const targets = readNeeds(this.ctx, needs.value, needsPath);
         if (targets !== undefined) {
           step.needs = targets.map((target) => target.id);
+          step.needsDeclared = true;
           record.needs = { entry: needs, targets };
         }
       }
@@ -544,6 +549,7 @@ type CommonFields = {
   input?: string;
   condition?: string;
   needs: string[];
+  needsDeclared?: boolean;
   timeoutMs?: number;
   retry?: RetryPolicy;
   onError: ErrorPolicy;
