@@ -8,6 +8,9 @@ import { CreateRunReadModels1732500000000 } from './migrations/1732500000000-cre
 import { DurableTimer } from './entities/durable-timer.entity';
 import { FinishedTimerRun } from './entities/finished-timer-run.entity';
 import { CreateDurableTimers1732600000000 } from './migrations/1732600000000-create-durable-timers';
+import { Delivery } from './entities/delivery.entity';
+import { CaughtMail } from './entities/caught-mail.entity';
+import { CreateOutboundMail1732720000000 } from './migrations/1732720000000-create-outbound-mail';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
@@ -17,11 +20,14 @@ export const PERSISTENCE_ENTITIES = [
   DurableTimer,
   FinishedTimerRun,
   InboundMessage,
+  Delivery,
+  CaughtMail,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   CreateRunReadModels1732500000000,
   CreateDurableTimers1732600000000,
   CreateInboundMessages1732710000000,
+  CreateOutboundMail1732720000000,
 ];
 
 /** An entity or migration class. */

@@ -9,4 +9,8 @@ export * from './run-projection';
 export * from './run-projection.writer';
 export * from './run-read.model';
 export * from './run-read.repository';
+export * from './entities/delivery.entity';
+export * from './entities/caught-mail.entity';
+export * from './delivery.repository';
+export * from './caught-mail.repository';
 export { encodeListCursor, decodeListCursor, type ListCursor } from './list-cursor';
