@@ -1,0 +1,106 @@
+import type { RunEvent } from '@chainmail/contracts';
+import { TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
+import { countedStepIds, type RunFacts } from './run-facts';
+import { triggerMail } from './trigger-mail';
+
+/** What one notification is about. */
+export type Notice =
+  | { kind: 'ack' }
+  | { kind: 'step'; stepId: string; visit: number; event: Extract<RunEvent, { type: 'StepSucceeded' | 'StepFailed' }> }
+  | { kind: 'done'; event: Extract<RunEvent, { type: 'RunSucceeded' }> }
+  | { kind: 'failed'; event: Extract<RunEvent, { type: 'RunFailed' | 'RunTimedOut' }> }
+  | { kind: 'cancelled'; event: Extract<RunEvent, { type: 'RunCancelled' }> }
+  | { kind: 'webhook'; event: TerminalEvent };
+
+export type TerminalEvent = Extract<RunEvent, { type: 'RunSucceeded' | 'RunFailed' | 'RunTimedOut' | 'RunCancelled' }>;
+
+export interface PlannedDelivery {
+  /** `${runId}/${name}`: the delivery's id, the same for every replica and redelivery. */
+  id: string;
+  channel: 'email' | 'webhook';
+  /** `ack`, `step-<stepId>-<visit>`, `done`, `failed`, `cancelled`, `webhook`. */
+  name: string;
+  notice: Notice;
+}
+
+/** Mail goes out when the output wants it and someone is to receive it: `output.to`, else the trigger mail's sender. */
+export function sendsMail(facts: RunFacts): boolean {
+  const output = facts.definition.output;
+  if (facts.isChild || (output.format !== 'email' && output.format !== 'both')) return false;
+  if (output.to !== undefined && output.to.trim() !== '') return true;
+  return triggerMail(facts.trigger)?.from !== undefined;
+}
+
+export function sendsWebhook(facts: RunFacts): boolean {
+  const output = facts.definition.output;
+  return !facts.isChild && (output.format === 'webhook' || output.format === 'both') && !!output.url?.trim();
+}
+
+/**
+ * The notifications one commit of the run causes, in the order of its events. Pure: every replica
+ * and every redelivery plans the same deliveries with the same ids.
+ * - mail, `async` (default) or `streaming`, email-triggered: an acknowledgement when the run starts
+ *   (not when it also ended in that commit);
+ * - mail, `streaming`: one per finished step of the definition (succeeded, or failed for good);
+ * - mail, any mode: the result, the failure (failed or timed out) or a short cancellation notice;
+ * - webhook: the outcome, once the run has ended.
+ */
+export function planCommit(facts: RunFacts, events: readonly RunEvent[]): PlannedDelivery[] {
+  const mail = sendsMail(facts);
+  const webhook = sendsWebhook(facts);
+  if (!mail && !webhook) return [];
+  const mode = facts.definition.mode;
+  const planned: PlannedDelivery[] = [];
+  const email = (name: string, notice: Notice): void => {
+    planned.push({ id: `${facts.runId}/${name}`, channel: 'email', name, notice });
+  };
+  const endsHere = events.some((e) => TERMINAL_RUN_EVENTS.has(e.type));
+  const counted = new Set(countedStepIds(facts.definition));
+  events.forEach((event, index) => {
+    switch (event.type) {
+      case 'RunStarted':
+        if (mail && mode !== 'sync' && facts.trigger.kind === 'email' && !endsHere) email('ack', { kind: 'ack' });
+        break;
+      case 'StepSucceeded':
+      case 'StepFailed': {
+        const { stepId, visit } = event.data;
+        if (!mail || mode !== 'streaming' || !counted.has(stepId)) break;
+        if (event.type === 'StepFailed' && triedAgain(events, index)) break;
+        email(`step-${stepId}-${visit}`, { kind: 'step', stepId, visit, event });
+        break;
+      }
+      case 'RunSucceeded':
+        if (mail) email('done', { kind: 'done', event });
+        break;
+      case 'RunFailed':
+      case 'RunTimedOut':
+        if (mail) email('failed', { kind: 'failed', event });
+        break;
+      case 'RunCancelled':
+        if (mail) email('cancelled', { kind: 'cancelled', event });
+        break;
+      default:
+        break;
+    }
+    if (webhook && isTerminal(event)) {
+      planned.push({ id: `${facts.runId}/webhook`, channel: 'webhook', name: 'webhook', notice: { kind: 'webhook', event } });
+    }
+  });
+  return planned;
+}
+
+function isTerminal(event: RunEvent): event is TerminalEvent {
+  return TERMINAL_RUN_EVENTS.has(event.type);
+}
+
+/** A failed attempt is not the step's end when the same decision starts or schedules another. */
+function triedAgain(events: readonly RunEvent[], failedAt: number): boolean {
+  const failed = events[failedAt];
+  if (failed.type !== 'StepFailed') return false;
+  return events.slice(failedAt + 1).some(
+    (e) =>
+      (e.type === 'StepStarted' || e.type === 'StepRetryScheduled') &&
+      e.data.stepId === failed.data.stepId &&
+      e.data.visit === failed.data.visit,
+  );
+}
