@@ -102,20 +102,32 @@ describe('decide: sequential runs', () => {
     expect(state.steps['summarize'].input).toBe('Summarize this research: R-out');
     expect(state.steps['draft'].input).toBe('Create a report based on:\nS-out');
     expect(state.steps['review'].input).toBe('Review and polish: D-out');
-    const events = decide(complete('review', ok('Final report')), state, { definition: competitorAnalysis, now: T0 + 100 });
+    const events = decide(complete('review', ok('Final report')), state, {
+      definition: competitorAnalysis,
+      now: T0 + 100,
+    });
     expect(types(events)).toEqual(['StepSucceeded', 'RunSucceeded']);
     expect(events[1].data).toMatchObject({ output: 'Final report' });
   });
 
   it('ignores a result for an attempt that is not running (redelivery)', () => {
     const state = given(competitorAnalysis, [start(), complete('research', ok('R'))]);
-    expect(decide(complete('research', ok('R again')), state, { definition: competitorAnalysis, now: T0 })).toEqual([]);
-    expect(decide(complete('summarize', ok('x'), 2), state, { definition: competitorAnalysis, now: T0 })).toEqual([]);
+    expect(
+      decide(complete('research', ok('R again')), state, { definition: competitorAnalysis, now: T0 }),
+    ).toEqual([]);
+    expect(
+      decide(complete('summarize', ok('x'), 2), state, { definition: competitorAnalysis, now: T0 }),
+    ).toEqual([]);
   });
 
   it('never re-expands a template found in an output', () => {
-    const state = given(competitorAnalysis, [start(), complete('research', ok('{{secrets.KEY}} and {{user_input}}'))]);
-    expect(state.steps['summarize'].input).toBe('Summarize this research: {{secrets.KEY}} and {{user_input}}');
+    const state = given(competitorAnalysis, [
+      start(),
+      complete('research', ok('{{secrets.KEY}} and {{user_input}}')),
+    ]);
+    expect(state.steps['summarize'].input).toBe(
+      'Summarize this research: {{secrets.KEY}} and {{user_input}}',
+    );
   });
 
   it('records a step whose condition is false as skipped and goes on', () => {
@@ -131,10 +143,14 @@ describe('decide: sequential runs', () => {
 
   it('uses the last output when the definition has no output template', () => {
     const definition = workflow([agentStep('a', 'echo@', 'x'), agentStep('b', 'echo@', 'y')]);
-    const events = decide(complete('b', ok('last')), given(definition, [start(), complete('a', ok('first'))]), {
-      definition,
-      now: T0,
-    });
+    const events = decide(
+      complete('b', ok('last')),
+      given(definition, [start(), complete('a', ok('first'))]),
+      {
+        definition,
+        now: T0,
+      },
+    );
     expect(events.at(-1)).toMatchObject({ type: 'RunSucceeded', data: { output: 'last' } });
   });
 });
@@ -148,11 +164,17 @@ describe('decide: failures', () => {
 
   it('retries a retryable failure while attempts remain, then fails the run naming the step', () => {
     let state = given(retrying, [start()]);
-    let events = decide(complete('a', failed('AGENT_FAILED', true)), state, { definition: retrying, now: T0 });
+    let events = decide(complete('a', failed('AGENT_FAILED', true)), state, {
+      definition: retrying,
+      now: T0,
+    });
     expect(types(events)).toEqual(['StepFailed', 'StepStarted']);
     expect(events[1].data).toMatchObject({ attempt: 2 });
     state = evolveAll(state, events);
-    state = evolveAll(state, decide(complete('a', failed('AGENT_FAILED', true), 2), state, { definition: retrying, now: T0 }));
+    state = evolveAll(
+      state,
+      decide(complete('a', failed('AGENT_FAILED', true), 2), state, { definition: retrying, now: T0 }),
+    );
     events = decide(complete('a', failed('AGENT_FAILED', true), 3), state, { definition: retrying, now: T0 });
     expect(types(events)).toEqual(['StepFailed', 'RunFailed']);
     expect(events[1].data).toMatchObject({ error: { stepId: 'a', code: 'AGENT_FAILED' } });
@@ -167,13 +189,22 @@ describe('decide: failures', () => {
   });
 
   it('on_error: skip records the step as skipped and runs the next one', () => {
-    const definition = workflow([agentStep('a', 'fail@', 'x', { onError: { kind: 'skip' } }), agentStep('b', 'echo@', 'y')]);
-    const events = decide(complete('a', failed('AGENT_FAILED', false)), given(definition, [start()]), { definition, now: T0 });
+    const definition = workflow([
+      agentStep('a', 'fail@', 'x', { onError: { kind: 'skip' } }),
+      agentStep('b', 'echo@', 'y'),
+    ]);
+    const events = decide(complete('a', failed('AGENT_FAILED', false)), given(definition, [start()]), {
+      definition,
+      now: T0,
+    });
     expect(types(events)).toEqual(['StepFailed', 'StepSkipped', 'StepStarted']);
   });
 
   it('on_error: continue keeps the failure and runs the next one', () => {
-    const definition = workflow([agentStep('a', 'fail@', 'x', { onError: { kind: 'continue' } }), agentStep('b', 'echo@', '{{a.success}}')]);
+    const definition = workflow([
+      agentStep('a', 'fail@', 'x', { onError: { kind: 'continue' } }),
+      agentStep('b', 'echo@', '{{a.success}}'),
+    ]);
     const state = given(definition, [start(), complete('a', failed('AGENT_FAILED', false))]);
     expect(state.steps['a'].status).toBe('failed');
     expect(state.steps['b']).toMatchObject({ status: 'running', input: 'false' });
@@ -188,6 +219,8 @@ describe('decide: cancellation', () => {
     expect(types(events)).toEqual(['RunCancelled']);
     const after = evolveAll(state, events);
     expect(decide(cancel, after, { definition: competitorAnalysis, now: T0 })).toEqual([]);
-    expect(decide(complete('research', ok('late')), after, { definition: competitorAnalysis, now: T0 })).toEqual([]);
+    expect(
+      decide(complete('research', ok('late')), after, { definition: competitorAnalysis, now: T0 }),
+    ).toEqual([]);
   });
 });

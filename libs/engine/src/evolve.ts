@@ -1,4 +1,5 @@
 import type { RunCommit, RunEvent } from '@chainmail/contracts';
+import { runTimeoutMessage } from './durations';
 import { initialRunState, type RunState, type StepRuntime } from './run-state';
 
 /** Folds one event into the run's state. Pure; unknown events leave the state as it is. */
@@ -23,38 +24,47 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         debug: d.debug,
         timeoutMs: d.timeoutMs,
         startedAt: event.at,
+        parent: d.parent,
+        depth: d.depth ?? 0,
       };
     }
     case 'StepStarted': {
       const d = event.data;
-      return withStep(state, d.stepId, {
+      const started: StepRuntime = {
         status: 'running',
         visit: d.visit,
         attempt: d.attempt,
+        kind: d.kind ?? 'agent',
         agent: d.agent,
         input: d.input,
         startedAt: event.at,
-      });
+      };
+      if (d.workflow !== undefined) started.workflow = d.workflow;
+      if (d.childRunId !== undefined) started.childRunId = d.childRunId;
+      if (d.timeoutMs !== undefined) started.timeoutMs = d.timeoutMs;
+      if (d.parent !== undefined) started.parent = d.parent;
+      if (d.index !== undefined) started.index = d.index;
+      if (d.items !== undefined) started.list = d.items;
+      return withStep(notActivated(state, d.stepId), d.stepId, started);
     }
     case 'StepSucceeded': {
       const d = event.data;
-      const prior = state.steps[d.stepId];
-      return withStep(state, d.stepId, {
+      return closing(state, d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'succeeded',
         visit: d.visit,
         attempt: d.attempt,
         output: d.output,
+        items: d.items,
         usage: d.usage,
         error: undefined,
         endedAt: event.at,
         durationMs: d.durationMs,
-      });
+      }));
     }
     case 'StepFailed': {
       const d = event.data;
-      const prior = state.steps[d.stepId];
-      return withStep(state, d.stepId, {
+      return closing(state, d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'failed',
         visit: d.visit,
@@ -62,24 +72,80 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         error: d.error,
         endedAt: event.at,
         durationMs: d.durationMs,
-      });
+      }));
+    }
+    case 'StepRetryScheduled': {
+      const d = event.data;
+      const prior = state.steps[d.stepId];
+      if (prior === undefined) return state;
+      return withStep(state, d.stepId, { ...prior, retry: { attempt: d.attempt, dueAt: d.dueAt } });
     }
     case 'StepSkipped': {
       const d = event.data;
-      const prior = state.steps[d.stepId];
-      return withStep(state, d.stepId, {
+      return closing(notActivated(state, d.stepId), d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'skipped',
         visit: d.visit,
         attempt: prior?.attempt ?? 0,
         skipReason: d.reason,
+        skipCause: d.cause,
+        retry: undefined,
+        pending: undefined,
         endedAt: event.at,
-      });
+      }));
+    }
+    case 'BranchTaken':
+      return { ...state, activated: { ...state.activated, [event.data.target]: true } };
+    case 'StepsReset': {
+      const steps: Record<string, StepRuntime> = { ...state.steps };
+      for (const id of event.data.stepIds) {
+        const step = steps[id];
+        if (step === undefined) continue;
+        // A foreach item belongs to one visit of its foreach; the next visit makes its own.
+        if (step.kind === 'item') delete steps[id];
+        else steps[id] = { ...step, pending: true, retry: undefined };
+      }
+      return { ...state, steps, activated: { ...state.activated, [event.data.target]: true } };
+    }
+    case 'CheckpointOpened': {
+      const d = event.data;
+      const prior = state.steps[d.stepId];
+      if (prior === undefined) return state;
+      const parked = state.openCheckpoints === 0 ? { parkedSince: event.at } : {};
+      return {
+        ...withStep(state, d.stepId, {
+          ...prior,
+          checkpoint: { message: d.message, openedAt: event.at, timeoutMs: d.timeoutMs },
+        }),
+        ...parked,
+        openCheckpoints: state.openCheckpoints + 1,
+      };
+    }
+    case 'CheckpointResolved': {
+      const d = event.data;
+      return closing(state, d.stepId, event.at, (prior) => ({
+        ...prior,
+        decision: { action: d.action, input: d.input, comment: d.comment, by: d.by },
+      }));
     }
     case 'RunSucceeded':
       return { ...state, status: 'succeeded', output: event.data.output, endedAt: event.at };
     case 'RunFailed':
       return { ...state, status: 'failed', error: event.data.error, endedAt: event.at };
+    case 'RunTimedOut': {
+      const d = event.data;
+      return {
+        ...state,
+        status: 'failed',
+        error: {
+          code: 'RUN_TIMEOUT',
+          message: d.message ?? runTimeoutMessage(d.timeoutMs),
+          retryable: true,
+          stepId: d.stepId,
+        },
+        endedAt: event.at,
+      };
+    }
     case 'RunCancelled':
       return {
         ...state,
@@ -96,7 +162,39 @@ function withStep(state: RunState, stepId: string, step: StepRuntime): RunState 
   return { ...state, steps: { ...state.steps, [stepId]: step } };
 }
 
-export const evolveAll = (state: RunState, events: readonly RunEvent[]): RunState => events.reduce(evolve, state);
+function notActivated(state: RunState, stepId: string): RunState {
+  if (state.activated[stepId] === undefined) return state;
+  const activated = { ...state.activated };
+  delete activated[stepId];
+  return { ...state, activated };
+}
+
+/**
+ * Applies a change to a step; when that closes the step's open checkpoint, the run's parked
+ * time is brought up to date (time at checkpoints does not count against the run's timeout).
+ */
+function closing(
+  state: RunState,
+  stepId: string,
+  at: string,
+  change: (prior: StepRuntime) => StepRuntime,
+): RunState {
+  const prior = state.steps[stepId] ?? ({ status: 'running', visit: 0, attempt: 0 } as StepRuntime);
+  const next = withStep(state, stepId, { ...change(prior), checkpoint: undefined });
+  if (prior.checkpoint === undefined) return next;
+  const open = state.openCheckpoints - 1;
+  if (open > 0) return { ...next, openCheckpoints: open };
+  const since = state.parkedSince === undefined ? Date.parse(at) : Date.parse(state.parkedSince);
+  return {
+    ...next,
+    openCheckpoints: 0,
+    parkedSince: undefined,
+    parkedMs: state.parkedMs + Math.max(0, Date.parse(at) - since),
+  };
+}
+
+export const evolveAll = (state: RunState, events: readonly RunEvent[]): RunState =>
+  events.reduce(evolve, state);
 
 /** Folds a run's whole log (as commits) from the initial state. */
 export function foldCommits(runId: string, commits: readonly RunCommit[]): RunState {

@@ -1,23 +1,58 @@
-import type { StepError, TriggerInfo, Usage } from '@chainmail/contracts';
+import type {
+  CheckpointDecision,
+  ParentRun,
+  SkipCause,
+  StepError,
+  StepKindName,
+  TriggerInfo,
+  Usage,
+} from '@chainmail/contracts';
 
 /** The state of one run, folded from its events by `evolve`. Plain data: cacheable, comparable. */
 
 export type RunStatus = 'new' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+/** The status of a step's latest visit and attempt (what read models show). */
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface StepRuntime {
   status: StepStatus;
   visit: number;
   attempt: number;
+  /** Absent in logs written before control flow: an agent step. */
+  kind?: StepKindName;
   agent?: string;
+  workflow?: string;
+  /** The child run of a sub-workflow attempt. */
+  childRunId?: string;
   input?: string;
   output?: string;
+  /** A parallel or foreach step's output: its children's outputs in order. */
+  items?: unknown[];
   error?: StepError;
   usage?: Usage;
   startedAt?: string;
   endedAt?: string;
   durationMs?: number;
+  /** The limit of the running attempt (StepStarted.timeoutMs). */
+  timeoutMs?: number;
   skipReason?: string;
+  skipCause?: SkipCause;
+  /** The parallel or foreach step this one runs inside, and a foreach item's index. */
+  parent?: string;
+  index?: number;
+  /** A foreach step: the list it goes over. */
+  list?: unknown[];
+  /** A failed attempt waiting for its retry timer. */
+  retry?: { attempt: number; dueAt: string };
+  /** An open checkpoint, waiting for a decision. */
+  checkpoint?: { message: string; openedAt: string; timeoutMs?: number };
+  /** The decision that closed the checkpoint. */
+  decision?: { action: CheckpointDecision; input?: string; comment?: string; by: string };
+  /**
+   * A loop sent the run back before this step: it waits for its next visit. The fields above
+   * still describe the last visit, so templates read the latest outputs.
+   */
+  pending?: boolean;
 }
 
 export interface RunState {
@@ -33,10 +68,20 @@ export interface RunState {
   timeoutMs: number;
   startedAt?: string;
   endedAt?: string;
-  /** Steps that have started at least once, by id. Absent = not reached yet. */
+  /** Steps that have begun at least once (and foreach items), by id. Absent = not reached yet. */
   steps: Readonly<Record<string, StepRuntime>>;
   output?: string;
   error?: StepError & { stepId?: string };
+  /** A sub-workflow run: the parent step it reports to. */
+  parent?: ParentRun;
+  depth: number;
+  /** Goto targets that run on their next visit even if a need was skipped. */
+  activated: Readonly<Record<string, true>>;
+  /** Checkpoints open now; while any is, the run is parked and its own timeout does not run. */
+  openCheckpoints: number;
+  parkedSince?: string;
+  /** Time spent parked at checkpoints before `parkedSince`. */
+  parkedMs: number;
   /** Number of events folded so far (handy for replay tests and caches). */
   eventCount: number;
 }
@@ -53,12 +98,27 @@ export const initialRunState = (runId: string): RunState => ({
   debug: false,
   timeoutMs: 0,
   steps: {},
+  depth: 0,
+  activated: {},
+  openCheckpoints: 0,
+  parkedMs: 0,
   eventCount: 0,
 });
 
 export const isTerminal = (status: RunStatus): boolean =>
   status === 'succeeded' || status === 'failed' || status === 'cancelled';
 
-/** A step that has finished its current visit, one way or the other. */
-export const isStepDone = (step: StepRuntime | undefined): boolean =>
-  step !== undefined && step.status !== 'running';
+/** The step has begun its current visit (absent or reset by a loop: not yet). */
+export const hasBegun = (step: StepRuntime | undefined): step is StepRuntime =>
+  step !== undefined && step.pending !== true;
+
+/** Running, waiting for a retry, or waiting at a checkpoint. */
+export const isActive = (step: StepRuntime | undefined): step is StepRuntime =>
+  hasBegun(step) && (step.status === 'running' || step.retry !== undefined);
+
+/** The step has finished its current visit, one way or the other. */
+export const isStepDone = (step: StepRuntime | undefined): step is StepRuntime =>
+  hasBegun(step) && step.status !== 'running' && step.retry === undefined;
+
+export const isGroupKind = (kind: StepKindName | undefined): boolean =>
+  kind === 'parallel' || kind === 'foreach';

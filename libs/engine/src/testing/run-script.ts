@@ -1,0 +1,150 @@
+import type { CheckpointDecision, RunEvent, StartRun, TimerPurpose } from '@chainmail/contracts';
+import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { RunCommand, StepOutcome } from '../commands';
+import { decide } from '../decide';
+import { evolveAll } from '../evolve';
+import { initialRunState, type RunState, type StepRuntime } from '../run-state';
+
+/**
+ * Drives the engine in tests the way the shell does: each command is decided against the state
+ * so far and its events folded in; time moves on by `stepMs` per command (or as told).
+ */
+
+export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** Parses a YAML definition as the registry would (every agent address is known). */
+export function definitionOf(yaml: string): WorkflowDefinition {
+  const parsed = parseWorkflow(yaml, { knownAgents: () => true });
+  if (!parsed.ok) throw new Error(`invalid test workflow: ${JSON.stringify(parsed.errors, null, 2)}`);
+  return parsed.definition;
+}
+
+export const types = (events: readonly RunEvent[]): string[] => events.map((e) => e.type);
+
+/** `Type:stepId` for step events, the type alone for run events: compact expectations. */
+export const trace = (events: readonly RunEvent[]): string[] =>
+  events.map((e) => {
+    const data = e.data as { stepId?: string; target?: string };
+    if (e.type === 'BranchTaken') return `BranchTaken:${data.stepId}->${data.target}`;
+    return data.stepId === undefined ? e.type : `${e.type}:${data.stepId}`;
+  });
+
+export const ok = (output: string, durationMs = 5): StepOutcome => ({ ok: true, output, durationMs });
+export const failure = (code: string, retryable: boolean, message = `${code} happened`): StepOutcome => ({
+  ok: false,
+  error: { code, message, retryable },
+  durationMs: 5,
+});
+
+export interface Recorded {
+  command: RunCommand;
+  now: number;
+  events: RunEvent[];
+}
+
+export class RunScript {
+  state: RunState;
+  now: number;
+  readonly log: Recorded[] = [];
+
+  constructor(
+    readonly definition: WorkflowDefinition,
+    readonly runId = 'run-1',
+    start = T0,
+    readonly stepMs = 10,
+  ) {
+    this.state = initialRunState(runId);
+    this.now = start;
+  }
+
+  /** Decides `command` now (after `elapseMs`), folds and records the events, and returns them. */
+  when(command: RunCommand, elapseMs = this.stepMs): RunEvent[] {
+    this.now += elapseMs;
+    const events = decide(command, this.state, { definition: this.definition, now: this.now });
+    this.state = evolveAll(this.state, events);
+    this.log.push({ command, now: this.now, events });
+    return events;
+  }
+
+  start(inputs: Record<string, unknown> = {}, extra: Partial<StartRun> = {}): RunEvent[] {
+    return this.when({
+      type: 'StartRun',
+      data: {
+        commandId: `start:${this.runId}`,
+        runId: this.runId,
+        workflow: this.definition.name,
+        version: 1,
+        inputs,
+        trigger: { kind: 'api' },
+        owner: 'default',
+        actor: 'test',
+        debug: false,
+        ...extra,
+      },
+    });
+  }
+
+  /** The result of the step's running attempt (or of the visit/attempt given). */
+  complete(
+    stepId: string,
+    outcome: StepOutcome,
+    at: { visit?: number; attempt?: number } = {},
+    elapseMs?: number,
+  ): RunEvent[] {
+    const step = this.state.steps[stepId];
+    return this.when(
+      {
+        type: 'CompleteStep',
+        data: {
+          stepId,
+          visit: at.visit ?? step?.visit ?? 1,
+          attempt: at.attempt ?? step?.attempt ?? 1,
+          outcome,
+        },
+      },
+      elapseMs,
+    );
+  }
+
+  succeed(stepId: string, output: string, elapseMs?: number): RunEvent[] {
+    return this.complete(stepId, ok(output), {}, elapseMs);
+  }
+
+  fail(stepId: string, code = 'AGENT_FAILED', retryable = false): RunEvent[] {
+    return this.complete(stepId, failure(code, retryable));
+  }
+
+  fire(timer: TimerPurpose, elapseMs?: number): RunEvent[] {
+    return this.when(
+      { type: 'FireTimer', data: { timer, dueAt: new Date(this.now).toISOString() } },
+      elapseMs,
+    );
+  }
+
+  resolve(
+    stepId: string,
+    action: CheckpointDecision,
+    extra: { input?: string; comment?: string; visit?: number; by?: string } = {},
+    elapseMs?: number,
+  ): RunEvent[] {
+    return this.when(
+      { type: 'ResolveCheckpoint', data: { stepId, action, by: extra.by ?? 'alice', ...extra } },
+      elapseMs,
+    );
+  }
+
+  cancel(): RunEvent[] {
+    return this.when({ type: 'CancelRun', data: { reason: 'user asked', by: 'api' } });
+  }
+
+  step(id: string): StepRuntime {
+    const step = this.state.steps[id];
+    if (step === undefined) throw new Error(`step ${id} has not begun`);
+    return step;
+  }
+
+  /** Every event so far, in order. */
+  get events(): RunEvent[] {
+    return this.log.flatMap((entry) => entry.events);
+  }
+}
