@@ -22,3 +22,5 @@ export {
   type ScopeParts,
 } from './template/scope';
 export { parseWorkflow, type ParseOptions, type ParseResult } from './parse-workflow';
+export { CronSchedule, canonicalTimeZone, type CronParseResult } from './schedule/cron';
+export { describeCron } from './schedule/describe-cron';

@@ -1,4 +1,5 @@
 import type { InputDeclaration, Trigger } from '../definition';
+import { canonicalTimeZone, CronSchedule } from '../schedule/cron';
 import type { ParseContext } from './context';
 import { didYouMean } from './issues';
 import { childPath, placeholderChoices, toPlain, type Fields } from './reader';
@@ -16,7 +17,8 @@ const SETTINGS: Record<TriggerType, readonly string[]> = {
 /** `local@` or `local@domain`: the address mail is sent to. */
 const EMAIL_ADDRESS = /^[A-Za-z0-9._+-]+@(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)?$/;
 const WEBHOOK_PATH = /^[A-Za-z0-9][A-Za-z0-9._~-]*(?:\/[A-Za-z0-9._~-]+)*$/;
-const CRON_FIELD = /^[0-9A-Za-z*?,/#LW-]+$/;
+const CRON_HINT =
+  'five fields: minute hour day-of-month month day-of-week (e.g. "0 7 * * *"), six with seconds first, or @daily';
 const SHORTHAND_HINT = 'write "email to name@", "webhook name", "schedule 0 7 * * *", or a map with type';
 
 /** Reads `trigger:` (one) or `triggers:` (a list) into the normalized list. */
@@ -184,14 +186,9 @@ function readShorthand(ctx: ParseContext, text: string, offset: number, path: st
   const schedule = /^(?:schedule|cron)\s+(?:at\s+)?(.+)$/i.exec(value);
   if (schedule !== null) {
     const cron = schedule[1].trim();
-    if (isCron(cron)) return { type: 'schedule', cron, timezone: 'UTC' };
-    ctx.issues.add(
-      'INVALID_VALUE',
-      `"${cron}" is not a cron expression`,
-      path,
-      offset,
-      'five fields: minute hour day-of-month month day-of-week, e.g. "0 7 * * *"',
-    );
+    const parsed = CronSchedule.parse(cron);
+    if (parsed.ok) return { type: 'schedule', cron, timezone: 'UTC' };
+    ctx.issues.add('INVALID_VALUE', parsed.reason, path, offset, CRON_HINT);
     return undefined;
   }
   ctx.issues.add('INVALID_VALUE', `cannot read the trigger "${value}"`, path, offset, SHORTHAND_HINT);
@@ -304,14 +301,9 @@ function readSchedule(
   const cronPath = childPath(path, 'cron');
   const cron = ctx.reader.string(entry.value, cronPath, 'cron');
   if (cron === undefined) return undefined;
-  if (!isCron(cron.trim())) {
-    ctx.issues.add(
-      'INVALID_VALUE',
-      `"${cron}" is not a cron expression`,
-      cronPath,
-      entry.value.offset,
-      'five fields: minute hour day-of-month month day-of-week, e.g. "0 7 * * *"',
-    );
+  const parsed = CronSchedule.parse(cron);
+  if (!parsed.ok) {
+    ctx.issues.add('INVALID_VALUE', parsed.reason, cronPath, entry.value.offset, CRON_HINT);
     return undefined;
   }
   const trigger: Trigger = { type: 'schedule', cron: cron.trim(), timezone: 'UTC' };
@@ -319,7 +311,8 @@ function readSchedule(
   if (timezone !== undefined) {
     const tzPath = childPath(path, 'timezone');
     const zone = ctx.reader.string(timezone.value, tzPath, 'timezone');
-    if (zone !== undefined && isTimeZone(zone)) trigger.timezone = zone;
+    const canonical = zone === undefined ? undefined : canonicalTimeZone(zone);
+    if (canonical !== undefined) trigger.timezone = canonical;
     else if (zone !== undefined)
       ctx.issues.add(
         'INVALID_VALUE',
@@ -381,20 +374,3 @@ function readSchedule(
   }
   return trigger;
 }
-
-function isCron(text: string): boolean {
-  const parts = text.split(/\s+/);
-  if (parts.length === 1 && /^@(yearly|annually|monthly|weekly|daily|hourly)$/.test(parts[0])) return true;
-  return (parts.length === 5 || parts.length === 6) && parts.every((part) => CRON_FIELD.test(part));
-}
-
-function isTimeZone(zone: string): boolean {
-  if (!IDENTIFIER_OR_ZONE.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const IDENTIFIER_OR_ZONE = /^[A-Za-z_][A-Za-z0-9_+\-/]{0,63}$/;
