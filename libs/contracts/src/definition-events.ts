@@ -1,6 +1,10 @@
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { AgentRegisteredData, AgentRemovedData } from './agent-events';
 
-/** Definition events, on `definitions.<name>`; the registry's view is folded from them. */
+/**
+ * Registry-owned events on DEFINITION_EVENTS: workflows on `definitions.<name>`, the agent
+ * directory on `agents.<address token>`. The registry's views are folded from them.
+ */
 export interface DefinitionEventMap {
   WorkflowPublished: {
     name: string;
@@ -12,6 +16,8 @@ export interface DefinitionEventMap {
     owner: string;
   };
   WorkflowRolledBack: { name: string; fromVersion: number; toVersion: number; by: string };
+  AgentRegistered: AgentRegisteredData;
+  AgentRemoved: AgentRemovedData;
 }
 
 export type DefinitionEventType = keyof DefinitionEventMap;

@@ -1,5 +1,6 @@
 export * from './subjects';
 export * from './run-events';
 export * from './definition-events';
+export * from './agent-events';
 export * from './commands';
 export * from './errors';

@@ -37,7 +37,11 @@ describe('DefinitionLog', () => {
 
     const all = await log.readAll();
     expect(all.map((e) => e.seq)).toEqual([a1.seq, b1.seq, a2.seq]);
-    expect(all.map((e) => e.event.data.name)).toEqual(['alpha', 'beta', 'alpha']);
+    expect(all.map((e) => (e.event.type === 'WorkflowRolledBack' ? e.event.data.name : ''))).toEqual([
+      'alpha',
+      'beta',
+      'alpha',
+    ]);
     expect(await log.lastSequenceOf('alpha')).toBe(a2.seq);
   });
 
@@ -63,5 +67,29 @@ describe('DefinitionLog', () => {
     const d2 = await log.append('delta', rolledBack('delta', 2), d1.seq);
     await following;
     expect(seen).toEqual([d1.seq, d2.seq]);
+  });
+
+  it('appends agent events on their own subject per address, in the same stream and order', async () => {
+    const registered = (address: string): DefinitionEvent => ({
+      type: 'AgentRegistered',
+      v: 1,
+      at: '2024-01-01T00:00:00.000Z',
+      data: { address, kind: 'http', description: 'x', config: { url: 'https://a.example' }, owner: 'o', by: 't' },
+    });
+    expect(await log.lastSequenceOfAgent('research@mail-to-ai.com')).toBe(0);
+    const a1 = await log.appendAgent('research@mail-to-ai.com', registered('research@mail-to-ai.com'), 0);
+    const r1 = await log.appendAgent('research@', registered('research@'), 0);
+    await expect(
+      log.appendAgent('research@mail-to-ai.com', registered('research@mail-to-ai.com'), 0),
+    ).rejects.toBeInstanceOf(AppendConflict);
+    expect(await log.lastSequenceOfAgent('research@mail-to-ai.com')).toBe(a1.seq);
+    expect(await log.lastSequenceOfAgent('research@')).toBe(r1.seq);
+    // A workflow of a similar name is another subject.
+    expect(await log.lastSequenceOf('research')).toBe(0);
+    const tail = (await log.readAll()).slice(-2);
+    expect(tail.map((e) => [e.seq, e.event.type])).toEqual([
+      [a1.seq, 'AgentRegistered'],
+      [r1.seq, 'AgentRegistered'],
+    ]);
   });
 });

@@ -13,7 +13,10 @@ export interface StoredDefinitionEvent {
   event: DefinitionEvent;
 }
 
-/** The log of workflow definitions: one subject per workflow name (`definitions.<name>`). */
+/**
+ * The registry's log: one subject per workflow name (`definitions.<name>`) and one per agent
+ * address (`agents.<token>`), in one stream, so one fold sees both in one order.
+ */
 export class DefinitionLog {
   private readonly jet: JetStreamHandles;
 
@@ -34,7 +37,25 @@ export class DefinitionLog {
     expectedLastSeq: number,
     msgId?: string,
   ): Promise<{ seq: number; duplicate: boolean }> {
-    const subject = this.names.definitionSubject(name);
+    return this.appendTo(this.names.definitionSubject(name), event, expectedLastSeq, msgId);
+  }
+
+  /** Appends an agent directory event after `expectedLastSeq`, the last sequence of the address's subject. */
+  async appendAgent(
+    address: string,
+    event: DefinitionEvent,
+    expectedLastSeq: number,
+    msgId?: string,
+  ): Promise<{ seq: number; duplicate: boolean }> {
+    return this.appendTo(this.names.agentSubject(address), event, expectedLastSeq, msgId);
+  }
+
+  private async appendTo(
+    subject: string,
+    event: DefinitionEvent,
+    expectedLastSeq: number,
+    msgId?: string,
+  ): Promise<{ seq: number; duplicate: boolean }> {
     await this.jet.ready();
     try {
       const ack = await this.jet.js.publish(subject, encodeJson(event), {
@@ -77,6 +98,14 @@ export class DefinitionLog {
       this.names.definitionEventsStream,
       this.names.definitionSubject(name),
     );
+    return last ? last.seq : 0;
+  }
+
+  /** The last sequence of an agent address's subject; 0 when it was never registered. */
+  async lastSequenceOfAgent(address: string): Promise<number> {
+    await this.jet.ready();
+    const jsm = await this.jet.manager();
+    const last = await lastBySubject(jsm, this.names.definitionEventsStream, this.names.agentSubject(address));
     return last ? last.seq : 0;
   }
 

@@ -34,3 +34,22 @@ describe('eventLogNames', () => {
     expect(() => names.definitionSubject('x.y')).toThrow(/workflow name/);
   });
 });
+
+describe('agent subjects', () => {
+  it('puts agents on the definition stream, one subject token per address', () => {
+    const names = eventLogNames();
+    expect(names.agentSubjects).toBe('agents.*');
+    expect(names.agentSubject('research@')).toBe('agents.research@');
+    expect(names.agentSubject('research@mail-to-ai.com')).toBe('agents.research@mail-to-ai_2ecom');
+    expect(names.agentSubject('a.b+c@x.org')).toBe('agents.a_2eb_2bc@x_2eorg');
+    expect(eventLogNames('t9').agentSubject('research@')).toBe('t9.agents.research@');
+  });
+
+  it('keeps distinct addresses on distinct subjects', () => {
+    const names = eventLogNames();
+    const addresses = ['a.b@', 'a_2eb@', 'a-b@', 'ab@', 'a@b.c', 'a@b_2ec', 'a_b@'];
+    const subjects = addresses.map((a) => names.agentSubject(a));
+    expect(new Set(subjects).size).toBe(addresses.length);
+    for (const s of subjects) expect(s.split('.')).toHaveLength(2);
+  });
+});

@@ -1,10 +1,13 @@
 import {
   COMMAND_SUBJECTS,
   COMMANDS_STREAM,
+  AGENT_SUBJECTS,
   DEFINITION_EVENTS_STREAM,
   DEFINITION_SUBJECTS,
   RUN_EVENTS_STREAM,
   RUN_SUBJECTS,
+  agentSubject,
+  agentSubjectToken,
   definitionSubject,
   runSubject,
 } from '@chainmail/contracts';
@@ -22,9 +25,13 @@ export interface EventLogNames {
   readonly commandsStream: string;
   readonly runSubjects: string;
   readonly definitionSubjects: string;
+  /** The agent directory's subjects, on the definition stream. */
+  readonly agentSubjects: string;
   readonly commandSubjects: string;
   runSubject(runId: string): string;
   definitionSubject(name: string): string;
+  /** `agents.<token>` of a normalized agent address (`.` and the like encoded, see `agentSubjectToken`). */
+  agentSubject(address: string): string;
   /** A contract stream name (`RUN_EVENTS`) in this namespace. */
   stream(contractStream: string): string;
   /** A contract subject or filter (`commands.runs.>`) in this namespace. */
@@ -54,9 +61,11 @@ export function eventLogNames(namespace = ''): EventLogNames {
     commandsStream: stream(COMMANDS_STREAM),
     runSubjects: subject(RUN_SUBJECTS),
     definitionSubjects: subject(DEFINITION_SUBJECTS),
+    agentSubjects: subject(AGENT_SUBJECTS),
     commandSubjects: subject(COMMAND_SUBJECTS),
     runSubject: (runId) => subject(runSubject(checkToken('run id', runId))),
     definitionSubject: (name) => subject(definitionSubject(checkToken('workflow name', name))),
+    agentSubject: (address) => subject(agentSubject(checkToken('agent address', agentSubjectToken(address)))),
     stream,
     subject,
     contractSubject: (s) =>

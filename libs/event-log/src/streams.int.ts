@@ -2,7 +2,7 @@ import { removeEventLog, testNatsUrl, uniqueName } from '@chainmail/testing';
 import { RetentionPolicy, StorageType, nanos, type NatsConnection } from 'nats';
 import { connectNats } from './connection';
 import { eventLogNames } from './names';
-import { ensureStreams } from './streams';
+import { ensureStreams, streamConfigs } from './streams';
 
 describe('ensureStreams', () => {
   const names = eventLogNames(uniqueName('streams'));
@@ -40,7 +40,7 @@ describe('ensureStreams', () => {
       duplicate_window: nanos(120_000),
     });
     expect((await jsmA.streams.info(names.definitionEventsStream)).config).toMatchObject({
-      subjects: [names.definitionSubjects],
+      subjects: [names.definitionSubjects, names.agentSubjects],
       deny_delete: true,
       deny_purge: true,
     });
@@ -56,6 +56,40 @@ describe('ensureStreams', () => {
     expect((await jsm.streams.info(names.runEventsStream)).config.duplicate_window).toBe(nanos(30_000));
     await ensureStreams(jsm, { replicas: 1, names });
     expect((await jsm.streams.info(names.runEventsStream)).config.duplicate_window).toBe(nanos(120_000));
+  });
+
+  it('adds the agent subjects to a definition stream created before they existed, keeping its events', async () => {
+    const jsm = await a.jetstreamManager();
+    const old = eventLogNames(uniqueName('old'));
+    const configs = streamConfigs({ replicas: 1, names: old });
+    for (const config of configs) {
+      const before = config.name === old.definitionEventsStream ? { ...config, subjects: [old.definitionSubjects] } : config;
+      await jsm.streams.add(before);
+    }
+    const js = a.jetstream();
+    await js.publish(old.definitionSubject('w'), new TextEncoder().encode('{}'));
+    await expect(js.publish(old.agentSubject('research@'), new TextEncoder().encode('{}'))).rejects.toThrow();
+
+    await ensureStreams(jsm, { replicas: 1, names: old });
+    const info = await jsm.streams.info(old.definitionEventsStream);
+    expect(info.config.subjects).toEqual([old.definitionSubjects, old.agentSubjects]);
+    expect(info.state.messages).toBe(1);
+    const ack = await js.publish(old.agentSubject('research@'), new TextEncoder().encode('{}'));
+    expect(ack.stream).toBe(old.definitionEventsStream);
+    await removeEventLog(a, old);
+  });
+
+  it('never takes a subject away from an existing stream', async () => {
+    const jsm = await a.jetstreamManager();
+    const extra = `${names.namespace}.definitions-extra.*`;
+    const current = (await jsm.streams.info(names.definitionEventsStream)).config;
+    await jsm.streams.update(names.definitionEventsStream, { ...current, subjects: [...current.subjects, extra] });
+    await ensureStreams(jsm, { replicas: 1, names });
+    expect((await jsm.streams.info(names.definitionEventsStream)).config.subjects).toEqual([
+      names.definitionSubjects,
+      names.agentSubjects,
+      extra,
+    ]);
   });
 
   it('refuses to delete or purge events, yet lets a whole stream be deleted', async () => {

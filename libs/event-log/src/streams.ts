@@ -37,7 +37,12 @@ export function streamConfigs(options: StreamOptions): Partial<StreamConfig>[] {
   };
   return [
     { ...eventLog, name: names.runEventsStream, subjects: [names.runSubjects] },
-    { ...eventLog, name: names.definitionEventsStream, subjects: [names.definitionSubjects] },
+    // Registry-owned events: workflow definitions and the agent directory.
+    {
+      ...eventLog,
+      name: names.definitionEventsStream,
+      subjects: [names.definitionSubjects, names.agentSubjects],
+    },
     // Each command is taken once by the one durable consumer whose filter covers its subject.
     {
       ...common,
@@ -51,6 +56,8 @@ export function streamConfigs(options: StreamOptions): Partial<StreamConfig>[] {
 /**
  * Creates the streams, or brings existing ones to this configuration. Safe to call from every
  * process at start, concurrently: an identical create succeeds, a differing one becomes an update.
+ * An update only adds subjects: an install that predates `agents.*` gains it at the first start
+ * of this version, and no process of this version ever takes a subject away.
  */
 export async function ensureStreams(jsm: JetStreamManager, options: StreamOptions): Promise<void> {
   await Promise.all(streamConfigs(options).map((config) => ensureStream(jsm, config)));
@@ -62,6 +69,8 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
     await jsm.streams.add(config);
   } catch (err) {
     if (jsErrorCode(err) !== JS_ERR.streamNameInUse) throw err;
-    await jsm.streams.update(name, config);
+    const current = (await jsm.streams.info(name)).config.subjects ?? [];
+    const subjects = [...new Set([...(config.subjects ?? []), ...current])];
+    await jsm.streams.update(name, { ...config, subjects });
   }
 }
