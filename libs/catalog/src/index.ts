@@ -1,1 +1,2 @@
 export * from './definition-catalog';
+export * from './agent-catalog';
