@@ -129,6 +129,7 @@ describe('AgentDirectory', () => {
       kind: 'http',
       description: 'fake a@',
       config: { url: 'https://agents.example/x' },
+      source: 'builtin',
     });
     entries[0].config.url = 'changed';
     expect(directory.list()[0].config.url).toBe('https://agents.example/x');

@@ -21,6 +21,8 @@ export interface AgentCall {
   signal: AbortSignal;
   /** Epoch milliseconds after which the caller gives up; remote kinds pass it on as their timeout. */
   deadline?: number;
+  /** The calling run's workflow, when the caller knows it (http agents pass it on). */
+  workflow?: string;
 }
 
 export interface AgentResult {
@@ -45,16 +47,23 @@ export type AgentErrorCode =
   | 'AGENT_TIMEOUT'
   | 'AGENT_CANCELLED'
   | 'AGENT_RATE_LIMITED'
-  | 'AGENT_BUDGET_EXCEEDED';
+  | 'AGENT_BUDGET_EXCEEDED'
+  | 'AGENT_FORBIDDEN'
+  | 'AGENT_REFUSED_ADDRESS';
 
 export class AgentError extends Error {
+  /** How long the agent asked to be left alone before another attempt (HTTP `Retry-After`). */
+  readonly retryAfterMs?: number;
+
   constructor(
     readonly code: AgentErrorCode | (string & {}),
     message: string,
     readonly retryable: boolean,
+    options: { retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'AgentError';
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /** Whatever an agent threw, as an `AgentError`: aborts become cancellations, the rest failures. */
@@ -69,7 +78,9 @@ export class AgentError extends Error {
 
   /** The shape run events record (`StepFailed.error`). */
   toStepError(): StepError {
-    return { code: this.code, message: this.message, retryable: this.retryable };
+    const error: StepError = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.retryAfterMs !== undefined) error.retryAfterMs = this.retryAfterMs;
+    return error;
   }
 }
 

@@ -1,0 +1,50 @@
+import { AgentError } from '../agent';
+
+/**
+ * `{{secrets.NAME}}` in agent configuration. The directory stores the reference; the value is
+ * looked up at call time, used for the request only, and masked in anything an error may carry.
+ */
+const SECRET_REF = /\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const ANY_TEMPLATE = /\{\{[\s\S]*?\}\}/g;
+/** Shorter values would mask ordinary words in messages; they are weak secrets anyway. */
+const MIN_MASKED_LENGTH = 4;
+
+export type SecretValues = Readonly<Record<string, string>>;
+
+/** Names referenced by a text, in order. */
+export function secretNamesIn(text: string): string[] {
+  return [...text.matchAll(SECRET_REF)].map((m) => m[1] ?? '');
+}
+
+/** Templates in a text that are not secret references (`{{inputs.x}}` has no meaning in agent config). */
+export function otherTemplatesIn(text: string): string[] {
+  return (text.match(ANY_TEMPLATE) ?? []).filter((t) => !new RegExp(`^${SECRET_REF.source}$`).test(t));
+}
+
+/** Replaces each reference with its value; a missing secret is a permanent failure naming what to set. */
+export function resolveSecrets(text: string, values: SecretValues, where: string): { text: string; used: string[] } {
+  const used: string[] = [];
+  const resolved = text.replace(SECRET_REF, (_ref, name: string) => {
+    const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+    if (value === undefined) {
+      throw new AgentError(
+        'AGENT_FAILED',
+        `${where} needs the secret ${name}, which is not set: set CHAINMAIL_SECRET_${name} in the environment of the execution service`,
+        false,
+      );
+    }
+    used.push(value);
+    return value;
+  });
+  return { text: resolved, used };
+}
+
+/** Masks every occurrence of the given secret values (an upstream error may echo a key back). */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let masked = text;
+  for (const secret of secrets) {
+    if (secret.length < MIN_MASKED_LENGTH) continue;
+    masked = masked.split(secret).join('***');
+  }
+  return masked;
+}
