@@ -49,7 +49,11 @@ export class AgentInvoker {
 
   private toStepError(err: unknown, call: StepInvocation): StepError {
     if (call.signal.aborted) {
-      return { code: 'AGENT_CANCELLED', message: `the run was cancelled while ${call.agent} was working`, retryable: false };
+      return {
+        code: 'AGENT_CANCELLED',
+        message: `the run was cancelled while ${call.agent} was working`,
+        retryable: false,
+      };
     }
     if (err instanceof AbortedByTimeout || (err instanceof Error && err.name === 'TimeoutError')) {
       return {

@@ -5,15 +5,16 @@ import {
   RUN_COMMAND_SUBJECTS,
   RUN_EVENTS_STREAM,
   RUN_SUBJECTS,
-  type CancelRun,
+  type Command,
   type RunCommit,
-  type StartRun,
 } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
+import type { RunCommand } from '@chainmail/engine';
 import {
   AppendConflict,
+  CommandBus,
   RunLog,
   startConsumer,
   type ConsumedMessage,
@@ -39,9 +40,13 @@ import {
 import type { NatsConnection } from 'nats';
 import { AgentInvoker } from './agent-invoker';
 import { CatalogDefinitions } from './catalog-definitions';
+import { ChildRuns } from './child-runs';
 import { RunCommandHandler } from './run-command-handler';
 import { RunStore } from './run-store';
 import { StepRunner } from './step-runner';
+
+/** A parent's cancel can overtake its child's start in the queue: it is retried this many times. */
+const CHILD_CANCEL_DELIVERIES = 20;
 
 /**
  * The run state machine's shell: start/cancel commands come from the COMMANDS stream, agent work
@@ -67,7 +72,8 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     const runs = new RunStore(new RunLog(nc, names));
     const definitions = new CatalogDefinitions(catalog);
     this.commands = new RunCommandHandler(runs, definitions, (err) => err instanceof AppendConflict);
-    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), definitions, this.tracer);
+    const children = new ChildRuns(new CommandBus(nc, names), definitions, this.commands);
+    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), children, this.tracer);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,7 +103,7 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async onCommand(message: ConsumedMessage): Promise<void> {
-    const command = message.json<StartRun | CancelRun>();
+    const command = message.json<Command>();
     await withSpan(
       this.tracer,
       `run command ${command.type}`,
@@ -106,33 +112,69 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
-  private async handleCommand(command: StartRun | CancelRun, message: ConsumedMessage): Promise<void> {
-    switch (command.type) {
-      case 'StartRun': {
-        const { type: _type, ...data } = command;
-        await this.commands.handle(
-          command.runId,
-          { type: 'StartRun', data },
-          `${command.runId}:start`,
-          injectTraceHeaders({}),
-        );
-        return;
-      }
-      case 'CancelRun':
-        await this.commands.handle(
-          command.runId,
-          { type: 'CancelRun', data: { reason: command.reason, by: command.by } },
-          `${command.runId}:cancel`,
-          injectTraceHeaders({}),
-        );
-        return;
-      default:
-        this.logger.warn(`ignoring unknown command on ${message.subject}`);
+  private async handleCommand(command: Command, message: ConsumedMessage): Promise<void> {
+    const decided = toRunCommand(command);
+    if (decided === undefined) {
+      this.logger.warn(`ignoring unknown command on ${message.subject}`);
+      return;
+    }
+    const handled = await this.commands.handle(
+      command.runId,
+      decided.command,
+      decided.msgId,
+      injectTraceHeaders({}),
+    );
+    const fromParent = command.type === 'CancelRun' && command.by.startsWith('run:');
+    if (fromParent && handled.state.status === 'new' && message.redeliveryCount < CHILD_CANCEL_DELIVERIES) {
+      throw new Error(`run ${command.runId} has not started yet; its cancel waits for the start`);
     }
   }
 
   private async onCommit(message: ConsumedMessage): Promise<void> {
     const commit = message.json<RunCommit>();
-    await this.steps.onCommit({ ...commit, seq: message.seq }, message.headers);
+    // Agent calls may outlast the ack wait; tell the server this replica is still at it.
+    const heartbeat = setInterval(() => message.working(), Math.max(250, this.config.executionAckWaitMs / 3));
+    try {
+      await this.steps.onCommit({ ...commit, seq: message.seq }, message.headers);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+}
+
+/** A command from the COMMANDS stream as the engine takes it, with the id its decision is appended under. */
+function toRunCommand(command: Command): { command: RunCommand; msgId: string } | undefined {
+  switch (command.type) {
+    case 'StartRun': {
+      const { type: _type, ...data } = command;
+      return { command: { type: 'StartRun', data }, msgId: `${command.runId}:start` };
+    }
+    case 'CancelRun':
+      return {
+        command: { type: 'CancelRun', data: { reason: command.reason, by: command.by } },
+        msgId: `${command.runId}:cancel`,
+      };
+    case 'FireTimer':
+      return {
+        command: { type: 'FireTimer', data: { timer: command.timer, dueAt: command.dueAt } },
+        msgId: `${command.runId}:timer:${command.commandId}`,
+      };
+    case 'ResolveCheckpoint':
+      return {
+        command: {
+          type: 'ResolveCheckpoint',
+          data: {
+            stepId: command.stepId,
+            visit: command.visit,
+            action: command.action,
+            input: command.input,
+            comment: command.comment,
+            by: command.by,
+          },
+        },
+        msgId: `${command.runId}:checkpoint:${command.commandId}`,
+      };
+    default:
+      return undefined;
   }
 }

@@ -11,7 +11,8 @@ export interface HandledCommand extends LoadedRun {
   events: RunEvent[];
 }
 
-const MAX_ATTEMPTS = 8;
+/** Many results of one run can land at once (a wide parallel step); each conflict is one reload. */
+const MAX_ATTEMPTS = 32;
 
 /**
  * The one loop every run command goes through: load, decide, append with the expected sequence;
@@ -33,6 +34,8 @@ export class RunCommandHandler {
   ): Promise<HandledCommand> {
     let loaded = await this.runs.load(runId);
     for (let attempt = 1; ; attempt++) {
+      // Only a start applies to a run with no events yet (a timer or decision for it is stale).
+      if (loaded.state.status === 'new' && command.type !== 'StartRun') return { ...loaded, events: [] };
       const { workflow, version } =
         command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
       const definition = await this.definitions.definition(workflow, version);

@@ -4,7 +4,11 @@ import { evolveAll, foldCommits, type RunState } from '@chainmail/engine';
 /** Where a run's commits live; the event log in production, an array in unit tests. */
 export interface RunLogPort {
   read(runId: string): Promise<StoredRunCommit[]>;
-  append(commit: RunCommit, msgId: string, headers?: Record<string, string>): Promise<{ seq: number; duplicate: boolean }>;
+  append(
+    commit: RunCommit,
+    msgId: string,
+    headers?: Record<string, string>,
+  ): Promise<{ seq: number; duplicate: boolean }>;
 }
 
 export interface LoadedRun {

@@ -1,5 +1,4 @@
-import type { RunEventOf, StoredRunCommit } from '@chainmail/contracts';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { TERMINAL_RUN_EVENTS, type RunEventOf, type StoredRunCommit } from '@chainmail/contracts';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -9,14 +8,16 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { AgentInvoker } from './agent-invoker';
+import type { ChildRuns } from './child-runs';
 import type { RunCommandHandler } from './run-command-handler';
 import type { RunStore } from './run-store';
 
 /**
- * Reacts to each run commit: the agent calls its `StepStarted` events ask for are made, and their
- * results go back through the command handler. A redelivered commit finds its steps already done
- * and does nothing; a crash before the result was appended makes the call again, and the log's
- * sequence check keeps one result.
+ * Reacts to each run commit: the agent calls its `StepStarted` events ask for are made and their
+ * results go back through the command handler; sub-workflow starts, ends and give-ups go to
+ * `ChildRuns`; calls of attempts that ended otherwise (a timeout, a loop, the run's end) are
+ * abandoned. A redelivered commit finds its steps already done and does nothing; a crash before
+ * a result was appended makes the call again, and the log's sequence check keeps one result.
  */
 export class StepRunner {
   private readonly inFlight = new Map<string, AbortController>();
@@ -25,73 +26,135 @@ export class StepRunner {
     private readonly runs: RunStore,
     private readonly commands: RunCommandHandler,
     private readonly invoker: AgentInvoker,
-    private readonly definitions: {
-      definition(workflow: string, version: number): Promise<WorkflowDefinition>;
-    },
+    private readonly children: ChildRuns,
     private readonly tracer: Tracer,
   ) {}
 
   async onCommit(commit: StoredRunCommit, headers?: Record<string, string>): Promise<void> {
-    const starts: RunEventOf<'StepStarted'>[] = [];
+    const calls: RunEventOf<'StepStarted'>[] = [];
+    const childStarts: RunEventOf<'StepStarted'>[] = [];
+    const work: Promise<void>[] = [];
+    let ended = false;
     for (const event of commit.events) {
-      if (event.type === 'StepStarted' && event.data.agent !== undefined) starts.push(event);
-      else if (event.type === 'RunCancelled' || event.type === 'RunFailed') this.abandon(commit.runId);
-      else if (event.type === 'RunSucceeded') this.runs.forget(commit.runId);
+      switch (event.type) {
+        case 'StepStarted':
+          if (event.data.agent !== undefined) calls.push(event);
+          else if (event.data.childRunId !== undefined) childStarts.push(event);
+          break;
+        case 'StepFailed':
+          this.abandon(`${commit.runId}/${event.data.stepId}/${event.data.visit}/${event.data.attempt}`);
+          break;
+        case 'StepSkipped':
+          this.abandon(`${commit.runId}/${event.data.stepId}/${event.data.visit}/`);
+          break;
+        case 'ChildRunAbandoned':
+          work.push(this.children.cancel(event));
+          break;
+        case 'RunSucceeded':
+        case 'RunFailed':
+        case 'RunCancelled':
+        case 'RunTimedOut':
+          this.abandon(`${commit.runId}/`);
+          ended = true;
+          break;
+        default:
+          break;
+      }
     }
-    if (starts.length === 0) return;
-    const loaded = await this.runs.observe(commit);
-    const definition = await this.definitions.definition(loaded.state.workflow, loaded.state.version);
-    await Promise.all(
-      starts.map(async (start) => {
-        const { stepId, visit, attempt } = start.data;
-        const step = loaded.state.steps[stepId];
-        if (step?.status !== 'running' || step.visit !== visit || step.attempt !== attempt) return;
-        const key = `${commit.runId}/${stepId}`;
-        const controller = new AbortController();
-        this.inFlight.set(key, controller);
-        const agent = start.data.agent ?? '';
-        const identity = { runId: commit.runId, workflow: loaded.state.workflow, stepId, agent };
-        try {
-          await withSpan(
+    if (calls.length > 0 || childStarts.length > 0 || ended) {
+      const loaded = await this.runs.observe(commit);
+      const current = (start: RunEventOf<'StepStarted'>): boolean => {
+        const step = loaded.state.steps[start.data.stepId];
+        return (
+          step?.status === 'running' &&
+          step.pending !== true &&
+          step.visit === start.data.visit &&
+          step.attempt === start.data.attempt
+        );
+      };
+      for (const start of childStarts)
+        if (current(start)) work.push(this.startChild(loaded.state, start, headers));
+      for (const start of calls)
+        if (current(start)) work.push(this.call(commit, loaded.state.workflow, start, headers));
+      if (ended) {
+        const end = commit.events.find((e) => TERMINAL_RUN_EVENTS.has(e.type));
+        if (end !== undefined) work.push(this.children.ended(loaded.state, end));
+        this.runs.forget(commit.runId);
+      }
+    }
+    await Promise.all(work);
+  }
+
+  private async call(
+    commit: StoredRunCommit,
+    workflow: string,
+    start: RunEventOf<'StepStarted'>,
+    headers?: Record<string, string>,
+  ): Promise<void> {
+    const { stepId, visit, attempt } = start.data;
+    const key = `${commit.runId}/${stepId}/${visit}/${attempt}`;
+    // A redelivery while this process still works on the call: the call in progress answers.
+    if (this.inFlight.has(key)) return;
+    const controller = new AbortController();
+    this.inFlight.set(key, controller);
+    const agent = start.data.agent ?? '';
+    const identity = { runId: commit.runId, workflow, stepId, agent };
+    try {
+      await withSpan(
+        this.tracer,
+        `step ${stepId}`,
+        { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
+        async () => {
+          const outcome = await withSpan(
             this.tracer,
-            `step ${stepId}`,
-            { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
-            async () => {
-              const outcome = await withSpan(
-                this.tracer,
-                `agent ${agent}`,
-                { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
-                () =>
-                  this.invoker.invoke({
-                    runId: commit.runId,
-                    stepId,
-                    visit,
-                    attempt,
-                    agent,
-                    input: start.data.input ?? '',
-                    timeoutMs: definition.steps.find((s) => s.id === stepId)?.timeoutMs,
-                    signal: controller.signal,
-                  }),
-              );
-              await this.commands.handle(
-                commit.runId,
-                { type: 'CompleteStep', data: { stepId, visit, attempt, outcome } },
-                `${commit.runId}:${stepId}:${visit}:${attempt}:done`,
-                injectTraceHeaders({}),
-              );
-            },
+            `agent ${agent}`,
+            { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
+            () =>
+              this.invoker.invoke({
+                runId: commit.runId,
+                stepId,
+                visit,
+                attempt,
+                agent,
+                input: start.data.input ?? '',
+                timeoutMs: start.data.timeoutMs,
+                signal: controller.signal,
+              }),
           );
-        } finally {
-          this.inFlight.delete(key);
-        }
-      }),
+          // Abandoned meanwhile (a durable timeout, a loop, the run's end): the log has moved on.
+          if (controller.signal.aborted) return;
+          await this.commands.handle(
+            commit.runId,
+            { type: 'CompleteStep', data: { stepId, visit, attempt, outcome } },
+            `${commit.runId}:${stepId}:${visit}:${attempt}:done`,
+            injectTraceHeaders({}),
+          );
+        },
+      );
+    } finally {
+      if (this.inFlight.get(key) === controller) this.inFlight.delete(key);
+    }
+  }
+
+  private async startChild(
+    parent: Parameters<ChildRuns['start']>[0],
+    start: RunEventOf<'StepStarted'>,
+    headers?: Record<string, string>,
+  ): Promise<void> {
+    const { stepId } = start.data;
+    const identity = { runId: parent.runId, workflow: parent.workflow, stepId };
+    await withSpan(
+      this.tracer,
+      `step ${stepId}`,
+      { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
+      () => this.children.start(parent, start),
     );
   }
 
-  private abandon(runId: string): void {
+  /** Aborts the calls in flight whose key starts with `prefix` (a run, a visit, an attempt). */
+  private abandon(prefix: string): void {
     for (const [key, controller] of this.inFlight) {
-      if (key.startsWith(`${runId}/`)) controller.abort();
+      if (key === prefix || key.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)) controller.abort();
     }
-    this.runs.forget(runId);
   }
 }

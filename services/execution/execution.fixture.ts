@@ -1,0 +1,160 @@
+import type { Agent, AgentCall, AgentResult } from '@chainmail/agents';
+import { AgentDirectory, builtinAgents } from '@chainmail/agents';
+import type { Command, RunCommit, StoredRunCommit } from '@chainmail/contracts';
+import { createTelemetry } from '@chainmail/telemetry';
+import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { AgentInvoker } from './agent-invoker';
+import { ChildRuns, type CommandSender } from './child-runs';
+import { RunCommandHandler } from './run-command-handler';
+import { RunStore, type RunLogPort } from './run-store';
+import { StepRunner } from './step-runner';
+
+/**
+ * The execution shell wired to in-memory stand-ins: a run log that checks expected sequences
+ * like JetStream, a command bus that records what was sent, and a pump that hands every commit
+ * to the step runner the way the durable consumer does. No NATS.
+ */
+
+export class AppendConflictStub extends Error {}
+
+export class MemoryRunLog implements RunLogPort {
+  readonly commits: StoredRunCommit[] = [];
+  private readonly msgIds = new Map<string, number>();
+  /** Called for each stored commit (the consumer's delivery). */
+  onAppend: (commit: StoredRunCommit) => void = () => undefined;
+
+  async read(runId: string): Promise<StoredRunCommit[]> {
+    return this.commits.filter((c) => c.runId === runId);
+  }
+
+  async append(commit: RunCommit, msgId: string): Promise<{ seq: number; duplicate: boolean }> {
+    const known = this.msgIds.get(msgId);
+    if (known !== undefined) return { seq: known, duplicate: true };
+    // Checked and stored in one synchronous step, as the server does.
+    const last = this.commits.filter((c) => c.runId === commit.runId).at(-1)?.seq ?? 0;
+    if (commit.prev !== last) throw new AppendConflictStub(`expected ${commit.prev}, last is ${last}`);
+    const stored = { ...commit, seq: this.commits.length + 1 };
+    this.commits.push(stored);
+    this.msgIds.set(msgId, stored.seq);
+    this.onAppend(stored);
+    return { seq: stored.seq, duplicate: false };
+  }
+
+  events(runId: string): string[] {
+    return this.commits
+      .filter((c) => c.runId === runId)
+      .flatMap((c) =>
+        c.events.map((e) => `${e.type}${'stepId' in e.data ? `:${String(e.data.stepId)}` : ''}`),
+      );
+  }
+}
+
+export class RecordingBus implements CommandSender {
+  readonly sent: { subject: string; command: Command }[] = [];
+  async send(subject: string, command: { commandId: string }): Promise<unknown> {
+    this.sent.push({ subject, command: command as Command });
+    return {};
+  }
+}
+
+export function definitionOf(yaml: string): WorkflowDefinition {
+  const parsed = parseWorkflow(yaml, { knownAgents: () => true });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return parsed.definition;
+}
+
+/** An agent whose calls wait until the test answers them. */
+export class HeldAgent implements Agent {
+  readonly kind = 'builtin';
+  readonly description = 'answers when the test says so';
+  readonly calls: { call: AgentCall; answer: (output: string) => void; aborted: () => boolean }[] = [];
+
+  constructor(readonly address: string) {}
+
+  invoke(call: AgentCall): Promise<AgentResult> {
+    return new Promise((resolve, reject) => {
+      call.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      this.calls.push({ call, answer: (output) => resolve({ output }), aborted: () => call.signal.aborted });
+    });
+  }
+}
+
+export class ExecutionHarness {
+  readonly log = new MemoryRunLog();
+  readonly bus = new RecordingBus();
+  readonly definitions = new Map<string, WorkflowDefinition>();
+  readonly directory: AgentDirectory;
+  readonly commands: RunCommandHandler;
+  readonly runner: StepRunner;
+  private readonly deliveries: Promise<void>[] = [];
+  now = Date.parse('2026-01-01T00:00:00.000Z');
+
+  constructor(agents: Agent[] = []) {
+    this.directory = new AgentDirectory([...builtinAgents(), ...agents]);
+    const runs = new RunStore(this.log);
+    const source = {
+      definition: async (workflow: string): Promise<WorkflowDefinition> => {
+        const found = this.definitions.get(workflow);
+        if (found === undefined) throw new Error(`no workflow ${workflow}`);
+        return found;
+      },
+      activeVersion: (workflow: string): number | undefined =>
+        this.definitions.has(workflow) ? 1 : undefined,
+    };
+    this.commands = new RunCommandHandler(
+      runs,
+      source,
+      (err) => err instanceof AppendConflictStub,
+      () => this.now,
+    );
+    const tracer = createTelemetry({ serviceName: 'test' }).tracer('execution');
+    this.runner = new StepRunner(
+      runs,
+      this.commands,
+      new AgentInvoker(this.directory),
+      new ChildRuns(this.bus, source, this.commands),
+      tracer,
+    );
+    // Every stored commit goes to the runner, as the durable consumer delivers it.
+    this.log.onAppend = (commit) => {
+      this.deliveries.push(Promise.resolve().then(() => this.runner.onCommit(commit)));
+    };
+  }
+
+  publish(yaml: string): WorkflowDefinition {
+    const definition = definitionOf(yaml);
+    this.definitions.set(definition.name, definition);
+    return definition;
+  }
+
+  async start(runId: string, workflow: string, inputs: Record<string, unknown> = {}): Promise<void> {
+    await this.commands.handle(
+      runId,
+      {
+        type: 'StartRun',
+        data: {
+          commandId: `start:${runId}`,
+          runId,
+          workflow,
+          version: 1,
+          inputs,
+          trigger: { kind: 'api' },
+          owner: 'o',
+          actor: 'a',
+          debug: false,
+        },
+      },
+      `${runId}:start`,
+    );
+  }
+
+  /** Waits until every delivery so far (and those they cause) has been handled. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < this.deliveries.length; i++) await this.deliveries[i];
+  }
+
+  /** Lets pending promise callbacks run (agents answering, commits delivered). */
+  async tick(times = 20): Promise<void> {
+    for (let i = 0; i < times; i++) await new Promise((r) => setImmediate(r));
+  }
+}
