@@ -1,9 +1,34 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync, ValidateBy } from 'class-validator';
 
 /** `true`/`1`/`yes` (any case) are true; everything else is false. */
 const asBoolean = ({ value }: { value: unknown }): boolean =>
   value === true || (typeof value === 'string' && ['true', '1', 'yes'].includes(value.trim().toLowerCase()));
+
+/** `a, b ,c` → `['a', 'b', 'c']`. */
+const asList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+
+/** JSON text → its value; unreadable text stays text, for the validator to refuse. */
+const asJson = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+};
+
+/** `{"gpt-4o-mini": {"input": 0.15, "output": 0.6}}`: USD per million tokens, by model. */
+function isPriceTable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((price: unknown) => {
+    const p = price as { input?: unknown; output?: unknown } | null;
+    return (
+      typeof p === 'object' && p !== null && [p.input, p.output].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
+    );
+  });
+}
 
 /**
  * Chainmail's configuration: read once from the environment at start, validated, then passed in.
@@ -154,6 +179,36 @@ export class ChainmailConfig {
   @Min(0)
   @Max(65535)
   catcherSmtpPort = 1025;
+
+  /** Model prices for the cost recorded on steps: USD per million tokens, e.g. {"gpt-4o-mini":{"input":0.15,"output":0.6}}. */
+  @Transform(asJson)
+  @ValidateBy({
+    name: 'isPriceTable',
+    validator: {
+      validate: isPriceTable,
+      defaultMessage: () => 'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)',
+    },
+  })
+  modelPrices: Record<string, { input: number; output: number }> = {};
+
+  /** Lets openai and http agents reach loopback, private and link-local addresses (SSRF guard off). */
+  @Transform(asBoolean)
+  @IsBoolean()
+  agentAllowPrivate = false;
+
+  /** Hosts (`ollama.internal`, `*.corp.example`) and addresses or CIDRs (`10.0.0.0/8`) agents may reach although private. */
+  @Transform(asList)
+  @IsString({ each: true })
+  agentAllowedHosts: string[] = [];
+
+  /** An OpenAI-compatible endpoint: set, the example agents (research@, summarize@, write-report@, proofread@) are bound to it at start. */
+  @IsOptional()
+  @IsString()
+  modelUrl?: string;
+
+  /** The model those agents use. */
+  @IsString()
+  modelName = 'gpt-4o-mini';
 }
 
 /** `CHAINMAIL_SECRET_HOOK_KEY=…` is the value of `{{secrets.HOOK_KEY}}`. */
@@ -190,6 +245,11 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   publicUrl: 'CHAINMAIL_PUBLIC_URL',
   mailCatcher: 'CHAINMAIL_MAIL_CATCHER',
   catcherSmtpPort: 'CHAINMAIL_CATCHER_SMTP_PORT',
+  modelPrices: 'CHAINMAIL_MODEL_PRICES',
+  agentAllowPrivate: 'CHAINMAIL_AGENT_ALLOW_PRIVATE',
+  agentAllowedHosts: 'CHAINMAIL_AGENT_ALLOWED_HOSTS',
+  modelUrl: 'CHAINMAIL_MODEL_URL',
+  modelName: 'CHAINMAIL_MODEL_NAME',
 };
 
 export class ConfigInvalid extends Error {}
