@@ -203,4 +203,21 @@ describe('projectCommits', () => {
     expect(stepPosition(5, 0)).toBeLessThan(stepPosition(5, 1));
     expect(Number.isSafeInteger(stepPosition(2 ** 40, 10_000))).toBe(true);
   });
+
+  it('shows a timed-out run as failed with code RUN_TIMEOUT, as the engine does', () => {
+    const log = new RunLogFixture('r1');
+    const timedOut = makeRunEvent('RunTimedOut', 'r1', log.at(), {
+      timeoutMs: 60_000,
+      durationMs: 60_012,
+      stepId: 'research',
+      message: 'the run did not finish within 1m (its timeout)',
+    });
+    const batch = projectCommits([log.commit(1, log.started()), log.commit(2, timedOut)]);
+    expect(batch.runs[0]).toMatchObject({
+      status: 'failed',
+      durationMs: 60_012,
+      endedAt: timedOut.at,
+      error: { code: 'RUN_TIMEOUT', stepId: 'research', message: 'the run did not finish within 1m (its timeout)' },
+    });
+  });
 });

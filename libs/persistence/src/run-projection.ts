@@ -135,6 +135,16 @@ function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
       finish(run, 'failed', event.at, event.data.durationMs);
       run.error = event.data.error;
       return true;
+    case 'RunTimedOut':
+      // Read models have no status of their own for it: a failure with code RUN_TIMEOUT, like the engine's state.
+      finish(run, 'failed', event.at, event.data.durationMs);
+      run.error = {
+        code: 'RUN_TIMEOUT',
+        message: event.data.message ?? `the run did not finish within ${event.data.timeoutMs} ms (its timeout)`,
+        retryable: true,
+        stepId: event.data.stepId,
+      };
+      return true;
     case 'RunCancelled':
       finish(run, 'cancelled', event.at, event.data.durationMs);
       // Same shape as the engine's state, so the view and `evolve` agree.
