@@ -217,7 +217,11 @@ describe('projectCommits', () => {
       status: 'failed',
       durationMs: 60_012,
       endedAt: timedOut.at,
-      error: { code: 'RUN_TIMEOUT', stepId: 'research', message: 'the run did not finish within 1m (its timeout)' },
+      error: {
+        code: 'RUN_TIMEOUT',
+        stepId: 'research',
+        message: 'the run did not finish within 1m (its timeout)',
+      },
     });
   });
 });

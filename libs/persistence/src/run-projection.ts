@@ -140,7 +140,8 @@ function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
       finish(run, 'failed', event.at, event.data.durationMs);
       run.error = {
         code: 'RUN_TIMEOUT',
-        message: event.data.message ?? `the run did not finish within ${event.data.timeoutMs} ms (its timeout)`,
+        message:
+          event.data.message ?? `the run did not finish within ${event.data.timeoutMs} ms (its timeout)`,
         retryable: true,
         stepId: event.data.stepId,
       };
