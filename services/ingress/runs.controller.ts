@@ -1,5 +1,14 @@
-import { Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { CANCEL_RUN_SUBJECT, ChainmailError, TERMINAL_RUN_EVENTS, type CancelRun } from '@chainmail/contracts';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  CANCEL_RUN_SUBJECT,
+  ChainmailError,
+  RESOLVE_CHECKPOINT_SUBJECT,
+  TERMINAL_RUN_EVENTS,
+  type CancelRun,
+  type CheckpointDecision,
+  type ResolveCheckpoint,
+} from '@chainmail/contracts';
+import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
 import type { Response } from 'express';
@@ -25,11 +34,15 @@ export class RunsController {
     @Query('before') before?: string,
   ): Promise<unknown> {
     if (status !== undefined && !RUN_VIEW_STATUSES.includes(status as RunViewStatus)) {
-      throw new ChainmailError('BAD_REQUEST', `status must be one of ${RUN_VIEW_STATUSES.join(', ')}.`, { status });
+      throw new ChainmailError('BAD_REQUEST', `status must be one of ${RUN_VIEW_STATUSES.join(', ')}.`, {
+        status,
+      });
     }
     const sinceDate = since !== undefined ? new Date(since) : undefined;
     if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) {
-      throw new ChainmailError('BAD_REQUEST', 'since must be an ISO-8601 time, e.g. 2026-01-31T09:00:00Z.', { since });
+      throw new ChainmailError('BAD_REQUEST', 'since must be an ISO-8601 time, e.g. 2026-01-31T09:00:00Z.', {
+        since,
+      });
     }
     const limitNumber = limit !== undefined ? Number(limit) : undefined;
     if (limitNumber !== undefined && (!Number.isInteger(limitNumber) || limitNumber < 1)) {
@@ -50,7 +63,11 @@ export class RunsController {
   }
 
   @Get(':id/events')
-  async events(@Param('id') id: string, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
+  async events(
+    @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
     if (accept?.includes('text/event-stream')) {
       await this.stream(id, res);
       return;
@@ -64,9 +81,46 @@ export class RunsController {
   @HttpCode(202)
   async cancel(@Param('id') id: string): Promise<unknown> {
     const run = await this.queries.run(id);
-    const command: CancelRun = { type: 'CancelRun', commandId: `cancel:${id}`, runId: id, reason: 'cancelled through the API', by: 'api' };
+    const command: CancelRun = {
+      type: 'CancelRun',
+      commandId: `cancel:${id}`,
+      runId: id,
+      reason: 'cancelled through the API',
+      by: 'api',
+    };
     await this.commands.send(CANCEL_RUN_SUBJECT, command);
     return { runId: id, status: (run as { status: string }).status, cancelRequested: true };
+  }
+
+  /** A decision at a checkpoint the run waits at: `{action: approve | reject | edit, input?, comment?}`. */
+  @Post(':id/checkpoints/:step')
+  @HttpCode(202)
+  async resolveCheckpoint(
+    @Param('id') id: string,
+    @Param('step') stepId: string,
+    @Body() body: unknown,
+  ): Promise<unknown> {
+    const decision = checkpointDecision(body);
+    const commits = await this.log.read(id);
+    if (commits.length === 0) throw runNotFound(id);
+    const step = foldCommits(id, commits).steps[stepId];
+    if (step?.checkpoint === undefined || step.pending === true) {
+      throw new ChainmailError('CONFLICT', `Run ${id} is not waiting for a decision at step "${stepId}".`, {
+        runId: id,
+        stepId,
+      });
+    }
+    const command: ResolveCheckpoint = {
+      type: 'ResolveCheckpoint',
+      commandId: `checkpoint:${id}:${stepId}:${step.visit}`,
+      runId: id,
+      stepId,
+      visit: step.visit,
+      ...decision,
+      by: 'api',
+    };
+    await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
+    return { runId: id, stepId, visit: step.visit, action: decision.action, accepted: true };
   }
 
   /** Server-sent events: the log so far, then live commits, until the run ends or the client leaves. */
@@ -100,4 +154,30 @@ export class RunsController {
       res.end();
     }
   }
+}
+
+const DECISIONS: readonly CheckpointDecision[] = ['approve', 'reject', 'edit'];
+
+/** The request body of a checkpoint decision, checked; `input` may be text or any JSON (kept as JSON text). */
+function checkpointDecision(body: unknown): { action: CheckpointDecision; input?: string; comment?: string } {
+  const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
+    string,
+    unknown
+  >;
+  const action = fields['action'];
+  if (typeof action !== 'string' || !DECISIONS.includes(action as CheckpointDecision)) {
+    throw new ChainmailError('BAD_REQUEST', `action must be one of ${DECISIONS.join(', ')}.`, { action });
+  }
+  const comment = fields['comment'];
+  if (comment !== undefined && typeof comment !== 'string') {
+    throw new ChainmailError('BAD_REQUEST', 'comment must be text.', { comment });
+  }
+  const raw = fields['input'];
+  const input =
+    raw === undefined || raw === null ? undefined : typeof raw === 'string' ? raw : JSON.stringify(raw);
+  return {
+    action: action as CheckpointDecision,
+    ...(input !== undefined ? { input } : {}),
+    ...(comment !== undefined ? { comment } : {}),
+  };
 }
