@@ -1,11 +1,14 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { ErrorFilter } from './error.filter';
+import { readHookBody } from './hooks/hook-body.middleware';
 
 const DEFINITION_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
-/** Body limits (413 past them), raw bodies for line/column of JSON definitions, the error format. */
+/** Body limits (413 past them), raw bodies for line/column of JSON definitions and for webhook signatures, the error format. */
 export function configureIngressHttp(app: NestExpressApplication, config: ChainmailConfig): void {
+  // First: webhook bodies stay raw bytes (signatures are over them); the parsers below then skip them.
+  app.use('/hooks', readHookBody(config.maxWebhookBytes));
   const limit = Math.max(config.maxDefinitionBytes, config.maxInputBytes);
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { type: DEFINITION_TYPES, limit: config.maxDefinitionBytes });

@@ -8,14 +8,16 @@ import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin.controller';
 import { HealthController } from './health.controller';
+import { InboundModule } from './inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './run-queries';
 import { RunsController } from './runs.controller';
 import { StartRunUseCase } from './start-run.usecase';
 import { WorkflowsController } from './workflows.controller';
 
-/** The public edge: REST under /v1, health probes. It writes commands only and reads read models. */
+/** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
+  imports: [InboundModule],
   controllers: [HealthController, WorkflowsController, RunsController, AdminController],
   providers: [
     { provide: RegistryClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RegistryClient(nc) },

@@ -17,6 +17,13 @@ export interface StartRunRequest {
   runId?: string;
 }
 
+export interface StartedRun {
+  runId: string;
+  version: number;
+  /** The start command was a duplicate of one already sent (same run id). */
+  duplicate: boolean;
+}
+
 /** Checks the inputs against the active version's declarations and sends the start command. */
 export class StartRunUseCase {
   constructor(
@@ -25,7 +32,7 @@ export class StartRunUseCase {
     private readonly subject: string,
   ) {}
 
-  async execute(request: StartRunRequest, headers?: Record<string, string>): Promise<{ runId: string; version: number }> {
+  async execute(request: StartRunRequest, headers?: Record<string, string>): Promise<StartedRun> {
     const active = this.catalog.active(request.workflow);
     if (!active) {
       throw new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${request.workflow}"; publish it first.`, {
@@ -46,8 +53,10 @@ export class StartRunUseCase {
       actor: request.actor,
       debug: request.debug ?? false,
     };
-    await this.commands.send(this.subject, command, headers);
-    return { runId, version: active.version };
+    const sent = await this.commands.send(this.subject, command, headers);
+    // The command log says when this id was sent before (a retried delivery within its window).
+    const duplicate = (sent as { duplicate?: unknown } | undefined)?.duplicate === true;
+    return { runId, version: active.version, duplicate };
   }
 }
 

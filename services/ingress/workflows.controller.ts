@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ChainmailError,
   REGISTRY_PUBLISH_SUBJECT,
@@ -15,9 +15,10 @@ import {
   type Telemetry,
   type Tracer,
 } from '@chainmail/telemetry';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { RegistryClient } from './registry.client';
 import { StartRunUseCase } from './start-run.usecase';
+import { RunResponder } from './sync/run.responder';
 import { toVersionSummary, toWorkflowDetail, toWorkflowSummary } from './workflow.dto';
 
 const CATALOG_WAIT_MS = 5_000;
@@ -31,6 +32,7 @@ export class WorkflowsController {
     private readonly startRun: StartRunUseCase,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
     @Inject(TELEMETRY) telemetry: Telemetry,
+    private readonly responder: RunResponder,
   ) {
     this.tracer = telemetry.tracer('ingress');
   }
@@ -106,9 +108,15 @@ export class WorkflowsController {
     return { name: result.name, version: result.version };
   }
 
+  /** 202 at once; a `sync` workflow (or `?wait=true`) answers 200 with the outcome, within the wait limit. */
   @Post(':name/runs')
   @HttpCode(202)
-  async run(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
+  async run(
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+    @Query('wait') wait?: string,
+  ): Promise<unknown> {
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
       throw new ChainmailError('BAD_REQUEST', 'Send a JSON object: {"inputs": {...}, "debug": false}.');
     }
@@ -129,7 +137,12 @@ export class WorkflowsController {
             return result;
           }),
     );
-    return { runId: started.runId, workflow: name, version: started.version, status: 'accepted' };
+    const sync = wait === 'true' || this.catalog.active(name)?.definition.mode === 'sync';
+    return this.responder.respond(
+      res,
+      { runId: started.runId, workflow: name, version: started.version },
+      sync,
+    );
   }
 }
 

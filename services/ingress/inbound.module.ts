@@ -1,0 +1,119 @@
+import { Module } from '@nestjs/common';
+import { DefinitionCatalog } from '@chainmail/catalog';
+import type { ChainmailConfig } from '@chainmail/config';
+import { START_RUN_SUBJECT } from '@chainmail/contracts';
+import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
+import {
+  CHAINMAIL_CONFIG,
+  DATA_SOURCE,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  TELEMETRY,
+} from '@chainmail/platform';
+import type { Telemetry } from '@chainmail/telemetry';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { TriggerBindings } from './bindings/trigger-bindings';
+import { HooksController } from './hooks/hooks.controller';
+import { ReceiveWebhookUseCase } from './hooks/receive-webhook.usecase';
+import { InboundController } from './inbound/inbound.controller';
+import { InboundRepository } from './inbound/inbound.repository';
+import { ReceiveMailUseCase } from './mail/receive-mail.usecase';
+import { SenderAllowList } from './mail/sender-allow-list';
+import { SmtpInboundListener } from './mail/smtp-inbound.listener';
+import { SmtpInboundServer } from './mail/smtp-inbound.server';
+import { StartRunUseCase } from './start-run.usecase';
+import { RunOutcomeWaiter } from './sync/run-outcome.waiter';
+import { RunResponder } from './sync/run.responder';
+import { TracedRunStarter } from './traced-run-starter';
+
+const MAIL_PARSE_TIMEOUT_MS = 10_000;
+const MAIL_STARTER = Symbol('MAIL_STARTER');
+const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
+
+/**
+ * Triggers that come in from outside: webhooks (`/hooks`), inbound mail (SMTP), the record of
+ * everything that arrived (`/v1/inbound`), and the sync answer the REST start shares.
+ */
+@Module({
+  controllers: [HooksController, InboundController],
+  providers: [
+    {
+      provide: TriggerBindings,
+      inject: [DEFINITION_CATALOG],
+      useFactory: (catalog: DefinitionCatalog) => new TriggerBindings(catalog),
+    },
+    {
+      provide: InboundRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (db: DataSource) => new InboundRepository(db),
+    },
+    {
+      provide: StartRunUseCase,
+      inject: [DEFINITION_CATALOG, NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (catalog: DefinitionCatalog, nc: NatsConnection, names: EventLogNames) =>
+        new StartRunUseCase(catalog, new CommandBus(nc, names), START_RUN_SUBJECT),
+    },
+    {
+      provide: WEBHOOK_STARTER,
+      inject: [StartRunUseCase, TELEMETRY],
+      useFactory: (start: StartRunUseCase, telemetry: Telemetry) =>
+        new TracedRunStarter(start, telemetry.tracer('ingress'), 'webhook'),
+    },
+    {
+      provide: MAIL_STARTER,
+      inject: [StartRunUseCase, TELEMETRY],
+      useFactory: (start: StartRunUseCase, telemetry: Telemetry) =>
+        new TracedRunStarter(start, telemetry.tracer('ingress'), 'inbound mail'),
+    },
+    {
+      provide: ReceiveWebhookUseCase,
+      inject: [TriggerBindings, DEFINITION_CATALOG, WEBHOOK_STARTER, InboundRepository, CHAINMAIL_CONFIG],
+      useFactory: (
+        bindings: TriggerBindings,
+        catalog: DefinitionCatalog,
+        starter: TracedRunStarter,
+        inbound: InboundRepository,
+        config: ChainmailConfig,
+      ) =>
+        new ReceiveWebhookUseCase(bindings, catalog, starter, inbound, { secretValues: config.secretValues }),
+    },
+    {
+      provide: ReceiveMailUseCase,
+      inject: [TriggerBindings, MAIL_STARTER, InboundRepository, CHAINMAIL_CONFIG],
+      useFactory: (
+        bindings: TriggerBindings,
+        starter: TracedRunStarter,
+        inbound: InboundRepository,
+        config: ChainmailConfig,
+      ) =>
+        new ReceiveMailUseCase(bindings, starter, inbound, {
+          defaultAllow: SenderAllowList.fromConfig(config.mailAllow),
+          maxMailBytes: config.maxMailBytes,
+          maxInputBytes: config.maxInputBytes,
+          parseTimeoutMs: MAIL_PARSE_TIMEOUT_MS,
+        }),
+    },
+    {
+      provide: SmtpInboundServer,
+      inject: [ReceiveMailUseCase, CHAINMAIL_CONFIG],
+      useFactory: (mail: ReceiveMailUseCase, config: ChainmailConfig) =>
+        new SmtpInboundServer(mail, { maxMailBytes: config.maxMailBytes }),
+    },
+    {
+      provide: SmtpInboundListener,
+      inject: [SmtpInboundServer, CHAINMAIL_CONFIG],
+      useFactory: (server: SmtpInboundServer, config: ChainmailConfig) =>
+        new SmtpInboundListener(server, config.smtpPort, config.httpHost),
+    },
+    {
+      provide: RunResponder,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, CHAINMAIL_CONFIG],
+      useFactory: (nc: NatsConnection, names: EventLogNames, config: ChainmailConfig) =>
+        new RunResponder(new RunOutcomeWaiter(new RunLog(nc, names)), config.syncWaitMs),
+    },
+  ],
+  exports: [RunResponder],
+})
+export class InboundModule {}

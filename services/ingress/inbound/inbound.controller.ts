@@ -1,0 +1,49 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ChainmailError } from '@chainmail/contracts';
+import {
+  INBOUND_CHANNELS,
+  INBOUND_STATUSES,
+  type InboundChannel,
+  type InboundStatus,
+} from '@chainmail/persistence';
+import { INBOUND_LIST_MAX, InboundRepository } from './inbound.repository';
+
+/** Every mail and webhook call that reached the edge, accepted or refused and why; newest first. */
+@Controller('v1/inbound')
+export class InboundController {
+  constructor(private readonly inbound: InboundRepository) {}
+
+  @Get()
+  async list(
+    @Query('channel') channel?: string,
+    @Query('status') status?: string,
+    @Query('workflow') workflow?: string,
+    @Query('limit') limit?: string,
+  ): Promise<unknown> {
+    if (channel !== undefined && !INBOUND_CHANNELS.includes(channel as InboundChannel)) {
+      throw new ChainmailError('BAD_REQUEST', `channel must be one of ${INBOUND_CHANNELS.join(', ')}.`, {
+        channel,
+      });
+    }
+    if (status !== undefined && !INBOUND_STATUSES.includes(status as InboundStatus)) {
+      throw new ChainmailError('BAD_REQUEST', `status must be one of ${INBOUND_STATUSES.join(', ')}.`, {
+        status,
+      });
+    }
+    const limitNumber = limit !== undefined ? Number(limit) : undefined;
+    if (limitNumber !== undefined && (!Number.isInteger(limitNumber) || limitNumber < 1)) {
+      throw new ChainmailError(
+        'BAD_REQUEST',
+        `limit must be a whole number ≥ 1 (at most ${INBOUND_LIST_MAX}).`,
+        { limit },
+      );
+    }
+    const messages = await this.inbound.list({
+      channel: channel as InboundChannel | undefined,
+      status: status as InboundStatus | undefined,
+      workflow,
+      limit: limitNumber,
+    });
+    return { messages };
+  }
+}

@@ -1,0 +1,169 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DefinitionCatalog } from '@chainmail/catalog';
+import { loadConfig, type ChainmailConfig } from '@chainmail/config';
+import { makeRunEvent, type StartRun } from '@chainmail/contracts';
+import { RunLog } from '@chainmail/event-log';
+import { createDataSource } from '@chainmail/persistence';
+import {
+  AGENT_DIRECTORY,
+  CHAINMAIL_CONFIG,
+  DATA_SOURCE,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  TELEMETRY,
+} from '@chainmail/platform';
+import { createTelemetry } from '@chainmail/telemetry';
+import {
+  createTestDatabase,
+  isolatedEventLog,
+  type IsolatedEventLog,
+  type TestDatabase,
+} from '@chainmail/testing';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
+import type { DataSource } from 'typeorm';
+import { configureIngressHttp } from '../ingress.http';
+import { IngressModule } from '../ingress.module';
+
+/**
+ * Ingress alone against the real NATS and Postgres, for the inbound integration tests: HTTP on a
+ * free port, SMTP on `config.smtpPort`, a definition catalog the test publishes into directly,
+ * and the start commands ingress sends read back from the command stream (no execution runs).
+ */
+export interface IngressTestApp {
+  base: string;
+  config: ChainmailConfig;
+  catalog: DefinitionCatalog;
+  runLog: RunLog;
+  publish(yaml: string): void;
+  /** The StartRun commands sent so far, oldest first. */
+  startCommands(): Promise<StartRun[]>;
+  /** Plays execution for a run: RunStarted, then RunSucceeded with `output` (or RunFailed). */
+  finishRun(command: StartRun, outcome: { output: string } | { error: string }): Promise<void>;
+  close(): Promise<void>;
+}
+
+const quiet = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
+
+export async function startIngressTestApp(overrides: Partial<ChainmailConfig> = {}): Promise<IngressTestApp> {
+  let db: TestDatabase | undefined;
+  let log: IsolatedEventLog | undefined;
+  let dataSource: DataSource | undefined;
+  try {
+    [db, log] = await Promise.all([createTestDatabase('ingress'), isolatedEventLog()]);
+    dataSource = await createDataSource(db.url, { migrationsRun: true, poolSize: 4 });
+    const config = loadConfig({}, { httpHost: '127.0.0.1', smtpPort: 0, ...overrides });
+    const catalog = new DefinitionCatalog();
+    const platform = testPlatform(config, log, dataSource, catalog);
+    const app = await NestFactory.create<NestExpressApplication>(
+      { module: class IngressTestRoot {}, imports: [platform, IngressModule] },
+      { logger: quiet, rawBody: true, bodyParser: false },
+    );
+    configureIngressHttp(app, config);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const events = log;
+    const source = dataSource;
+    const database = db;
+    const runLog = new RunLog(events.nc, events.names);
+    return {
+      base: `http://127.0.0.1:${address.port}`,
+      config,
+      catalog,
+      runLog,
+      publish: (yaml) => publishInto(catalog, yaml),
+      startCommands: async () => {
+        const jsm = await events.nc.jetstreamManager();
+        const info = await jsm.streams.info(events.names.commandsStream);
+        const commands: StartRun[] = [];
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+          const message = await jsm.streams
+            .getMessage(events.names.commandsStream, { seq })
+            .catch(() => undefined);
+          const command = message?.json<{ type: string }>();
+          if (command?.type === 'StartRun') commands.push(command as StartRun);
+        }
+        return commands;
+      },
+      finishRun: async (command, outcome) => {
+        const at = new Date().toISOString();
+        const started = makeRunEvent('RunStarted', command.runId, at, {
+          workflow: command.workflow,
+          version: command.version,
+          inputs: command.inputs,
+          trigger: command.trigger,
+          owner: command.owner,
+          actor: command.actor,
+          debug: false,
+          commandId: command.commandId,
+          timeoutMs: 60_000,
+        });
+        const first = await runLog.append(
+          { runId: command.runId, prev: 0, events: [started] },
+          `${command.runId}-1`,
+        );
+        const end =
+          'output' in outcome
+            ? makeRunEvent('RunSucceeded', command.runId, at, { output: outcome.output, durationMs: 5 })
+            : makeRunEvent('RunFailed', command.runId, at, {
+                error: { code: 'AGENT_FAILED', message: outcome.error, retryable: false, stepId: 'a' },
+                durationMs: 5,
+              });
+        await runLog.append({ runId: command.runId, prev: first.seq, events: [end] }, `${command.runId}-2`);
+      },
+      close: async () => {
+        await app.close();
+        await source.destroy();
+        await events.cleanup();
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    await dataSource?.destroy();
+    await log?.cleanup();
+    await db?.drop();
+    throw err;
+  }
+}
+
+function testPlatform(
+  config: ChainmailConfig,
+  log: IsolatedEventLog,
+  dataSource: DataSource,
+  catalog: DefinitionCatalog,
+): DynamicModule {
+  @Global()
+  @Module({})
+  class TestPlatformModule {}
+  const providers = [
+    { provide: CHAINMAIL_CONFIG, useValue: config },
+    { provide: NATS_CONNECTION, useValue: log.nc },
+    { provide: EVENT_LOG_NAMES, useValue: log.names },
+    { provide: DATA_SOURCE, useValue: dataSource },
+    { provide: DEFINITION_CATALOG, useValue: catalog },
+    { provide: AGENT_DIRECTORY, useValue: undefined },
+    { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
+  ];
+  return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
+}
+
+function publishInto(catalog: DefinitionCatalog, yaml: string): void {
+  const parsed = parseWorkflow(yaml);
+  if (!parsed.ok) throw new Error(`test workflow does not parse: ${JSON.stringify(parsed)}`);
+  const definition = parsed.definition;
+  const version = (catalog.get(definition.name)?.versions.length ?? 0) + 1;
+  catalog.apply(catalog.appliedSeq + 1, {
+    type: 'WorkflowPublished',
+    v: 1,
+    at: new Date().toISOString(),
+    data: { name: definition.name, version, source: yaml, definition, publishedBy: 'test', owner: 'default' },
+  });
+}
