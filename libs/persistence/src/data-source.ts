@@ -11,6 +11,9 @@ import { CreateDurableTimers1732600000000 } from './migrations/1732600000000-cre
 import { Delivery } from './entities/delivery.entity';
 import { CaughtMail } from './entities/caught-mail.entity';
 import { CreateOutboundMail1732720000000 } from './migrations/1732720000000-create-outbound-mail';
+import { ScheduleTick } from './entities/schedule-tick.entity';
+import { ScheduleState } from './entities/schedule-state.entity';
+import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-schedules';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
@@ -22,12 +25,15 @@ export const PERSISTENCE_ENTITIES = [
   InboundMessage,
   Delivery,
   CaughtMail,
+  ScheduleTick,
+  ScheduleState,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   CreateRunReadModels1732500000000,
   CreateDurableTimers1732600000000,
   CreateInboundMessages1732710000000,
   CreateOutboundMail1732720000000,
+  CreateSchedules1732800000000,
 ];
 
 /** An entity or migration class. */

@@ -13,4 +13,7 @@ export * from './entities/delivery.entity';
 export * from './entities/caught-mail.entity';
 export * from './delivery.repository';
 export * from './caught-mail.repository';
+export * from './entities/schedule-tick.entity';
+export * from './entities/schedule-state.entity';
+export * from './schedule-read.repository';
 export { encodeListCursor, decodeListCursor, type ListCursor } from './list-cursor';
