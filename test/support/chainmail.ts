@@ -35,12 +35,15 @@ export async function startChainmail(
   const nats = await startNatsServer();
   const db = await createTestDatabase();
   const port = await freePort();
+  // Inbound SMTP on a port of its own, so suites running side by side do not fight over 2525.
+  const smtpPort = await freePort();
   const env: Record<string, string> = {
     NATS_URL: nats.url,
     DATABASE_URL: db.url,
     PORT: String(port),
     CHAINMAIL_LOG_LEVEL: 'warn',
     CHAINMAIL_EXECUTION_ACK_WAIT_MS: '2000',
+    CHAINMAIL_SMTP_PORT: String(smtpPort),
     ...extraEnv,
   };
   const children = new Map<ServiceName, ChildProcess>();
