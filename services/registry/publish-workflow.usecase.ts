@@ -1,6 +1,7 @@
 import { ChainmailError, type DefinitionEvent, type PublishWorkflowRequest } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { parseWorkflow, type ParseResult, type ValidationIssue } from '@chainmail/workflow-dsl';
+import { workflowCycleIssue } from './workflow-cycles';
 
 /** The registry's port onto DEFINITION_EVENTS. */
 export interface DefinitionAppender {
@@ -30,11 +31,18 @@ export class PublishWorkflow {
   ) {}
 
   validate(request: Pick<PublishWorkflowRequest, 'source' | 'contentType'>): ParseResult {
-    return parseWorkflow(request.source, {
+    const parsed = parseWorkflow(request.source, {
       contentType: request.contentType,
       knownAgents: this.knownAgent,
       maxBytes: this.maxBytes,
     });
+    if (!parsed.ok) return parsed;
+    const cycle = workflowCycleIssue(
+      parsed.definition,
+      request.source,
+      (name) => this.catalog.active(name)?.definition,
+    );
+    return cycle === undefined ? parsed : { ok: false, errors: [cycle] };
   }
 
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
