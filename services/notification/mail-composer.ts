@@ -1,7 +1,7 @@
 import type { RunEvent } from '@chainmail/contracts';
-import { scopeOf, type RunState } from '@chainmail/engine';
-import { renderTemplate } from '@chainmail/workflow-dsl';
+import type { RunState } from '@chainmail/engine';
 import type { Notice } from './delivery-plan';
+import { renderOutputSetting } from './output-template';
 import { escapeHtml, markdownToHtml } from './markdown-html';
 import { notificationMessageId, type MailIdentity, type OutboundMail } from './outbound-mail';
 import { retryInstructions } from './retry-instructions';
@@ -192,15 +192,8 @@ export function threadHeaders(
   return { inReplyTo: triggerMessageId, references: references.slice(-MAX_REFERENCES) };
 }
 
-/** A template of the output settings over the run's scope; on an error (or empty), the fallback. */
 function renderedOr(run: RunSoFar, template: string | undefined, fallback: string): string {
-  if (template === undefined || template.trim() === '') return fallback;
-  try {
-    const text = renderTemplate(template, scopeOf(run.state, run.facts.definition)).replace(/[\r\n]+/g, ' ').trim();
-    return text === '' ? fallback : text;
-  } catch {
-    return fallback;
-  }
+  return renderOutputSetting(run.state, run.facts.definition, template, fallback);
 }
 
 function plural(n: number, word: string): string {

@@ -1,0 +1,207 @@
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import type { ChainmailConfig } from '@chainmail/config';
+import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
+import { RunLog, startConsumer, type ConsumedMessage, type ConsumerRunner, type EventLogNames } from '@chainmail/event-log';
+import { DeliveryRepository, type DeliveryIntent } from '@chainmail/persistence';
+import {
+  CHAINMAIL_CONFIG,
+  DATA_SOURCE,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  TELEMETRY,
+} from '@chainmail/platform';
+import { extractTraceContext, runAttributes, withSpan, type Telemetry, type Tracer } from '@chainmail/telemetry';
+import type { NatsConnection } from 'nats';
+import type { DataSource } from 'typeorm';
+import { planCommit, type PlannedDelivery } from './delivery-plan';
+import { DeliveryRunner, type DeliveryOutcome } from './delivery-runner';
+import { composeMail, type RunSoFar } from './mail-composer';
+import { NOTIFICATION_SETTINGS, type NotificationSettings } from './notification.settings';
+import type { MailIdentity } from './outbound-mail';
+import { decodeRunMessage } from './run-commit.decoder';
+import { RunFactsCache } from './run-facts.cache';
+import { RunHistory } from './run-history';
+import { MAIL_SENDER, WEBHOOK_POSTER } from './notification.tokens';
+import type { MailSender } from './smtp-mailer';
+import { signatureOf, webhookPayload, webhookUrl } from './webhook-payload';
+import type { WebhookPoster } from './webhook-poster';
+
+/** Thrown to have a commit come back later: one of its deliveries must wait (a retry, another sender). */
+export class DeliveriesDeferred extends Error {
+  constructor(runId: string, until: Date) {
+    super(`deliveries of run ${runId} wait until ${until.toISOString()}`);
+    this.name = 'DeliveriesDeferred';
+  }
+}
+
+/**
+ * Sends each run's notifications from RUN_EVENTS: mails (acknowledgement, streamed steps, result,
+ * failure, cancellation) and the outcome webhook. A durable consumer shared by every replica; a
+ * commit is acked once its deliveries are settled, and comes back while any must wait.
+ *
+ * A run's mails go out in order: handling a commit sends every mail the run owes up to it that is
+ * not settled yet (a faster replica may have the later commit first), stopping at one that waits.
+ */
+@Injectable()
+export class NotificationService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('notification');
+  private readonly log: RunLog;
+  private readonly facts: RunFactsCache;
+  private readonly deliveries: DeliveryRepository;
+  private readonly runner: DeliveryRunner;
+  private readonly identity: MailIdentity;
+  private readonly tracer: Tracer;
+  private consumer?: ConsumerRunner;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(DEFINITION_CATALOG) catalog: DefinitionCatalog,
+    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
+    @Inject(NOTIFICATION_SETTINGS) private readonly settings: NotificationSettings,
+    @Inject(MAIL_SENDER) private readonly mailer: MailSender,
+    @Inject(WEBHOOK_POSTER) private readonly webhooks: WebhookPoster,
+    @Inject(TELEMETRY) telemetry: Telemetry,
+  ) {
+    this.log = new RunLog(nc, names);
+    this.facts = new RunFactsCache(this.log, catalog);
+    this.deliveries = new DeliveryRepository(dataSource);
+    this.runner = new DeliveryRunner(this.deliveries, settings.sendingStaleMs);
+    this.tracer = telemetry.tracer('notification');
+    this.identity = {
+      from: config.mailFrom,
+      domain: config.mailDomain,
+      publicUrl: (config.publicUrl ?? `http://${config.httpHost}:${config.httpPort}`).replace(/\/+$/, ''),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.autoStart) await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  onApplicationShutdown(): void {
+    this.mailer.close();
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    this.consumer = await startConsumer(this.nc, {
+      stream: RUN_EVENTS_STREAM,
+      durable: CONSUMERS.notification,
+      filterSubject: RUN_SUBJECTS,
+      // A first start notifies about runs from now on, not about every run already in the log.
+      deliverPolicy: 'new',
+      concurrency: this.settings.concurrency,
+      ackWaitMs: 90_000,
+      nakDelayMs: this.settings.recheckDelayMs,
+      names: this.names,
+      logger: this.logger,
+      handler: (message) => this.handle(message),
+    });
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    await consumer?.stop();
+  }
+
+  /** Settles the deliveries one commit causes; throws to have it redelivered while any must wait. */
+  async handle(message: ConsumedMessage): Promise<void> {
+    const decoded = decodeRunMessage(message);
+    if (!decoded.ok) {
+      this.logger.error(`skipping stream message ${message.seq}: ${decoded.reason}`);
+      return;
+    }
+    const commit = decoded.commit;
+    const facts = await this.facts.of(commit);
+    if (!facts) return;
+    const planned = planCommit(facts, commit.events);
+    if (planned.length > 0) {
+      await withSpan(
+        this.tracer,
+        'notify',
+        { parent: extractTraceContext(message.headers), attributes: runAttributes({ runId: facts.runId, workflow: facts.workflow }) },
+        async () => {
+          const history = new RunHistory(facts, (await this.log.read(commit.runId)).filter((c) => c.seq <= commit.seq));
+          const waits = [
+            ...(await this.sendWebhooks(planned, history.at(commit.seq))),
+            ...(await this.sendMailsUpTo(history)),
+          ];
+          if (waits.length > 0) throw new DeliveriesDeferred(facts.runId, new Date(Math.min(...waits.map((d) => d.getTime()))));
+        },
+      );
+    }
+    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type))) this.facts.forget(commit.runId);
+  }
+
+  /** Every mail the run owes up to the history's last commit, oldest first, stopping at one that waits. */
+  private async sendMailsUpTo(history: RunHistory): Promise<Date[]> {
+    const owed = history.commits.flatMap((c) =>
+      planCommit(history.facts, c.events)
+        .filter((p) => p.channel === 'email')
+        .map((p) => ({ planned: p, seq: c.seq })),
+    );
+    const statuses = await this.deliveries.statuses(owed.map((o) => o.planned.id));
+    for (const { planned, seq } of owed) {
+      const status = statuses.get(planned.id);
+      if (status === 'sent' || status === 'failed') continue;
+      const outcome = await this.sendMail(planned, history.at(seq));
+      if (!outcome.settled) return [outcome.until];
+    }
+    return [];
+  }
+
+  private async sendMail(planned: PlannedDelivery, run: RunSoFar): Promise<DeliveryOutcome> {
+    const composed = composeMail(run, planned.name, planned.notice, this.identity);
+    const intent: DeliveryIntent = {
+      id: planned.id,
+      runId: run.facts.runId,
+      channel: 'email',
+      kind: planned.name,
+      recipient: composed.ok ? composed.mail.to.join(', ') : '',
+      messageId: composed.ok ? composed.mail.messageId : undefined,
+      subject: composed.ok ? composed.mail.subject : composed.subject,
+    };
+    if (!composed.ok) return this.runner.refuse(intent, composed.reason);
+    return this.runner.deliver(intent, this.settings.mailRetry, () => this.mailer.send(composed.mail));
+  }
+
+  private async sendWebhooks(planned: PlannedDelivery[], run: RunSoFar): Promise<Date[]> {
+    const waits: Date[] = [];
+    for (const p of planned) {
+      if (p.notice.kind !== 'webhook') continue;
+      const url = webhookUrl(run);
+      const intent: DeliveryIntent = { id: p.id, runId: run.facts.runId, channel: 'webhook', kind: p.name, recipient: url ?? '' };
+      const payload = webhookPayload(run, p.notice.event);
+      const body = JSON.stringify(payload);
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': 'Chainmail',
+        'idempotency-key': p.id,
+        'x-chainmail-event': `run.${payload.status}`,
+        'x-chainmail-run-id': run.facts.runId,
+      };
+      if (this.config.webhookSecret) headers['x-chainmail-signature'] = signatureOf(body, this.config.webhookSecret);
+      const outcome = url
+        ? await this.runner.deliver(intent, this.settings.webhookRetry, () => this.webhooks.post({ url, body, headers }))
+        : await this.runner.refuse(intent, 'output.url did not render to an http(s) URL');
+      if (!outcome.settled) waits.push(outcome.until);
+    }
+    return waits;
+  }
+}

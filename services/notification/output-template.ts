@@ -1,0 +1,22 @@
+import { scopeOf, type RunState } from '@chainmail/engine';
+import { renderTemplate, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+
+/**
+ * One of the output settings (`to`, `subject`, `url`) rendered over the run's scope, on one line.
+ * Rendered once, over the definition's text: an output that contains `{{…}}` stays literal.
+ * An error or an empty result gives `fallback`.
+ */
+export function renderOutputSetting(
+  state: RunState,
+  definition: WorkflowDefinition,
+  template: string | undefined,
+  fallback: string,
+): string {
+  if (template === undefined || template.trim() === '') return fallback;
+  try {
+    const text = renderTemplate(template, scopeOf(state, definition)).replace(/[\r\n]+/g, ' ').trim();
+    return text === '' ? fallback : text;
+  } catch {
+    return fallback;
+  }
+}
