@@ -1,0 +1,43 @@
+import { Controller, Get, Header, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import type { ChainmailConfig } from '@chainmail/config';
+import { ChainmailError } from '@chainmail/contracts';
+import { CaughtMailRepository, type CaughtMailDetail, type CaughtMailSummary } from '@chainmail/persistence';
+import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
+import type { DataSource } from 'typeorm';
+import { mailboxPage } from './mailbox.page';
+
+/** What the local mail catcher caught: `GET /v1/mailbox`, `GET /v1/mailbox/:id` and the `/mailbox` page. */
+@Controller()
+export class MailboxController {
+  private readonly mailbox: CaughtMailRepository;
+
+  constructor(
+    @Inject(DATA_SOURCE) dataSource: DataSource,
+    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
+  ) {
+    this.mailbox = new CaughtMailRepository(dataSource);
+  }
+
+  @Get('v1/mailbox')
+  async list(@Query('limit') limit?: string): Promise<{ catcher: boolean; mails: CaughtMailSummary[] }> {
+    const n = limit === undefined ? undefined : Number(limit);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
+      throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 200).', { limit });
+    }
+    return { catcher: this.config.mailCatcher, mails: await this.mailbox.list(n) };
+  }
+
+  @Get('v1/mailbox/:id')
+  async get(@Param('id') id: string): Promise<CaughtMailDetail> {
+    const mail = /^\d{1,15}$/.test(id) ? await this.mailbox.get(Number(id)) : null;
+    if (!mail) throw new NotFoundException(`No caught mail has the id "${id}".`);
+    return mail;
+  }
+
+  @Get('mailbox')
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  async page(): Promise<string> {
+    return mailboxPage(await this.mailbox.listDetailed(50), this.config.mailCatcher);
+  }
+}

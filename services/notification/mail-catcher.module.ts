@@ -1,0 +1,33 @@
+import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ChainmailConfig } from '@chainmail/config';
+import { CaughtMailRepository } from '@chainmail/persistence';
+import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
+import type { DataSource } from 'typeorm';
+import { MailCatcher } from './mail-catcher';
+
+/** Starts the catcher with the process when `CHAINMAIL_MAIL_CATCHER=true`; otherwise does nothing. */
+@Injectable()
+export class MailCatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('mail-catcher');
+  private catcher?: MailCatcher;
+
+  constructor(
+    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.mailCatcher) return;
+    this.catcher = new MailCatcher(new CaughtMailRepository(this.dataSource), this.config.maxMailBytes);
+    const port = await this.catcher.start(this.config.httpHost, this.config.catcherSmtpPort);
+    this.logger.log(`catching outbound mail on smtp://${this.config.httpHost}:${port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.catcher?.stop();
+  }
+}
+
+/** The catcher as a module of the all-in-one process (never of a service started alone). */
+@Module({ providers: [MailCatcherService] })
+export class MailCatcherModule {}
