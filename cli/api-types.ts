@@ -26,6 +26,8 @@ export interface WorkflowSummary {
   latestVersion?: number;
   description?: string;
   updatedAt?: string;
+  /** The email addresses its active version's triggers bind (`competitor-intel@`). */
+  emailAddresses?: string[];
 }
 
 export interface WorkflowVersion {
@@ -142,7 +144,16 @@ export function parseWorkflows(body: unknown): WorkflowSummary[] {
       latestVersion: num(o.latestVersion),
       description: str(o.description),
       updatedAt: str(o.updatedAt),
+      emailAddresses: emailAddressesOf(o.triggers),
     };
+  });
+}
+
+function emailAddressesOf(triggers: unknown): string[] {
+  if (!Array.isArray(triggers)) return [];
+  return triggers.flatMap((t: unknown) => {
+    const trigger = t as { type?: unknown; address?: unknown } | null;
+    return trigger?.type === 'email' && typeof trigger.address === 'string' ? [trigger.address] : [];
   });
 }
 

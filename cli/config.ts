@@ -35,6 +35,15 @@ export function serverEnv(env: Env, options: { port: number; examplesDir: string
   return out;
 }
 
+/** Where a server started with this environment receives mail; undefined when inbound SMTP is off. */
+export function inboundSmtpUrl(env: Env): string | undefined {
+  const port = nonEmpty(env.CHAINMAIL_SMTP_PORT) ?? '2525';
+  if (port === '0') return undefined;
+  const host = nonEmpty(env.HOST);
+  const reachable = host === undefined || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `smtp://${reachable}:${port}`;
+}
+
 /** Where NATS and Postgres are expected, for the hint printed when they are not reachable. */
 export function backingServices(env: Env): { natsUrl: string; databaseUrl: string } {
   return {

@@ -93,6 +93,9 @@ describe('chainmail up', () => {
       expect(result.stdout).toContain('✓ summarize    summarize@   succeeded 1.5 s');
       expect(result.stdout).toContain('✓ Run succeeded in 1.5 s\n\nFinal report\nwith two lines\n');
       expect(result.stdout).toContain('chainmail runs');
+      expect(result.stdout).toContain('Email in: smtp://127.0.0.1:2525\n');
+      expect(result.stdout).toMatch(/competitor-intel@<any domain> +starts competitor-analysis\n/);
+      expect(result.stdout).toContain('--mail-rcpt competitor-intel@localhost -T -');
       expect(result.stdout).toContain(`export CHAINMAIL_URL=http://127.0.0.1:${port}`);
       expect(result.stdout).toContain(`Running in the background (pid ${pid})`);
       expect(alive(pid)).toBe(true);

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { ApiError, ServerUnreachable, type ChainmailApi, type Readiness } from '../api-client';
-import { backingServices, DEFAULT_URL, serverEnv } from '../config';
+import { backingServices, DEFAULT_URL, inboundSmtpUrl, serverEnv } from '../config';
 import type { CliContext } from '../context';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
@@ -55,6 +55,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   if (before?.ready) {
     ctx.line(`Chainmail is already running at ${url}.`);
     if (opts.demo) await demo(ctx, api);
+    await mailIn(ctx, api);
     nextSteps(ctx, url);
     return 0;
   }
@@ -90,6 +91,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
     if (opts.demo) await demo(ctx, api, interrupted.signal);
     if (interrupted.signal.aborted) return await stopServer(ctx, server, 130);
+    await mailIn(ctx, api);
     nextSteps(ctx, url);
 
     if (opts.detach) {
@@ -164,6 +166,33 @@ async function demo(ctx: CliContext, api: ChainmailApi, interrupted?: AbortSigna
     if (interrupted?.aborted) return;
     if (!(err instanceof ApiError)) throw err;
     ctx.warn(`The demo could not run: ${apiErrorText(err)}`);
+  }
+}
+
+/** Where to send mail that starts a workflow: the SMTP address and the addresses bound to workflows. */
+async function mailIn(ctx: CliContext, api: ChainmailApi): Promise<void> {
+  const smtp = inboundSmtpUrl(ctx.io.env);
+  if (smtp === undefined) return;
+  let bound: { address: string; workflow: string }[] = [];
+  try {
+    const workflows = await api.listWorkflows();
+    bound = workflows.flatMap((w) => (w.emailAddresses ?? []).map((address) => ({ address, workflow: w.name })));
+  } catch (err) {
+    if (!(err instanceof ApiError) && !(err instanceof ServerUnreachable)) throw err;
+  }
+  const dim = (text: string): string => ctx.palette.paint('dim', text);
+  ctx.line();
+  ctx.line(`${ctx.palette.paint('bold', 'Email in:')} ${smtp}`);
+  for (const { address, workflow } of bound) {
+    const shown = address.endsWith('@') ? `${address}<any domain>` : address;
+    ctx.line(`  ${shown.padEnd(36)} ${dim(`starts ${workflow}`)}`);
+  }
+  const first = bound[0]?.address;
+  if (first !== undefined) {
+    const to = first.endsWith('@') ? `${first}localhost` : first;
+    ctx.line(
+      `  printf 'Subject: Hi\\n\\nAnalyze our competitors in the CRM space\\n' | curl ${smtp} --mail-from you@example.com --mail-rcpt ${to} -T -`,
+    );
   }
 }
 

@@ -25,6 +25,11 @@ const server = http.createServer((req, res) => {
     }
     return json(200, { status: 'ok' });
   }
+  if (req.method === 'GET' && req.url === '/v1/workflows') {
+    return json(200, {
+      workflows: [{ name: 'competitor-analysis', triggers: [{ type: 'email', address: 'competitor-intel@' }] }],
+    });
+  }
   if (req.method === 'POST' && req.url === '/v1/workflows/competitor-analysis/runs') {
     let body = '';
     req.on('data', (c) => (body += c));
