@@ -176,7 +176,9 @@ async function mailIn(ctx: CliContext, api: ChainmailApi): Promise<void> {
   let bound: { address: string; workflow: string }[] = [];
   try {
     const workflows = await api.listWorkflows();
-    bound = workflows.flatMap((w) => (w.emailAddresses ?? []).map((address) => ({ address, workflow: w.name })));
+    bound = workflows.flatMap((w) =>
+      (w.emailAddresses ?? []).map((address) => ({ address, workflow: w.name })),
+    );
   } catch (err) {
     if (!(err instanceof ApiError) && !(err instanceof ServerUnreachable)) throw err;
   }

@@ -27,7 +27,9 @@ const server = http.createServer((req, res) => {
   }
   if (req.method === 'GET' && req.url === '/v1/workflows') {
     return json(200, {
-      workflows: [{ name: 'competitor-analysis', triggers: [{ type: 'email', address: 'competitor-intel@' }] }],
+      workflows: [
+        { name: 'competitor-analysis', triggers: [{ type: 'email', address: 'competitor-intel@' }] },
+      ],
     });
   }
   if (req.method === 'POST' && req.url === '/v1/workflows/competitor-analysis/runs') {
