@@ -35,6 +35,7 @@ export class StepRunner {
     const childStarts: RunEventOf<'StepStarted'>[] = [];
     const work: Promise<void>[] = [];
     let ended = false;
+    let parked = false;
     for (const event of commit.events) {
       switch (event.type) {
         case 'StepStarted':
@@ -49,6 +50,9 @@ export class StepRunner {
           break;
         case 'ChildRunAbandoned':
           work.push(this.children.cancel(event));
+          break;
+        case 'CheckpointOpened':
+          parked = true;
           break;
         case 'RunSucceeded':
         case 'RunFailed':
@@ -82,6 +86,8 @@ export class StepRunner {
         this.runs.forget(commit.runId);
       }
     }
+    // A run waiting for a person may wait for days: it need not stay in the hot cache meanwhile.
+    if (parked && calls.length === 0 && childStarts.length === 0) this.runs.forget(commit.runId);
     await Promise.all(work);
   }
 
