@@ -142,6 +142,15 @@ export class ChainmailApi {
     return this.json('POST', `/v1/runs/${enc(runId)}/cancel`, jsonBody({}));
   }
 
+  /** What the local mail catcher caught, newest first (`chainmail mailbox`). */
+  async mailbox(limit?: number): Promise<unknown> {
+    return this.json('GET', `/v1/mailbox${limit !== undefined ? `?limit=${limit}` : ''}`);
+  }
+
+  async mailboxMail(id: string): Promise<unknown> {
+    return this.json('GET', `/v1/mailbox/${enc(id)}`);
+  }
+
   /** Rebuilding read models replays the whole log: it may take a while, so no request timeout. */
   async replay(): Promise<unknown> {
     return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });

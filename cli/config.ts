@@ -32,6 +32,12 @@ export function serverEnv(env: Env, options: { port: number; examplesDir: string
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   out.PORT = String(options.port);
   out.CHAINMAIL_EXAMPLES_DIR = options.examplesDir;
+  // With no outbound mail server set, mail goes to the local catcher and can be read at /mailbox.
+  const smtpOutSet = nonEmpty(env.CHAINMAIL_SMTP_OUT_URL) ?? nonEmpty(env.CHAINMAIL_SMTP_OUT_HOST);
+  if (smtpOutSet === undefined && env.CHAINMAIL_MAIL_CATCHER !== 'false') {
+    out.CHAINMAIL_MAIL_CATCHER = 'true';
+    out.CHAINMAIL_SMTP_OUT_URL = `smtp://127.0.0.1:${nonEmpty(env.CHAINMAIL_CATCHER_SMTP_PORT) ?? '1025'}`;
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
+import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
 import { registerUpCommand } from './commands/up';
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerWorkflowCommands(program, ctx, run);
   registerRunCommands(program, ctx, run);
   registerAdminCommands(program, ctx, run);
+  registerMailboxCommand(program, ctx, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -96,11 +96,13 @@ describe('chainmail up', () => {
       expect(result.stdout).toContain('Email in: smtp://127.0.0.1:2525\n');
       expect(result.stdout).toMatch(/competitor-intel@<any domain> +starts competitor-analysis\n/);
       expect(result.stdout).toContain('--mail-rcpt competitor-intel@localhost -T -');
+      expect(result.stdout).toContain(`Sent mail: http://127.0.0.1:${port}/mailbox`);
       expect(result.stdout).toContain(`export CHAINMAIL_URL=http://127.0.0.1:${port}`);
       expect(result.stdout).toContain(`Running in the background (pid ${pid})`);
       expect(alive(pid)).toBe(true);
       const log = await readFile(join(root, '.chainmail', 'server.log'), 'utf8');
       expect(log).toContain(`examples from ${join(root, 'examples')}`);
+      expect(log).toContain('mail catcher true, smtp out smtp://127.0.0.1:1025');
       expect(log).toContain(
         'run started with {"inputs":{"user_input":"Analyze our competitors in the CRM space"}}',
       );

@@ -8,6 +8,7 @@ import type { CliContext } from '../context';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
 import { LocalServer } from '../local-server';
+import { parseMailbox } from '../mailbox-types';
 import { findPackageRoot } from '../package-root';
 import { backingServicesHint, failingChecks } from '../readiness';
 import { positiveInt, type ActionRunner } from './options';
@@ -56,6 +57,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     ctx.line(`Chainmail is already running at ${url}.`);
     if (opts.demo) await demo(ctx, api);
     await mailIn(ctx, api);
+    await mailOut(ctx, api, url);
     nextSteps(ctx, url);
     return 0;
   }
@@ -92,6 +94,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     if (opts.demo) await demo(ctx, api, interrupted.signal);
     if (interrupted.signal.aborted) return await stopServer(ctx, server, 130);
     await mailIn(ctx, api);
+    await mailOut(ctx, api, url);
     nextSteps(ctx, url);
 
     if (opts.detach) {
@@ -196,6 +199,19 @@ async function mailIn(ctx: CliContext, api: ChainmailApi): Promise<void> {
       `  printf 'Subject: Hi\\n\\nAnalyze our competitors in the CRM space\\n' | curl ${smtp} --mail-from you@example.com --mail-rcpt ${to} -T -`,
     );
   }
+}
+
+/** Where the mail Chainmail sends can be read, when the server keeps it in its local mail catcher. */
+async function mailOut(ctx: CliContext, api: ChainmailApi, url: string): Promise<void> {
+  let catcher: boolean;
+  try {
+    catcher = parseMailbox(await api.mailbox(1)).catcher;
+  } catch {
+    return; // A server without a mailbox (older, or answering oddly) just gets no line.
+  }
+  if (!catcher) return;
+  const dim = (text: string): string => ctx.palette.paint('dim', text);
+  ctx.line(`${ctx.palette.paint('bold', 'Sent mail:')} ${url}/mailbox   ${dim('(or: chainmail mailbox)')}`);
 }
 
 function nextSteps(ctx: CliContext, url: string): void {

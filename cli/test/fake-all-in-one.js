@@ -9,6 +9,7 @@ if (mode === 'crash') {
   process.exit(3);
 }
 console.log(`examples from ${process.env.CHAINMAIL_EXAMPLES_DIR}`);
+console.log(`mail catcher ${process.env.CHAINMAIL_MAIL_CATCHER}, smtp out ${process.env.CHAINMAIL_SMTP_OUT_URL}`);
 const events = JSON.parse(process.env.FAKE_EVENTS || '[]');
 
 const server = http.createServer((req, res) => {
@@ -31,6 +32,9 @@ const server = http.createServer((req, res) => {
         { name: 'competitor-analysis', triggers: [{ type: 'email', address: 'competitor-intel@' }] },
       ],
     });
+  }
+  if (req.method === 'GET' && req.url.startsWith('/v1/mailbox')) {
+    return json(200, { catcher: process.env.CHAINMAIL_MAIL_CATCHER === 'true', mails: [] });
   }
   if (req.method === 'POST' && req.url === '/v1/workflows/competitor-analysis/runs') {
     let body = '';
