@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ExamplesLoader } from './examples.loader';
+import { ModelAgentsLoader } from './model-agents.loader';
 import { RegistryResponder } from './registry.responder';
 
-/** Workflow definitions and their versions: publish, validate, roll back. */
-@Module({ providers: [RegistryResponder, ExamplesLoader], exports: [RegistryResponder] })
+/** Workflow definitions and their versions (publish, validate, roll back) and the agent directory. */
+@Module({ providers: [RegistryResponder, ExamplesLoader, ModelAgentsLoader], exports: [RegistryResponder] })
 export class RegistryModule {}

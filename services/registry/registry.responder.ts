@@ -1,18 +1,23 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import {
   ChainmailError,
+  REGISTRY_AGENT_DELETE_SUBJECT,
+  REGISTRY_AGENT_PUT_SUBJECT,
   REGISTRY_PUBLISH_SUBJECT,
   REGISTRY_QUEUE,
   REGISTRY_ROLLBACK_SUBJECT,
   REGISTRY_VALIDATE_SUBJECT,
   type PublishWorkflowRequest,
+  type PutAgentRequest,
+  type RemoveAgentRequest,
   type RollbackWorkflowRequest,
 } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
-import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { AgentDirectory } from '@chainmail/agents';
+import type { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
+import { createDefaultDirectory, type AgentDirectory } from '@chainmail/agents';
 import { AppendConflict, DefinitionLog, type EventLogNames } from '@chainmail/event-log';
 import {
+  AGENT_CATALOG,
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
   DEFINITION_CATALOG,
@@ -20,7 +25,11 @@ import {
   NATS_CONNECTION,
 } from '@chainmail/platform';
 import type { Msg, NatsConnection, Subscription } from 'nats';
+import type { AgentAppender } from './agent-appender';
+import { PublishWithAgentRules } from './agent-rules.publish';
+import { PutAgent } from './put-agent.usecase';
 import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
+import { RemoveAgent } from './remove-agent.usecase';
 import { RollbackWorkflow } from './rollback-workflow.usecase';
 
 /** Answers the registry's request/reply subjects; replicas share them through a queue group. */
@@ -32,6 +41,8 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
   private readonly decoder = new TextDecoder();
   readonly publish: PublishWorkflow;
   readonly rollback: RollbackWorkflow;
+  readonly putAgent: PutAgent;
+  readonly removeAgent: RemoveAgent;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -39,6 +50,7 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
     @Inject(AGENT_DIRECTORY) agents: AgentDirectory,
     @Inject(CHAINMAIL_CONFIG) config: ChainmailConfig,
     @Inject(EVENT_LOG_NAMES) names: EventLogNames,
+    @Inject(AGENT_CATALOG) agentCatalog: AgentCatalog,
   ) {
     const log = new DefinitionLog(nc, names);
     const appender: DefinitionAppender = {
@@ -46,12 +58,25 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
       lastSequenceOf: (name) => log.lastSequenceOf(name),
       isConflict: (err) => err instanceof AppendConflict,
     };
-    this.publish = new PublishWorkflow(
+    // The live directory: an agent registered a moment ago is known to the next publish.
+    this.publish = new PublishWithAgentRules(
       catalog,
       appender,
       (address) => agents.has(address),
       config.maxDefinitionBytes,
+      (address, workflow) => {
+        if (agents.allows(address, workflow)) return undefined;
+        const entry = agents.entry(address);
+        return `agent "${address}" may be used only by the workflows ${entry?.allowedWorkflows?.join(', ') ?? ''}, not by ${workflow}`;
+      },
     );
+    const agentLog: AgentAppender = {
+      append: (address, event, expected) => log.appendAgent(address, event, expected),
+      lastSequenceOf: (address) => log.lastSequenceOfAgent(address),
+      isConflict: (err) => err instanceof AppendConflict,
+    };
+    this.putAgent = new PutAgent(agentCatalog, agentLog);
+    this.removeAgent = new RemoveAgent(agentCatalog, catalog, createDefaultDirectory(), agentLog);
     this.rollback = new RollbackWorkflow(catalog, appender);
   }
 
@@ -64,6 +89,8 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
         : { valid: false, issues: result.errors };
     });
     this.serve(REGISTRY_ROLLBACK_SUBJECT, (body) => this.rollback.execute(body as RollbackWorkflowRequest));
+    this.serve(REGISTRY_AGENT_PUT_SUBJECT, (body) => this.putAgent.execute(body as PutAgentRequest));
+    this.serve(REGISTRY_AGENT_DELETE_SUBJECT, (body) => this.removeAgent.execute(body as RemoveAgentRequest));
   }
 
   onApplicationShutdown(): void {

@@ -98,7 +98,13 @@ describe('AgentDirectory with registered entries', () => {
 
   it('lists each address once with its source, masking nothing that is a reference', () => {
     const { bindings, directory } = setup();
-    bindings.put('research@', { config: { url: 'https://a.example', secret: '{{secrets.KEY}}', headers: { Authorization: 'Bearer sk-literal' } } });
+    bindings.put('research@', {
+      config: {
+        url: 'https://a.example',
+        secret: '{{secrets.KEY}}',
+        headers: { Authorization: 'Bearer sk-literal' },
+      },
+    });
     bindings.put('analyst@', { allowedWorkflows: ['w'], concurrency: 2 });
     const list = directory.list();
     expect(list.map((e) => [e.address, e.source, e.overridesBuiltin])).toEqual([
@@ -106,8 +112,17 @@ describe('AgentDirectory with registered entries', () => {
       ['research@', 'registered', true],
       ['summarize@', 'builtin', undefined],
     ]);
-    expect(list[1]?.config).toEqual({ url: 'https://a.example', secret: '{{secrets.KEY}}', headers: { Authorization: '***' } });
-    expect(list[0]).toMatchObject({ owner: 'team-a', allowedWorkflows: ['w'], concurrency: 2, registeredBy: 'api' });
+    expect(list[1]?.config).toEqual({
+      url: 'https://a.example',
+      secret: '{{secrets.KEY}}',
+      headers: { Authorization: '***' },
+    });
+    expect(list[0]).toMatchObject({
+      owner: 'team-a',
+      allowedWorkflows: ['w'],
+      concurrency: 2,
+      registeredBy: 'api',
+    });
     expect(directory.entry('research@')?.source).toBe('registered');
     expect(directory.entry('summarize@')?.source).toBe('builtin');
     expect(directory.entry('ghost@')).toBeUndefined();
@@ -137,6 +152,10 @@ describe('AgentDirectory with registered entries', () => {
   });
 
   it('keeps the default directory builtin-only', () => {
-    expect(createDefaultDirectory().list().every((e) => e.source === 'builtin')).toBe(true);
+    expect(
+      createDefaultDirectory()
+        .list()
+        .every((e) => e.source === 'builtin'),
+    ).toBe(true);
   });
 });

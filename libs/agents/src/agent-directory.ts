@@ -70,7 +70,11 @@ export class AgentDirectory {
   resolve(address: string, context: ResolveContext = {}): Agent {
     const found = this.find(address);
     if (!found) {
-      throw new AgentError('AGENT_UNKNOWN', `Unknown agent "${address}". Known agents: ${this.knownList()}`, false);
+      throw new AgentError(
+        'AGENT_UNKNOWN',
+        `Unknown agent "${address}". Known agents: ${this.knownList()}`,
+        false,
+      );
     }
     if (found.binding === undefined) return found.agent ?? this.missing(address);
     if (!allows(found.binding, context.workflow)) {
@@ -93,14 +97,17 @@ export class AgentDirectory {
   entry(address: string): AgentEntry | undefined {
     const found = this.find(address);
     if (!found) return undefined;
-    return found.binding ? this.registeredEntry(found.binding) : found.agent && builtinEntry(found.key, found.agent);
+    return found.binding
+      ? this.registeredEntry(found.binding)
+      : found.agent && builtinEntry(found.key, found.agent);
   }
 
   /** Every address once, the registered entry where there is one; sorted by address. */
   list(): AgentEntry[] {
     const entries = new Map<string, AgentEntry>();
     for (const [address, agent] of this.agents) entries.set(address, builtinEntry(address, agent));
-    for (const binding of this.registered?.bindings.list() ?? []) entries.set(binding.address, this.registeredEntry(binding));
+    for (const binding of this.registered?.bindings.list() ?? [])
+      entries.set(binding.address, this.registeredEntry(binding));
     return [...entries.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   }
 
@@ -145,7 +152,11 @@ export class AgentDirectory {
   }
 
   private knownList(): string {
-    return this.list().map((e) => e.address).join(', ') || '(none)';
+    return (
+      this.list()
+        .map((e) => e.address)
+        .join(', ') || '(none)'
+    );
   }
 
   private missing(address: string): never {
@@ -164,7 +175,11 @@ function builtinEntry(address: string, agent: Agent): AgentEntry {
 }
 
 function allows(binding: AgentBinding, workflow: string | undefined): boolean {
-  return workflow === undefined || binding.allowedWorkflows === undefined || binding.allowedWorkflows.includes(workflow);
+  return (
+    workflow === undefined ||
+    binding.allowedWorkflows === undefined ||
+    binding.allowedWorkflows.includes(workflow)
+  );
 }
 
 /** Adapters holding connections let them go when their entry is replaced. */

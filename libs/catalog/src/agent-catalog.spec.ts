@@ -7,9 +7,22 @@ const registered = (address: string, extra: Partial<AgentRegisteredData> = {}): 
   type: 'AgentRegistered',
   v: 1,
   at,
-  data: { address, kind: 'openai', description: 'd', config: { model: 'm' }, owner: 'o', by: 'api', ...extra },
+  data: {
+    address,
+    kind: 'openai',
+    description: 'd',
+    config: { model: 'm' },
+    owner: 'o',
+    by: 'api',
+    ...extra,
+  },
 });
-const removed = (address: string): DefinitionEvent => ({ type: 'AgentRemoved', v: 1, at, data: { address, by: 'api' } });
+const removed = (address: string): DefinitionEvent => ({
+  type: 'AgentRemoved',
+  v: 1,
+  at,
+  data: { address, by: 'api' },
+});
 const rolledBack: DefinitionEvent = {
   type: 'WorkflowRolledBack',
   v: 1,

@@ -48,7 +48,9 @@ export class AgentCatalog {
   }
 
   list(): RegisteredAgent[] {
-    return [...this.entries.values()].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+    return [...this.entries.values()].sort((a, b) =>
+      a.address < b.address ? -1 : a.address > b.address ? 1 : 0,
+    );
   }
 
   /** Stream sequence of the last event on this address's subject; 0 when there was none. */

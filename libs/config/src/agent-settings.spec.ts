@@ -4,7 +4,12 @@ import { ConfigInvalid, loadConfig } from './config';
 describe('agent settings', () => {
   it('defaults to public-only outbound, no prices, no model binding', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ agentAllowPrivate: false, agentAllowedHosts: [], modelPrices: {}, modelName: 'gpt-4o-mini' });
+    expect(config).toMatchObject({
+      agentAllowPrivate: false,
+      agentAllowedHosts: [],
+      modelPrices: {},
+      modelName: 'gpt-4o-mini',
+    });
     expect(config.modelUrl).toBeUndefined();
   });
 
@@ -28,7 +33,9 @@ describe('agent settings', () => {
     'refuses CHAINMAIL_MODEL_PRICES=%s naming the variable',
     (value) => {
       expect(() => loadConfig({ CHAINMAIL_MODEL_PRICES: value })).toThrow(ConfigInvalid);
-      expect(() => loadConfig({ CHAINMAIL_MODEL_PRICES: value })).toThrow(/CHAINMAIL_MODEL_PRICES=.*USD per million tokens/);
+      expect(() => loadConfig({ CHAINMAIL_MODEL_PRICES: value })).toThrow(
+        /CHAINMAIL_MODEL_PRICES=.*USD per million tokens/,
+      );
     },
   );
 });

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, Min, validateSync, ValidateBy } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  validateSync,
+  ValidateBy,
+} from 'class-validator';
 
 /** `true`/`1`/`yes` (any case) are true; everything else is false. */
 const asBoolean = ({ value }: { value: unknown }): boolean =>
@@ -7,7 +18,12 @@ const asBoolean = ({ value }: { value: unknown }): boolean =>
 
 /** `a, b ,c` → `['a', 'b', 'c']`. */
 const asList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s !== '') : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : value;
 
 /** JSON text → its value; unreadable text stays text, for the validator to refuse. */
 const asJson = ({ value }: { value: unknown }): unknown => {
@@ -25,7 +41,9 @@ function isPriceTable(value: unknown): boolean {
   return Object.values(value).every((price: unknown) => {
     const p = price as { input?: unknown; output?: unknown } | null;
     return (
-      typeof p === 'object' && p !== null && [p.input, p.output].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
+      typeof p === 'object' &&
+      p !== null &&
+      [p.input, p.output].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)
     );
   });
 }
@@ -186,7 +204,8 @@ export class ChainmailConfig {
     name: 'isPriceTable',
     validator: {
       validate: isPriceTable,
-      defaultMessage: () => 'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)',
+      defaultMessage: () =>
+        'must be JSON like {"gpt-4o-mini":{"input":0.15,"output":0.6}} (USD per million tokens)',
     },
   })
   modelPrices: Record<string, { input: number; output: number }> = {};

@@ -41,6 +41,8 @@ export interface PutAgentRequest {
 export interface RemoveAgentRequest {
   address: string;
   by: string;
+  /** Remove even though active workflows name the address and nothing else would answer it. */
+  force?: boolean;
 }
 
 /** The registry's answer to put and delete: the stream sequence to wait for (read-your-writes). */

@@ -74,7 +74,14 @@ describe('DefinitionLog', () => {
       type: 'AgentRegistered',
       v: 1,
       at: '2024-01-01T00:00:00.000Z',
-      data: { address, kind: 'http', description: 'x', config: { url: 'https://a.example' }, owner: 'o', by: 't' },
+      data: {
+        address,
+        kind: 'http',
+        description: 'x',
+        config: { url: 'https://a.example' },
+        owner: 'o',
+        by: 't',
+      },
     });
     expect(await log.lastSequenceOfAgent('research@mail-to-ai.com')).toBe(0);
     const a1 = await log.appendAgent('research@mail-to-ai.com', registered('research@mail-to-ai.com'), 0);

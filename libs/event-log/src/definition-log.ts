@@ -105,7 +105,11 @@ export class DefinitionLog {
   async lastSequenceOfAgent(address: string): Promise<number> {
     await this.jet.ready();
     const jsm = await this.jet.manager();
-    const last = await lastBySubject(jsm, this.names.definitionEventsStream, this.names.agentSubject(address));
+    const last = await lastBySubject(
+      jsm,
+      this.names.definitionEventsStream,
+      this.names.agentSubject(address),
+    );
     return last ? last.seq : 0;
   }
 

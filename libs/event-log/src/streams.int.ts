@@ -63,7 +63,10 @@ describe('ensureStreams', () => {
     const old = eventLogNames(uniqueName('old'));
     const configs = streamConfigs({ replicas: 1, names: old });
     for (const config of configs) {
-      const before = config.name === old.definitionEventsStream ? { ...config, subjects: [old.definitionSubjects] } : config;
+      const before =
+        config.name === old.definitionEventsStream
+          ? { ...config, subjects: [old.definitionSubjects] }
+          : config;
       await jsm.streams.add(before);
     }
     const js = a.jetstream();
@@ -83,7 +86,10 @@ describe('ensureStreams', () => {
     const jsm = await a.jetstreamManager();
     const extra = `${names.namespace}.definitions-extra.*`;
     const current = (await jsm.streams.info(names.definitionEventsStream)).config;
-    await jsm.streams.update(names.definitionEventsStream, { ...current, subjects: [...current.subjects, extra] });
+    await jsm.streams.update(names.definitionEventsStream, {
+      ...current,
+      subjects: [...current.subjects, extra],
+    });
     await ensureStreams(jsm, { replicas: 1, names });
     expect((await jsm.streams.info(names.definitionEventsStream)).config.subjects).toEqual([
       names.definitionSubjects,

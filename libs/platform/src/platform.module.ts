@@ -8,8 +8,8 @@ import {
   Provider,
 } from '@nestjs/common';
 import type { ChainmailConfig } from '@chainmail/config';
-import { DefinitionCatalog } from '@chainmail/catalog';
-import { createDefaultDirectory } from '@chainmail/agents';
+import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
+import { agentRuntime, createAgentDirectory } from '@chainmail/agents';
 import {
   connectNats,
   DefinitionLog,
@@ -24,6 +24,7 @@ import { initTelemetry, type Telemetry } from '@chainmail/telemetry';
 import { CatalogFeed } from './catalog-feed';
 import { ensureDatabase } from './database';
 import {
+  AGENT_CATALOG,
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
@@ -75,16 +76,35 @@ export class PlatformModule implements OnApplicationShutdown {
           return nc;
         },
       },
+      { provide: AGENT_CATALOG, useFactory: () => new AgentCatalog() },
       {
         provide: DEFINITION_CATALOG,
-        inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
-        useFactory: async (nc: NatsConnection, names: EventLogNames) => {
+        inject: [NATS_CONNECTION, EVENT_LOG_NAMES, AGENT_CATALOG],
+        useFactory: async (nc: NatsConnection, names: EventLogNames, agents: AgentCatalog) => {
           const catalog = new DefinitionCatalog();
-          await CatalogFeed.start(catalog, new DefinitionLog(nc, names));
+          // One feed for both: the agent catalog is live (and caught up) wherever definitions are.
+          await CatalogFeed.start(catalog, new DefinitionLog(nc, names), [agents]);
           return catalog;
         },
       },
-      { provide: AGENT_DIRECTORY, useFactory: () => createDefaultDirectory() },
+      {
+        provide: AGENT_DIRECTORY,
+        // Waits for the definition catalog, whose feed also fills the agent catalog.
+        inject: [AGENT_CATALOG, DEFINITION_CATALOG],
+        useFactory: (agents: AgentCatalog) => {
+          const logger = new Logger('agents');
+          const { config } = options;
+          return createAgentDirectory(
+            agents,
+            agentRuntime({
+              secrets: config.secretValues,
+              prices: config.modelPrices,
+              network: { allowPrivate: config.agentAllowPrivate, allowedHosts: config.agentAllowedHosts },
+              notice: (message) => logger.warn(message),
+            }),
+          );
+        },
+      },
       {
         provide: TELEMETRY,
         useFactory: () =>

@@ -4,5 +4,7 @@ export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const DEFINITION_CATALOG = Symbol('DEFINITION_CATALOG');
 export const AGENT_DIRECTORY = Symbol('AGENT_DIRECTORY');
+/** The live fold of the agent directory's events (`AgentCatalog`); the directory resolves from it. */
+export const AGENT_CATALOG = Symbol('AGENT_CATALOG');
 export const EVENT_LOG_NAMES = Symbol('EVENT_LOG_NAMES');
 export const TELEMETRY = Symbol('TELEMETRY');

@@ -16,11 +16,15 @@ export function agentFactory(runtime: AgentRuntime): AgentFactory {
     switch (binding.kind) {
       case 'openai': {
         const { config, issues } = validateOpenAiConfig(binding.config);
-        return issues.length > 0 ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; ')) : openAiAgent(binding.address, binding.description, config as OpenAiConfig, runtime);
+        return issues.length > 0
+          ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; '))
+          : openAiAgent(binding.address, binding.description, config as OpenAiConfig, runtime);
       }
       case 'http': {
         const { config, issues } = validateHttpConfig(binding.config);
-        return issues.length > 0 ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; ')) : httpAgent(binding.address, binding.description, config as HttpAgentConfig, runtime);
+        return issues.length > 0
+          ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; '))
+          : httpAgent(binding.address, binding.description, config as HttpAgentConfig, runtime);
       }
       default:
         return unusable(binding, `this version of Chainmail cannot run ${binding.kind} agents yet`);
@@ -35,7 +39,9 @@ function unusable(binding: AgentBinding, why: string): Agent {
     description: binding.description,
     config: binding.config,
     invoke(): Promise<AgentResult> {
-      return Promise.reject(new AgentError('AGENT_FAILED', `${binding.address} is registered but cannot be used: ${why}`, false));
+      return Promise.reject(
+        new AgentError('AGENT_FAILED', `${binding.address} is registered but cannot be used: ${why}`, false),
+      );
     },
   };
 }

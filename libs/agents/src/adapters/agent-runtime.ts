@@ -14,13 +14,15 @@ export interface AgentRuntime {
   notice: (message: string) => void;
 }
 
-export function agentRuntime(options: {
-  secrets?: SecretValues;
-  prices?: ModelPrices;
-  network?: NetworkPolicy;
-  now?: () => number;
-  notice?: (message: string) => void;
-} = {}): AgentRuntime {
+export function agentRuntime(
+  options: {
+    secrets?: SecretValues;
+    prices?: ModelPrices;
+    network?: NetworkPolicy;
+    now?: () => number;
+    notice?: (message: string) => void;
+  } = {},
+): AgentRuntime {
   return {
     secrets: options.secrets ?? {},
     prices: options.prices ?? {},
@@ -54,6 +56,10 @@ export function priceFor(
 }
 
 /** Tokens × USD per million, rounded to a billionth of a dollar. */
-export function costUsd(price: { input: number; output: number }, promptTokens: number, completionTokens: number): number {
+export function costUsd(
+  price: { input: number; output: number },
+  promptTokens: number,
+  completionTokens: number,
+): number {
   return Math.round(((promptTokens * price.input + completionTokens * price.output) / 1e6) * 1e9) / 1e9;
 }

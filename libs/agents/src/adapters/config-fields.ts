@@ -9,7 +9,13 @@ export interface FieldIssue {
 type Json = Record<string, unknown>;
 
 /** Header names whose values are credentials: they must come from a secret. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'cookie']);
+const CREDENTIAL_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'cookie',
+]);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /**
@@ -28,7 +34,10 @@ export class ConfigFields {
     for (const key of Object.keys(config)) {
       if (known.includes(key)) continue;
       const near = closest(key, known);
-      this.add(key, `unknown field${near ? `; did you mean ${near}?` : ''} (${this.prefix} takes ${known.join(', ')})`);
+      this.add(
+        key,
+        `unknown field${near ? `; did you mean ${near}?` : ''} (${this.prefix} takes ${known.join(', ')})`,
+      );
     }
   }
 
@@ -88,7 +97,10 @@ export class ConfigFields {
       value <= options.max &&
       (!options.integer || Number.isInteger(value));
     if (!ok) {
-      this.add(key, `must be ${options.integer ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}`);
+      this.add(
+        key,
+        `must be ${options.integer ? 'a whole number' : 'a number'} from ${options.min} to ${options.max}`,
+      );
       return undefined;
     }
     this.out[key] = value;
@@ -128,7 +140,10 @@ export class ConfigFields {
         this.add(field, 'must be a one-line string');
         ok = false;
       } else if (CREDENTIAL_HEADERS.has(name.toLowerCase()) && secretNamesIn(v).length === 0) {
-        this.add(field, `carries a credential: write it with a secret reference, e.g. "Bearer {{secrets.TOKEN}}"`);
+        this.add(
+          field,
+          `carries a credential: write it with a secret reference, e.g. "Bearer {{secrets.TOKEN}}"`,
+        );
         ok = false;
       } else if (this.noTemplates(field, v)) {
         headers[name] = v;
@@ -158,7 +173,10 @@ export function closest(key: string, known: readonly string[]): string | undefin
   let best: string | undefined;
   let bestDistance = 3;
   for (const candidate of known) {
-    const d = candidate.toLowerCase() === key.toLowerCase().replace(/_/g, '') ? 0 : distance(key.toLowerCase(), candidate.toLowerCase());
+    const d =
+      candidate.toLowerCase() === key.toLowerCase().replace(/_/g, '')
+        ? 0
+        : distance(key.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;

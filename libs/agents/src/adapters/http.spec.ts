@@ -23,7 +23,10 @@ describe('http adapter', () => {
       'research@',
       'research service',
       { url: `${server.url}/agent`, secret: '{{secrets.AGENT_KEY}}', ...config },
-      agentRuntime({ secrets: { AGENT_KEY: SECRET, TOKEN: 'tok-abcdef' }, network: { allowPrivate, allowedHosts: [] } }),
+      agentRuntime({
+        secrets: { AGENT_KEY: SECRET, TOKEN: 'tok-abcdef' },
+        network: { allowPrivate, allowedHosts: [] },
+      }),
     );
     closers.push(a.close);
     return a;
@@ -38,11 +41,25 @@ describe('http adapter', () => {
   it('posts {input, run, step} signed with the secret and keyed for idempotency; a receiver verifies it', async () => {
     const a = await agent((req, res) =>
       signatureValid(req)
-        ? sendJson(res, 200, { output: `researched: ${(JSON.parse(req.body) as { input: string }).input}`, usage: { prompt_tokens: 3, completionTokens: 4, costUsd: 0.01 } })
+        ? sendJson(res, 200, {
+            output: `researched: ${(JSON.parse(req.body) as { input: string }).input}`,
+            usage: { prompt_tokens: 3, completionTokens: 4, costUsd: 0.01 },
+          })
         : sendJson(res, 401, { error: 'bad signature' }),
     );
-    const result = await a.invoke(agentCall('research@', 'CRM', { runId: 'r1', stepId: 'research', attempt: 2, idempotencyKey: 'r1/research/1/2', workflow: 'competitor-analysis' }));
-    expect(result).toEqual({ output: 'researched: CRM', usage: { promptTokens: 3, completionTokens: 4, costUsd: 0.01 } });
+    const result = await a.invoke(
+      agentCall('research@', 'CRM', {
+        runId: 'r1',
+        stepId: 'research',
+        attempt: 2,
+        idempotencyKey: 'r1/research/1/2',
+        workflow: 'competitor-analysis',
+      }),
+    );
+    expect(result).toEqual({
+      output: 'researched: CRM',
+      usage: { promptTokens: 3, completionTokens: 4, costUsd: 0.01 },
+    });
     const req = server?.received[0];
     expect(JSON.parse(req?.body ?? '')).toEqual({
       input: 'CRM',
@@ -54,14 +71,27 @@ describe('http adapter', () => {
   });
 
   it('is refused by a receiver when the signature is wrong (the key is the secret, not its name)', async () => {
-    const a = await agent((req, res) => (signatureValid(req) ? sendJson(res, 200, { output: 'ok' }) : sendJson(res, 401, { error: 'bad signature' })), {
-      secret: '{{secrets.TOKEN}}',
+    const a = await agent(
+      (req, res) =>
+        signatureValid(req)
+          ? sendJson(res, 200, { output: 'ok' })
+          : sendJson(res, 401, { error: 'bad signature' }),
+      {
+        secret: '{{secrets.TOKEN}}',
+      },
+    );
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('bad signature'),
     });
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_FAILED', retryable: false, message: expect.stringContaining('bad signature') });
   });
 
   it('sends no signature without a secret, and resolves secret references in headers', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, { output: 'ok' }), { secret: undefined, headers: { Authorization: 'Bearer {{secrets.TOKEN}}' } });
+    const a = await agent((_req, res) => sendJson(res, 200, { output: 'ok' }), {
+      secret: undefined,
+      headers: { Authorization: 'Bearer {{secrets.TOKEN}}' },
+    });
     await a.invoke(agentCall('research@', 'x'));
     expect(server?.received[0]?.headers['x-chainmail-signature']).toBeUndefined();
     expect(server?.received[0]?.headers.authorization).toBe('Bearer tok-abcdef');
@@ -79,23 +109,49 @@ describe('http adapter', () => {
     });
     await expect(a.invoke(agentCall('research@', 'x'))).resolves.toEqual({ output: '# Findings\n' });
     mode = 'object';
-    await expect(a.invoke(agentCall('research@', 'x'))).resolves.toEqual({ output: '{"competitors":["A","B"]}' });
+    await expect(a.invoke(agentCall('research@', 'x'))).resolves.toEqual({
+      output: '{"competitors":["A","B"]}',
+    });
   });
 
   it('maps statuses like the openai adapter: 429/5xx retryable with Retry-After, 4xx permanent', async () => {
     let status = 429;
-    const a = await agent((_req, res) => sendJson(res, status, { error: { message: `status ${status}` } }, { 'Retry-After': '2' }));
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_RATE_LIMITED', retryable: true, retryAfterMs: 2000 });
+    const a = await agent((_req, res) =>
+      sendJson(res, status, { error: { message: `status ${status}` } }, { 'Retry-After': '2' }),
+    );
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
     status = 502;
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_FAILED', retryable: true, retryAfterMs: 2000 });
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: true,
+      retryAfterMs: 2000,
+    });
     status = 404;
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_FAILED', retryable: false, message: expect.stringContaining('status 404') });
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('status 404'),
+    });
   });
 
   it('fails retryably on a JSON answer without output, and on a timeout', async () => {
-    const a = await agent((req, res) => (req.body.includes('slow') ? undefined : sendJson(res, 200, { result: 'x' })), { timeoutMs: 120 });
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_FAILED', retryable: true, message: expect.stringContaining('no "output"') });
-    await expect(a.invoke(agentCall('research@', 'slow'))).rejects.toMatchObject({ code: 'AGENT_TIMEOUT', retryable: true });
+    const a = await agent(
+      (req, res) => (req.body.includes('slow') ? undefined : sendJson(res, 200, { result: 'x' })),
+      { timeoutMs: 120 },
+    );
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: true,
+      message: expect.stringContaining('no "output"'),
+    });
+    await expect(a.invoke(agentCall('research@', 'slow'))).rejects.toMatchObject({
+      code: 'AGENT_TIMEOUT',
+      retryable: true,
+    });
   });
 
   it('fails retryably when nothing listens', async () => {
@@ -104,24 +160,34 @@ describe('http adapter', () => {
     const error = await a.invoke(agentCall('research@', 'x')).catch((e: unknown) => e);
     server = undefined;
     expect(error).toBeInstanceOf(AgentError);
-    expect(error).toMatchObject({ code: 'AGENT_FAILED', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+    expect(error).toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: true,
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
   });
 
   it('refuses its loopback URL when private addresses are not allowed', async () => {
     const a = await agent((_req, res) => sendJson(res, 200, { output: 'x' }), {}, false);
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_REFUSED_ADDRESS', retryable: false });
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_REFUSED_ADDRESS',
+      retryable: false,
+    });
     expect(server?.received).toHaveLength(0);
   });
 });
 
 describe('validateHttpConfig', () => {
   it('needs an http(s) URL and a secret given as a reference', () => {
-    expect(validateHttpConfig({ url: 'https://agents.example/research', secret: '{{secrets.K}}', timeoutMs: 5000 }).issues).toEqual([]);
-    expect(validateHttpConfig({ url: 'https://user:pw@agents.example', secret: 'plain', timeout: 5 }).issues.map((i) => i.field)).toEqual([
-      'config.timeout',
-      'config.url',
-      'config.secret',
-    ]);
+    expect(
+      validateHttpConfig({ url: 'https://agents.example/research', secret: '{{secrets.K}}', timeoutMs: 5000 })
+        .issues,
+    ).toEqual([]);
+    expect(
+      validateHttpConfig({ url: 'https://user:pw@agents.example', secret: 'plain', timeout: 5 }).issues.map(
+        (i) => i.field,
+      ),
+    ).toEqual(['config.timeout', 'config.url', 'config.secret']);
     expect(validateHttpConfig({}).issues).toEqual([{ field: 'config.url', message: 'is required' }]);
   });
 });

@@ -19,7 +19,10 @@ export interface HttpAgentConfig {
 const KEYS = ['url', 'secret', 'timeoutMs', 'headers'];
 const DEFAULT_TIMEOUT_MS = 60_000;
 
-export function validateHttpConfig(config: Record<string, unknown>): { config: HttpAgentConfig; issues: FieldIssue[] } {
+export function validateHttpConfig(config: Record<string, unknown>): {
+  config: HttpAgentConfig;
+  issues: FieldIssue[];
+} {
   const fields = new ConfigFields(config, KEYS);
   fields.url('url', { required: true });
   fields.secretRef('secret');
@@ -80,7 +83,8 @@ export function httpAgent(
       if (config.secret !== undefined) {
         const key = resolveSecrets(config.secret, runtime.secrets, `${address} (secret)`);
         used.push(...key.used);
-        headers['X-Chainmail-Signature'] = `sha256=${createHmac('sha256', key.text).update(body).digest('hex')}`;
+        headers['X-Chainmail-Signature'] =
+          `sha256=${createHmac('sha256', key.text).update(body).digest('hex')}`;
       }
       const response = await sendRemote({
         address,
@@ -105,13 +109,20 @@ function readAnswer(address: string, response: OutboundResponse): AgentResult {
   try {
     parsed = JSON.parse(response.body);
   } catch {
-    throw new AgentError('AGENT_FAILED', `${address}: the answer says it is JSON but is not (${snippet(response.body)})`, true);
+    throw new AgentError(
+      'AGENT_FAILED',
+      `${address}: the answer says it is JSON but is not (${snippet(response.body)})`,
+      true,
+    );
   }
   const o = (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed : undefined) as
-    | { output?: unknown; usage?: unknown }
-    | undefined;
+    { output?: unknown; usage?: unknown } | undefined;
   if (o === undefined || o.output === undefined || o.output === null) {
-    throw new AgentError('AGENT_FAILED', `${address}: the JSON answer has no "output" (${snippet(response.body)})`, true);
+    throw new AgentError(
+      'AGENT_FAILED',
+      `${address}: the JSON answer has no "output" (${snippet(response.body)})`,
+      true,
+    );
   }
   const output = typeof o.output === 'string' ? o.output : JSON.stringify(o.output);
   const usage = usageOf(o.usage);

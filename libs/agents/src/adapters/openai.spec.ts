@@ -20,7 +20,12 @@ describe('openai adapter', () => {
     });
   const agent = async (handler: Handler, config: Partial<OpenAiConfig> = {}, rt = runtime()) => {
     server = await LocalServer.start(handler);
-    const a = openAiAgent('research@', 'research with a model', { baseUrl: `${server.url}/v1`, model: 'gpt-4o-mini', ...config }, rt);
+    const a = openAiAgent(
+      'research@',
+      'research with a model',
+      { baseUrl: `${server.url}/v1`, model: 'gpt-4o-mini', ...config },
+      rt,
+    );
     closers.push(a.close);
     return a;
   };
@@ -42,13 +47,21 @@ describe('openai adapter', () => {
   });
 
   it('posts the chat completion and returns the content with tokens and the estimated cost', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, completion('Three CRM competitors: A, B, C.', { prompt_tokens: 1000, completion_tokens: 2000 })), {
-      systemPrompt: 'You are a research analyst.',
-      temperature: 0.2,
-      maxTokens: 500,
-      apiKey: '{{secrets.OPENAI_KEY}}',
-      headers: { 'OpenAI-Organization': 'org-1' },
-    });
+    const a = await agent(
+      (_req, res) =>
+        sendJson(
+          res,
+          200,
+          completion('Three CRM competitors: A, B, C.', { prompt_tokens: 1000, completion_tokens: 2000 }),
+        ),
+      {
+        systemPrompt: 'You are a research analyst.',
+        temperature: 0.2,
+        maxTokens: 500,
+        apiKey: '{{secrets.OPENAI_KEY}}',
+        headers: { 'OpenAI-Organization': 'org-1' },
+      },
+    );
     const result = await a.invoke(agentCall('research@', 'Research competitors for: CRM'));
     expect(result).toEqual({
       output: 'Three CRM competitors: A, B, C.',
@@ -72,7 +85,9 @@ describe('openai adapter', () => {
   });
 
   it('records tokens without a cost for a model with no price, and says so once', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, completion('ok', undefined, 'llama3.2')), { model: 'llama3.2' });
+    const a = await agent((_req, res) => sendJson(res, 200, completion('ok', undefined, 'llama3.2')), {
+      model: 'llama3.2',
+    });
     const first = await a.invoke(agentCall('research@', 'x'));
     await a.invoke(agentCall('research@', 'y'));
     expect(first.usage).toEqual({ promptTokens: 12, completionTokens: 30 });
@@ -91,18 +106,32 @@ describe('openai adapter', () => {
 
   it('turns a 429 into a retryable rate limit honouring Retry-After in seconds', async () => {
     const a = await agent((_req, res) =>
-      sendJson(res, 429, { error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests' } }, { 'Retry-After': '7' }),
+      sendJson(
+        res,
+        429,
+        { error: { message: 'Rate limit reached for gpt-4o-mini', type: 'requests' } },
+        { 'Retry-After': '7' },
+      ),
     );
     const error = await failure(a.invoke(agentCall('research@', 'x')));
     expect(error).toMatchObject({ code: 'AGENT_RATE_LIMITED', retryable: true, retryAfterMs: 7000 });
     expect(error.message).toContain('Rate limit reached for gpt-4o-mini');
-    expect(error.toStepError()).toEqual({ code: 'AGENT_RATE_LIMITED', message: error.message, retryable: true, retryAfterMs: 7000 });
+    expect(error.toStepError()).toEqual({
+      code: 'AGENT_RATE_LIMITED',
+      message: error.message,
+      retryable: true,
+      retryAfterMs: 7000,
+    });
   });
 
   it('reads Retry-After as an HTTP date', async () => {
     const now = Date.parse('2025-03-01T12:00:00Z');
     const a = await agent(
-      (_req, res) => sendJson(res, 503, 'overloaded', { 'Retry-After': 'Sat, 01 Mar 2025 12:00:30 GMT', 'Content-Type': 'text/plain' }),
+      (_req, res) =>
+        sendJson(res, 503, 'overloaded', {
+          'Retry-After': 'Sat, 01 Mar 2025 12:00:30 GMT',
+          'Content-Type': 'text/plain',
+        }),
       {},
       runtime({ now: () => now }),
     );
@@ -112,7 +141,9 @@ describe('openai adapter', () => {
   });
 
   it('turns a 500 into a retryable failure', async () => {
-    const a = await agent((_req, res) => sendJson(res, 500, { error: { message: 'The server had an error' } }));
+    const a = await agent((_req, res) =>
+      sendJson(res, 500, { error: { message: 'The server had an error' } }),
+    );
     const error = await failure(a.invoke(agentCall('research@', 'x')));
     expect(error).toMatchObject({ code: 'AGENT_FAILED', retryable: true });
     expect(error.retryAfterMs).toBeUndefined();
@@ -121,7 +152,8 @@ describe('openai adapter', () => {
 
   it('turns a 400 into a permanent failure with the server message, the API key masked', async () => {
     const a = await agent(
-      (_req, res) => sendJson(res, 400, { error: { message: "Invalid model 'gpt-5-nano' for key sk-test-0123456789" } }),
+      (_req, res) =>
+        sendJson(res, 400, { error: { message: "Invalid model 'gpt-5-nano' for key sk-test-0123456789" } }),
       { apiKey: '{{secrets.OPENAI_KEY}}' },
     );
     const error = await failure(a.invoke(agentCall('research@', 'x')));
@@ -165,12 +197,22 @@ describe('openai adapter', () => {
   });
 
   it('fails permanently when the model refuses', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, { choices: [{ message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' } }] }));
-    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({ code: 'AGENT_FAILED', retryable: false, message: expect.stringContaining('I cannot help') });
+    const a = await agent((_req, res) =>
+      sendJson(res, 200, {
+        choices: [{ message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' } }],
+      }),
+    );
+    await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
+      code: 'AGENT_FAILED',
+      retryable: false,
+      message: expect.stringContaining('I cannot help'),
+    });
   });
 
   it('fails permanently, naming the variable, when the API key secret is not set', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, completion('ok')), { apiKey: '{{secrets.MISSING}}' });
+    const a = await agent((_req, res) => sendJson(res, 200, completion('ok')), {
+      apiKey: '{{secrets.MISSING}}',
+    });
     await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
       code: 'AGENT_FAILED',
       retryable: false,
@@ -180,7 +222,11 @@ describe('openai adapter', () => {
   });
 
   it('refuses a loopback endpoint unless the operator allows private addresses', async () => {
-    const a = await agent((_req, res) => sendJson(res, 200, completion('ok')), {}, runtime({ network: { allowPrivate: false, allowedHosts: [] } }));
+    const a = await agent(
+      (_req, res) => sendJson(res, 200, completion('ok')),
+      {},
+      runtime({ network: { allowPrivate: false, allowedHosts: [] } }),
+    );
     const error = await failure(a.invoke(agentCall('research@', 'x')));
     expect(error).toMatchObject({ code: 'AGENT_REFUSED_ADDRESS', retryable: false });
     expect(error.message).toContain('loopback');
@@ -195,7 +241,9 @@ describe('openai adapter', () => {
           res.writeHead(307, { Location: '/v2/chat/completions' });
           res.end();
         } else if (req.path === '/v2/chat/completions') {
-          res.writeHead(308, { Location: `${other.url.replace('127.0.0.1', 'localhost')}/v1/chat/completions` });
+          res.writeHead(308, {
+            Location: `${other.url.replace('127.0.0.1', 'localhost')}/v1/chat/completions`,
+          });
           res.end();
         }
       });
@@ -249,7 +297,12 @@ describe('validateOpenAiConfig', () => {
   });
 
   it('refuses templates other than secret references', () => {
-    const { issues } = validateOpenAiConfig({ baseUrl: 'https://api.openai.com/v1', model: '{{inputs.model}}' });
-    expect(issues).toEqual([{ field: 'config.model', message: 'may hold only {{secrets.NAME}} references, not {{inputs.model}}' }]);
+    const { issues } = validateOpenAiConfig({
+      baseUrl: 'https://api.openai.com/v1',
+      model: '{{inputs.model}}',
+    });
+    expect(issues).toEqual([
+      { field: 'config.model', message: 'may hold only {{secrets.NAME}} references, not {{inputs.model}}' },
+    ]);
   });
 });

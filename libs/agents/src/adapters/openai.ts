@@ -20,10 +20,22 @@ export interface OpenAiConfig {
   headers?: Record<string, string>;
 }
 
-const KEYS = ['baseUrl', 'model', 'systemPrompt', 'temperature', 'maxTokens', 'apiKey', 'timeoutMs', 'headers'];
+const KEYS = [
+  'baseUrl',
+  'model',
+  'systemPrompt',
+  'temperature',
+  'maxTokens',
+  'apiKey',
+  'timeoutMs',
+  'headers',
+];
 const DEFAULT_TIMEOUT_MS = 120_000;
 
-export function validateOpenAiConfig(config: Record<string, unknown>): { config: OpenAiConfig; issues: FieldIssue[] } {
+export function validateOpenAiConfig(config: Record<string, unknown>): {
+  config: OpenAiConfig;
+  issues: FieldIssue[];
+} {
   const fields = new ConfigFields(config, KEYS);
   fields.url('baseUrl', { required: true });
   fields.string('model', { required: true, maxLength: 200 });
@@ -58,7 +70,10 @@ export function openAiAgent(
     close: () => outbound.close(),
     async invoke(call: AgentCall): Promise<AgentResult> {
       const used: string[] = [];
-      const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      };
       for (const [name, value] of Object.entries(config.headers ?? {})) {
         const resolved = resolveSecrets(value, runtime.secrets, `${address} (header ${name})`);
         used.push(...resolved.used);
@@ -106,7 +121,11 @@ function readCompletion(address: string, text: string): Completion {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new AgentError('AGENT_FAILED', `${address}: the model's answer is not JSON (${snippet(text)})`, true);
+    throw new AgentError(
+      'AGENT_FAILED',
+      `${address}: the model's answer is not JSON (${snippet(text)})`,
+      true,
+    );
   }
   const o = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as {
     choices?: { message?: { content?: unknown; refusal?: unknown } }[];
@@ -119,7 +138,11 @@ function readCompletion(address: string, text: string): Completion {
   }
   const content = contentText(message?.content);
   if (content === undefined) {
-    throw new AgentError('AGENT_FAILED', `${address}: the model's answer has no choices[0].message.content (${snippet(text)})`, true);
+    throw new AgentError(
+      'AGENT_FAILED',
+      `${address}: the model's answer has no choices[0].message.content (${snippet(text)})`,
+      true,
+    );
   }
   const completion: Completion = { content };
   if (typeof o.model === 'string') completion.model = o.model;
@@ -132,11 +155,19 @@ function readCompletion(address: string, text: string): Completion {
 function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return undefined;
-  const parts = content.filter((p): p is { text: string } => typeof (p as { text?: unknown })?.text === 'string');
+  const parts = content.filter(
+    (p): p is { text: string } => typeof (p as { text?: unknown })?.text === 'string',
+  );
   return parts.length === 0 ? undefined : parts.map((p) => p.text).join('');
 }
 
-function usageOf(answer: Completion, model: string, runtime: AgentRuntime, unpriced: Set<string>, address: string): Usage | undefined {
+function usageOf(
+  answer: Completion,
+  model: string,
+  runtime: AgentRuntime,
+  unpriced: Set<string>,
+  address: string,
+): Usage | undefined {
   if (answer.promptTokens === undefined && answer.completionTokens === undefined) return undefined;
   const usage: Usage = {};
   if (answer.promptTokens !== undefined) usage.promptTokens = answer.promptTokens;

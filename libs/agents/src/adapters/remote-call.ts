@@ -28,7 +28,10 @@ const MAX_SERVER_MESSAGE = 300;
 export async function sendRemote(request: RemoteCall): Promise<OutboundResponse> {
   const { call, address } = request;
   if (call.signal.aborted) throw abortError(call.signal, address);
-  const budget = call.deadline === undefined ? request.timeoutMs : Math.min(request.timeoutMs, call.deadline - request.now());
+  const budget =
+    call.deadline === undefined
+      ? request.timeoutMs
+      : Math.min(request.timeoutMs, call.deadline - request.now());
   const timeoutMs = Math.max(1, budget);
   const timeout = AbortSignal.timeout(timeoutMs);
   let response: OutboundResponse;
@@ -52,7 +55,8 @@ function failureOf(err: unknown, request: RemoteCall, timeout: AbortSignal, time
     return new AgentError('AGENT_TIMEOUT', `${request.address} did not answer within ${timeoutMs} ms`, true);
   }
   if (err instanceof AgentError) return err;
-  if (err instanceof OutboundFailure) return new AgentError('AGENT_FAILED', `${request.address} ${err.message}`, true);
+  if (err instanceof OutboundFailure)
+    return new AgentError('AGENT_FAILED', `${request.address} ${err.message}`, true);
   return AgentError.from(err, true);
 }
 
@@ -63,11 +67,18 @@ function statusFailure(address: string, response: OutboundResponse, now: number)
   const detail = said ? `: ${said}` : '';
   if (status === 429) {
     const wait = retryAfterMs(response.headers['retry-after'], now);
-    return new AgentError('AGENT_RATE_LIMITED', `${address} is rate limited by ${host} (HTTP 429)${detail}`, true, { retryAfterMs: wait });
+    return new AgentError(
+      'AGENT_RATE_LIMITED',
+      `${address} is rate limited by ${host} (HTTP 429)${detail}`,
+      true,
+      { retryAfterMs: wait },
+    );
   }
   if (status === 408 || status >= 500) {
     const wait = retryAfterMs(response.headers['retry-after'], now);
-    return new AgentError('AGENT_FAILED', `${address} failed at ${host} (HTTP ${status})${detail}`, true, { retryAfterMs: wait });
+    return new AgentError('AGENT_FAILED', `${address} failed at ${host} (HTTP ${status})${detail}`, true, {
+      retryAfterMs: wait,
+    });
   }
   if (status >= 300 && status < 400) {
     const to = response.headers.location ?? '(no Location)';
@@ -89,7 +100,15 @@ function serverMessage(body: string): string {
       const o = parsed as { error?: unknown; message?: unknown; detail?: unknown };
       const error = o.error as { message?: unknown } | string | undefined;
       const candidate =
-        typeof error === 'string' ? error : typeof error?.message === 'string' ? error.message : typeof o.message === 'string' ? o.message : typeof o.detail === 'string' ? o.detail : undefined;
+        typeof error === 'string'
+          ? error
+          : typeof error?.message === 'string'
+            ? error.message
+            : typeof o.message === 'string'
+              ? o.message
+              : typeof o.detail === 'string'
+                ? o.detail
+                : undefined;
       if (candidate !== undefined) text = candidate;
     }
   } catch {

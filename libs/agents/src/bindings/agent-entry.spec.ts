@@ -1,7 +1,14 @@
 import { validateAgentEntry } from './agent-entry';
 import { maskConfig } from './mask-config';
 
-const openai = { kind: 'openai', config: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: '{{secrets.OPENAI_API_KEY}}' } };
+const openai = {
+  kind: 'openai',
+  config: {
+    baseUrl: 'https://api.openai.com/v1',
+    model: 'gpt-4o-mini',
+    apiKey: '{{secrets.OPENAI_API_KEY}}',
+  },
+};
 
 describe('validateAgentEntry', () => {
   it('normalizes the address and describes the entry when no description is given', () => {
@@ -24,7 +31,15 @@ describe('validateAgentEntry', () => {
       allowedWorkflows: ['b-flow', 'a-flow', 'b-flow'],
       concurrency: 4,
     });
-    expect(result).toMatchObject({ ok: true, entry: { address: 'research@mail-to-ai.com', description: 'Our research model', allowedWorkflows: ['a-flow', 'b-flow'], concurrency: 4 } });
+    expect(result).toMatchObject({
+      ok: true,
+      entry: {
+        address: 'research@mail-to-ai.com',
+        description: 'Our research model',
+        allowedWorkflows: ['a-flow', 'b-flow'],
+        concurrency: 4,
+      },
+    });
   });
 
   it('reports every field that is wrong, by path', () => {
@@ -55,7 +70,11 @@ describe('validateAgentEntry', () => {
     [{ kind: 'builtin', config: {} }, 'kind', 'cannot be registered'],
     [{ kind: 'grpc', config: {} }, 'kind', 'unknown kind "grpc"'],
     [{ kind: 'http' }, 'config', 'is required'],
-    [{ kind: 'http', config: { url: 'https://x.example' }, allowedWorkflows: [] }, 'allowedWorkflows', 'non-empty'],
+    [
+      { kind: 'http', config: { url: 'https://x.example' }, allowedWorkflows: [] },
+      'allowedWorkflows',
+      'non-empty',
+    ],
   ])('refuses %j at %s', (body, field, message) => {
     const result = validateAgentEntry('a@', body);
     expect(result.ok).toBe(false);
@@ -64,7 +83,9 @@ describe('validateAgentEntry', () => {
 
   it('refuses a body that is not an object, and an address that is not one', () => {
     expect(validateAgentEntry('a@', 'text')).toMatchObject({ ok: false, issues: [{ field: '' }] });
-    expect(validateAgentEntry('not an address', { kind: 'http', config: { url: 'https://x.example' } })).toMatchObject({ ok: false, issues: [{ field: 'address' }] });
+    expect(
+      validateAgentEntry('not an address', { kind: 'http', config: { url: 'https://x.example' } }),
+    ).toMatchObject({ ok: false, issues: [{ field: 'address' }] });
   });
 });
 

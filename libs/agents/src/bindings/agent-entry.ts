@@ -24,14 +24,29 @@ const WORKFLOW_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const MAX_CONCURRENCY = 10_000;
 
 /** Per kind: the config's validation and the description an entry gets when it gives none. */
-const KINDS: Record<(typeof REGISTRABLE_KINDS)[number], (config: Record<string, unknown>) => { config: Record<string, unknown>; issues: FieldIssue[]; describe: () => string }> = {
+const KINDS: Record<
+  (typeof REGISTRABLE_KINDS)[number],
+  (config: Record<string, unknown>) => {
+    config: Record<string, unknown>;
+    issues: FieldIssue[];
+    describe: () => string;
+  }
+> = {
   openai: (config) => {
     const checked = validateOpenAiConfig(config);
-    return { ...checked, config: { ...checked.config }, describe: () => describeOpenAi(checked.config as OpenAiConfig) };
+    return {
+      ...checked,
+      config: { ...checked.config },
+      describe: () => describeOpenAi(checked.config as OpenAiConfig),
+    };
   },
   http: (config) => {
     const checked = validateHttpConfig(config);
-    return { ...checked, config: { ...checked.config }, describe: () => describeHttp(checked.config as HttpAgentConfig) };
+    return {
+      ...checked,
+      config: { ...checked.config },
+      describe: () => describeHttp(checked.config as HttpAgentConfig),
+    };
   },
 };
 
@@ -39,17 +54,41 @@ const KINDS: Record<(typeof REGISTRABLE_KINDS)[number], (config: Record<string, 
 export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntryValidation {
   const issues: FieldIssue[] = [];
   const parsed = parseAgentAddress(rawAddress);
-  if (!parsed) issues.push({ field: 'address', message: `"${rawAddress}" is not an agent address (name@ or name@domain)` });
+  if (!parsed)
+    issues.push({
+      field: 'address',
+      message: `"${rawAddress}" is not an agent address (name@ or name@domain)`,
+    });
   if (!isJsonObject(body)) {
-    return { ok: false, issues: [...issues, { field: '', message: 'the entry must be a JSON object: {kind, config, description?, allowedWorkflows?, concurrency?}' }] };
+    return {
+      ok: false,
+      issues: [
+        ...issues,
+        {
+          field: '',
+          message:
+            'the entry must be a JSON object: {kind, config, description?, allowedWorkflows?, concurrency?}',
+        },
+      ],
+    };
   }
   for (const key of Object.keys(body)) {
     if (ENTRY_KEYS.includes(key)) continue;
     const near = closest(key, ENTRY_KEYS);
-    issues.push({ field: key, message: `unknown field${near ? `; did you mean ${near}?` : ''} (an entry takes ${ENTRY_KEYS.join(', ')})` });
+    issues.push({
+      field: key,
+      message: `unknown field${near ? `; did you mean ${near}?` : ''} (an entry takes ${ENTRY_KEYS.join(', ')})`,
+    });
   }
-  if (body.address !== undefined && parsed && parseAgentAddress(String(body.address))?.address !== parsed.address) {
-    issues.push({ field: 'address', message: `does not match the address of the request (${parsed.address})` });
+  if (
+    body.address !== undefined &&
+    parsed &&
+    parseAgentAddress(String(body.address))?.address !== parsed.address
+  ) {
+    issues.push({
+      field: 'address',
+      message: `does not match the address of the request (${parsed.address})`,
+    });
   }
 
   const kind = body.kind;
@@ -58,9 +97,15 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
   if (typeof kind !== 'string' || kind === '') {
     issues.push({ field: 'kind', message: `is required: one of ${REGISTRABLE_KINDS.join(', ')}` });
   } else if (LATER_KINDS.includes(kind)) {
-    issues.push({ field: 'kind', message: `"${kind}" agents are not available yet; register ${REGISTRABLE_KINDS.join(' or ')}` });
+    issues.push({
+      field: 'kind',
+      message: `"${kind}" agents are not available yet; register ${REGISTRABLE_KINDS.join(' or ')}`,
+    });
   } else if (kind === 'builtin') {
-    issues.push({ field: 'kind', message: `builtin agents ship with Chainmail and cannot be registered; register ${REGISTRABLE_KINDS.join(' or ')}` });
+    issues.push({
+      field: 'kind',
+      message: `builtin agents ship with Chainmail and cannot be registered; register ${REGISTRABLE_KINDS.join(' or ')}`,
+    });
   } else if (!(REGISTRABLE_KINDS as readonly string[]).includes(kind)) {
     issues.push({ field: 'kind', message: `unknown kind "${kind}": one of ${REGISTRABLE_KINDS.join(', ')}` });
   } else if (!isJsonObject(body.config)) {
@@ -85,7 +130,10 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
   if (body.concurrency !== undefined && body.concurrency !== null) {
     const c = body.concurrency;
     if (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_CONCURRENCY) {
-      issues.push({ field: 'concurrency', message: `must be a whole number from 1 to ${MAX_CONCURRENCY} (calls at once, across all replicas)` });
+      issues.push({
+        field: 'concurrency',
+        message: `must be a whole number from 1 to ${MAX_CONCURRENCY} (calls at once, across all replicas)`,
+      });
     } else {
       concurrency = c;
     }
@@ -106,13 +154,19 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
 function readAllowedWorkflows(value: unknown, issues: FieldIssue[]): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.length === 0) {
-    issues.push({ field: 'allowedWorkflows', message: 'must be a non-empty list of workflow names (leave it out to allow every workflow)' });
+    issues.push({
+      field: 'allowedWorkflows',
+      message: 'must be a non-empty list of workflow names (leave it out to allow every workflow)',
+    });
     return undefined;
   }
   const names: string[] = [];
   value.forEach((name, i) => {
     if (typeof name !== 'string' || !WORKFLOW_NAME.test(name)) {
-      issues.push({ field: `allowedWorkflows[${i}]`, message: `${JSON.stringify(name)} is not a workflow name` });
+      issues.push({
+        field: `allowedWorkflows[${i}]`,
+        message: `${JSON.stringify(name)} is not a workflow name`,
+      });
     } else if (!names.includes(name)) {
       names.push(name);
     }

@@ -11,10 +11,13 @@ export function maskConfig(config: Readonly<Record<string, unknown>>): Record<st
 }
 
 function mask(value: unknown, sensitive: boolean): unknown {
-  if (typeof value === 'string') return sensitive && !(HAS_REF.test(value) && ONLY_REFS.test(value)) ? '***' : value;
+  if (typeof value === 'string')
+    return sensitive && !(HAS_REF.test(value) && ONLY_REFS.test(value)) ? '***' : value;
   if (Array.isArray(value)) return value.map((v) => mask(v, sensitive));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, sensitive || CREDENTIAL_KEY.test(k))]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, mask(v, sensitive || CREDENTIAL_KEY.test(k))]),
+    );
   }
   return value;
 }

@@ -33,12 +33,18 @@ describe('restrictedRange', () => {
     expect(restrictedRange(ip)).toBe(range);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '169.255.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::'])(
-    '%s is public',
-    (ip) => {
-      expect(restrictedRange(ip)).toBeUndefined();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '169.255.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2002:808:808::',
+  ])('%s is public', (ip) => {
+    expect(restrictedRange(ip)).toBeUndefined();
+  });
 });
 
 describe('inCidr', () => {

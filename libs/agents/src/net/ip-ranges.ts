@@ -53,9 +53,11 @@ function v6Range(g: number[]): RestrictedRange | undefined {
   if (g.every((x) => x === 0)) return 'unspecified';
   if (zeroUpTo(7) && g[7] === 1) return 'loopback';
   // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible, deprecated).
-  if (zeroUpTo(5) && (g[5] === 0xffff || g[5] === 0)) return v4Range(embedded(g[6], g[7])) ?? (g[5] === 0 ? 'reserved' : undefined);
+  if (zeroUpTo(5) && (g[5] === 0xffff || g[5] === 0))
+    return v4Range(embedded(g[6], g[7])) ?? (g[5] === 0 ? 'reserved' : undefined);
   // 64:ff9b::/96 NAT64 reaches the IPv4 address inside.
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4Range(embedded(g[6], g[7]));
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0))
+    return v4Range(embedded(g[6], g[7]));
   // 2002::/16 6to4: the IPv4 address is in groups 1 and 2.
   if (g[0] === 0x2002) return v4Range(embedded(g[1], g[2]));
   if ((g[0] & 0xfe00) === 0xfc00) return 'unique-local';

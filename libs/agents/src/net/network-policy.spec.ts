@@ -7,16 +7,27 @@ import { OutboundHttp } from './outbound-http';
 /** A resolver answering from a table, so tests control what a name resolves to. */
 const resolver =
   (table: Record<string, string[]>) =>
-  (hostname: string, _options: unknown, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void => {
+  (
+    hostname: string,
+    _options: unknown,
+    callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ): void => {
     const ips = table[hostname];
     if (!ips) {
       const err = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       return callback(err, []);
     }
-    callback(null, ips.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      ips.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 
-const policy = (over: Partial<NetworkPolicy> = {}): NetworkPolicy => ({ allowPrivate: false, allowedHosts: [], ...over });
+const policy = (over: Partial<NetworkPolicy> = {}): NetworkPolicy => ({
+  allowPrivate: false,
+  allowedHosts: [],
+  ...over,
+});
 
 function refusal(fn: () => void): AgentError | undefined {
   try {
@@ -50,14 +61,22 @@ describe('OutboundGuard', () => {
   });
 
   it('allows everything with allowPrivate, named hosts whatever they resolve to, and listed ranges', () => {
-    expect(refusal(() => new OutboundGuard(policy({ allowPrivate: true })).checkAddress('x', '127.0.0.1'))).toBeUndefined();
-    const listed = new OutboundGuard(policy({ allowedHosts: ['ollama.internal', '*.corp.example', '10.0.0.0/8', ' fd00::/8 '] }));
+    expect(
+      refusal(() => new OutboundGuard(policy({ allowPrivate: true })).checkAddress('x', '127.0.0.1')),
+    ).toBeUndefined();
+    const listed = new OutboundGuard(
+      policy({ allowedHosts: ['ollama.internal', '*.corp.example', '10.0.0.0/8', ' fd00::/8 '] }),
+    );
     expect(refusal(() => listed.checkAddress('ollama.internal', '192.168.1.20'))).toBeUndefined();
     expect(refusal(() => listed.checkAddress('models.corp.example', '172.16.0.1'))).toBeUndefined();
     expect(refusal(() => listed.checkAddress('other.example', '10.1.2.3'))).toBeUndefined();
     expect(refusal(() => listed.checkAddress('other.example', 'fd00::1'))).toBeUndefined();
-    expect(refusal(() => listed.checkAddress('corp.example', '172.16.0.1'))?.code).toBe('AGENT_REFUSED_ADDRESS');
-    expect(refusal(() => listed.checkAddress('other.example', '127.0.0.1'))?.code).toBe('AGENT_REFUSED_ADDRESS');
+    expect(refusal(() => listed.checkAddress('corp.example', '172.16.0.1'))?.code).toBe(
+      'AGENT_REFUSED_ADDRESS',
+    );
+    expect(refusal(() => listed.checkAddress('other.example', '127.0.0.1'))?.code).toBe(
+      'AGENT_REFUSED_ADDRESS',
+    );
   });
 
   it('refuses a name that resolves to loopback, or to any restricted address among public ones', (done) => {
@@ -71,7 +90,10 @@ describe('OutboundGuard', () => {
   });
 
   it('answers a checked lookup in the shape the caller asked for', (done) => {
-    const guard = new OutboundGuard(policy(), resolver({ 'api.example': ['93.184.216.34', '2606:2800:220:1::1'] }));
+    const guard = new OutboundGuard(
+      policy(),
+      resolver({ 'api.example': ['93.184.216.34', '2606:2800:220:1::1'] }),
+    );
     guard.lookup('api.example', {}, (err, address, family) => {
       expect(err).toBeNull();
       expect([address, family]).toEqual(['93.184.216.34', 4]);
@@ -103,7 +125,9 @@ describe('OutboundHttp through the guard', () => {
 
   it('refuses 127.0.0.1 before connecting when private addresses are not allowed', async () => {
     const before = server.received.length;
-    await expect(post(new OutboundGuard(policy()), `${server.url}/x`)).rejects.toMatchObject({ code: 'AGENT_REFUSED_ADDRESS' });
+    await expect(post(new OutboundGuard(policy()), `${server.url}/x`)).rejects.toMatchObject({
+      code: 'AGENT_REFUSED_ADDRESS',
+    });
     expect(server.received.length).toBe(before);
   });
 
@@ -115,14 +139,24 @@ describe('OutboundHttp through the guard', () => {
   });
 
   it('refuses the metadata address and private ranges without sending anything', async () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://10.0.0.1/', 'http://[::1]:1/', 'http://[::ffff:127.0.0.1]:1/']) {
-      await expect(post(new OutboundGuard(policy()), url)).rejects.toMatchObject({ code: 'AGENT_REFUSED_ADDRESS' });
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/',
+      'http://[::1]:1/',
+      'http://[::ffff:127.0.0.1]:1/',
+    ]) {
+      await expect(post(new OutboundGuard(policy()), url)).rejects.toMatchObject({
+        code: 'AGENT_REFUSED_ADDRESS',
+      });
     }
   });
 
   it('connects to the address the guard checked, not to a second resolution', async () => {
     // "model.test" exists only in this resolver: reaching the server proves the checked answer was used.
-    const guard = new OutboundGuard(policy({ allowedHosts: ['127.0.0.1'] }), resolver({ 'model.test': ['127.0.0.1'] }));
+    const guard = new OutboundGuard(
+      policy({ allowedHosts: ['127.0.0.1'] }),
+      resolver({ 'model.test': ['127.0.0.1'] }),
+    );
     const response = await post(guard, `http://model.test:${port()}/v1`);
     expect(response.status).toBe(200);
     expect(server.received.at(-1)?.headers.host).toBe(`model.test:${port()}`);

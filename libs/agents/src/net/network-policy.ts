@@ -16,7 +16,11 @@ export interface NetworkPolicy {
 
 export const PUBLIC_ONLY: NetworkPolicy = { allowPrivate: false, allowedHosts: [] };
 
-type Resolver = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Resolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 /** Signature of the `lookup` option of `net.connect` / `http.request`. */
 export type ConnectLookup = (
@@ -69,20 +73,25 @@ export class OutboundGuard {
   }
 
   readonly lookup: ConnectLookup = (hostname, options, callback) => {
-    const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
-    this.resolve(hostname, { all: true, family: family === 4 || family === 6 ? family : 0, hints: options.hints }, (err, addresses) => {
-      if (err) return callback(err, []);
-      try {
-        if (addresses.length === 0) throw new Error(`${hostname} resolved to no address`);
-        // One refused address refuses the host: a name that mixes public and private answers is a trick.
-        for (const a of addresses) this.checkAddress(hostname, a.address);
-      } catch (refused) {
-        return callback(refused as Error, []);
-      }
-      if (options.all) return callback(null, addresses);
-      const first = addresses[0] as LookupAddress;
-      callback(null, first.address, first.family);
-    });
+    const family =
+      options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : Number(options.family ?? 0);
+    this.resolve(
+      hostname,
+      { all: true, family: family === 4 || family === 6 ? family : 0, hints: options.hints },
+      (err, addresses) => {
+        if (err) return callback(err, []);
+        try {
+          if (addresses.length === 0) throw new Error(`${hostname} resolved to no address`);
+          // One refused address refuses the host: a name that mixes public and private answers is a trick.
+          for (const a of addresses) this.checkAddress(hostname, a.address);
+        } catch (refused) {
+          return callback(refused as Error, []);
+        }
+        if (options.all) return callback(null, addresses);
+        const first = addresses[0] as LookupAddress;
+        callback(null, first.address, first.family);
+      },
+    );
   };
 }
 

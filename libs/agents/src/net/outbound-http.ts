@@ -47,8 +47,12 @@ export class OutboundHttp {
     private readonly maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES,
   ) {
     // Agents of their own: a pooled socket is always one this guard connected.
-    this.httpAgent = new HttpAgent({ keepAlive: true, lookup: guard.lookup } as ConstructorParameters<typeof HttpAgent>[0]);
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, lookup: guard.lookup } as ConstructorParameters<typeof HttpsAgent>[0]);
+    this.httpAgent = new HttpAgent({ keepAlive: true, lookup: guard.lookup } as ConstructorParameters<
+      typeof HttpAgent
+    >[0]);
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, lookup: guard.lookup } as ConstructorParameters<
+      typeof HttpsAgent
+    >[0]);
   }
 
   async post(request: OutboundRequest): Promise<OutboundResponse> {
@@ -56,7 +60,8 @@ export class OutboundHttp {
     for (let hop = 0; ; hop++) {
       const response = await this.once(url, request);
       const location = response.headers.location;
-      if (![307, 308].includes(response.status) || location === undefined || hop >= MAX_REDIRECTS) return response;
+      if (![307, 308].includes(response.status) || location === undefined || hop >= MAX_REDIRECTS)
+        return response;
       const next = new URL(location, url);
       if (next.origin !== url.origin) return response;
       url = next;
@@ -71,7 +76,9 @@ export class OutboundHttp {
 
   private once(url: URL, request: OutboundRequest): Promise<OutboundResponse> {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return Promise.reject(new AgentError('AGENT_FAILED', `${url.protocol} URLs are not supported; use http or https`, false));
+      return Promise.reject(
+        new AgentError('AGENT_FAILED', `${url.protocol} URLs are not supported; use http or https`, false),
+      );
     }
     try {
       this.guard.checkLiteral(url.hostname);
@@ -98,14 +105,25 @@ export class OutboundHttp {
             size += chunk.length;
             if (size > this.maxResponseBytes) {
               res.destroy();
-              reject(new AgentError('AGENT_FAILED', `${url.host} answered with more than ${this.maxResponseBytes} bytes`, false));
+              reject(
+                new AgentError(
+                  'AGENT_FAILED',
+                  `${url.host} answered with more than ${this.maxResponseBytes} bytes`,
+                  false,
+                ),
+              );
               return;
             }
             chunks.push(chunk);
           });
           res.on('error', (err) => reject(toFailure(err, url)));
           res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'), url: url.toString() }),
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks).toString('utf8'),
+              url: url.toString(),
+            }),
           );
         },
       );

@@ -3,12 +3,18 @@ import { maskSecrets, otherTemplatesIn, resolveSecrets, secretNamesIn } from './
 
 describe('secret references', () => {
   it('finds references with or without spaces', () => {
-    expect(secretNamesIn('Bearer {{secrets.OPENAI_KEY}} and {{ secrets.other }}')).toEqual(['OPENAI_KEY', 'other']);
+    expect(secretNamesIn('Bearer {{secrets.OPENAI_KEY}} and {{ secrets.other }}')).toEqual([
+      'OPENAI_KEY',
+      'other',
+    ]);
     expect(secretNamesIn('no refs {{inputs.x}}')).toEqual([]);
   });
 
   it('tells other templates apart', () => {
-    expect(otherTemplatesIn('{{secrets.A}} {{ inputs.topic }} {{run.id}}')).toEqual(['{{ inputs.topic }}', '{{run.id}}']);
+    expect(otherTemplatesIn('{{secrets.A}} {{ inputs.topic }} {{run.id}}')).toEqual([
+      '{{ inputs.topic }}',
+      '{{run.id}}',
+    ]);
     expect(otherTemplatesIn('{{ secrets.A }}')).toEqual([]);
   });
 

@@ -22,7 +22,11 @@ export function otherTemplatesIn(text: string): string[] {
 }
 
 /** Replaces each reference with its value; a missing secret is a permanent failure naming what to set. */
-export function resolveSecrets(text: string, values: SecretValues, where: string): { text: string; used: string[] } {
+export function resolveSecrets(
+  text: string,
+  values: SecretValues,
+  where: string,
+): { text: string; used: string[] } {
   const used: string[] = [];
   const resolved = text.replace(SECRET_REF, (_ref, name: string) => {
     const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;

@@ -50,13 +50,22 @@ export class LocalServer {
   }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   res.end(typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 /** A chat-completions answer as OpenAI sends it. */
-export function completion(content: string, usage = { prompt_tokens: 12, completion_tokens: 30 }, model = 'gpt-4o-mini-2024-07-18'): unknown {
+export function completion(
+  content: string,
+  usage = { prompt_tokens: 12, completion_tokens: 30 },
+  model = 'gpt-4o-mini-2024-07-18',
+): unknown {
   return {
     id: 'chatcmpl-1',
     object: 'chat.completion',
