@@ -7,6 +7,7 @@ import { DATA_SOURCE, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } fro
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin.controller';
+import { AgentsController } from './agents/agents.controller';
 import { DeliveriesController } from './deliveries.controller';
 import { MailboxController } from './mailbox.controller';
 import { HealthController } from './health.controller';
@@ -20,7 +21,15 @@ import { WorkflowsController } from './workflows.controller';
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
   imports: [InboundModule],
-  controllers: [HealthController, WorkflowsController, RunsController, AdminController, DeliveriesController, MailboxController],
+  controllers: [
+    HealthController,
+    WorkflowsController,
+    RunsController,
+    AdminController,
+    DeliveriesController,
+    MailboxController,
+    AgentsController,
+  ],
   providers: [
     { provide: RegistryClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RegistryClient(nc) },
     { provide: RunLog, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names) },

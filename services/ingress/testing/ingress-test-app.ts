@@ -1,12 +1,13 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DefinitionCatalog } from '@chainmail/catalog';
+import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
 import { loadConfig, type ChainmailConfig } from '@chainmail/config';
 import { makeRunEvent, type StartRun } from '@chainmail/contracts';
 import { RunLog } from '@chainmail/event-log';
 import { createDataSource } from '@chainmail/persistence';
 import {
+  AGENT_CATALOG,
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
@@ -150,6 +151,7 @@ function testPlatform(
     { provide: DATA_SOURCE, useValue: dataSource },
     { provide: DEFINITION_CATALOG, useValue: catalog },
     { provide: AGENT_DIRECTORY, useValue: undefined },
+    { provide: AGENT_CATALOG, useValue: new AgentCatalog() },
     { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
   ];
   return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
