@@ -1,4 +1,3 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   COMMANDS_STREAM,
@@ -9,7 +8,6 @@ import {
 } from '@chainmail/contracts';
 import { CommandBus, RunLog, silentLogger, startConsumer, type ConsumerRunner } from '@chainmail/event-log';
 import { createDataSource } from '@chainmail/persistence';
-import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import {
   createTestDatabase,
   isolatedEventLog,
@@ -18,24 +16,10 @@ import {
   type TestDatabase,
 } from '@chainmail/testing';
 import type { DataSource } from 'typeorm';
+import { quietLogger as quiet, TestPlatformModule } from './platform.fixture';
 import { SchedulingModule } from './scheduling.module';
 import { TimerService } from './timer.service';
 
-/** Stands in for the PlatformModule: the shared connection, names and DataSource of one process. */
-@Global()
-@Module({})
-class TestPlatformModule {
-  static with(log: IsolatedEventLog, dataSource: DataSource): DynamicModule {
-    const providers = [
-      { provide: NATS_CONNECTION, useValue: log.nc },
-      { provide: EVENT_LOG_NAMES, useValue: log.names },
-      { provide: DATA_SOURCE, useValue: dataSource },
-    ];
-    return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
-  }
-}
-
-const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 describe('SchedulingModule against NATS and Postgres', () => {

@@ -6,6 +6,8 @@ import {
   SCHEDULING_SETTINGS,
   type SchedulingSettings,
 } from './scheduling.settings';
+import { CronScheduler } from './cron-scheduler.service';
+import { ScheduleRepository } from './schedule.repository';
 import { TimerRepository } from './timer.repository';
 import { TimerService } from './timer.service';
 
@@ -17,14 +19,21 @@ const providers = (settings: SchedulingSettings): Provider[] => [
     useFactory: (ds: DataSource) => new TimerRepository(ds),
   },
   TimerService,
+  {
+    provide: ScheduleRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new ScheduleRepository(ds),
+  },
+  CronScheduler,
 ];
 
 /**
  * Durable timers (retry backoff, step and run timeouts) kept from RUN_EVENTS and fired as
- * `FireTimer` commands. Takes NATS_CONNECTION, DATA_SOURCE and EVENT_LOG_NAMES from the process's
- * PlatformModule (global). Exports `TimerService`.
+ * `FireTimer` commands, and cron triggers of the active workflow versions fired as `StartRun`.
+ * Takes NATS_CONNECTION, DATA_SOURCE, EVENT_LOG_NAMES, DEFINITION_CATALOG and TELEMETRY from the
+ * process's PlatformModule (global). Exports `TimerService` and `CronScheduler`.
  */
-@Module({ providers: providers(DEFAULT_SCHEDULING_SETTINGS), exports: [TimerService] })
+@Module({ providers: providers(DEFAULT_SCHEDULING_SETTINGS), exports: [TimerService, CronScheduler] })
 export class SchedulingModule {
   /** The same module with other settings (batch size, poll interval, clock, auto start). */
   static register(settings: Partial<SchedulingSettings> = {}): DynamicModule {
@@ -33,7 +42,7 @@ export class SchedulingModule {
       providers: [
         { provide: SCHEDULING_SETTINGS, useValue: { ...DEFAULT_SCHEDULING_SETTINGS, ...settings } },
       ],
-      exports: [TimerService],
+      exports: [TimerService, CronScheduler],
     };
   }
 }

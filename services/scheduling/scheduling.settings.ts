@@ -8,6 +8,13 @@ export interface SchedulingSettings {
   pollMs: number;
   /** Most timers claimed and sent in one transaction. */
   fireLimit: number;
+  /**
+   * How late a cron tick may still fire under `catch_up: none` (a slow pass, a restart); a tick
+   * older than this when first evaluated is missed. `catch_up: last` fires the latest one anyway.
+   */
+  misfireGraceMs: number;
+  /** Fired ticks older than this are pruned (each schedule keeps its newest, for its last run). */
+  tickRetentionMs: number;
   /** Start consuming and firing on application bootstrap (tests may start it by hand). */
   autoStart: boolean;
   /** Epoch milliseconds; injected so that tests control time. */
@@ -19,6 +26,8 @@ export const DEFAULT_SCHEDULING_SETTINGS: SchedulingSettings = {
   maxWaitMs: 5,
   pollMs: 250,
   fireLimit: 100,
+  misfireGraceMs: 30_000,
+  tickRetentionMs: 7 * 24 * 3_600_000,
   autoStart: true,
   clock: () => Date.now(),
 };
