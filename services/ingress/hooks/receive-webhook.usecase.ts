@@ -4,7 +4,8 @@ import type { RunMode } from '@chainmail/workflow-dsl';
 import type { BindingCatalog, TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../run-ids';
-import type { StartRunRequest, StartedRun } from '../start-run.usecase';
+import type { StartedRun } from '../start-run.usecase';
+import type { RunStarter } from '../traced-run-starter';
 import { resolveHookSecret } from './hook-secret';
 import { webhookInputs } from './webhook-inputs';
 import { checkSignature } from './webhook-signature';
@@ -25,10 +26,6 @@ export interface WebhookAccepted {
   version: number;
   mode: RunMode;
   duplicate: boolean;
-}
-
-export interface RunStarter {
-  execute(request: StartRunRequest): Promise<StartedRun>;
 }
 
 export interface WebhookSettings {

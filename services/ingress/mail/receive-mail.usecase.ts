@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { ChainmailError } from '@chainmail/contracts';
 import type { EmailBinding, TriggerBindings } from '../bindings/trigger-bindings';
-import type { RunStarter } from '../hooks/receive-webhook.usecase';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../run-ids';
+import type { RunStarter } from '../traced-run-starter';
 import { MailUnreadable, readMail, type InboundMail } from './inbound-mail';
 import { SenderAllowList } from './sender-allow-list';
 
@@ -99,8 +99,8 @@ export class ReceiveMailUseCase {
   }
 
   async data(envelope: MailEnvelope, data: MailData, session: MailSession): Promise<SmtpReply> {
-    const bySize = 'raw' in data ? data.raw.length : data.bytes;
-    const base = { sender: envelope.sender, sizeBytes: bySize };
+    const size = 'raw' in data ? data.raw.length : data.bytes;
+    const base = { sender: envelope.sender, sizeBytes: size };
     const refuseAll = async (
       code: number,
       message: string,
