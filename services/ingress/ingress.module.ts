@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { START_RUN_SUBJECT } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
-import { RunReadRepository } from '@chainmail/persistence';
+import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
 import { DATA_SOURCE, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -15,6 +15,7 @@ import { InboundModule } from './inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './run-queries';
 import { RunsController } from './runs.controller';
+import { SchedulesController } from './schedules.controller';
 import { StartRunUseCase } from './start-run.usecase';
 import { WorkflowsController } from './workflows.controller';
 
@@ -29,12 +30,14 @@ import { WorkflowsController } from './workflows.controller';
     DeliveriesController,
     MailboxController,
     AgentsController,
+    SchedulesController,
   ],
   providers: [
     { provide: RegistryClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RegistryClient(nc) },
     { provide: RunLog, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names) },
     { provide: CommandBus, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names) },
     { provide: RunReadRepository, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new RunReadRepository(db) },
+    { provide: ScheduleReadRepository, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ScheduleReadRepository(db) },
     { provide: RunQueries, inject: [RunReadRepository, RunLog], useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log) },
     {
       provide: StartRunUseCase,

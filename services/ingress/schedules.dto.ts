@@ -1,0 +1,87 @@
+import type { WorkflowEntry } from '@chainmail/catalog';
+import type { LastScheduledRun, ScheduleKey } from '@chainmail/persistence';
+import { CronSchedule, describeCron, type OutputFormat, type Trigger } from '@chainmail/workflow-dsl';
+
+type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
+
+/** One schedule trigger of a workflow's active version, as `GET /v1/schedules` shows it. */
+export interface ScheduleSummary {
+  /** The workflow's name. */
+  name: string;
+  version: number;
+  /** Which of the workflow's schedule triggers ("0", "1"…, in definition order). */
+  schedule: string;
+  cron: string;
+  timezone: string;
+  /** The cron in words ("Every day at 7:00"), or the expression when it has no simple reading. */
+  description: string;
+  catchUp: 'none' | 'last';
+  /** Top-level step ids, in order. */
+  steps: string[];
+  /** Where the result goes (`email`, `webhook`, `both`, `none`). */
+  output: OutputFormat;
+  /** The next tick (ISO), or null when it never fires or cannot be read. */
+  nextRunAt: string | null;
+  lastRun: {
+    runId: string;
+    scheduledFor: string;
+    firedAt: string;
+    status: LastScheduledRun['status'];
+    endedAt: string | null;
+  } | null;
+  /** Why this schedule does not fire, when it cannot (a definition stored before cron was validated). */
+  problem?: string;
+}
+
+/** The schedule triggers of every active version, keyed as scheduling keys their ticks. */
+export function scheduleKeys(entries: readonly WorkflowEntry[]): ScheduleKey[] {
+  return entries.flatMap((entry) =>
+    scheduleTriggersOf(entry).map((_, index) => ({ workflow: entry.name, triggerKey: String(index) })),
+  );
+}
+
+/** Every schedule of every active version with its next tick after `nowMs` and its last run. */
+export function toScheduleSummaries(
+  entries: readonly WorkflowEntry[],
+  lastRuns: readonly LastScheduledRun[],
+  nowMs: number,
+): ScheduleSummary[] {
+  const last = new Map(lastRuns.map((run) => [`${run.workflow}#${run.triggerKey}`, run]));
+  return entries.flatMap((entry) => {
+    const active = entry.versions.find((v) => v.version === entry.activeVersion);
+    if (!active) return [];
+    return scheduleTriggersOf(entry).map((trigger, index): ScheduleSummary => {
+      const key = String(index);
+      const parsed = CronSchedule.parse(trigger.cron, trigger.timezone);
+      const next = parsed.ok ? parsed.schedule.nextAfter(nowMs) : undefined;
+      const run = last.get(`${entry.name}#${key}`);
+      return {
+        name: entry.name,
+        version: active.version,
+        schedule: key,
+        cron: trigger.cron,
+        timezone: trigger.timezone,
+        description: describeCron(trigger.cron),
+        catchUp: trigger.catchUp ?? 'none',
+        steps: active.definition.steps.map((step) => step.id),
+        output: active.definition.output.format,
+        nextRunAt: next === undefined ? null : new Date(next).toISOString(),
+        lastRun: run
+          ? {
+              runId: run.runId,
+              scheduledFor: run.scheduledFor,
+              firedAt: run.firedAt,
+              status: run.status,
+              endedAt: run.endedAt,
+            }
+          : null,
+        ...(parsed.ok ? {} : { problem: parsed.reason }),
+      };
+    });
+  });
+}
+
+function scheduleTriggersOf(entry: WorkflowEntry): ScheduleTrigger[] {
+  const active = entry.versions.find((v) => v.version === entry.activeVersion);
+  return (active?.definition.triggers ?? []).filter((t): t is ScheduleTrigger => t.type === 'schedule');
+}
