@@ -77,6 +77,19 @@ describe('chainmail up', () => {
     expect(result.stderr).toContain('  Error: connect ECONNREFUSED 127.0.0.1:4222 (NATS)');
   });
 
+  it('says which variable to change when the mail port is taken', async () => {
+    const result = await cli(['up', '--port', String(port)], {
+      repoRoot: root,
+      env: { FAKE_MODE: 'smtp-busy' },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'The mail port is already in use: set CHAINMAIL_SMTP_PORT to another port',
+    );
+    expect(result.stderr).not.toContain('choose another with --port');
+  });
+
   it('--detach runs the demo, prints its output and next steps, and leaves the server running with a pid file', async () => {
     const result = await cli(['up', '--port', String(port), '--detach'], {
       repoRoot: root,

@@ -145,7 +145,11 @@ function explainFailedStart(ctx: CliContext, server: LocalServer, last: Readines
     for (const line of failing) ctx.warn(`  ${line}`);
   }
   const lines = server.recentLines();
-  if (lines.some((l) => l.includes('EADDRINUSE'))) {
+  if (lines.some((l) => l.includes('CHAINMAIL_SMTP_PORT') && l.includes('EADDRINUSE'))) {
+    ctx.warn(
+      'The mail port is already in use: set CHAINMAIL_SMTP_PORT to another port, or 0 to turn inbound mail off.',
+    );
+  } else if (lines.some((l) => l.includes('EADDRINUSE'))) {
     ctx.warn('The port is already in use: choose another with --port.');
   } else {
     for (const line of backingServicesHint(backingServices(ctx.io.env))) ctx.warn(line);

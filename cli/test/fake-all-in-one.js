@@ -4,12 +4,20 @@
 const http = require('node:http');
 
 const mode = process.env.FAKE_MODE || 'ready';
+if (mode === 'smtp-busy') {
+  console.error(
+    'Error: Cannot receive mail on 127.0.0.1:2525 (listen EADDRINUSE: address already in use 127.0.0.1:2525); free the port, choose another with CHAINMAIL_SMTP_PORT, or 0 to turn inbound mail off.',
+  );
+  process.exit(1);
+}
 if (mode === 'crash') {
   console.error('Error: connect ECONNREFUSED 127.0.0.1:4222 (NATS)');
   process.exit(3);
 }
 console.log(`examples from ${process.env.CHAINMAIL_EXAMPLES_DIR}`);
-console.log(`mail catcher ${process.env.CHAINMAIL_MAIL_CATCHER}, smtp out ${process.env.CHAINMAIL_SMTP_OUT_URL}`);
+console.log(
+  `mail catcher ${process.env.CHAINMAIL_MAIL_CATCHER}, smtp out ${process.env.CHAINMAIL_SMTP_OUT_URL}`,
+);
 const events = JSON.parse(process.env.FAKE_EVENTS || '[]');
 
 const server = http.createServer((req, res) => {
