@@ -17,6 +17,7 @@ import {
   type WorkflowSummary,
   type WorkflowVersion,
 } from './api-types';
+import { parseAgentChange, parseAgents, type AgentChangeView, type AgentView } from './agent-types';
 import { readSse } from './sse';
 
 /** An error answered by the server, in the `{ error: { code, message, details } }` format. */
@@ -151,6 +152,20 @@ export class ChainmailApi {
     return this.json('GET', `/v1/mailbox/${enc(id)}`);
   }
 
+  async listAgents(): Promise<AgentView[]> {
+    return parseAgents(await this.json('GET', '/v1/agents'));
+  }
+
+  async putAgent(address: string, entry: unknown): Promise<AgentChangeView> {
+    return parseAgentChange(await this.json('PUT', `/v1/agents/${agentPath(address)}`, jsonBody(entry)));
+  }
+
+  async removeAgent(address: string, force = false): Promise<AgentChangeView> {
+    return parseAgentChange(
+      await this.json('DELETE', `/v1/agents/${agentPath(address)}${force ? '?force=true' : ''}`),
+    );
+  }
+
   /** Rebuilding read models replays the whole log: it may take a while, so no request timeout. */
   async replay(): Promise<unknown> {
     return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });
@@ -239,6 +254,11 @@ export class ChainmailApi {
 
 function enc(segment: string): string {
   return encodeURIComponent(segment);
+}
+
+/** `@` is a valid path character: `/v1/agents/research@` reads better in logs than `research%40`. */
+function agentPath(address: string): string {
+  return encodeURIComponent(address).replace(/%40/g, '@');
 }
 
 function jsonBody(value: unknown): RequestOptions {

@@ -25,7 +25,8 @@ export interface CaughtMailDetail extends CaughtMail {
 }
 
 export function parseMailbox(body: unknown): Mailbox {
-  if (!isRecord(body) || !Array.isArray(body.mails)) throw new Error('the server answered GET /v1/mailbox without a mail list');
+  if (!isRecord(body) || !Array.isArray(body.mails))
+    throw new Error('the server answered GET /v1/mailbox without a mail list');
   return { catcher: body.catcher === true, mails: body.mails.map(parseCaughtMail) };
 }
 
@@ -35,7 +36,9 @@ export function parseCaughtMailDetail(body: unknown): CaughtMailDetail {
   return {
     ...mail,
     text: str(o.text),
-    references: Array.isArray(o.references) ? o.references.filter((r): r is string => typeof r === 'string') : [],
+    references: Array.isArray(o.references)
+      ? o.references.filter((r): r is string => typeof r === 'string')
+      : [],
   };
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
+import { registerAgentCommands } from './commands/agents';
 import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
@@ -34,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerWorkflowCommands(program, ctx, run);
   registerRunCommands(program, ctx, run);
   registerAdminCommands(program, ctx, run);
+  registerAgentCommands(program, ctx, run);
   registerMailboxCommand(program, ctx, run);
 
   try {

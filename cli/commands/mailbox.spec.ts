@@ -15,8 +15,7 @@ const MAIL = {
 
 describe('chainmail mailbox', () => {
   let api: FakeApiServer;
-  const run = (argv: string[]) =>
-    cli(argv, { env: { CHAINMAIL_URL: api.url } });
+  const run = (argv: string[]) => cli(argv, { env: { CHAINMAIL_URL: api.url } });
   const start = async (routes: Record<string, Route>) => {
     api = await FakeApiServer.start(routes);
   };
@@ -28,7 +27,9 @@ describe('chainmail mailbox', () => {
     await start({ 'GET /v1/mailbox': (_req, res) => sendJson(res, 200, { catcher: true, mails: [MAIL] }) });
     const result = await run(['mailbox']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/ID +SENT +TO +SUBJECT\n12 +5 m ago +jane@acme.example +Competitor Analysis Complete\n/);
+    expect(result.stdout).toMatch(
+      /ID +SENT +TO +SUBJECT\n12 +5 m ago +jane@acme.example +Competitor Analysis Complete\n/,
+    );
     expect(result.stdout).toContain('Read one with: chainmail mailbox 12');
     expect(api.last('GET', '/v1/mailbox')?.query.get('limit')).toBe('20');
   });
@@ -36,7 +37,11 @@ describe('chainmail mailbox', () => {
   it('shows one mail with its thread headers and text', async () => {
     await start({
       'GET /v1/mailbox/12': (_req, res) =>
-        sendJson(res, 200, { ...MAIL, references: ['<req@acme.example>'], text: 'the report\n\n---\nWorkflow: competitor-analysis\n' }),
+        sendJson(res, 200, {
+          ...MAIL,
+          references: ['<req@acme.example>'],
+          text: 'the report\n\n---\nWorkflow: competitor-analysis\n',
+        }),
     });
     const result = await run(['mailbox', '12']);
     expect(result.stdout).toBe(
@@ -75,7 +80,9 @@ describe('serverEnv', () => {
       CHAINMAIL_MAIL_CATCHER: 'true',
       CHAINMAIL_SMTP_OUT_URL: 'smtp://127.0.0.1:1025',
     });
-    expect(serverEnv({ CHAINMAIL_CATCHER_SMTP_PORT: '2026' }, options).CHAINMAIL_SMTP_OUT_URL).toBe('smtp://127.0.0.1:2026');
+    expect(serverEnv({ CHAINMAIL_CATCHER_SMTP_PORT: '2026' }, options).CHAINMAIL_SMTP_OUT_URL).toBe(
+      'smtp://127.0.0.1:2026',
+    );
   });
 
   it("keeps the user's own SMTP server, and no catcher", () => {

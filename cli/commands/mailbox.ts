@@ -8,7 +8,9 @@ import { positiveInt, type ActionRunner } from './options';
 export function registerMailboxCommand(program: Command, ctx: CliContext, run: ActionRunner): void {
   program
     .command('mailbox')
-    .description('mail Chainmail sent to the local mail catcher (chainmail up), newest first; with ID, that mail')
+    .description(
+      'mail Chainmail sent to the local mail catcher (chainmail up), newest first; with ID, that mail',
+    )
     .argument('[id]', 'show this mail: headers and text')
     .option('--limit <n>', 'at most this many mails', positiveInt('--limit'), 20)
     .option('--json', 'machine-readable output')

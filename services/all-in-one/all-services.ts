@@ -9,5 +9,13 @@ import { SchedulingModule } from '../scheduling/scheduling.module';
 
 /** The composition root may import service modules; services never import each other. */
 export function allServiceModules(): (Type<unknown> | DynamicModule)[] {
-  return [RegistryModule, ExecutionModule, ProjectorModule, SchedulingModule, NotificationModule, MailCatcherModule, IngressModule];
+  return [
+    RegistryModule,
+    ExecutionModule,
+    ProjectorModule,
+    SchedulingModule,
+    NotificationModule,
+    MailCatcherModule,
+    IngressModule,
+  ];
 }

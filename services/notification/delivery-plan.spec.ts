@@ -42,7 +42,11 @@ describe('planCommit', () => {
   it('a failure, a time-out and a cancellation each send their one mail', () => {
     const run = new RunScript('r4', definitionOf(SEED_YAML));
     expect(
-      names(run, [[run.stepFailed('research'), run.failed('research')], [run.timedOut('summarize')], [run.cancelled()]]),
+      names(run, [
+        [run.stepFailed('research'), run.failed('research')],
+        [run.timedOut('summarize')],
+        [run.cancelled()],
+      ]),
     ).toEqual([['email:failed'], ['email:failed'], ['email:cancelled']]);
   });
 
@@ -62,11 +66,23 @@ describe('planCommit', () => {
   });
 
   it('webhook and both: the outcome is posted once the run ends; none sends nothing', () => {
-    const hook = new RunScript('r9', seedWith('output: { format: webhook, url: "https://hooks.example/in" }\n'));
+    const hook = new RunScript(
+      'r9',
+      seedWith('output: { format: webhook, url: "https://hooks.example/in" }\n'),
+    );
     expect(sendsWebhook(hook.facts())).toBe(true);
     expect(names(hook, hook.seedRun('x', 10))).toEqual([[], [], [], [], ['webhook:webhook']]);
-    const both = new RunScript('r10', seedWith('output: { format: both, url: "https://hooks.example/in" }\n'));
-    expect(names(both, both.seedRun('x', 10))).toEqual([['email:ack'], [], [], [], ['email:done', 'webhook:webhook']]);
+    const both = new RunScript(
+      'r10',
+      seedWith('output: { format: both, url: "https://hooks.example/in" }\n'),
+    );
+    expect(names(both, both.seedRun('x', 10))).toEqual([
+      ['email:ack'],
+      [],
+      [],
+      [],
+      ['email:done', 'webhook:webhook'],
+    ]);
     const none = new RunScript('r11', seedWith('output: { format: none }\n'));
     expect(names(none, none.seedRun('x', 10)).flat()).toEqual([]);
   });

@@ -6,13 +6,21 @@ import { triggerMail } from './trigger-mail';
 /** What one notification is about. */
 export type Notice =
   | { kind: 'ack' }
-  | { kind: 'step'; stepId: string; visit: number; event: Extract<RunEvent, { type: 'StepSucceeded' | 'StepFailed' }> }
+  | {
+      kind: 'step';
+      stepId: string;
+      visit: number;
+      event: Extract<RunEvent, { type: 'StepSucceeded' | 'StepFailed' }>;
+    }
   | { kind: 'done'; event: Extract<RunEvent, { type: 'RunSucceeded' }> }
   | { kind: 'failed'; event: Extract<RunEvent, { type: 'RunFailed' | 'RunTimedOut' }> }
   | { kind: 'cancelled'; event: Extract<RunEvent, { type: 'RunCancelled' }> }
   | { kind: 'webhook'; event: TerminalEvent };
 
-export type TerminalEvent = Extract<RunEvent, { type: 'RunSucceeded' | 'RunFailed' | 'RunTimedOut' | 'RunCancelled' }>;
+export type TerminalEvent = Extract<
+  RunEvent,
+  { type: 'RunSucceeded' | 'RunFailed' | 'RunTimedOut' | 'RunCancelled' }
+>;
 
 export interface PlannedDelivery {
   /** `${runId}/${name}`: the delivery's id, the same for every replica and redelivery. */
@@ -59,7 +67,8 @@ export function planCommit(facts: RunFacts, events: readonly RunEvent[]): Planne
   events.forEach((event, index) => {
     switch (event.type) {
       case 'RunStarted':
-        if (mail && mode !== 'sync' && facts.trigger.kind === 'email' && !endsHere) email('ack', { kind: 'ack' });
+        if (mail && mode !== 'sync' && facts.trigger.kind === 'email' && !endsHere)
+          email('ack', { kind: 'ack' });
         break;
       case 'StepSucceeded':
       case 'StepFailed': {
@@ -83,7 +92,12 @@ export function planCommit(facts: RunFacts, events: readonly RunEvent[]): Planne
         break;
     }
     if (webhook && isTerminal(event)) {
-      planned.push({ id: `${facts.runId}/webhook`, channel: 'webhook', name: 'webhook', notice: { kind: 'webhook', event } });
+      planned.push({
+        id: `${facts.runId}/webhook`,
+        channel: 'webhook',
+        name: 'webhook',
+        notice: { kind: 'webhook', event },
+      });
     }
   });
   return planned;
@@ -97,10 +111,12 @@ function isTerminal(event: RunEvent): event is TerminalEvent {
 function triedAgain(events: readonly RunEvent[], failedAt: number): boolean {
   const failed = events[failedAt];
   if (failed.type !== 'StepFailed') return false;
-  return events.slice(failedAt + 1).some(
-    (e) =>
-      (e.type === 'StepStarted' || e.type === 'StepRetryScheduled') &&
-      e.data.stepId === failed.data.stepId &&
-      e.data.visit === failed.data.visit,
-  );
+  return events
+    .slice(failedAt + 1)
+    .some(
+      (e) =>
+        (e.type === 'StepStarted' || e.type === 'StepRetryScheduled') &&
+        e.data.stepId === failed.data.stepId &&
+        e.data.visit === failed.data.visit,
+    );
 }

@@ -17,14 +17,19 @@ export class DeliveryRunner {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async deliver(intent: DeliveryIntent, policy: RetryPolicy, send: () => Promise<void>): Promise<DeliveryOutcome> {
+  async deliver(
+    intent: DeliveryIntent,
+    policy: RetryPolicy,
+    send: () => Promise<void>,
+  ): Promise<DeliveryOutcome> {
     const claim = await this.deliveries.claim(intent, this.now(), this.staleAfterMs);
     if (claim.outcome === 'settled') return { settled: true };
     if (claim.outcome === 'wait') return { settled: false, until: claim.until };
     try {
       await send();
     } catch (err) {
-      const failure = err instanceof SendFailure ? err : new SendFailure((err as Error).message ?? String(err), true);
+      const failure =
+        err instanceof SendFailure ? err : new SendFailure((err as Error).message ?? String(err), true);
       return this.failed(intent.id, claim.attempt, failure, policy);
     }
     await this.deliveries.markSent(intent.id, this.now());
@@ -38,10 +43,17 @@ export class DeliveryRunner {
     return claim.outcome === 'wait' ? { settled: false, until: claim.until } : { settled: true };
   }
 
-  private async failed(id: string, attempt: number, failure: SendFailure, policy: RetryPolicy): Promise<DeliveryOutcome> {
+  private async failed(
+    id: string,
+    attempt: number,
+    failure: SendFailure,
+    policy: RetryPolicy,
+  ): Promise<DeliveryOutcome> {
     const now = this.now();
     if (failure.permanent || attempt >= policy.maxAttempts) {
-      const why = failure.permanent ? failure.message : `${failure.message} (gave up after ${attempt} attempts)`;
+      const why = failure.permanent
+        ? failure.message
+        : `${failure.message} (gave up after ${attempt} attempts)`;
       await this.deliveries.markFailed(id, why, now);
       return { settled: true };
     }

@@ -67,7 +67,10 @@ describe('MailCatcher', () => {
     const [odd] = await mailbox.list(1);
     expect(odd.from).toBe('odd@example.test');
     await expect(
-      transport.sendMail({ envelope: { from: 'big@example.test', to: ['x@example.test'] }, raw: `Subject: big\r\n\r\n${'x'.repeat(70 * 1024)}` }),
+      transport.sendMail({
+        envelope: { from: 'big@example.test', to: ['x@example.test'] },
+        raw: `Subject: big\r\n\r\n${'x'.repeat(70 * 1024)}`,
+      }),
     ).rejects.toMatchObject({ responseCode: 552 });
     transport.close();
     expect((await mailbox.list()).map((m) => m.from)).not.toContain('big@example.test');

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { ChainmailConfig } from '@chainmail/config';
 import { CaughtMailRepository } from '@chainmail/persistence';
 import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
@@ -18,9 +25,19 @@ export class MailCatcherService implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.mailCatcher) return;
-    this.catcher = new MailCatcher(new CaughtMailRepository(this.dataSource), this.config.maxMailBytes);
-    const port = await this.catcher.start(this.config.httpHost, this.config.catcherSmtpPort);
-    this.logger.log(`catching outbound mail on smtp://${this.config.httpHost}:${port}`);
+    const catcher = new MailCatcher(new CaughtMailRepository(this.dataSource), this.config.maxMailBytes);
+    const { httpHost: host, catcherSmtpPort: port } = this.config;
+    try {
+      const bound = await catcher.start(host, port);
+      this.catcher = catcher;
+      this.logger.log(`catching outbound mail on smtp://${host}:${bound}`);
+    } catch (err) {
+      // Another catcher (MailHog, Mailpit…) may own the port: mail then goes there, which is fine.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      this.logger.warn(
+        `port ${port} is in use, so the local mail catcher is not started: outbound mail goes to whatever listens there (CHAINMAIL_CATCHER_SMTP_PORT moves it)`,
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -26,6 +26,8 @@ export class MailCatcher {
       disabledCommands: ['STARTTLS', 'AUTH'],
       size: this.maxBytes,
       logger: false,
+      // Clients still connected at shutdown (an SMTP pool) are cut after this, not waited for.
+      closeTimeout: 1_000,
       onData: (stream, session, callback) => {
         this.receive(stream, session).then(
           () => callback(),
@@ -64,7 +66,10 @@ export class MailCatcher {
 }
 
 /** The stored form of a mail; a mail that does not parse is kept raw, with what the envelope says. */
-export async function caughtMail(raw: Buffer, session: Pick<SMTPServerSession, 'envelope'>): Promise<CaughtMailInput> {
+export async function caughtMail(
+  raw: Buffer,
+  session: Pick<SMTPServerSession, 'envelope'>,
+): Promise<CaughtMailInput> {
   const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
   const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
   let parsed: ParsedMail | undefined;

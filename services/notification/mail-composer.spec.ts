@@ -4,7 +4,11 @@ import { composeMail, threadHeaders, type ComposedMail } from './mail-composer';
 import { definitionOf, RunScript, SEED_YAML, seedWith } from './notification.fixture';
 import type { OutboundMail } from './outbound-mail';
 
-const identity = { from: 'Chainmail <chainmail@chainmail.local>', domain: 'chainmail.local', publicUrl: 'http://127.0.0.1:8080' };
+const identity = {
+  from: 'Chainmail <chainmail@chainmail.local>',
+  domain: 'chainmail.local',
+  publicUrl: 'http://127.0.0.1:8080',
+};
 const REPORT = '# CRM competitors\n\n- Acme CRM\n- Globex';
 
 function mailOf(composed: ComposedMail): OutboundMail {
@@ -50,7 +54,9 @@ describe('the completion mail', () => {
   it('takes output.subject and output.to, rendered over the run', () => {
     const custom = new RunScript(
       'run-2',
-      seedWith('output:\n  template: "{{review.output}}"\n  subject: "Report on {{user_input}}"\n  to: "boss@acme.example, {{trigger.from}}"\n'),
+      seedWith(
+        'output:\n  template: "{{review.output}}"\n  subject: "Report on {{user_input}}"\n  to: "boss@acme.example, {{trigger.from}}"\n',
+      ),
     );
     const composed = mailOf(composeNamed(custom, custom.seedRun(REPORT, 3_000), 'done'));
     expect(composed.subject).toBe('Report on Analyze our competitors in the CRM space');
@@ -71,7 +77,9 @@ describe('the completion mail', () => {
       [partial.stepFailed('summarize'), partial.failed('summarize', 185_000)],
     ];
     const failed = mailOf(composeNamed(partial, commits, 'failed'));
-    expect(failed.text).toContain('\n---\nWorkflow: competitor-analysis\nSteps completed: 1/4\nTotal time: 3 minutes 5 seconds\nAgents used: research@, summarize@\n');
+    expect(failed.text).toContain(
+      '\n---\nWorkflow: competitor-analysis\nSteps completed: 1/4\nTotal time: 3 minutes 5 seconds\nAgents used: research@, summarize@\n',
+    );
   });
 });
 
@@ -89,7 +97,9 @@ describe('the failure mail', () => {
     expect(mail.text).toContain('competitor-analysis failed at step 2/4 "summarize" (summarize@).');
     expect(mail.text).toContain('Why: AGENT_ERROR: summarize answered 500');
     expect(mail.text).toContain('- Reply to this mail: your reply goes to competitor-intel@chainmail.local');
-    expect(mail.text).toContain(`- From a terminal: chainmail run competitor-analysis --input 'user_input=it'\\''s CRM' --follow`);
+    expect(mail.text).toContain(
+      `- From a terminal: chainmail run competitor-analysis --input 'user_input=it'\\''s CRM' --follow`,
+    );
     expect(mail.text).toContain(
       `- Over the API: curl -X POST http://127.0.0.1:8080/v1/workflows/competitor-analysis/runs -H 'content-type: application/json' -d '{"inputs":{"user_input":"it'\\''s CRM"}}'`,
     );
@@ -102,7 +112,13 @@ describe('the failure mail', () => {
 
   it('says a timed-out run timed out', () => {
     const slow = new RunScript('run-6', definitionOf(SEED_YAML));
-    const timedOut = mailOf(composeNamed(slow, [[slow.started(), slow.stepStarted('research')], [slow.timedOut('research')]], 'failed'));
+    const timedOut = mailOf(
+      composeNamed(
+        slow,
+        [[slow.started(), slow.stepStarted('research')], [slow.timedOut('research')]],
+        'failed',
+      ),
+    );
     expect(timedOut.subject).toBe('Competitor Analysis Timed Out');
     expect(timedOut.text).toContain('competitor-analysis timed out at step 1/4 "research" (research@).');
     expect(timedOut.text).toContain('Why: RUN_TIMEOUT: ');
@@ -114,7 +130,9 @@ describe('the other mails', () => {
     const run = new RunScript('run-7', definitionOf(SEED_YAML));
     const ack = mailOf(composeNamed(run, run.seedRun(REPORT, 10), 'ack'));
     expect(ack.subject).toBe('Chainmail is working on it: competitor-analysis');
-    expect(ack.text).toMatch(/^Chainmail is working on it: competitor-analysis, 4 steps \(research → summarize → draft → review\)\./);
+    expect(ack.text).toMatch(
+      /^Chainmail is working on it: competitor-analysis, 4 steps \(research → summarize → draft → review\)\./,
+    );
     expect(ack.inReplyTo).toBe('<req-1@acme.example>');
     expect(ack.messageId).toBe('<run-7.ack@chainmail.local>');
     expect(ack.replyTo).toBeUndefined();
@@ -124,7 +142,9 @@ describe('the other mails', () => {
     const run = new RunScript('run-8', seedWith('mode: streaming\n'));
     const step = mailOf(composeNamed(run, run.seedRun(REPORT, 10), 'step-summarize-1'));
     expect(step.subject).toBe('Step 2/4 done: summarize');
-    expect(step.text).toBe('output of summarize\n\n---\nWorkflow: competitor-analysis\nStep: summarize (summarize@), 2/4\nStep time: 1 second\n');
+    expect(step.text).toBe(
+      'output of summarize\n\n---\nWorkflow: competitor-analysis\nStep: summarize (summarize@), 2/4\nStep time: 1 second\n',
+    );
     expect(step.messageId).toBe('<run-8.step-summarize-1@chainmail.local>');
     expect(step.inReplyTo).toBe('<req-1@acme.example>');
   });
@@ -146,7 +166,9 @@ describe('the other mails', () => {
 
 describe('threadHeaders', () => {
   it('gives a run not started by mail a thread root of its own', () => {
-    expect(threadHeaders('r', undefined, [], 'mail.example')).toEqual({ references: ['<r.run@mail.example>'] });
+    expect(threadHeaders('r', undefined, [], 'mail.example')).toEqual({
+      references: ['<r.run@mail.example>'],
+    });
   });
 
   it('keeps the references short and the trigger mail last', () => {

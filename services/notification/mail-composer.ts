@@ -24,14 +24,28 @@ export type ComposedMail = { ok: true; mail: OutboundMail } | { ok: false; reaso
 const MAX_REFERENCES = 20;
 
 /** Writes the mail for one notice of a run. Pure, given the run so far. */
-export function composeMail(run: RunSoFar, name: string, notice: Notice, identity: MailIdentity): ComposedMail {
+export function composeMail(
+  run: RunSoFar,
+  name: string,
+  notice: Notice,
+  identity: MailIdentity,
+): ComposedMail {
   const { subject, body, footer } = content(run, notice, identity);
   const to = recipients(run);
   if (to.length === 0) {
-    return { ok: false, subject, reason: 'no recipient: output.to rendered empty and the run was not started by a mail' };
+    return {
+      ok: false,
+      subject,
+      reason: 'no recipient: output.to rendered empty and the run was not started by a mail',
+    };
   }
   const trigger = triggerMail(run.facts.trigger);
-  const thread = threadHeaders(run.facts.runId, trigger?.messageId, trigger?.references ?? [], identity.domain);
+  const thread = threadHeaders(
+    run.facts.runId,
+    trigger?.messageId,
+    trigger?.references ?? [],
+    identity.domain,
+  );
   const text = footer.length > 0 ? `${body}\n\n---\n${footer.join('\n')}\n` : `${body}\n`;
   const html = [
     '<!doctype html><html><body>',
@@ -93,7 +107,11 @@ function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content
         `Step time: ${durationInWords(event.data.durationMs)}`,
       ];
       if (event.type === 'StepSucceeded') {
-        return { subject: `Step ${position} done: ${stepId}`, body: event.data.output || '(no output)', footer };
+        return {
+          subject: `Step ${position} done: ${stepId}`,
+          body: event.data.output || '(no output)',
+          footer,
+        };
       }
       const { code, message } = event.data.error;
       return {
@@ -135,7 +153,13 @@ function failure(
   const timedOut = event.type === 'RunTimedOut';
   const stepId = timedOut ? event.data.stepId : event.data.error.stepId;
   const error = timedOut
-    ? { code: 'RUN_TIMEOUT', message: event.data.message ?? state.error?.message ?? `the run took longer than ${durationInWords(event.data.timeoutMs)}` }
+    ? {
+        code: 'RUN_TIMEOUT',
+        message:
+          event.data.message ??
+          state.error?.message ??
+          `the run took longer than ${durationInWords(event.data.timeoutMs)}`,
+      }
     : event.data.error;
   const steps = countedStepIds(facts.definition);
   const where =
@@ -170,7 +194,10 @@ function failure(
 /** `output.to` (rendered when it is a template), else the sender of the trigger mail. */
 export function recipients(run: RunSoFar): string[] {
   const to = run.facts.definition.output.to;
-  const text = to !== undefined && to.trim() !== '' ? renderedOr(run, to, '') : (triggerMail(run.facts.trigger)?.from ?? '');
+  const text =
+    to !== undefined && to.trim() !== ''
+      ? renderedOr(run, to, '')
+      : (triggerMail(run.facts.trigger)?.from ?? '');
   return text
     .split(/[,;]/)
     .map((a) => a.trim())

@@ -18,7 +18,11 @@ describe('markdownToHtml', () => {
   });
 
   it('formats inline bold, italics, code and safe links only', () => {
-    expect(markdownToHtml('**bold** and *it* and _also_ and `a*b*c` [site](https://x.example/a) [bad](javascript:alert(1))')).toBe(
+    expect(
+      markdownToHtml(
+        '**bold** and *it* and _also_ and `a*b*c` [site](https://x.example/a) [bad](javascript:alert(1))',
+      ),
+    ).toBe(
       '<p><strong>bold</strong> and <em>it</em> and <em>also</em> and <code>a*b*c</code> <a href="https://x.example/a">site</a> [bad](javascript:alert(1))</p>',
     );
   });
@@ -30,7 +34,9 @@ describe('markdownToHtml', () => {
   });
 
   it('renders quotes recursively and leaves snake_case words alone', () => {
-    expect(markdownToHtml('> quoted **text**\n> more')).toBe('<blockquote><p>quoted <strong>text</strong><br>\nmore</p></blockquote>');
+    expect(markdownToHtml('> quoted **text**\n> more')).toBe(
+      '<blockquote><p>quoted <strong>text</strong><br>\nmore</p></blockquote>',
+    );
     expect(markdownToHtml('user_input and a_b_c')).toBe('<p>user_input and a_b_c</p>');
   });
 

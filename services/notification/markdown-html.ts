@@ -36,7 +36,8 @@ export function markdownToHtml(markdown: string): string {
     }
     if (/^\s{0,3}>/.test(line)) {
       const quoted: string[] = [];
-      while (i < lines.length && /^\s{0,3}>/.test(lines[i])) quoted.push(lines[i++].replace(/^\s{0,3}>\s?/, ''));
+      while (i < lines.length && /^\s{0,3}>/.test(lines[i]))
+        quoted.push(lines[i++].replace(/^\s{0,3}>\s?/, ''));
       out.push(`<blockquote>${markdownToHtml(quoted.join('\n'))}</blockquote>`);
       continue;
     }
@@ -46,7 +47,8 @@ export function markdownToHtml(markdown: string): string {
       while (i < lines.length && listKind(lines[i]) === list) {
         let item = lines[i++].replace(LIST_MARKERS[list], '');
         // Indented lines that follow belong to the item.
-        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !listKind(lines[i])) item += `\n${lines[i++].trim()}`;
+        while (i < lines.length && /^\s{2,}\S/.test(lines[i]) && !listKind(lines[i]))
+          item += `\n${lines[i++].trim()}`;
         items.push(`<li>${inlineLines(item)}</li>`);
       }
       out.push(`<${list}>${items.join('')}</${list}>`);

@@ -80,11 +80,23 @@ export class RunScript {
   }
 
   stepStarted(stepId: string, agent = `${stepId}@`, attempt = 1, visit = 1): RunEvent {
-    return makeRunEvent('StepStarted', this.runId, this.at(0), { stepId, visit, attempt, agent, input: `in ${stepId}` });
+    return makeRunEvent('StepStarted', this.runId, this.at(0), {
+      stepId,
+      visit,
+      attempt,
+      agent,
+      input: `in ${stepId}`,
+    });
   }
 
   stepSucceeded(stepId: string, output = `output of ${stepId}`, visit = 1, attempt = 1): RunEvent {
-    return makeRunEvent('StepSucceeded', this.runId, this.at(), { stepId, visit, attempt, output, durationMs: 1000 });
+    return makeRunEvent('StepSucceeded', this.runId, this.at(), {
+      stepId,
+      visit,
+      attempt,
+      output,
+      durationMs: 1000,
+    });
   }
 
   stepFailed(stepId: string, attempt = 1, retryable = false, visit = 1): RunEvent {
@@ -109,11 +121,19 @@ export class RunScript {
   }
 
   timedOut(stepId?: string): RunEvent {
-    return makeRunEvent('RunTimedOut', this.runId, this.at(0), { timeoutMs: 600_000, durationMs: 600_000, stepId });
+    return makeRunEvent('RunTimedOut', this.runId, this.at(0), {
+      timeoutMs: 600_000,
+      durationMs: 600_000,
+      stepId,
+    });
   }
 
   cancelled(): RunEvent {
-    return makeRunEvent('RunCancelled', this.runId, this.at(0), { reason: 'no longer needed', by: 'jane', durationMs: 3000 });
+    return makeRunEvent('RunCancelled', this.runId, this.at(0), {
+      reason: 'no longer needed',
+      by: 'jane',
+      durationMs: 3000,
+    });
   }
 
   /** The seed's four agents: research@, summarize@, write-report@, proofread@. */
@@ -146,7 +166,10 @@ export class RunScript {
     const prefix = commits.slice(0, upTo + 1);
     return {
       facts: this.facts(),
-      state: foldCommits(this.runId, prefix.map((events, i) => ({ runId: this.runId, prev: i, events }))),
+      state: foldCommits(
+        this.runId,
+        prefix.map((events, i) => ({ runId: this.runId, prev: i, events })),
+      ),
       events: prefix.flat(),
     };
   }

@@ -17,7 +17,12 @@ import {
   TELEMETRY,
 } from '@chainmail/platform';
 import { createTelemetry } from '@chainmail/telemetry';
-import { createTestDatabase, isolatedEventLog, type IsolatedEventLog, type TestDatabase } from '@chainmail/testing';
+import {
+  createTestDatabase,
+  isolatedEventLog,
+  type IsolatedEventLog,
+  type TestDatabase,
+} from '@chainmail/testing';
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
 import type { DataSource } from 'typeorm';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtp-sink';
@@ -33,7 +38,12 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
 @Global()
 @Module({})
 class TestPlatformModule {
-  static with(log: IsolatedEventLog, dataSource: DataSource, catalog: DefinitionCatalog, smtpUrl: string): DynamicModule {
+  static with(
+    log: IsolatedEventLog,
+    dataSource: DataSource,
+    catalog: DefinitionCatalog,
+    smtpUrl: string,
+  ): DynamicModule {
     const providers = [
       { provide: NATS_CONNECTION, useValue: log.nc },
       { provide: EVENT_LOG_NAMES, useValue: log.names },
@@ -104,7 +114,9 @@ async function append(commits: RunEvent[][]): Promise<StoredRunCommit[]> {
 
 /** A commit as the consumer hands it over, for redelivering it by hand. */
 function asMessage(commit: StoredRunCommit, redeliveryCount = 1): ConsumedMessage {
-  const data = new TextEncoder().encode(JSON.stringify({ runId: commit.runId, prev: commit.prev, events: commit.events }));
+  const data = new TextEncoder().encode(
+    JSON.stringify({ runId: commit.runId, prev: commit.prev, events: commit.events }),
+  );
   return {
     subject: runSubject(commit.runId),
     seq: commit.seq,
@@ -117,14 +129,19 @@ function asMessage(commit: StoredRunCommit, redeliveryCount = 1): ConsumedMessag
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const mailsOf = (runId: string) => sink.mails.filter((m) => m.parsed.headers.get('x-chainmail-run-id') === runId);
+const mailsOf = (runId: string) =>
+  sink.mails.filter((m) => m.parsed.headers.get('x-chainmail-run-id') === runId);
 
-async function settled(runId: string, count: number): Promise<Awaited<ReturnType<DeliveryRepository['listForRun']>>> {
+async function settled(
+  runId: string,
+  count: number,
+): Promise<Awaited<ReturnType<DeliveryRepository['listForRun']>>> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const rows = await deliveries.listForRun(runId);
     if (rows.length >= count && rows.every((r) => r.status === 'sent' || r.status === 'failed')) return rows;
-    if (Date.now() > deadline) throw new Error(`deliveries of ${runId} did not settle: ${JSON.stringify(rows)}`);
+    if (Date.now() > deadline)
+      throw new Error(`deliveries of ${runId} did not settle: ${JSON.stringify(rows)}`);
     await sleep(50);
   }
 }
@@ -198,7 +215,11 @@ describe('mail', () => {
     await settled('mail-2', 2);
     const service = app.get(NotificationService);
     const last = stored[stored.length - 1];
-    await Promise.all([service.handle(asMessage(last)), service.handle(asMessage(last, 2)), service.handle(asMessage(stored[0]))]);
+    await Promise.all([
+      service.handle(asMessage(last)),
+      service.handle(asMessage(last, 2)),
+      service.handle(asMessage(stored[0])),
+    ]);
     await sleep(200);
     expect(mailsOf('mail-2').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: competitor-analysis',
@@ -233,7 +254,10 @@ describe('mail', () => {
   });
 
   it('streams a mail per finished step in the run thread, then the final one, in order', async () => {
-    const run = new RunScript('stream-1', publish({ ...seedWith('mode: streaming\noutput: "{{review.output}}"\n'), name: 'streamer' }));
+    const run = new RunScript(
+      'stream-1',
+      publish({ ...seedWith('mode: streaming\noutput: "{{review.output}}"\n'), name: 'streamer' }),
+    );
     await append(run.seedRun('final report', 4_000));
     await settled('stream-1', 6);
     const mails = mailsOf('stream-1');
@@ -273,7 +297,10 @@ describe('mail', () => {
   it('records a permanent refusal as failed, with the reason, without retrying', async () => {
     sink.refuse(550, 'No such user here');
     const run = new RunScript('perm-1', publish(definitionOf(SEED_YAML)));
-    await append([[run.started(), run.stepStarted('research')], [run.stepFailed('research'), run.failed('research')]]);
+    await append([
+      [run.started(), run.stepStarted('research')],
+      [run.stepFailed('research'), run.failed('research')],
+    ]);
     const rows = await settled('perm-1', 2);
     expect(rows.map((r) => [r.kind, r.status, r.attempts])).toEqual([
       ['ack', 'failed', 1],
@@ -294,11 +321,18 @@ describe('webhooks', () => {
     const run = new RunScript('hook-1', hookDefinition('hooked', `${receiver.url}/in`));
     await append(run.seedRun('hook report', 3_000));
     const [row] = await settled('hook-1', 1);
-    expect(row).toMatchObject({ channel: 'webhook', status: 'sent', attempts: 2, recipient: `${receiver.url}/in` });
+    expect(row).toMatchObject({
+      channel: 'webhook',
+      status: 'sent',
+      attempts: 2,
+      recipient: `${receiver.url}/in`,
+    });
     const hooks = receiver.hooks.slice(before);
     expect(hooks).toHaveLength(2);
     const { body, headers } = hooks[1];
-    expect(headers['x-chainmail-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`);
+    expect(headers['x-chainmail-signature']).toBe(
+      `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    );
     expect(headers['idempotency-key']).toBe('hook-1/webhook');
     expect(headers['content-type']).toBe('application/json');
     expect(hooks[0].body).toBe(body);
@@ -312,7 +346,13 @@ describe('webhooks', () => {
       error: null,
       durationMs: 3_000,
     });
-    expect((payload.steps as { id: string; status: string; agent: string }[]).map((s) => [s.id, s.status, s.agent])).toEqual([
+    expect(
+      (payload.steps as { id: string; status: string; agent: string }[]).map((s) => [
+        s.id,
+        s.status,
+        s.agent,
+      ]),
+    ).toEqual([
       ['research', 'succeeded', 'research@'],
       ['summarize', 'succeeded', 'summarize@'],
       ['draft', 'succeeded', 'write-report@'],

@@ -13,7 +13,11 @@ import { FetchWebhookPoster } from './webhook-poster';
 
 const providers = (settings: NotificationSettings): Provider[] => [
   { provide: NOTIFICATION_SETTINGS, useValue: settings },
-  { provide: MAIL_SENDER, inject: [CHAINMAIL_CONFIG], useFactory: (config: ChainmailConfig) => createMailSender(config) },
+  {
+    provide: MAIL_SENDER,
+    inject: [CHAINMAIL_CONFIG],
+    useFactory: (config: ChainmailConfig) => createMailSender(config),
+  },
   {
     provide: WEBHOOK_POSTER,
     inject: [NOTIFICATION_SETTINGS],
@@ -33,7 +37,9 @@ export class NotificationModule {
   static register(settings: Partial<NotificationSettings> = {}): DynamicModule {
     return {
       module: NotificationModule,
-      providers: [{ provide: NOTIFICATION_SETTINGS, useValue: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings } }],
+      providers: [
+        { provide: NOTIFICATION_SETTINGS, useValue: { ...DEFAULT_NOTIFICATION_SETTINGS, ...settings } },
+      ],
       exports: [NotificationService],
     };
   }

@@ -4,12 +4,17 @@ import {
   Injectable,
   Logger,
   OnApplicationBootstrap,
-  OnApplicationShutdown,
 } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { ChainmailConfig } from '@chainmail/config';
 import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
-import { RunLog, startConsumer, type ConsumedMessage, type ConsumerRunner, type EventLogNames } from '@chainmail/event-log';
+import {
+  RunLog,
+  startConsumer,
+  type ConsumedMessage,
+  type ConsumerRunner,
+  type EventLogNames,
+} from '@chainmail/event-log';
 import { DeliveryRepository, type DeliveryIntent } from '@chainmail/persistence';
 import {
   CHAINMAIL_CONFIG,
@@ -19,7 +24,13 @@ import {
   NATS_CONNECTION,
   TELEMETRY,
 } from '@chainmail/platform';
-import { extractTraceContext, runAttributes, withSpan, type Telemetry, type Tracer } from '@chainmail/telemetry';
+import {
+  extractTraceContext,
+  runAttributes,
+  withSpan,
+  type Telemetry,
+  type Tracer,
+} from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { planCommit, type PlannedDelivery } from './delivery-plan';
@@ -52,7 +63,7 @@ export class DeliveriesDeferred extends Error {
  * not settled yet (a faster replica may have the later commit first), stopping at one that waits.
  */
 @Injectable()
-export class NotificationService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class NotificationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('notification');
   private readonly log: RunLog;
   private readonly facts: RunFactsCache;
@@ -89,11 +100,9 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
     if (this.settings.autoStart) await this.start();
   }
 
+  /** Finishes the deliveries in hand, then lets the SMTP pool go (nothing is sent after). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
-  }
-
-  onApplicationShutdown(): void {
     this.mailer.close();
   }
 
@@ -135,14 +144,21 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
       await withSpan(
         this.tracer,
         'notify',
-        { parent: extractTraceContext(message.headers), attributes: runAttributes({ runId: facts.runId, workflow: facts.workflow }) },
+        {
+          parent: extractTraceContext(message.headers),
+          attributes: runAttributes({ runId: facts.runId, workflow: facts.workflow }),
+        },
         async () => {
-          const history = new RunHistory(facts, (await this.log.read(commit.runId)).filter((c) => c.seq <= commit.seq));
+          const history = new RunHistory(
+            facts,
+            (await this.log.read(commit.runId)).filter((c) => c.seq <= commit.seq),
+          );
           const waits = [
             ...(await this.sendWebhooks(planned, history.at(commit.seq))),
             ...(await this.sendMailsUpTo(history)),
           ];
-          if (waits.length > 0) throw new DeliveriesDeferred(facts.runId, new Date(Math.min(...waits.map((d) => d.getTime()))));
+          if (waits.length > 0)
+            throw new DeliveriesDeferred(facts.runId, new Date(Math.min(...waits.map((d) => d.getTime()))));
         },
       );
     }
@@ -186,7 +202,13 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
     for (const p of planned) {
       if (p.notice.kind !== 'webhook') continue;
       const url = webhookUrl(run);
-      const intent: DeliveryIntent = { id: p.id, runId: run.facts.runId, channel: 'webhook', kind: p.name, recipient: url ?? '' };
+      const intent: DeliveryIntent = {
+        id: p.id,
+        runId: run.facts.runId,
+        channel: 'webhook',
+        kind: p.name,
+        recipient: url ?? '',
+      };
       const payload = webhookPayload(run, p.notice.event);
       const body = JSON.stringify(payload);
       const headers: Record<string, string> = {
@@ -196,9 +218,12 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
         'x-chainmail-event': `run.${payload.status}`,
         'x-chainmail-run-id': run.facts.runId,
       };
-      if (this.config.webhookSecret) headers['x-chainmail-signature'] = signatureOf(body, this.config.webhookSecret);
+      if (this.config.webhookSecret)
+        headers['x-chainmail-signature'] = signatureOf(body, this.config.webhookSecret);
       const outcome = url
-        ? await this.runner.deliver(intent, this.settings.webhookRetry, () => this.webhooks.post({ url, body, headers }))
+        ? await this.runner.deliver(intent, this.settings.webhookRetry, () =>
+            this.webhooks.post({ url, body, headers }),
+          )
         : await this.runner.refuse(intent, 'output.url did not render to an http(s) URL');
       if (!outcome.settled) waits.push(outcome.until);
     }

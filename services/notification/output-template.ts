@@ -14,7 +14,9 @@ export function renderOutputSetting(
 ): string {
   if (template === undefined || template.trim() === '') return fallback;
   try {
-    const text = renderTemplate(template, scopeOf(state, definition)).replace(/[\r\n]+/g, ' ').trim();
+    const text = renderTemplate(template, scopeOf(state, definition))
+      .replace(/[\r\n]+/g, ' ')
+      .trim();
     return text === '' ? fallback : text;
   } catch {
     return fallback;

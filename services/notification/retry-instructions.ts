@@ -22,10 +22,14 @@ export function retryInstructions(how: RetryHow): string[] {
   const url = `${how.publicUrl}/v1/workflows/${how.workflow}/runs`;
   if (body.length <= MAX_INLINE_INPUTS) {
     const flags = Object.entries(how.inputs).map(([key, value]) =>
-      typeof value === 'string' ? `--input ${shellQuote(`${key}=${value}`)}` : `--input ${shellQuote(`${key}:=${JSON.stringify(value)}`)}`,
+      typeof value === 'string'
+        ? `--input ${shellQuote(`${key}=${value}`)}`
+        : `--input ${shellQuote(`${key}:=${JSON.stringify(value)}`)}`,
     );
     lines.push(`- From a terminal: ${['chainmail run', how.workflow, ...flags, '--follow'].join(' ')}`);
-    lines.push(`- Over the API: curl -X POST ${url} -H 'content-type: application/json' -d ${shellQuote(body)}`);
+    lines.push(
+      `- Over the API: curl -X POST ${url} -H 'content-type: application/json' -d ${shellQuote(body)}`,
+    );
   } else {
     lines.push(
       `- From a terminal: chainmail run ${how.workflow} --inputs-file inputs.json --follow`,

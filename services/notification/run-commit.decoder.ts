@@ -24,5 +24,7 @@ export function decodeRunMessage(message: ConsumedMessage): DecodedCommit {
 function isEventShaped(value: unknown): value is RunEvent {
   if (typeof value !== 'object' || value === null) return false;
   const e = value as Record<string, unknown>;
-  return typeof e.type === 'string' && typeof e.at === 'string' && typeof e.data === 'object' && e.data !== null;
+  return (
+    typeof e.type === 'string' && typeof e.at === 'string' && typeof e.data === 'object' && e.data !== null
+  );
 }

@@ -22,7 +22,8 @@ export class RunFactsCache {
     const cached = this.runs.get(commit.runId);
     if (cached) return cached;
     const started =
-      findStart(commit) ?? findStart((await this.log.read(commit.runId))[0] ?? { runId: commit.runId, prev: 0, events: [] });
+      findStart(commit) ??
+      findStart((await this.log.read(commit.runId))[0] ?? { runId: commit.runId, prev: 0, events: [] });
     if (!started) return undefined;
     const { workflow, version } = started.data;
     const definition = this.catalog.version(workflow, version)?.definition;

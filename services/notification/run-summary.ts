@@ -14,7 +14,12 @@ export interface RunSummary {
   agents: string[];
 }
 
-export function summarize(facts: RunFacts, state: RunState, events: readonly RunEvent[], totalMs?: number): RunSummary {
+export function summarize(
+  facts: RunFacts,
+  state: RunState,
+  events: readonly RunEvent[],
+  totalMs?: number,
+): RunSummary {
   const counted = countedStepIds(facts.definition);
   const agents: string[] = [];
   for (const event of events) {
@@ -38,7 +43,10 @@ export function summarize(facts: RunFacts, state: RunState, events: readonly Run
  *   Agents used: research@, summarize@, write-report@, proofread@
  */
 export function footerLines(summary: RunSummary): string[] {
-  const lines = [`Workflow: ${summary.workflow}`, `Steps completed: ${summary.stepsCompleted}/${summary.stepsTotal}`];
+  const lines = [
+    `Workflow: ${summary.workflow}`,
+    `Steps completed: ${summary.stepsCompleted}/${summary.stepsTotal}`,
+  ];
   if (summary.totalMs !== undefined) lines.push(`Total time: ${durationInWords(summary.totalMs)}`);
   lines.push(`Agents used: ${summary.agents.length > 0 ? summary.agents.join(', ') : 'none'}`);
   return lines;

@@ -7,7 +7,11 @@ import { signatureOf } from './webhook-payload';
 describe('smtpOptions', () => {
   it('takes a URL as it is, pooled, with short timeouts', () => {
     const options = smtpOptions(loadConfig({ CHAINMAIL_SMTP_OUT_URL: 'smtp://u:p@mail.example:587' }));
-    expect(options).toMatchObject({ pool: true, url: 'smtp://u:p@mail.example:587', connectionTimeout: 10_000 });
+    expect(options).toMatchObject({
+      pool: true,
+      url: 'smtp://u:p@mail.example:587',
+      connectionTimeout: 10_000,
+    });
   });
 
   it('builds the server from host, port, TLS and credentials', () => {
@@ -20,7 +24,12 @@ describe('smtpOptions', () => {
         CHAINMAIL_SMTP_OUT_PASS: 's3cret',
       }),
     );
-    expect(options).toMatchObject({ host: 'mail.example', port: 465, secure: true, auth: { user: 'bot', pass: 's3cret' } });
+    expect(options).toMatchObject({
+      host: 'mail.example',
+      port: 465,
+      secure: true,
+      auth: { user: 'bot', pass: 's3cret' },
+    });
   });
 
   it('is undefined without a server, and the sender then fails every mail for good, saying what to set', async () => {
@@ -28,7 +37,10 @@ describe('smtpOptions', () => {
     expect(smtpOptions(config)).toBeUndefined();
     const sender = createMailSender(config);
     expect(sender).toBeInstanceOf(UnconfiguredMailer);
-    await expect(sender.send({} as never)).rejects.toMatchObject({ permanent: true, message: expect.stringContaining('CHAINMAIL_SMTP_OUT_URL') });
+    await expect(sender.send({} as never)).rejects.toMatchObject({
+      permanent: true,
+      message: expect.stringContaining('CHAINMAIL_SMTP_OUT_URL'),
+    });
   });
 });
 

@@ -52,12 +52,23 @@ export function webhookPayload(run: RunSoFar, event: TerminalEvent): WebhookPayl
       return { ...base, status: 'succeeded', output: event.data.output, error: null };
     case 'RunFailed': {
       const { code, message, stepId } = event.data.error;
-      return { ...base, status: 'failed', output: null, error: { code, message, ...(stepId ? { stepId } : {}) } };
+      return {
+        ...base,
+        status: 'failed',
+        output: null,
+        error: { code, message, ...(stepId ? { stepId } : {}) },
+      };
     }
     case 'RunTimedOut': {
-      const message = event.data.message ?? state.error?.message ?? `the run took longer than ${event.data.timeoutMs} ms`;
+      const message =
+        event.data.message ?? state.error?.message ?? `the run took longer than ${event.data.timeoutMs} ms`;
       const stepId = event.data.stepId;
-      return { ...base, status: 'timed_out', output: null, error: { code: 'RUN_TIMEOUT', message, ...(stepId ? { stepId } : {}) } };
+      return {
+        ...base,
+        status: 'timed_out',
+        output: null,
+        error: { code: 'RUN_TIMEOUT', message, ...(stepId ? { stepId } : {}) },
+      };
     }
     case 'RunCancelled':
       return {

@@ -100,7 +100,10 @@ export class CaughtMailRepository {
 
   /** Newest first, with bodies (the HTML mailbox page). */
   async listDetailed(limit = 50): Promise<CaughtMailDetail[]> {
-    const rows = await this.rows.find({ order: { id: 'DESC' }, take: Math.min(Math.max(1, limit), MAILBOX_LIST_LIMIT) });
+    const rows = await this.rows.find({
+      order: { id: 'DESC' },
+      take: Math.min(Math.max(1, limit), MAILBOX_LIST_LIMIT),
+    });
     return rows.map(toDetail);
   }
 

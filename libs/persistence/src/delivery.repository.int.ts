@@ -34,28 +34,50 @@ describe('DeliveryRepository', () => {
   it('claims a delivery once: the second claim waits while it is sending, then sees it settled', async () => {
     const d = intent('r1');
     expect(await deliveries.claim(d, T0, 60_000)).toEqual({ outcome: 'claimed', attempt: 1 });
-    expect(await deliveries.claim(d, later(10), 60_000)).toEqual({ outcome: 'wait', until: later(60_000), busy: true });
+    expect(await deliveries.claim(d, later(10), 60_000)).toEqual({
+      outcome: 'wait',
+      until: later(60_000),
+      busy: true,
+    });
     await deliveries.markSent(d.id, later(20));
     expect(await deliveries.claim(d, later(30), 60_000)).toEqual({ outcome: 'settled', status: 'sent' });
     const [record] = await deliveries.listForRun('r1');
-    expect(record).toMatchObject({ id: 'r1/done', status: 'sent', attempts: 1, channel: 'email', sentAt: later(20).toISOString() });
+    expect(record).toMatchObject({
+      id: 'r1/done',
+      status: 'sent',
+      attempts: 1,
+      channel: 'email',
+      sentAt: later(20).toISOString(),
+    });
   });
 
   it('retries a transient failure only once it is due, counting attempts', async () => {
     const d = intent('r2');
     await deliveries.claim(d, T0, 60_000);
     await deliveries.markRetrying(d.id, '421 try later', later(1000), later(5));
-    expect(await deliveries.claim(d, later(500), 60_000)).toEqual({ outcome: 'wait', until: later(1000), busy: false });
+    expect(await deliveries.claim(d, later(500), 60_000)).toEqual({
+      outcome: 'wait',
+      until: later(1000),
+      busy: false,
+    });
     expect(await deliveries.claim(d, later(1000), 60_000)).toEqual({ outcome: 'claimed', attempt: 2 });
     await deliveries.markFailed(d.id, '550 no such user', later(1100));
     const [record] = await deliveries.listForRun('r2');
-    expect(record).toMatchObject({ status: 'failed', attempts: 2, lastError: '550 no such user', nextAttemptAt: null });
+    expect(record).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastError: '550 no such user',
+      nextAttemptAt: null,
+    });
   });
 
   it('marks a delivery abandoned mid-send as failed instead of sending it again', async () => {
     const d = intent('r3');
     await deliveries.claim(d, T0, 60_000);
-    expect(await deliveries.claim(d, later(60_000), 60_000)).toEqual({ outcome: 'settled', status: 'failed' });
+    expect(await deliveries.claim(d, later(60_000), 60_000)).toEqual({
+      outcome: 'settled',
+      status: 'failed',
+    });
     const [record] = await deliveries.listForRun('r3');
     expect(record.lastError).toContain('not sent again');
   });
@@ -101,9 +123,17 @@ describe('CaughtMailRepository', () => {
     }
     const list = await mailbox.list();
     expect(list.map((m) => m.subject)).toEqual(['mail 4', 'mail 3', 'mail 2']);
-    expect(list[0]).toMatchObject({ messageId: '<m4@x>', inReplyTo: '<orig@acme.example>', date: T0.toISOString() });
+    expect(list[0]).toMatchObject({
+      messageId: '<m4@x>',
+      inReplyTo: '<orig@acme.example>',
+      date: T0.toISOString(),
+    });
     const detail = await mailbox.get(ids[3]);
-    expect(detail).toMatchObject({ text: 'body 4', references: ['<orig@acme.example>'], envelopeTo: ['jane@acme.example'] });
+    expect(detail).toMatchObject({
+      text: 'body 4',
+      references: ['<orig@acme.example>'],
+      envelopeTo: ['jane@acme.example'],
+    });
     expect(detail?.raw).toContain('Subject: mail 4');
     expect(await mailbox.get(ids[0])).toBeNull();
   });

@@ -66,7 +66,16 @@ export class DeliveryRepository {
        VALUES ($1, $2, $3, $4, 'sending', 1, $5, $6, $7, $8, $8)
        ON CONFLICT (id) DO NOTHING
        RETURNING attempts`,
-      [intent.id, intent.runId, intent.channel, intent.kind, intent.recipient, intent.messageId ?? null, intent.subject ?? null, now],
+      [
+        intent.id,
+        intent.runId,
+        intent.channel,
+        intent.kind,
+        intent.recipient,
+        intent.messageId ?? null,
+        intent.subject ?? null,
+        now,
+      ],
     );
     if (inserted.length > 0) return { outcome: 'claimed', attempt: inserted[0].attempts };
     const [retried]: { attempts: number }[][] = await this.dataSource.query(
