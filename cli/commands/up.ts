@@ -8,6 +8,7 @@ import type { CliContext } from '../context';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
 import { LocalServer } from '../local-server';
+import { modelServerEnv, type ModelOptions } from '../model-binding';
 import { parseMailbox } from '../mailbox-types';
 import { findPackageRoot } from '../package-root';
 import { backingServicesHint, failingChecks } from '../readiness';
@@ -18,7 +19,7 @@ export const DEMO_INPUTS = { user_input: 'Analyze our competitors in the CRM spa
 const SERVER_ENTRY = join('dist', 'services', 'all-in-one', 'main.js');
 const POLL_MS = 200;
 
-interface UpOptions {
+interface UpOptions extends ModelOptions {
   port: number;
   demo: boolean;
   detach?: boolean;
@@ -34,6 +35,12 @@ export function registerUpCommand(program: Command, ctx: CliContext, run: Action
     .option('--no-demo', 'skip the demo run')
     .option('--detach', 'leave the server running in the background and return')
     .option('--wait <seconds>', 'how long to wait for the server to be ready', positiveInt('--wait'), 60)
+    .option(
+      '--model <url>',
+      'bind research@, summarize@, write-report@ and proofread@ to this OpenAI-compatible API',
+    )
+    .option('--model-name <name>', 'the model those agents use (default: gpt-4o-mini)')
+    .option('--api-key-env <var>', 'the environment variable holding the API key for --model')
     .action((opts: UpOptions) => run(() => up(ctx, opts)));
 }
 
@@ -51,10 +58,15 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   }
   const url = `http://127.0.0.1:${opts.port}`;
   const api = ctx.api(url);
+  const modelEnv = modelServerEnv(ctx.io.env, opts);
 
   const before = await readiness(api);
   if (before?.ready) {
     ctx.line(`Chainmail is already running at ${url}.`);
+    if (opts.model !== undefined)
+      ctx.warn(
+        '--model applies when Chainmail starts: stop it first, or bind agents with `chainmail agents apply -f FILE`.',
+      );
     if (opts.demo) await demo(ctx, api);
     await mailIn(ctx, api);
     await mailOut(ctx, api, url);
@@ -76,7 +88,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   const server = LocalServer.start({
     entry,
     cwd: root,
-    env: serverEnv(ctx.io.env, { port: opts.port, examplesDir: join(root, 'examples') }),
+    env: { ...serverEnv(ctx.io.env, { port: opts.port, examplesDir: join(root, 'examples') }), ...modelEnv },
     logFile,
   });
   if (opts.detach && server.pid !== undefined) writeFileSync(pidFile, `${server.pid}\n`);
@@ -91,6 +103,11 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
       return interrupted.signal.aborted ? 130 : 1;
     }
     ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
+    const modelUrl = modelEnv.CHAINMAIL_MODEL_URL ?? ctx.io.env.CHAINMAIL_MODEL_URL;
+    if (modelUrl)
+      ctx.line(
+        `  research@, summarize@, write-report@, proofread@ answer with ${modelEnv.CHAINMAIL_MODEL_NAME ?? ctx.io.env.CHAINMAIL_MODEL_NAME ?? 'gpt-4o-mini'} at ${modelUrl} (chainmail agents)`,
+      );
     if (opts.demo) await demo(ctx, api, interrupted.signal);
     if (interrupted.signal.aborted) return await stopServer(ctx, server, 130);
     await mailIn(ctx, api);

@@ -18,6 +18,9 @@ console.log(`examples from ${process.env.CHAINMAIL_EXAMPLES_DIR}`);
 console.log(
   `mail catcher ${process.env.CHAINMAIL_MAIL_CATCHER}, smtp out ${process.env.CHAINMAIL_SMTP_OUT_URL}`,
 );
+console.log(
+  `model ${process.env.CHAINMAIL_MODEL_URL} ${process.env.CHAINMAIL_MODEL_NAME}, key ${process.env.CHAINMAIL_SECRET_MODEL_API_KEY ? 'set' : 'unset'}`,
+);
 const events = JSON.parse(process.env.FAKE_EVENTS || '[]');
 
 const server = http.createServer((req, res) => {
