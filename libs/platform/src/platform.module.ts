@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { ChainmailConfig } from '@chainmail/config';
 import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
-import { agentRuntime, createAgentDirectory } from '@chainmail/agents';
+import { agentRuntime, createAgentDirectory, operatorHosts } from '@chainmail/agents';
 import {
   connectNats,
   DefinitionLog,
@@ -99,7 +99,11 @@ export class PlatformModule implements OnApplicationShutdown {
             agentRuntime({
               secrets: config.secretValues,
               prices: config.modelPrices,
-              network: { allowPrivate: config.agentAllowPrivate, allowedHosts: config.agentAllowedHosts },
+              network: {
+                allowPrivate: config.agentAllowPrivate,
+                // The operator named the model endpoint: a local Ollama or vLLM is reachable without more.
+                allowedHosts: [...config.agentAllowedHosts, ...operatorHosts([config.modelUrl])],
+              },
               notice: (message) => logger.warn(message),
             }),
           );

@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { AgentError } from '../agent';
 import { LocalServer, sendJson } from '../testing/local-server.fixture';
-import { OutboundGuard, type NetworkPolicy } from './network-policy';
+import { operatorHosts, OutboundGuard, type NetworkPolicy } from './network-policy';
 import { OutboundHttp } from './outbound-http';
 
 /** A resolver answering from a table, so tests control what a name resolves to. */
@@ -165,5 +165,19 @@ describe('OutboundHttp through the guard', () => {
   it('reaches loopback when the operator allows private addresses', async () => {
     const response = await post(new OutboundGuard(policy({ allowPrivate: true })), `${server.url}/ok`);
     expect([response.status, JSON.parse(response.body)]).toEqual([200, { output: 'reached' }]);
+  });
+});
+
+describe('operatorHosts', () => {
+  it('takes the hosts of configured URLs, ignoring what is not a URL', () => {
+    expect(
+      operatorHosts([
+        'http://127.0.0.1:11434/v1',
+        undefined,
+        'not a url',
+        'http://[::1]:8000/v1',
+        'https://Models.Example/v1',
+      ]),
+    ).toEqual(['127.0.0.1', '::1', 'models.example']);
   });
 });

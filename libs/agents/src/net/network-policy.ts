@@ -98,3 +98,15 @@ export class OutboundGuard {
 function bare(hostname: string): string {
   return hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
 }
+
+/** The host of an endpoint the operator configured (CHAINMAIL_MODEL_URL): allowed like one in the allow-list. */
+export function operatorHosts(urls: readonly (string | undefined)[]): string[] {
+  return urls.flatMap((url) => {
+    if (url === undefined) return [];
+    try {
+      return [bare(new URL(url).hostname)];
+    } catch {
+      return [];
+    }
+  });
+}
