@@ -110,6 +110,14 @@ export interface OutputSpec {
 
 export type RunMode = 'async' | 'sync' | 'streaming';
 
+/** A run's budget (`limits:`); every agent call of the run counts against it. */
+export interface RunLimits {
+  /** US dollars, as estimated from token usage and the model price table. */
+  maxCostUsd?: number;
+  /** Prompt plus completion tokens. */
+  maxTokens?: number;
+}
+
 export interface WorkflowDefinition {
   name: string;
   description?: string;
@@ -120,6 +128,8 @@ export interface WorkflowDefinition {
   output: OutputSpec;
   timeoutMs: DurationMs;
   mode: RunMode;
+  /** Absent: no budget. */
+  limits?: RunLimits;
 }
 
 /** Where a validation issue comes from, so the API can answer with line and column. */

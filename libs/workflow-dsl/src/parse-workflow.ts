@@ -11,6 +11,7 @@ import { DEFAULT_MAX_BYTES } from './limits';
 import { IDENTIFIER, UNSAFE_NAMES, WORKFLOW_NAME, type ParseContext } from './parse/context';
 import { checkGraph } from './parse/graph';
 import { readInputs } from './parse/inputs';
+import { readLimits } from './parse/limits';
 import { Issues } from './parse/issues';
 import { childPath, Reader, toPlain } from './parse/reader';
 import { readSteps, type StepTable } from './parse/steps';
@@ -43,6 +44,7 @@ const TOP_KEYS = [
   'output',
   'timeout',
   'mode',
+  'limits',
 ];
 const OUTPUT_KEYS = ['format', 'template', 'to', 'url', 'subject'];
 const OUTPUT_FORMATS: readonly OutputFormat[] = ['email', 'webhook', 'both', 'none'];
@@ -164,6 +166,7 @@ function readDefinition(ctx: ParseContext, root: MapNode): WorkflowDefinition | 
       : reader.duration(timeoutEntry.value, 'timeout', 'timeout');
   const modeEntry = fields.get('mode');
   const mode = modeEntry === undefined ? 'async' : reader.choice(modeEntry.value, 'mode', 'mode', RUN_MODES);
+  const limits = readLimits(ctx, fields.get('limits'));
   checkNameClashes(ctx, inputs, table);
   const ancestors = checkGraph(ctx, table, name);
   checkTemplates(ctx, table, inputs, ancestors);
@@ -186,6 +189,7 @@ function readDefinition(ctx: ParseContext, root: MapNode): WorkflowDefinition | 
     mode,
   };
   if (description !== undefined) definition.description = description;
+  if (limits !== undefined) definition.limits = limits;
   return definition;
 }
 
