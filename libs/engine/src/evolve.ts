@@ -94,8 +94,12 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         endedAt: event.at,
       }));
     }
-    case 'BranchTaken':
+    case 'BranchTaken': {
+      // A target already at work needs no activation (a loop back to it resets and activates it).
+      const target = state.steps[event.data.target];
+      if (target !== undefined && target.pending !== true) return { ...state };
       return { ...state, activated: { ...state.activated, [event.data.target]: true } };
+    }
     case 'StepsReset': {
       const steps: Record<string, StepRuntime> = { ...state.steps };
       for (const id of event.data.stepIds) {
