@@ -294,6 +294,28 @@ describe('mail', () => {
     ]);
   });
 
+  it('keeps trying while the SMTP server is down (connection refused), and sends once it is back', async () => {
+    const port = sink.port;
+    await sink.close();
+    const run = new RunScript('down-1', publish({ ...definitionOf(SEED_YAML), name: 'while-down' }));
+    await append(run.seedRun('report four', 2_000));
+    const deadline = Date.now() + 5_000;
+    let rows = await deliveries.listForRun('down-1');
+    while (!(rows[0]?.status === 'retrying' && rows[0].attempts >= 2) && Date.now() < deadline) {
+      await sleep(20);
+      rows = await deliveries.listForRun('down-1');
+    }
+    expect(rows[0]).toMatchObject({ kind: 'ack', status: 'retrying' });
+    expect(rows[0].lastError).toContain('ECONNREFUSED');
+    sink = await startSmtpSink(port);
+    const settledRows = await settled('down-1', 2);
+    expect(settledRows.map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(mailsOf('down-1').map((m) => m.parsed.subject)).toEqual([
+      'Chainmail is working on it: while-down',
+      'While Down Complete',
+    ]);
+  });
+
   it('records a permanent refusal as failed, with the reason, without retrying', async () => {
     sink.refuse(550, 'No such user here');
     const run = new RunScript('perm-1', publish(definitionOf(SEED_YAML)));
