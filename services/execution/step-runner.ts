@@ -49,7 +49,11 @@ export class StepRunner {
           this.abandon(`${commit.runId}/${event.data.stepId}/${event.data.visit}/`);
           break;
         case 'ChildRunAbandoned':
-          work.push(this.children.cancel(event));
+          work.push(
+            this.traced(`cancel sub-workflow ${event.data.childRunId}`, commit.runId, headers, () =>
+              this.children.cancel(event),
+            ),
+          );
           break;
         case 'CheckpointOpened':
           parked = true;
@@ -82,7 +86,11 @@ export class StepRunner {
         if (current(start)) work.push(this.call(commit, loaded.state.workflow, start, headers));
       if (ended) {
         const end = commit.events.find((e) => TERMINAL_RUN_EVENTS.has(e.type));
-        if (end !== undefined) work.push(this.children.ended(loaded.state, end));
+        const parent = loaded.state.parent;
+        if (end !== undefined && parent !== undefined) {
+          const report = (): Promise<void> => this.children.ended(loaded.state, end);
+          work.push(this.traced(`sub-workflow ended`, parent.runId, headers, report));
+        }
         this.runs.forget(commit.runId);
       }
     }
@@ -154,6 +162,21 @@ export class StepRunner {
       `step ${stepId}`,
       { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
       () => this.children.start(parent, start),
+    );
+  }
+
+  /** Runs `work` in a span of the run's trace (the commit's `traceparent`), so its appends carry it on. */
+  private traced(
+    name: string,
+    runId: string,
+    headers: Record<string, string> | undefined,
+    work: () => Promise<void>,
+  ): Promise<void> {
+    return withSpan(
+      this.tracer,
+      name,
+      { parent: extractTraceContext(headers), attributes: runAttributes({ runId }) },
+      work,
     );
   }
 
