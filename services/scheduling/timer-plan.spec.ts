@@ -159,3 +159,49 @@ describe('planTimers', () => {
     });
   });
 });
+
+describe('planTimers: checkpoints and parked time', () => {
+  const opened = (timeoutMs?: number): RunEvent =>
+    makeRunEvent('CheckpointOpened', 'r1', at(40), {
+      stepId: 'review',
+      visit: 1,
+      message: 'Approve?',
+      timeoutMs,
+    });
+  const resolved = makeRunEvent('CheckpointResolved', 'r1', at(50), {
+    stepId: 'review',
+    visit: 1,
+    action: 'approve',
+    by: 'jane',
+  });
+
+  it('arms the checkpoint timeout when the checkpoint opens with one', () => {
+    expect(planTimers(commit(6, opened(86_400_000))).arm).toEqual([
+      {
+        id: 'r1/checkpoint-timeout/review/1',
+        purpose: { kind: 'checkpoint-timeout', stepId: 'review', visit: 1 },
+        dueAtMs: T0 + 40 + 86_400_000,
+      },
+    ]);
+    expect(planTimers(commit(6, opened())).arm).toEqual([]);
+  });
+
+  it('disarms it when a person decides', () => {
+    expect(planTimers(commit(7, resolved)).disarm).toEqual([
+      {
+        id: 'r1/checkpoint-timeout/review/1',
+        purpose: { kind: 'checkpoint-timeout', stepId: 'review', visit: 1 },
+      },
+    ]);
+  });
+
+  it('moves the run timeout later by the time the run was parked', () => {
+    const deferred = makeRunEvent('RunTimeoutDeferred', 'r1', at(60), {
+      dueAt: at(90_000),
+      remainingMs: 89_940,
+    });
+    expect(planTimers(commit(8, deferred)).arm).toEqual([
+      { id: 'r1/run-timeout', purpose: { kind: 'run-timeout' }, dueAtMs: T0 + 90_000 },
+    ]);
+  });
+});

@@ -118,6 +118,20 @@ function planEvent(
       arm({ kind: 'retry', stepId, visit, attempt }, Number.isFinite(due) ? due : at + delayMs);
       return;
     }
+    case 'CheckpointOpened': {
+      const { stepId, visit, timeoutMs } = event.data;
+      if (positive(timeoutMs)) arm({ kind: 'checkpoint-timeout', stepId, visit }, at + timeoutMs);
+      return;
+    }
+    case 'CheckpointResolved':
+      disarm({ kind: 'checkpoint-timeout', stepId: event.data.stepId, visit: event.data.visit });
+      return;
+    case 'RunTimeoutDeferred': {
+      // Time parked at a checkpoint does not count: the run's limit moves later by that much.
+      const due = Date.parse(event.data.dueAt);
+      arm({ kind: 'run-timeout' }, Number.isFinite(due) ? due : at + event.data.remainingMs);
+      return;
+    }
     default:
       return;
   }
