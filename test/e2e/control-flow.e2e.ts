@@ -303,3 +303,28 @@ describe('the human-review example through the checkpoint route', () => {
     expect((await decide(runId, { action: 'approve' })).status).toBe(409);
   });
 });
+
+it('a checkpoint nobody answers expires by its durable timer and the run fails, naming it', async () => {
+  await publish(
+    [
+      'name: unanswered-review',
+      'steps:',
+      '  - id: draft',
+      '    agent: echo@',
+      '    input: "a draft"',
+      '  - id: review',
+      '    type: checkpoint',
+      '    message: "Approve the draft?"',
+      '    timeout: 1s',
+      '  - id: send',
+      '    agent: echo@',
+      '    input: "{{draft.output}}"',
+      '',
+    ].join('\n'),
+  );
+  const runId = await start('unanswered-review');
+  const run = await ended(runId);
+  expect(run.status).toBe('failed');
+  expect(run.error).toMatchObject({ code: 'CHECKPOINT_REJECTED', stepId: 'review' });
+  expect(run.steps.find((s) => s.stepId === 'send')).toBeUndefined();
+});
