@@ -19,7 +19,7 @@ export { openAiAgent, validateOpenAiConfig } from './adapters/openai';
 export type { OpenAiConfig } from './adapters/openai';
 export { httpAgent, validateHttpConfig } from './adapters/http';
 export type { HttpAgentConfig, HttpAgentRequest } from './adapters/http';
-export { operatorHosts, OutboundGuard, PUBLIC_ONLY } from './net/network-policy';
+export { operatorOrigins, OutboundGuard, PUBLIC_ONLY } from './net/network-policy';
 export type { NetworkPolicy } from './net/network-policy';
 export { restrictedRange } from './net/ip-ranges';
 export { retryAfterMs } from './net/retry-after';

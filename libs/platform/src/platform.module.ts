@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { ChainmailConfig } from '@chainmail/config';
 import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
-import { agentRuntime, createAgentDirectory, operatorHosts } from '@chainmail/agents';
+import { agentRuntime, createAgentDirectory, operatorOrigins } from '@chainmail/agents';
 import {
   connectNats,
   DefinitionLog,
@@ -101,8 +101,9 @@ export class PlatformModule implements OnApplicationShutdown {
               prices: config.modelPrices,
               network: {
                 allowPrivate: config.agentAllowPrivate,
-                // The operator named the model endpoint: a local Ollama or vLLM is reachable without more.
-                allowedHosts: [...config.agentAllowedHosts, ...operatorHosts([config.modelUrl])],
+                allowedHosts: config.agentAllowedHosts,
+                // The operator named the model endpoint: a local Ollama or vLLM is reachable, on that port only.
+                allowedOrigins: operatorOrigins([config.modelUrl]),
               },
               notice: (message) => logger.warn(message),
             }),

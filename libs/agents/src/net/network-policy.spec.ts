@@ -1,7 +1,7 @@
 import type { LookupAddress } from 'node:dns';
 import { AgentError } from '../agent';
 import { LocalServer, sendJson } from '../testing/local-server.fixture';
-import { operatorHosts, OutboundGuard, type NetworkPolicy } from './network-policy';
+import { operatorOrigins, OutboundGuard, type NetworkPolicy } from './network-policy';
 import { OutboundHttp } from './outbound-http';
 
 /** A resolver answering from a table, so tests control what a name resolves to. */
@@ -162,22 +162,33 @@ describe('OutboundHttp through the guard', () => {
     expect(server.received.at(-1)?.headers.host).toBe(`model.test:${port()}`);
   });
 
+  it('reaches a configured endpoint on loopback, and only on its own port', async () => {
+    const guard = new OutboundGuard(policy({ allowedOrigins: [server.url] }));
+    expect((await post(guard, `${server.url}/v1`)).status).toBe(200);
+    await expect(post(guard, 'http://127.0.0.1:9/v1')).rejects.toMatchObject({
+      code: 'AGENT_REFUSED_ADDRESS',
+    });
+    await expect(post(guard, `http://localhost:${port()}/v1`)).rejects.toMatchObject({
+      code: 'AGENT_REFUSED_ADDRESS',
+    });
+  });
+
   it('reaches loopback when the operator allows private addresses', async () => {
     const response = await post(new OutboundGuard(policy({ allowPrivate: true })), `${server.url}/ok`);
     expect([response.status, JSON.parse(response.body)]).toEqual([200, { output: 'reached' }]);
   });
 });
 
-describe('operatorHosts', () => {
-  it('takes the hosts of configured URLs, ignoring what is not a URL', () => {
+describe('operatorOrigins', () => {
+  it('takes the origins of configured URLs, ignoring what is not a URL', () => {
     expect(
-      operatorHosts([
+      operatorOrigins([
         'http://127.0.0.1:11434/v1',
         undefined,
         'not a url',
         'http://[::1]:8000/v1',
         'https://Models.Example/v1',
       ]),
-    ).toEqual(['127.0.0.1', '::1', 'models.example']);
+    ).toEqual(['http://127.0.0.1:11434', 'http://[::1]:8000', 'https://models.example']);
   });
 });

@@ -12,6 +12,11 @@ export interface NetworkPolicy {
    * whatever they resolve to, and addresses or CIDRs (`10.0.0.0/8`, `fd00::/8`) allowed anyway.
    */
   allowedHosts: readonly string[];
+  /**
+   * Exact origins (`http://127.0.0.1:11434`) the operator configured as endpoints
+   * (`CHAINMAIL_MODEL_URL`): reached without address checks, and only on that port.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 export const PUBLIC_ONLY: NetworkPolicy = { allowPrivate: false, allowedHosts: [] };
@@ -45,6 +50,11 @@ export class OutboundGuard {
     const entries = policy.allowedHosts.map((h) => h.trim().toLowerCase()).filter((h) => h !== '');
     this.cidrs = entries.filter(isCidr);
     this.names = entries.filter((h) => !isCidr(h));
+  }
+
+  /** The operator configured this exact endpoint (scheme, host and port). */
+  originAllowed(url: URL): boolean {
+    return (this.policy.allowedOrigins ?? []).includes(url.origin);
   }
 
   /** The operator named this host: it is reached whatever it resolves to. */
@@ -99,12 +109,12 @@ function bare(hostname: string): string {
   return hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
 }
 
-/** The host of an endpoint the operator configured (CHAINMAIL_MODEL_URL): allowed like one in the allow-list. */
-export function operatorHosts(urls: readonly (string | undefined)[]): string[] {
+/** The origins of endpoints the operator configured (CHAINMAIL_MODEL_URL), for `allowedOrigins`. */
+export function operatorOrigins(urls: readonly (string | undefined)[]): string[] {
   return urls.flatMap((url) => {
     if (url === undefined) return [];
     try {
-      return [bare(new URL(url).hostname)];
+      return [new URL(url).origin];
     } catch {
       return [];
     }
