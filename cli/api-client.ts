@@ -135,6 +135,11 @@ export class ChainmailApi {
     return parseRuns(await this.json('GET', `/v1/runs${qs ? `?${qs}` : ''}`));
   }
 
+  /** `GET /v1/schedules` as sent; `chainmail schedules` reads it. */
+  async listSchedules(): Promise<unknown> {
+    return this.json('GET', '/v1/schedules');
+  }
+
   async runEvents(runId: string): Promise<WireRunEvent[]> {
     return parseRunEvents(await this.json('GET', `/v1/runs/${enc(runId)}/events`));
   }

@@ -4,6 +4,7 @@ import { registerAgentCommands } from './commands/agents';
 import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
+import { registerScheduleCommands } from './commands/schedules';
 import { registerUpCommand } from './commands/up';
 import { registerWorkflowCommands } from './commands/workflows';
 import { CliContext, type CliIO } from './context';
@@ -34,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerUpCommand(program, ctx, run);
   registerWorkflowCommands(program, ctx, run);
   registerRunCommands(program, ctx, run);
+  registerScheduleCommands(program, ctx, run);
   registerAdminCommands(program, ctx, run);
   registerAgentCommands(program, ctx, run);
   registerMailboxCommand(program, ctx, run);
