@@ -90,9 +90,14 @@ export function idempotencyKeyOf(runId: string, stepId: string, attempt: number)
 
 /**
  * The error an aborted call rejects with: the abort reason when the caller gave an `AgentError`
- * (a step timeout aborts with `AGENT_TIMEOUT`), else a plain cancellation.
+ * (a step timeout aborts with `AGENT_TIMEOUT`), a retryable timeout for `AbortSignal.timeout`,
+ * else a plain cancellation.
  */
 export function abortError(signal: AbortSignal, address: string): AgentError {
   if (signal.reason instanceof AgentError) return signal.reason;
+  // `AbortSignal.timeout()` (the caller's step timeout) aborts with a TimeoutError: worth a retry.
+  if ((signal.reason as { name?: unknown } | undefined)?.name === 'TimeoutError') {
+    return new AgentError('AGENT_TIMEOUT', `${address} did not answer in time (step timeout)`, true);
+  }
   return new AgentError('AGENT_CANCELLED', `The call to ${address} was cancelled`, false);
 }

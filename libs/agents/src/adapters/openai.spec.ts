@@ -306,3 +306,26 @@ describe('validateOpenAiConfig', () => {
     ]);
   });
 });
+
+describe('a call aborted by the step timeout', () => {
+  it('rejects with a retryable AGENT_TIMEOUT, not a cancellation', async () => {
+    const server = await LocalServer.start(() => undefined);
+    const a = openAiAgent(
+      'research@',
+      'x',
+      { baseUrl: server.url, model: 'm' },
+      agentRuntime({ network: { allowPrivate: true, allowedHosts: [] } }),
+    );
+    try {
+      await expect(
+        a.invoke(agentCall('research@', 'x', { signal: AbortSignal.timeout(50) })),
+      ).rejects.toMatchObject({
+        code: 'AGENT_TIMEOUT',
+        retryable: true,
+      });
+    } finally {
+      a.close();
+      await server.close();
+    }
+  });
+});
