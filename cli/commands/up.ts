@@ -246,6 +246,9 @@ function nextSteps(ctx: CliContext, url: string): void {
   ctx.line(
     `  chainmail workflows                   ${p('dim', 'the published workflows (the shipped examples)')}`,
   );
+  ctx.line(
+    `  chainmail schedules                   ${p('dim', 'scheduled workflows: next run, last run and its status')}`,
+  );
   ctx.line(`  chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
   ctx.line(`  chainmail run NAME --input k=v --follow`);
   ctx.line(`  API: ${url}/v1/workflows`);
