@@ -17,6 +17,12 @@ export type ErrorCode =
   | 'APPEND_CONFLICT'
   | 'UNAVAILABLE'
   | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'USER_NOT_FOUND'
+  | 'TEAM_NOT_FOUND'
+  | 'TOKEN_NOT_FOUND'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -34,6 +40,12 @@ const STATUS: Record<ErrorCode, number> = {
   APPEND_CONFLICT: 409,
   CONFLICT: 409,
   UNAVAILABLE: 503,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  USER_NOT_FOUND: 404,
+  TEAM_NOT_FOUND: 404,
+  TOKEN_NOT_FOUND: 404,
   INTERNAL: 500,
 };
 

@@ -4,3 +4,5 @@ export * from './definition-events';
 export * from './agent-events';
 export * from './commands';
 export * from './errors';
+export * from './identity';
+export * from './audit-events';

@@ -22,6 +22,13 @@ export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
 export const FIRE_TIMER_SUBJECT = 'commands.runs.timer';
 export const RESOLVE_CHECKPOINT_SUBJECT = 'commands.runs.checkpoint';
 
+/** Who did what: `audit.<action>` (`audit.token.created`), deny delete and purge. */
+export const AUDIT_STREAM = 'AUDIT';
+export const auditSubject = (action: string): string => `audit.${action}`;
+export const AUDIT_SUBJECTS = 'audit.>';
+/** Core NATS: an identity changed (token revoked, role changed); every ingress drops its cached callers. */
+export const IDENTITY_CHANGED_SUBJECT = 'identity.changed';
+
 /** Request/reply (core NATS) subjects answered by the registry. */
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
 export const REGISTRY_VALIDATE_SUBJECT = 'registry.workflows.validate';
@@ -50,3 +57,8 @@ export const HEADERS = {
   traceparent: 'traceparent',
   tracestate: 'tracestate',
 } as const;
+
+/** Replies to email agents' mails (`CompleteAgentMail`), sent by ingress; on the COMMANDS stream. */
+export const AGENT_REPLY_SUBJECT = 'commands.runs.agent-reply';
+/** JetStream KV bucket of agent concurrency leases (`slot.<address token>.<n>`), shared by execution replicas. */
+export const AGENT_SLOTS_BUCKET = 'AGENT_SLOTS';

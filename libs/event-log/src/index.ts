@@ -5,6 +5,7 @@ export { AppendConflict, JS_ERR, jsErrorCode } from './append-conflict';
 export { RunLog, decodeRunCommit } from './run-log';
 export { DefinitionLog, type StoredDefinitionEvent } from './definition-log';
 export { CommandBus } from './command-bus';
+export { AuditLog, AUDIT_LIST_MAX, type AuditFilter, type StoredAuditEntry } from './audit-log';
 export type { ConsumedMessage } from './consumed-message';
 export { defaultNakDelayMs, type ConsumerRunner, type DurableConsumerOptions } from './consumer-config';
 export { startConsumer, type ConsumerOptions } from './consumer-runner';

@@ -1,4 +1,7 @@
 import {
+  AUDIT_STREAM,
+  AUDIT_SUBJECTS,
+  auditSubject,
   COMMAND_SUBJECTS,
   COMMANDS_STREAM,
   AGENT_SUBJECTS,
@@ -28,6 +31,10 @@ export interface EventLogNames {
   /** The agent directory's subjects, on the definition stream. */
   readonly agentSubjects: string;
   readonly commandSubjects: string;
+  /** Who did what: `audit.<action>`. */
+  readonly auditStream: string;
+  readonly auditSubjects: string;
+  auditSubject(action: string): string;
   runSubject(runId: string): string;
   definitionSubject(name: string): string;
   /** `agents.<token>` of a normalized agent address (`.` and the like encoded, see `agentSubjectToken`). */
@@ -63,6 +70,9 @@ export function eventLogNames(namespace = ''): EventLogNames {
     definitionSubjects: subject(DEFINITION_SUBJECTS),
     agentSubjects: subject(AGENT_SUBJECTS),
     commandSubjects: subject(COMMAND_SUBJECTS),
+    auditStream: stream(AUDIT_STREAM),
+    auditSubjects: subject(AUDIT_SUBJECTS),
+    auditSubject: (action) => subject(auditSubject(action)),
     runSubject: (runId) => subject(runSubject(checkToken('run id', runId))),
     definitionSubject: (name) => subject(definitionSubject(checkToken('workflow name', name))),
     agentSubject: (address) => subject(agentSubject(checkToken('agent address', agentSubjectToken(address)))),

@@ -43,6 +43,8 @@ export function streamConfigs(options: StreamOptions): Partial<StreamConfig>[] {
       name: names.definitionEventsStream,
       subjects: [names.definitionSubjects, names.agentSubjects],
     },
+    // Who did what (tokens, roles, rollbacks, secrets): kept like the event logs, never deleted.
+    { ...eventLog, name: names.auditStream, subjects: [names.auditSubjects] },
     // Each command is taken once by the one durable consumer whose filter covers its subject.
     {
       ...common,

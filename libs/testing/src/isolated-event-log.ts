@@ -45,7 +45,12 @@ export async function removeEventLog(nc: NatsConnection, names: EventLogNames): 
   if (names.namespace === '') throw new Error('Refusing to delete the production streams.');
   if (nc.isClosed()) return;
   const jsm = await nc.jetstreamManager();
-  for (const stream of [names.runEventsStream, names.definitionEventsStream, names.commandsStream]) {
+  for (const stream of [
+    names.runEventsStream,
+    names.definitionEventsStream,
+    names.commandsStream,
+    names.auditStream,
+  ]) {
     await jsm.streams.delete(stream).catch(() => false);
   }
 }
