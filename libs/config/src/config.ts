@@ -228,6 +228,54 @@ export class ChainmailConfig {
   /** The model those agents use. */
   @IsString()
   modelName = 'gpt-4o-mini';
+
+  /** The admin API token (`cm_<16 hex>_<secret>`) to ensure at start; unset: one is generated at first start and logged once. Never logged otherwise. */
+  @IsOptional()
+  @IsString()
+  adminToken?: string;
+
+  /** Requests per minute per token (or per address for failed sign-ins); 429 with Retry-After past it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  rateLimitPerMinute = 6000;
+
+  /** OpenID Connect: set, JWT access tokens from this issuer are accepted as well as API tokens. */
+  @IsOptional()
+  @IsString()
+  oidcIssuer?: string;
+
+  /** The `aud` the access tokens must carry (required with an issuer). */
+  @IsOptional()
+  @IsString()
+  oidcAudience?: string;
+
+  /** The issuer's JWKS; unset: taken from `<issuer>/.well-known/openid-configuration`. */
+  @IsOptional()
+  @IsString()
+  oidcJwksUrl?: string;
+
+  /** The claim that names the user. */
+  @IsString()
+  oidcUserClaim = 'sub';
+
+  /** The claim that lists the user's groups: each becomes a team the user is a member of. */
+  @IsString()
+  oidcTeamsClaim = 'groups';
+
+  /** The role a user gets on a team that its groups claim names (existing roles are kept). */
+  @IsIn(['owner', 'editor', 'runner', 'viewer'])
+  oidcDefaultRole: 'owner' | 'editor' | 'runner' | 'viewer' = 'viewer';
+
+  /** Scopes of a request signed in with OpenID Connect (`admin` only through an admin group). */
+  @Transform(asList)
+  @IsIn(['read', 'run', 'write'], { each: true })
+  oidcScopes: ('read' | 'run' | 'write')[] = ['read', 'run', 'write'];
+
+  /** Groups whose members are admins (the `admin` scope). */
+  @Transform(asList)
+  @IsString({ each: true })
+  oidcAdminGroups: string[] = [];
 }
 
 /** `CHAINMAIL_SECRET_HOOK_KEY=…` is the value of `{{secrets.HOOK_KEY}}`. */
@@ -269,6 +317,16 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   agentAllowedHosts: 'CHAINMAIL_AGENT_ALLOWED_HOSTS',
   modelUrl: 'CHAINMAIL_MODEL_URL',
   modelName: 'CHAINMAIL_MODEL_NAME',
+  adminToken: 'CHAINMAIL_ADMIN_TOKEN',
+  rateLimitPerMinute: 'CHAINMAIL_RATE_LIMIT_PER_MINUTE',
+  oidcIssuer: 'CHAINMAIL_OIDC_ISSUER',
+  oidcAudience: 'CHAINMAIL_OIDC_AUDIENCE',
+  oidcJwksUrl: 'CHAINMAIL_OIDC_JWKS_URL',
+  oidcUserClaim: 'CHAINMAIL_OIDC_USER_CLAIM',
+  oidcTeamsClaim: 'CHAINMAIL_OIDC_TEAMS_CLAIM',
+  oidcDefaultRole: 'CHAINMAIL_OIDC_DEFAULT_ROLE',
+  oidcScopes: 'CHAINMAIL_OIDC_SCOPES',
+  oidcAdminGroups: 'CHAINMAIL_OIDC_ADMIN_GROUPS',
 };
 
 export class ConfigInvalid extends Error {}

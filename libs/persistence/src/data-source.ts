@@ -14,6 +14,8 @@ import { CreateOutboundMail1732720000000 } from './migrations/1732720000000-crea
 import { ScheduleTick } from './entities/schedule-tick.entity';
 import { ScheduleState } from './entities/schedule-state.entity';
 import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-schedules';
+import { IDENTITY_ENTITIES } from './identity-entities';
+import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
@@ -27,6 +29,7 @@ export const PERSISTENCE_ENTITIES = [
   CaughtMail,
   ScheduleTick,
   ScheduleState,
+  ...IDENTITY_ENTITIES,
 ];
 export const PERSISTENCE_MIGRATIONS = [
   CreateRunReadModels1732500000000,
@@ -34,6 +37,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateInboundMessages1732710000000,
   CreateOutboundMail1732720000000,
   CreateSchedules1732800000000,
+  CreateIdentities1732910000000,
 ];
 
 /** An entity or migration class. */
