@@ -1,4 +1,4 @@
-import type { CheckpointDecision, ParentRun, TriggerInfo } from './run-events';
+import type { CheckpointDecision, ParentRun, RunBudget, TriggerInfo } from './run-events';
 
 /** Commands: imperative, carried on `commands.*` with their id as `Nats-Msg-Id`. */
 export interface StartRun {
@@ -15,6 +15,8 @@ export interface StartRun {
   /** A sub-workflow run: the parent step it reports to when it ends. */
   parent?: ParentRun;
   depth?: number;
+  /** A sub-workflow run's share of its parent's budget. */
+  limits?: RunBudget;
 }
 
 export interface CancelRun {
@@ -30,7 +32,9 @@ export type TimerPurpose =
   | { kind: 'retry'; stepId: string; visit: number; attempt: number }
   | { kind: 'step-timeout'; stepId: string; visit: number; attempt: number }
   | { kind: 'run-timeout' }
-  | { kind: 'checkpoint-timeout'; stepId: string; visit: number };
+  | { kind: 'checkpoint-timeout'; stepId: string; visit: number }
+  /** A deferred attempt (its agent was busy) tries its call again. */
+  | { kind: 'resume'; stepId: string; visit: number; attempt: number; deferral: number };
 
 /** Sent by scheduling when a durable timer is due. */
 export interface FireTimer {
@@ -55,7 +59,25 @@ export interface ResolveCheckpoint {
   by: string;
 }
 
-export type Command = StartRun | CancelRun | FireTimer | ResolveCheckpoint;
+/**
+ * A reply to an email agent's mail, matched by ingress (`In-Reply-To`/`References` naming the
+ * agent mail's Message-ID, sent from the agent's mailbox). `text` is the reply as received;
+ * execution strips quoted history and signatures before it becomes the step's output.
+ */
+export interface CompleteAgentMail {
+  type: 'CompleteAgentMail';
+  commandId: string;
+  runId: string;
+  stepId: string;
+  visit: number;
+  attempt: number;
+  from: string;
+  /** The reply's own Message-ID. */
+  messageId?: string;
+  text: string;
+}
+
+export type Command = StartRun | CancelRun | FireTimer | ResolveCheckpoint | CompleteAgentMail;
 
 /** Request/reply payloads of the registry. */
 export interface PublishWorkflowRequest {

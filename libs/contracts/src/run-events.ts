@@ -20,6 +20,13 @@ export interface Usage {
   costUsd?: number;
 }
 
+/** A run's budget: `limits:` of its definition, or the share a sub-workflow run got from its parent. */
+export interface RunBudget {
+  maxCostUsd?: number;
+  /** Prompt plus completion tokens. */
+  maxTokens?: number;
+}
+
 export interface StepError {
   code: string;
   message: string;
@@ -60,6 +67,8 @@ export interface RunEventMap {
     parent?: ParentRun;
     /** Sub-workflow nesting: 0 (or absent) for a top-level run. */
     depth?: number;
+    /** A sub-workflow run's budget: what its parent had left when the step started. */
+    limits?: RunBudget;
   };
   StepStarted: {
     stepId: string;
@@ -80,6 +89,8 @@ export interface RunEventMap {
     childRunId?: string;
     /** A foreach step: the list it goes over, as evaluated when it started. */
     items?: unknown[];
+    /** A sub-workflow call in a run with a budget: what the child run may spend (the rest). */
+    limits?: RunBudget;
   };
   StepSucceeded: {
     stepId: string;
@@ -92,7 +103,53 @@ export interface RunEventMap {
     usage?: Usage;
     durationMs: number;
   };
-  StepFailed: { stepId: string; visit: number; attempt: number; error: StepError; durationMs: number };
+  StepFailed: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    error: StepError;
+    durationMs: number;
+    /** What the attempt spent although it failed (a sub-workflow run that failed after model calls). */
+    usage?: Usage;
+  };
+  /**
+   * The attempt's call could not begin: its agent is at its `concurrency` limit. No attempt is
+   * used up; scheduling fires a `resume` timer at `dueAt` and the call is tried again then.
+   */
+  StepDeferred: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    /** 1 for the attempt's first deferral: names the resume timer. */
+    deferral: number;
+    reason: string;
+    dueAt: string;
+    delayMs: number;
+  };
+  /** The resume timer of a deferred attempt fired: execution tries the call again. */
+  StepResumed: { stepId: string; visit: number; attempt: number; deferral: number };
+  /**
+   * An email agent's mail went out: the step waits for the reply (matched by `messageId`), holding
+   * nothing; the wait parks the run (its own timeout stops) and the step's timeout bounds it.
+   */
+  AgentMailSent: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    agent: string;
+    messageId: string;
+    to: string;
+    subject: string;
+  };
+  /** The reply to an agent mail came from the agent's mailbox; the step succeeds with its text. */
+  AgentReplyReceived: {
+    stepId: string;
+    visit: number;
+    attempt: number;
+    from: string;
+    /** The reply's own Message-ID, when it has one. */
+    messageId?: string;
+  };
   StepSkipped: { stepId: string; visit: number; reason: string; cause?: SkipCause };
   /** A goto was taken (a switch case, `on_error: goto`, a checkpoint action). */
   BranchTaken: {

@@ -1,7 +1,9 @@
 import type { RunEvent } from '@chainmail/contracts';
+import { receiveAgentReply, recordAgentMail } from './agent-mail';
 import { resolveCheckpoint } from './checkpoints';
 import type { DecisionContext, RunCommand } from './commands';
 import { Decision } from './decision';
+import { deferStep } from './deferral';
 import { advance } from './progress';
 import type { RunState } from './run-state';
 import { completeAttempt } from './step-end';
@@ -33,6 +35,7 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
         commandId: c.commandId,
         timeoutMs: ctx.definition.timeoutMs,
         ...(c.parent !== undefined ? { parent: c.parent, depth: c.depth ?? 1 } : {}),
+        ...(c.limits !== undefined ? { limits: c.limits } : {}),
       });
       break;
     }
@@ -61,6 +64,19 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
     case 'ResolveCheckpoint':
       if (!d.running) return [];
       resolveCheckpoint(d, command.data);
+      break;
+    case 'DeferStep':
+      if (!d.running) return [];
+      deferStep(d, command.data);
+      // Waiting changes nothing else: no need to look for other work.
+      return d.events;
+    case 'RecordAgentMail':
+      if (!d.running) return [];
+      recordAgentMail(d, command.data);
+      return d.events;
+    case 'ReceiveAgentReply':
+      if (!d.running) return [];
+      receiveAgentReply(d, command.data);
       break;
   }
   // Nothing applied: no events, not even what advancing alone would find.

@@ -1,6 +1,6 @@
-import type { RunCommit, RunEvent } from '@chainmail/contracts';
+import type { RunCommit, RunEvent, Usage } from '@chainmail/contracts';
 import { runTimeoutMessage } from './durations';
-import { initialRunState, type RunState, type StepRuntime } from './run-state';
+import { initialRunState, type RunState, type Spent, type StepRuntime } from './run-state';
 
 /** Folds one event into the run's state. Pure; unknown events leave the state as it is. */
 export function evolve(state: RunState, event: RunEvent): RunState {
@@ -26,6 +26,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         startedAt: event.at,
         parent: d.parent,
         depth: d.depth ?? 0,
+        ...(d.limits !== undefined ? { limits: d.limits } : {}),
       };
     }
     case 'StepStarted': {
@@ -49,7 +50,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
     }
     case 'StepSucceeded': {
       const d = event.data;
-      return closing(state, d.stepId, event.at, (prior) => ({
+      return closing(withSpent(state, d.usage), d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'succeeded',
         visit: d.visit,
@@ -64,7 +65,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
     }
     case 'StepFailed': {
       const d = event.data;
-      return closing(state, d.stepId, event.at, (prior) => ({
+      return closing(withSpent(state, d.usage), d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'failed',
         visit: d.visit,
@@ -79,6 +80,35 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
       const prior = state.steps[d.stepId];
       if (prior === undefined) return state;
       return withStep(state, d.stepId, { ...prior, retry: { attempt: d.attempt, dueAt: d.dueAt } });
+    }
+    case 'StepDeferred': {
+      const d = event.data;
+      const prior = state.steps[d.stepId];
+      if (prior === undefined) return state;
+      return withStep(state, d.stepId, {
+        ...prior,
+        deferred: { deferral: d.deferral, dueAt: d.dueAt },
+        deferrals: Math.max(prior.deferrals ?? 0, d.deferral),
+      });
+    }
+    case 'StepResumed': {
+      const prior = state.steps[event.data.stepId];
+      if (prior === undefined) return state;
+      return withStep(state, event.data.stepId, { ...prior, deferred: undefined });
+    }
+    case 'AgentMailSent': {
+      const d = event.data;
+      const prior = state.steps[d.stepId];
+      if (prior === undefined || prior.mail !== undefined) return state;
+      const parked = state.openCheckpoints === 0 ? { parkedSince: event.at } : {};
+      return {
+        ...withStep(state, d.stepId, {
+          ...prior,
+          mail: { messageId: d.messageId, to: d.to, sentAt: event.at },
+        }),
+        ...parked,
+        openCheckpoints: state.openCheckpoints + 1,
+      };
     }
     case 'StepSkipped': {
       const d = event.data;
@@ -173,9 +203,21 @@ function notActivated(state: RunState, stepId: string): RunState {
   return { ...state, activated };
 }
 
+/** Adds a step result's usage to what the run has spent. */
+function withSpent(state: RunState, usage: Usage | undefined): RunState {
+  if (usage === undefined) return state;
+  const spent: Spent = {
+    costUsd: state.spent.costUsd + (usage.costUsd ?? 0),
+    promptTokens: state.spent.promptTokens + (usage.promptTokens ?? 0),
+    completionTokens: state.spent.completionTokens + (usage.completionTokens ?? 0),
+  };
+  return { ...state, spent };
+}
+
 /**
- * Applies a change to a step; when that closes the step's open checkpoint, the run's parked
- * time is brought up to date (time at checkpoints does not count against the run's timeout).
+ * Applies a change to a step; when that closes the step's open wait (a checkpoint, an agent
+ * mail), the run's parked time is brought up to date (such waits do not count against the run's
+ * timeout).
  */
 function closing(
   state: RunState,
@@ -184,8 +226,13 @@ function closing(
   change: (prior: StepRuntime) => StepRuntime,
 ): RunState {
   const prior = state.steps[stepId] ?? ({ status: 'running', visit: 0, attempt: 0 } as StepRuntime);
-  const next = withStep(state, stepId, { ...change(prior), checkpoint: undefined });
-  if (prior.checkpoint === undefined) return next;
+  const next = withStep(state, stepId, {
+    ...change(prior),
+    checkpoint: undefined,
+    mail: undefined,
+    deferred: undefined,
+  });
+  if (prior.checkpoint === undefined && prior.mail === undefined) return next;
   const open = state.openCheckpoints - 1;
   if (open > 0) return { ...next, openCheckpoints: open };
   const since = state.parkedSince === undefined ? Date.parse(at) : Date.parse(state.parkedSince);

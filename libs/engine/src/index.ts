@@ -6,3 +6,8 @@ export { scopeOf } from './scope';
 export { childRunId, childRunInputs, MAX_WORKFLOW_DEPTH } from './child-run';
 export { retryDelayMs } from './retry-delay';
 export { formatDuration } from './durations';
+export type { AgentFacts } from './agent-facts';
+export { estimateCall, CHARS_PER_TOKEN } from './budget';
+export type { CallEstimate } from './budget';
+export { deferDelayMs, DEFER_BASE_MS, DEFER_MAX_MS } from './deferral';
+export { MAX_RETRY_AFTER_MS } from './step-end';

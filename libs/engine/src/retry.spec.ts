@@ -57,6 +57,26 @@ describe('retries', () => {
     expect(trace(run.fail('call', 'AGENT_BAD_INPUT', false))).toEqual(['StepFailed:call', 'RunFailed']);
   });
 
+  it('waits at least as long as the agent\u2019s Retry-After, and at most a day for it', () => {
+    const retryAfter = (retryAfterMs: number): number => {
+      const run = new RunScript(backoff);
+      run.start();
+      const events = run.complete('call', {
+        ok: false,
+        error: { code: 'AGENT_RATE_LIMITED', message: 'slow down', retryable: true, retryAfterMs },
+        durationMs: 5,
+      });
+      expect(trace(events)).toEqual(['StepFailed:call', 'StepRetryScheduled:call']);
+      const scheduled = events[1].data as { delayMs: number; dueAt: string };
+      expect(Date.parse(scheduled.dueAt)).toBe(run.now + scheduled.delayMs);
+      return scheduled.delayMs;
+    };
+    expect(retryAfter(7_000)).toBe(7_000); // longer than the policy's 1s: the agent's wins
+    expect(retryAfter(200)).toBe(1_000); // shorter: the policy's delay still applies
+    expect(retryAfter(5 * 86_400_000)).toBe(86_400_000);
+    expect(retryAfter(Number.NaN)).toBe(1_000);
+  });
+
   it('ignores a retry timer after the run was cancelled', () => {
     const run = new RunScript(backoff);
     run.start();

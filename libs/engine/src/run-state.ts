@@ -1,6 +1,7 @@
 import type {
   CheckpointDecision,
   ParentRun,
+  RunBudget,
   SkipCause,
   StepError,
   StepKindName,
@@ -44,6 +45,12 @@ export interface StepRuntime {
   list?: unknown[];
   /** A failed attempt waiting for its retry timer. */
   retry?: { attempt: number; dueAt: string };
+  /** The running attempt's call waits for a free slot of its agent (StepDeferred), until its resume timer. */
+  deferred?: { deferral: number; dueAt: string };
+  /** How often the running attempt was deferred so far. */
+  deferrals?: number;
+  /** An email agent's mail of the running attempt, waiting for its reply. */
+  mail?: { messageId: string; to: string; sentAt: string };
   /** An open checkpoint, waiting for a decision. */
   checkpoint?: { message: string; openedAt: string; timeoutMs?: number };
   /** The decision that closed the checkpoint. */
@@ -77,13 +84,27 @@ export interface RunState {
   depth: number;
   /** Goto targets that run on their next visit even if a need was skipped. */
   activated: Readonly<Record<string, true>>;
-  /** Checkpoints open now; while any is, the run is parked and its own timeout does not run. */
+  /**
+   * Waits for people open now: checkpoints and email agents' replies. While any is, the run is
+   * parked and its own timeout does not run (each wait has its own).
+   */
   openCheckpoints: number;
   parkedSince?: string;
   /** Time spent parked at checkpoints before `parkedSince`. */
   parkedMs: number;
+  /** A sub-workflow run's share of its parent's budget (RunStarted.limits); the definition's `limits` apply too. */
+  limits?: RunBudget;
+  /** What the run's agent calls have cost so far, from the usage on its step results. */
+  spent: Spent;
   /** Number of events folded so far (handy for replay tests and caches). */
   eventCount: number;
+}
+
+/** Sums of the usage recorded on a run's step results. */
+export interface Spent {
+  costUsd: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export const initialRunState = (runId: string): RunState => ({
@@ -102,6 +123,7 @@ export const initialRunState = (runId: string): RunState => ({
   activated: {},
   openCheckpoints: 0,
   parkedMs: 0,
+  spent: { costUsd: 0, promptTokens: 0, completionTokens: 0 },
   eventCount: 0,
 });
 

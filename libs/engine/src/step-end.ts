@@ -1,4 +1,4 @@
-import type { StepError } from '@chainmail/contracts';
+import type { StepError, Usage } from '@chainmail/contracts';
 import type { ForeachStep, RetryPolicy } from '@chainmail/workflow-dsl';
 import type { StepOutcome } from './commands';
 import type { Decision } from './decision';
@@ -56,21 +56,31 @@ export function completeAttempt(d: Decision, id: string, outcome: StepOutcome): 
     });
     return;
   }
-  failAttempt(d, id, outcome.error, outcome.durationMs);
+  failAttempt(d, id, outcome.error, outcome.durationMs, outcome.usage);
 }
 
 /**
  * Records a failed attempt, then retries it (now, or at a durable timer) while the error is
  * retryable and attempts remain; otherwise the step's error policy decides.
  */
-export function failAttempt(d: Decision, id: string, error: StepError, durationMs: number): void {
+export function failAttempt(
+  d: Decision,
+  id: string,
+  error: StepError,
+  durationMs: number,
+  usage?: Usage,
+): void {
   const step = d.step(id);
   if (step === undefined) return;
   const { visit, attempt } = step;
-  d.emit('StepFailed', { stepId: id, visit, attempt, error, durationMs });
+  d.emit('StepFailed', { stepId: id, visit, attempt, error, durationMs, ...(usage ? { usage } : {}) });
   const policy = isGroupKind(step.kind) ? undefined : retryPolicyOf(d, id);
   if (error.retryable && policy !== undefined && attempt < 1 + policy.max) {
-    const delayMs = retryDelayMs(policy, { runId: d.runId, stepId: id, visit, attempt });
+    // The agent's `Retry-After` is a floor: retrying sooner would only be refused again.
+    const delayMs = Math.max(
+      retryDelayMs(policy, { runId: d.runId, stepId: id, visit, attempt }),
+      retryAfterOf(error),
+    );
     if (delayMs <= 0) {
       beginAttempt(d, id, visit, attempt + 1);
       return;
@@ -140,6 +150,16 @@ function settleFailure(d: Decision, id: string, error: StepError): void {
         failGroup(d, group, { ...error, message: `branch "${id}" failed: ${error.message}` });
       else d.failRun({ ...error, stepId: id });
   }
+}
+
+/** The longest a `Retry-After` may hold a step back: a day (a longer one is read as a day). */
+export const MAX_RETRY_AFTER_MS = 86_400_000;
+
+function retryAfterOf(error: StepError): number {
+  const ms = error.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0
+    ? Math.min(Math.round(ms), MAX_RETRY_AFTER_MS)
+    : 0;
 }
 
 function retryPolicyOf(d: Decision, id: string): RetryPolicy | undefined {

@@ -1,5 +1,6 @@
 import type { RunEventMap, StepError } from '@chainmail/contracts';
 import { isTruthy, type ForeachStep, type Step, type SwitchStep } from '@chainmail/workflow-dsl';
+import { budgetRefusal, childBudget } from './budget';
 import { childRunId, MAX_WORKFLOW_DEPTH } from './child-run';
 import type { Decision } from './decision';
 
@@ -24,12 +25,13 @@ export function startStep(d: Decision, step: Step, visit: number, attempt: numbe
     case 'agent': {
       const input = d.render(step.input ?? '', `the input of step "${step.id}"`);
       if (!input.ok) return startedThenFailed(d, base, input.error);
-      d.emit('StepStarted', withLimit({ ...base, agent: step.agent, input: input.text }, step.timeoutMs));
-      return STARTED;
+      return startAgentCall(d, base, step.agent, input.text, step.timeoutMs);
     }
     case 'workflow': {
       const input = d.render(step.input ?? '', `the input of step "${step.id}"`);
       if (!input.ok) return startedThenFailed(d, base, input.error);
+      const refused = budgetRefusal(d, step.id, `workflow ${step.workflow}`, input.text);
+      if (refused !== undefined) return startedThenFailed(d, { ...base, input: input.text }, refused);
       return startChildRun(d, base, step.workflow, input.text, step.timeoutMs);
     }
     case 'checkpoint': {
@@ -71,12 +73,43 @@ export function startItem(d: Decision, foreach: ForeachStep, index: number, atte
       ? { ok: true as const, text: typeof item === 'string' ? item : (JSON.stringify(item) ?? '') }
       : d.render(foreach.input, `the input of step "${foreach.id}" for item ${index}`, locals);
   if (!input.ok) return startedThenFailed(d, base, input.error);
-  if (foreach.body.kind === 'workflow')
+  if (foreach.body.kind === 'workflow') {
+    const refused = budgetRefusal(d, base.stepId, `workflow ${foreach.body.workflow}`, input.text);
+    if (refused !== undefined) return startedThenFailed(d, { ...base, input: input.text }, refused);
     return startChildRun(d, base, foreach.body.workflow, input.text, foreach.timeoutMs);
-  d.emit(
-    'StepStarted',
-    withLimit({ ...base, agent: foreach.body.agent, input: input.text }, foreach.timeoutMs),
-  );
+  }
+  return startAgentCall(d, base, foreach.body.agent, input.text, foreach.timeoutMs);
+}
+
+/**
+ * An agent step's attempt (or a foreach item's): refused before the call when the workflow may
+ * not use the agent or the run's budget would not cover it; a workflow-kind agent runs its
+ * workflow as a sub-workflow; an email agent without a timeout of its own waits for its reply at
+ * most its default; any other agent is called by the shell.
+ */
+function startAgentCall(
+  d: Decision,
+  base: Started,
+  agent: string,
+  input: string,
+  timeoutMs: number | undefined,
+): StartResult {
+  const facts = d.ctx.agents?.(agent);
+  const called = { ...base, agent, input };
+  if (facts?.forbidden !== undefined) {
+    return startedThenFailed(d, called, {
+      code: 'AGENT_FORBIDDEN',
+      message: facts.forbidden,
+      retryable: false,
+    });
+  }
+  const refused = budgetRefusal(d, base.stepId, agent, input);
+  if (refused !== undefined) return startedThenFailed(d, called, refused);
+  if (facts?.kind === 'workflow' && facts.workflow !== undefined) {
+    return startChildRun(d, { ...base, agent }, facts.workflow, input, timeoutMs);
+  }
+  const limit = timeoutMs ?? (facts?.kind === 'email' ? facts.replyTimeoutMs : undefined);
+  d.emit('StepStarted', withLimit(called, limit));
   return STARTED;
 }
 
@@ -95,7 +128,9 @@ function startChildRun(
     });
   }
   const child = childRunId(d.runId, base.stepId, base.visit, base.attempt);
-  d.emit('StepStarted', withLimit({ ...base, workflow, input, childRunId: child }, timeoutMs));
+  const limits = childBudget(d);
+  const started: Started = { ...base, workflow, input, childRunId: child, ...(limits ? { limits } : {}) };
+  d.emit('StepStarted', withLimit(started, timeoutMs));
   return STARTED;
 }
 

@@ -1,6 +1,7 @@
 import type { TimerPurpose } from '@chainmail/contracts';
 import { resolveCheckpoint } from './checkpoints';
 import type { Decision } from './decision';
+import { resumeStep } from './deferral';
 import { formatDuration, runTimeoutMessage } from './durations';
 import { isGroupKind } from './run-state';
 import { beginAttempt, failAttempt, failGroup } from './step-end';
@@ -55,6 +56,9 @@ export function fireTimer(d: Decision, timer: TimerPurpose): void {
     case 'run-timeout':
       runTimeout(d);
       return;
+    case 'resume':
+      resumeStep(d, timer);
+      return;
   }
 }
 
@@ -89,14 +93,20 @@ function runTimeout(d: Decision): void {
   });
 }
 
-/** How much longer the run stays parked at the latest: until its open checkpoints time out. */
+/** How much longer the run stays parked at the latest: until its open checkpoints and agent mails time out. */
 function parkedFor(d: Decision): number {
   if (d.state.openCheckpoints === 0) return 0;
   let until = 0;
   for (const step of Object.values(d.state.steps)) {
-    if (step.checkpoint === undefined) continue;
-    if (step.checkpoint.timeoutMs === undefined) return PARKED_RECHECK_MS;
-    until = Math.max(until, Date.parse(step.checkpoint.openedAt) + step.checkpoint.timeoutMs - d.ctx.now);
+    const wait =
+      step.checkpoint !== undefined
+        ? { since: step.checkpoint.openedAt, timeoutMs: step.checkpoint.timeoutMs }
+        : step.mail !== undefined
+          ? { since: step.startedAt ?? step.mail.sentAt, timeoutMs: step.timeoutMs }
+          : undefined;
+    if (wait === undefined) continue;
+    if (wait.timeoutMs === undefined) return PARKED_RECHECK_MS;
+    until = Math.max(until, Date.parse(wait.since) + wait.timeoutMs - d.ctx.now);
   }
   return Math.max(0, until);
 }

@@ -1,5 +1,6 @@
 import type { CheckpointDecision, RunEvent, StartRun, TimerPurpose } from '@chainmail/contracts';
 import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { AgentFacts } from '../agent-facts';
 import type { RunCommand, StepOutcome } from '../commands';
 import { decide } from '../decide';
 import { evolveAll } from '../evolve';
@@ -46,6 +47,8 @@ export class RunScript {
   state: RunState;
   now: number;
   readonly log: Recorded[] = [];
+  /** What the directory says of each agent (the shell's `agents` lookup); absent: nothing. */
+  agents: Record<string, AgentFacts> = {};
 
   constructor(
     readonly definition: WorkflowDefinition,
@@ -60,7 +63,11 @@ export class RunScript {
   /** Decides `command` now (after `elapseMs`), folds and records the events, and returns them. */
   when(command: RunCommand, elapseMs = this.stepMs): RunEvent[] {
     this.now += elapseMs;
-    const events = decide(command, this.state, { definition: this.definition, now: this.now });
+    const events = decide(command, this.state, {
+      definition: this.definition,
+      now: this.now,
+      agents: (address) => this.agents[address],
+    });
     this.state = evolveAll(this.state, events);
     this.log.push({ command, now: this.now, events });
     return events;
