@@ -205,3 +205,39 @@ describe('planTimers: checkpoints and parked time', () => {
     ]);
   });
 });
+
+describe('planTimers: deferred calls (an agent at its concurrency limit)', () => {
+  const deferred = (deferral: number, dueAt = at(300)): RunEvent =>
+    makeRunEvent('StepDeferred', 'r1', at(50), {
+      stepId: 'call',
+      visit: 1,
+      attempt: 2,
+      deferral,
+      reason: 'model@ is busy',
+      dueAt,
+      delayMs: 250,
+    });
+
+  it('arms a resume timer per deferral, at its due time', () => {
+    expect(planTimers(commit(9, deferred(1))).arm).toEqual([
+      {
+        id: 'r1/resume/call/1/2/1',
+        purpose: { kind: 'resume', stepId: 'call', visit: 1, attempt: 2, deferral: 1 },
+        dueAtMs: T0 + 300,
+      },
+    ]);
+    expect(planTimers(commit(10, deferred(2, 'soon'))).arm).toEqual([
+      {
+        id: 'r1/resume/call/1/2/2',
+        purpose: { kind: 'resume', stepId: 'call', visit: 1, attempt: 2, deferral: 2 },
+        dueAtMs: T0 + 50 + 250,
+      },
+    ]);
+  });
+
+  it('drops the resume timer of a step skipped in the same commit, and all of them when the run ends', () => {
+    expect(planTimers(commit(11, deferred(1), skipped('call'))).arm).toEqual([]);
+    const ended = makeRunEvent('RunCancelled', 'r1', at(60), { reason: 'no', by: 'api', durationMs: 60 });
+    expect(planTimers(commit(12, deferred(1), ended))).toMatchObject({ arm: [], disarmRun: true });
+  });
+});

@@ -43,6 +43,8 @@ export interface TimerPlan {
 export function timerId(runId: string, purpose: TimerPurpose): string {
   if (purpose.kind === 'run-timeout') return `${runId}/run-timeout`;
   const id = `${runId}/${purpose.kind}/${purpose.stepId}/${purpose.visit}`;
+  // Each deferral of an attempt has a timer (and a FireTimer command id) of its own.
+  if (purpose.kind === 'resume') return `${id}/${purpose.attempt}/${purpose.deferral}`;
   return 'attempt' in purpose ? `${id}/${purpose.attempt}` : id;
 }
 
@@ -116,6 +118,13 @@ function planEvent(
       const due = Date.parse(dueAt);
       // `dueAt` is the deciding service's promise; `at + delayMs` says the same if it is unreadable.
       arm({ kind: 'retry', stepId, visit, attempt }, Number.isFinite(due) ? due : at + delayMs);
+      return;
+    }
+    case 'StepDeferred': {
+      // An agent at its concurrency limit: the attempt tries for a slot again at `dueAt`.
+      const { stepId, visit, attempt, deferral, dueAt, delayMs } = event.data;
+      const due = Date.parse(dueAt);
+      arm({ kind: 'resume', stepId, visit, attempt, deferral }, Number.isFinite(due) ? due : at + delayMs);
       return;
     }
     case 'CheckpointOpened': {

@@ -56,7 +56,7 @@ export function budgetRefusal(
 ): StepError | undefined {
   const budget = runBudget(d);
   if (budget === undefined) return undefined;
-  const spent = d.state.spent;
+  const spent = { ...d.state.spent, costUsd: roundUsd(d.state.spent.costUsd) };
   const estimate = estimateCall(d.ctx.agents?.(agent), input);
   const tokens = spent.promptTokens + spent.completionTokens;
   const refuse = (why: string): StepError => ({
