@@ -1,8 +1,10 @@
 import { type Agent, AgentError, type AgentResult } from '../agent';
 import type { AgentBinding } from '../bindings/agent-binding';
 import type { AgentRuntime } from './agent-runtime';
+import { emailAgent, validateEmailConfig, type EmailAgentConfig } from './email';
 import { httpAgent, validateHttpConfig, type HttpAgentConfig } from './http';
 import { openAiAgent, validateOpenAiConfig, type OpenAiConfig } from './openai';
+import { validateWorkflowAgentConfig, workflowAgent, type WorkflowAgentConfig } from './workflow-agent';
 
 export type AgentFactory = (binding: AgentBinding) => Agent;
 
@@ -25,6 +27,18 @@ export function agentFactory(runtime: AgentRuntime): AgentFactory {
         return issues.length > 0
           ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; '))
           : httpAgent(binding.address, binding.description, config as HttpAgentConfig, runtime);
+      }
+      case 'email': {
+        const { config, issues } = validateEmailConfig(binding.config);
+        return issues.length > 0
+          ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; '))
+          : emailAgent(binding.address, binding.description, config as EmailAgentConfig);
+      }
+      case 'workflow': {
+        const { config, issues } = validateWorkflowAgentConfig(binding.config);
+        return issues.length > 0
+          ? unusable(binding, issues.map((i) => `${i.field} ${i.message}`).join('; '))
+          : workflowAgent(binding.address, binding.description, config as WorkflowAgentConfig);
       }
       default:
         return unusable(binding, `this version of Chainmail cannot run ${binding.kind} agents yet`);

@@ -66,7 +66,12 @@ describe('validateAgentEntry', () => {
 
   it.each([
     [{ config: {} }, 'kind', 'is required'],
-    [{ kind: 'email', config: {} }, 'kind', 'not available yet'],
+    [{ kind: 'email', config: {} }, 'config.to', 'is required'],
+    [{ kind: 'email', config: { to: 'Research <r@x.example>' } }, 'config.to', 'must be one mailbox'],
+    [{ kind: 'email', config: { to: 'r@x.example', subject: 'a\nb' } }, 'config.subject', 'one line'],
+    [{ kind: 'email', config: { to: 'r@x.example', from: 'me' } }, 'config.from', 'must be a mailbox'],
+    [{ kind: 'workflow', config: {} }, 'config.workflow', 'is required'],
+    [{ kind: 'workflow', config: { workflow: 'Bad Name' } }, 'config.workflow', 'not a workflow name'],
     [{ kind: 'builtin', config: {} }, 'kind', 'cannot be registered'],
     [{ kind: 'grpc', config: {} }, 'kind', 'unknown kind "grpc"'],
     [{ kind: 'http' }, 'config', 'is required'],
@@ -79,6 +84,42 @@ describe('validateAgentEntry', () => {
     const result = validateAgentEntry('a@', body);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.issues).toEqual([{ field, message: expect.stringContaining(message) }]);
+  });
+
+  it('registers a mailbox as an email agent and a workflow as a workflow agent', () => {
+    expect(
+      validateAgentEntry('research@', {
+        kind: 'email',
+        config: {
+          to: ' Research@Mail-To-AI.com ',
+          subject: 'Research request',
+          from: 'Desk <desk@acme.example>',
+        },
+      }),
+    ).toEqual({
+      ok: true,
+      entry: {
+        address: 'research@',
+        kind: 'email',
+        description: 'Mailbox research@mail-to-ai.com: the input is mailed there and the reply is the output',
+        config: {
+          to: 'research@mail-to-ai.com',
+          subject: 'Research request',
+          from: 'Desk <desk@acme.example>',
+        },
+      },
+    });
+    expect(
+      validateAgentEntry('summarize@', { kind: 'workflow', config: { workflow: 'summarize-pipeline' } }),
+    ).toEqual({
+      ok: true,
+      entry: {
+        address: 'summarize@',
+        kind: 'workflow',
+        description: 'Workflow summarize-pipeline, run as a sub-workflow',
+        config: { workflow: 'summarize-pipeline' },
+      },
+    });
   });
 
   it('refuses a body that is not an object, and an address that is not one', () => {

@@ -1,8 +1,14 @@
 import type { AgentKindName } from '@chainmail/contracts';
 import { parseAgentAddress } from '../agent-address';
 import { closest, isJsonObject, type FieldIssue } from '../adapters/config-fields';
+import { describeEmail, validateEmailConfig, type EmailAgentConfig } from '../adapters/email';
 import { describeHttp, validateHttpConfig, type HttpAgentConfig } from '../adapters/http';
 import { describeOpenAi, validateOpenAiConfig, type OpenAiConfig } from '../adapters/openai';
+import {
+  describeWorkflowAgent,
+  validateWorkflowAgentConfig,
+  type WorkflowAgentConfig,
+} from '../adapters/workflow-agent';
 
 /** A directory entry as a PUT (or a line of `agents.yaml`) gives it, once validated. */
 export interface AgentEntrySpec {
@@ -16,9 +22,8 @@ export interface AgentEntrySpec {
 
 export type AgentEntryValidation = { ok: true; entry: AgentEntrySpec } | { ok: false; issues: FieldIssue[] };
 
-/** Kinds that can be registered today; `email` and `workflow` follow. */
-export const REGISTRABLE_KINDS = ['openai', 'http'] as const;
-const LATER_KINDS = ['email', 'workflow'];
+/** Kinds that can be registered (builtins ship with Chainmail). */
+export const REGISTRABLE_KINDS = ['openai', 'http', 'email', 'workflow'] as const;
 const ENTRY_KEYS = ['address', 'kind', 'description', 'config', 'allowedWorkflows', 'concurrency'];
 const WORKFLOW_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const MAX_CONCURRENCY = 10_000;
@@ -46,6 +51,22 @@ const KINDS: Record<
       ...checked,
       config: { ...checked.config },
       describe: () => describeHttp(checked.config as HttpAgentConfig),
+    };
+  },
+  email: (config) => {
+    const checked = validateEmailConfig(config);
+    return {
+      ...checked,
+      config: { ...checked.config },
+      describe: () => describeEmail(checked.config as EmailAgentConfig),
+    };
+  },
+  workflow: (config) => {
+    const checked = validateWorkflowAgentConfig(config);
+    return {
+      ...checked,
+      config: { ...checked.config },
+      describe: () => describeWorkflowAgent(checked.config as WorkflowAgentConfig),
     };
   },
 };
@@ -96,15 +117,10 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
   let describe = (): string => '';
   if (typeof kind !== 'string' || kind === '') {
     issues.push({ field: 'kind', message: `is required: one of ${REGISTRABLE_KINDS.join(', ')}` });
-  } else if (LATER_KINDS.includes(kind)) {
-    issues.push({
-      field: 'kind',
-      message: `"${kind}" agents are not available yet; register ${REGISTRABLE_KINDS.join(' or ')}`,
-    });
   } else if (kind === 'builtin') {
     issues.push({
       field: 'kind',
-      message: `builtin agents ship with Chainmail and cannot be registered; register ${REGISTRABLE_KINDS.join(' or ')}`,
+      message: `builtin agents ship with Chainmail and cannot be registered; register ${REGISTRABLE_KINDS.join(', ')}`,
     });
   } else if (!(REGISTRABLE_KINDS as readonly string[]).includes(kind)) {
     issues.push({ field: 'kind', message: `unknown kind "${kind}": one of ${REGISTRABLE_KINDS.join(', ')}` });
