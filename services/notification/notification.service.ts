@@ -9,6 +9,7 @@ import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { ChainmailConfig } from '@chainmail/config';
 import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
 import {
+  decodeRunMessage,
   RunLog,
   startConsumer,
   type ConsumedMessage,
@@ -38,7 +39,6 @@ import { DeliveryRunner, type DeliveryOutcome } from './delivery-runner';
 import { composeMail, type RunSoFar } from './mail-composer';
 import { NOTIFICATION_SETTINGS, type NotificationSettings } from './notification.settings';
 import type { MailIdentity } from './outbound-mail';
-import { decodeRunMessage } from './run-commit.decoder';
 import { RunFactsCache } from './run-facts.cache';
 import { RunHistory } from './run-history';
 import { MAIL_SENDER, WEBHOOK_POSTER } from './notification.tokens';

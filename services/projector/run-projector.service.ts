@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, type StoredRunCommit } from '@chainmail/contracts';
 import {
+  decodeRunMessage,
   JS_ERR,
   jsErrorCode,
   startBatchConsumer,
@@ -21,7 +22,6 @@ import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AppliedSequence } from './applied-sequence';
 import { PROJECTOR_SETTINGS, type ProjectorSettings } from './projector.settings';
-import { decodeRunMessage } from './run-commit.decoder';
 
 export interface RebuildResult {
   /** The stream's last sequence when the replay began: wait for it to see the rebuilt views. */

@@ -14,6 +14,7 @@ import {
   type FireTimer,
 } from '@chainmail/contracts';
 import {
+  decodeRunMessage,
   CommandBus,
   startBatchConsumer,
   type ConsumedMessage,
@@ -23,7 +24,6 @@ import {
 import { EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
 import { Alarm } from './alarm';
-import { decodeRunMessage } from './run-commit.decoder';
 import { SCHEDULING_SETTINGS, type SchedulingSettings } from './scheduling.settings';
 import type { TracedTimerPlan } from './timer-batch';
 import { planTimers } from './timer-plan';

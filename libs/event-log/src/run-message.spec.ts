@@ -1,6 +1,6 @@
 import { makeRunEvent, type RunCommit } from '@chainmail/contracts';
-import type { ConsumedMessage } from '@chainmail/event-log';
-import { decodeRunMessage } from './run-commit.decoder';
+import type { ConsumedMessage } from './consumed-message';
+import { decodeRunMessage } from './run-message';
 
 const encoder = new TextEncoder();
 

@@ -1,5 +1,6 @@
 import { runSubject, type RunEvent, type StoredRunCommit } from '@chainmail/contracts';
-import { decodeRunCommit, type ConsumedMessage } from '@chainmail/event-log';
+import type { ConsumedMessage } from './consumed-message';
+import { decodeRunCommit } from './run-log';
 
 export type DecodedMessage =
   { ok: true; commit: StoredRunCommit } | { ok: false; seq: number; reason: string };
@@ -7,7 +8,8 @@ export type DecodedMessage =
 /**
  * A message of RUN_EVENTS as the commit it carries, its stream sequence as `seq`. The log is
  * written only by the execution service, so a malformed message is a bug: it is reported and
- * skipped rather than retried for ever, which would stall every run's view behind it.
+ * skipped rather than retried for ever, which would stall every consumer behind it (the projector's
+ * views, scheduling's timers, notification's mails): all three decode through here.
  */
 export function decodeRunMessage(message: ConsumedMessage): DecodedMessage {
   let commit: StoredRunCommit;
