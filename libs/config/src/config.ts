@@ -229,6 +229,17 @@ export class ChainmailConfig {
   @IsString()
   modelName = 'gpt-4o-mini';
 
+  /** How long an email agent's step waits for the reply when the step has no `timeout` of its own (default 24 h). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  agentMailTimeoutMs = 86_400_000;
+
+  /** Where replies to email agents' mails go (their Reply-To), received by ingress's SMTP. Default: agent-replies@<CHAINMAIL_MAIL_DOMAIN>. */
+  @IsOptional()
+  @IsString()
+  agentReplyTo?: string;
+
   /** The admin API token (`cm_<16 hex>_<secret>`) to ensure at start; unset: one is generated at first start and logged once. Never logged otherwise. */
   @IsOptional()
   @IsString()
@@ -317,6 +328,8 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   agentAllowedHosts: 'CHAINMAIL_AGENT_ALLOWED_HOSTS',
   modelUrl: 'CHAINMAIL_MODEL_URL',
   modelName: 'CHAINMAIL_MODEL_NAME',
+  agentMailTimeoutMs: 'CHAINMAIL_AGENT_MAIL_TIMEOUT_MS',
+  agentReplyTo: 'CHAINMAIL_AGENT_REPLY_TO',
   adminToken: 'CHAINMAIL_ADMIN_TOKEN',
   rateLimitPerMinute: 'CHAINMAIL_RATE_LIMIT_PER_MINUTE',
   oidcIssuer: 'CHAINMAIL_OIDC_ISSUER',
@@ -362,4 +375,9 @@ function secretValues(env: Record<string, string | undefined>): Record<string, s
     }
   }
   return values;
+}
+
+/** The address replies to email agents' mails are sent to (and ingress accepts them at). */
+export function agentReplyAddress(config: Pick<ChainmailConfig, 'agentReplyTo' | 'mailDomain'>): string {
+  return (config.agentReplyTo ?? `agent-replies@${config.mailDomain}`).trim().toLowerCase();
 }
