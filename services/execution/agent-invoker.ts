@@ -9,6 +9,8 @@ export interface StepInvocation {
   attempt: number;
   agent: string;
   input: string;
+  /** The calling run's workflow: entries restricted to other workflows refuse it (AGENT_FORBIDDEN). */
+  workflow?: string;
   timeoutMs?: number;
   /** Aborted when the run is cancelled. */
   signal: AbortSignal;
@@ -27,7 +29,7 @@ export class AgentInvoker {
     if (call.timeoutMs !== undefined) signals.push(AbortSignal.timeout(call.timeoutMs));
     const signal = signals.length === 1 ? call.signal : AbortSignal.any(signals);
     try {
-      const agent = this.directory.resolve(call.agent);
+      const agent = this.directory.resolve(call.agent, { workflow: call.workflow });
       const result = await raceAbort(
         agent.invoke({
           address: call.agent,
@@ -35,6 +37,7 @@ export class AgentInvoker {
           runId: call.runId,
           stepId: call.stepId,
           attempt: call.attempt,
+          ...(call.workflow !== undefined ? { workflow: call.workflow } : {}),
           idempotencyKey: `${call.runId}/${call.stepId}/${call.visit}/${call.attempt}`,
           signal,
           deadline: call.timeoutMs !== undefined ? started + call.timeoutMs : undefined,
@@ -62,12 +65,16 @@ export class AgentInvoker {
         retryable: true,
       };
     }
-    const coded = err as { code?: unknown; retryable?: unknown; message?: unknown };
-    return {
+    const coded = err as { code?: unknown; retryable?: unknown; message?: unknown; retryAfterMs?: unknown };
+    const error: StepError = {
       code: typeof coded.code === 'string' ? coded.code : 'AGENT_FAILED',
       message: typeof coded.message === 'string' ? coded.message : String(err),
       retryable: typeof coded.retryable === 'boolean' ? coded.retryable : true,
     };
+    // The agent's `Retry-After`: the engine waits at least this long before the next attempt.
+    const after = coded.retryAfterMs;
+    if (typeof after === 'number' && Number.isFinite(after) && after >= 0) error.retryAfterMs = after;
+    return error;
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type RunEventOf,
   type StartRun,
   type StepError,
+  type Usage,
 } from '@chainmail/contracts';
 import { childRunInputs, type RunState, type StepOutcome } from '@chainmail/engine';
 import { injectTraceHeaders } from '@chainmail/telemetry';
@@ -72,6 +73,8 @@ export class ChildRuns {
       debug: parent.debug,
       parent: { runId: parent.runId, stepId, visit, attempt },
       depth: parent.depth + 1,
+      // A run with a budget gives its child what is left of it (decided by the engine at the step's start).
+      ...(started.data.limits !== undefined ? { limits: started.data.limits } : {}),
     };
     await this.bus.send(START_RUN_SUBJECT, command, injectTraceHeaders({}));
   }
@@ -121,13 +124,25 @@ function isEnd(event: RunEvent): event is ChildEnd {
   );
 }
 
+/** What a child run spent, to count against its parent's budget too; undefined when nothing. */
+function spentBy(child: RunState): Usage | undefined {
+  const { costUsd, promptTokens, completionTokens } = child.spent;
+  if (costUsd === 0 && promptTokens === 0 && completionTokens === 0) return undefined;
+  const usage: Usage = {};
+  if (promptTokens > 0) usage.promptTokens = promptTokens;
+  if (completionTokens > 0) usage.completionTokens = completionTokens;
+  if (costUsd > 0) usage.costUsd = Math.round(costUsd * 1e9) / 1e9;
+  return usage;
+}
+
 function outcomeOf(child: RunState, end: ChildEnd): StepOutcome {
   const durationMs = end.data.durationMs;
+  const usage = spentBy(child);
   const name = `sub-workflow "${child.workflow}" (run ${child.runId})`;
   let error: StepError;
   switch (end.type) {
     case 'RunSucceeded':
-      return { ok: true, output: end.data.output, durationMs };
+      return { ok: true, output: end.data.output, durationMs, ...(usage ? { usage } : {}) };
     case 'RunFailed': {
       const at = end.data.error.stepId === undefined ? '' : ` at step "${end.data.error.stepId}"`;
       error = { ...end.data.error, message: `${name} failed${at}: ${end.data.error.message}` };
@@ -149,5 +164,5 @@ function outcomeOf(child: RunState, end: ChildEnd): StepOutcome {
       };
       break;
   }
-  return { ok: false, error, durationMs };
+  return { ok: false, error, durationMs, ...(usage ? { usage } : {}) };
 }

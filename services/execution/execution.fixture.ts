@@ -1,9 +1,13 @@
-import type { Agent, AgentCall, AgentResult } from '@chainmail/agents';
-import { AgentDirectory, builtinAgents } from '@chainmail/agents';
+import type { Agent, AgentBinding, AgentCall, AgentResult, ModelPrices } from '@chainmail/agents';
+import { AgentDirectory, agentFactory, agentRuntime, builtinAgents } from '@chainmail/agents';
 import type { Command, RunCommit, StoredRunCommit } from '@chainmail/contracts';
 import { createTelemetry } from '@chainmail/telemetry';
 import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { agentFactsFrom } from './agent-facts';
 import { AgentInvoker } from './agent-invoker';
+import { AgentMailNotSent, type AgentMailMessage, type AgentMailTransport } from './agent-mail-transport';
+import { AgentMailer } from './agent-mailer';
+import type { AgentLease, AgentSlots } from './agent-slots';
 import { ChildRuns, type CommandSender } from './child-runs';
 import { RunCommandHandler } from './run-command-handler';
 import { RunStore, type RunLogPort } from './run-store';
@@ -79,6 +83,42 @@ export class HeldAgent implements Agent {
   }
 }
 
+/** Leases in memory: the concurrency rule of `KvAgentSlots` without NATS. */
+export class MemorySlots implements AgentSlots {
+  readonly held = new Map<string, Set<string>>();
+  maxHeld = 0;
+
+  async acquire(address: string, limit: number, holder: string): Promise<AgentLease | undefined> {
+    const holders = this.held.get(address) ?? new Set<string>();
+    this.held.set(address, holders);
+    if (holders.size >= limit) return undefined;
+    holders.add(holder);
+    this.maxHeld = Math.max(this.maxHeld, holders.size);
+    return { release: async () => void holders.delete(holder) };
+  }
+
+  close(): void {}
+}
+
+/** Keeps the mails it is given; refuses them while told to. */
+export class RecordingMailTransport implements AgentMailTransport {
+  readonly sent: AgentMailMessage[] = [];
+  refusal?: AgentMailNotSent;
+
+  async send(mail: AgentMailMessage): Promise<void> {
+    if (this.refusal) throw this.refusal;
+    this.sent.push(mail);
+  }
+
+  close(): void {}
+}
+
+export interface HarnessOptions {
+  /** Registered directory entries; an in-process agent of the same address answers their calls. */
+  bindings?: Omit<AgentBinding, 'owner' | 'by' | 'registeredAt' | 'seq'>[];
+  prices?: ModelPrices;
+}
+
 export class ExecutionHarness {
   readonly log = new MemoryRunLog();
   readonly bus = new RecordingBus();
@@ -86,11 +126,25 @@ export class ExecutionHarness {
   readonly directory: AgentDirectory;
   readonly commands: RunCommandHandler;
   readonly runner: StepRunner;
+  readonly slots = new MemorySlots();
+  readonly mail = new RecordingMailTransport();
   private readonly deliveries: Promise<void>[] = [];
   now = Date.parse('2026-01-01T00:00:00.000Z');
 
-  constructor(agents: Agent[] = []) {
-    this.directory = new AgentDirectory([...builtinAgents(), ...agents]);
+  constructor(agents: Agent[] = [], options: HarnessOptions = {}) {
+    const bindings: AgentBinding[] = (options.bindings ?? []).map((b, i) => ({
+      owner: 'team',
+      by: 'test',
+      registeredAt: '2026-01-01T00:00:00.000Z',
+      seq: i + 1,
+      ...b,
+    }));
+    const build = agentFactory(agentRuntime());
+    const inProcess = new Map(agents.map((agent) => [agent.address, agent]));
+    this.directory = new AgentDirectory([...builtinAgents(), ...agents], {
+      bindings: { get: (address) => bindings.find((b) => b.address === address), list: () => bindings },
+      build: (binding) => inProcess.get(binding.address) ?? build(binding),
+    });
     const runs = new RunStore(this.log);
     const source = {
       definition: async (workflow: string): Promise<WorkflowDefinition> => {
@@ -106,14 +160,26 @@ export class ExecutionHarness {
       source,
       (err) => err instanceof AppendConflictStub,
       () => this.now,
+      agentFactsFrom(this.directory, { prices: options.prices ?? {}, mailTimeoutMs: 86_400_000 }),
     );
     const tracer = createTelemetry({ serviceName: 'test' }).tracer('execution');
+    const mailer = new AgentMailer(
+      this.mail,
+      {
+        from: 'Chainmail <chainmail@chainmail.local>',
+        replyTo: 'agent-replies@chainmail.local',
+        domain: 'chainmail.local',
+      },
+      this.commands,
+      () => this.now,
+    );
     this.runner = new StepRunner(
       runs,
       this.commands,
       new AgentInvoker(this.directory),
       new ChildRuns(this.bus, source, this.commands),
       tracer,
+      { entry: (address) => this.directory.entry(address), slots: this.slots, mailer },
     );
     // Every stored commit goes to the runner, as the durable consumer delivers it.
     this.log.onAppend = (commit) => {

@@ -8,10 +8,9 @@ import {
   type Command,
   type RunCommit,
 } from '@chainmail/contracts';
-import type { ChainmailConfig } from '@chainmail/config';
+import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
-import type { RunCommand } from '@chainmail/engine';
 import {
   AppendConflict,
   CommandBus,
@@ -38,10 +37,15 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
+import { agentFactsFrom } from './agent-facts';
 import { AgentInvoker } from './agent-invoker';
+import { agentMailTransport, type AgentMailTransport } from './agent-mail-transport';
+import { AgentMailer } from './agent-mailer';
+import { KvAgentSlots } from './agent-slots';
 import { CatalogDefinitions } from './catalog-definitions';
 import { ChildRuns } from './child-runs';
 import { RunCommandHandler } from './run-command-handler';
+import { toRunCommand } from './run-commands';
 import { RunStore } from './run-store';
 import { StepRunner } from './step-runner';
 
@@ -59,6 +63,8 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
   private readonly commands: RunCommandHandler;
   private readonly steps: StepRunner;
   private readonly tracer: Tracer;
+  private readonly slots: KvAgentSlots;
+  private readonly mailTransport: AgentMailTransport;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -71,9 +77,27 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     this.tracer = telemetry.tracer('execution');
     const runs = new RunStore(new RunLog(nc, names));
     const definitions = new CatalogDefinitions(catalog);
-    this.commands = new RunCommandHandler(runs, definitions, (err) => err instanceof AppendConflict);
+    const facts = agentFactsFrom(agents, {
+      prices: config.modelPrices,
+      mailTimeoutMs: config.agentMailTimeoutMs,
+    });
+    this.commands = new RunCommandHandler(
+      runs,
+      definitions,
+      (err) => err instanceof AppendConflict,
+      Date.now,
+      facts,
+    );
     const children = new ChildRuns(new CommandBus(nc, names), definitions, this.commands);
-    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), children, this.tracer);
+    this.slots = new KvAgentSlots(nc, names, undefined, (message) => this.logger.warn(message));
+    this.mailTransport = agentMailTransport(config);
+    const mailer = new AgentMailer(
+      this.mailTransport,
+      { from: config.mailFrom, replyTo: agentReplyAddress(config), domain: config.mailDomain },
+      this.commands,
+    );
+    const gate = { entry: (address: string) => agents.entry(address), slots: this.slots, mailer };
+    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), children, this.tracer, gate);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -100,6 +124,8 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.consumers.map((c) => c.stop()));
+    this.slots.close();
+    this.mailTransport.close();
   }
 
   private async onCommand(message: ConsumedMessage): Promise<void> {
@@ -139,42 +165,5 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     } finally {
       clearInterval(heartbeat);
     }
-  }
-}
-
-/** A command from the COMMANDS stream as the engine takes it, with the id its decision is appended under. */
-function toRunCommand(command: Command): { command: RunCommand; msgId: string } | undefined {
-  switch (command.type) {
-    case 'StartRun': {
-      const { type: _type, ...data } = command;
-      return { command: { type: 'StartRun', data }, msgId: `${command.runId}:start` };
-    }
-    case 'CancelRun':
-      return {
-        command: { type: 'CancelRun', data: { reason: command.reason, by: command.by } },
-        msgId: `${command.runId}:cancel`,
-      };
-    case 'FireTimer':
-      return {
-        command: { type: 'FireTimer', data: { timer: command.timer, dueAt: command.dueAt } },
-        msgId: `${command.runId}:timer:${command.commandId}`,
-      };
-    case 'ResolveCheckpoint':
-      return {
-        command: {
-          type: 'ResolveCheckpoint',
-          data: {
-            stepId: command.stepId,
-            visit: command.visit,
-            action: command.action,
-            input: command.input,
-            comment: command.comment,
-            by: command.by,
-          },
-        },
-        msgId: `${command.runId}:checkpoint:${command.commandId}`,
-      };
-    default:
-      return undefined;
   }
 }

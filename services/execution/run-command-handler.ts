@@ -1,6 +1,7 @@
 import type { RunEvent } from '@chainmail/contracts';
 import { decide, type RunCommand } from '@chainmail/engine';
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { AgentFactsLookup } from './agent-facts';
 import type { LoadedRun, RunStore } from './run-store';
 
 export interface DefinitionSource {
@@ -24,6 +25,8 @@ export class RunCommandHandler {
     private readonly definitions: DefinitionSource,
     private readonly isConflict: (err: unknown) => boolean,
     private readonly clock: () => number = Date.now,
+    /** What the agent directory says of each address (kinds, prices, who may call): given to `decide`. */
+    private readonly agents?: AgentFactsLookup,
   ) {}
 
   async handle(
@@ -39,7 +42,11 @@ export class RunCommandHandler {
       const { workflow, version } =
         command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
       const definition = await this.definitions.definition(workflow, version);
-      const events = decide(command, loaded.state, { definition, now: this.clock() });
+      const events = decide(command, loaded.state, {
+        definition,
+        now: this.clock(),
+        ...(this.agents ? { agents: this.agents(workflow) } : {}),
+      });
       if (events.length === 0) return { ...loaded, events };
       try {
         const next = await this.runs.append(loaded, events, msgId, headers);

@@ -1,4 +1,6 @@
+import type { AgentEntry } from '@chainmail/agents';
 import { TERMINAL_RUN_EVENTS, type RunEventOf, type StoredRunCommit } from '@chainmail/contracts';
+import type { RunState } from '@chainmail/engine';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -8,9 +10,29 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { AgentInvoker } from './agent-invoker';
+import type { AgentMailer } from './agent-mailer';
+import type { AgentSlots } from './agent-slots';
 import type { ChildRuns } from './child-runs';
 import type { RunCommandHandler } from './run-command-handler';
 import type { RunStore } from './run-store';
+
+/** What a step's agent is, how many calls it takes at once, and how email agents' mail goes out. */
+export interface AgentGate {
+  /** The directory entry the call would use (kind, concurrency, an email agent's mailbox). */
+  entry(address: string): AgentEntry | undefined;
+  slots: AgentSlots;
+  mailer: AgentMailer;
+}
+
+/** One attempt's call, from its `StepStarted` or, after a deferral, its `StepResumed`. */
+interface CallStart {
+  stepId: string;
+  visit: number;
+  attempt: number;
+  agent: string;
+  input: string;
+  timeoutMs?: number;
+}
 
 /**
  * Reacts to each run commit: the agent calls its `StepStarted` events ask for are made and their
@@ -18,6 +40,8 @@ import type { RunStore } from './run-store';
  * `ChildRuns`; calls of attempts that ended otherwise (a timeout, a loop, the run's end) are
  * abandoned. A redelivered commit finds its steps already done and does nothing; a crash before
  * a result was appended makes the call again, and the log's sequence check keeps one result.
+ * An agent at its concurrency limit defers the attempt (no worker held; a resume timer brings it
+ * back as `StepResumed`); an email agent's step sends its mail and waits for the reply.
  */
 export class StepRunner {
   private readonly inFlight = new Map<string, AbortController>();
@@ -28,10 +52,12 @@ export class StepRunner {
     private readonly invoker: AgentInvoker,
     private readonly children: ChildRuns,
     private readonly tracer: Tracer,
+    private readonly gate?: AgentGate,
   ) {}
 
   async onCommit(commit: StoredRunCommit, headers?: Record<string, string>): Promise<void> {
     const calls: RunEventOf<'StepStarted'>[] = [];
+    const resumed: RunEventOf<'StepResumed'>[] = [];
     const childStarts: RunEventOf<'StepStarted'>[] = [];
     const work: Promise<void>[] = [];
     let ended = false;
@@ -39,8 +65,12 @@ export class StepRunner {
     for (const event of commit.events) {
       switch (event.type) {
         case 'StepStarted':
-          if (event.data.agent !== undefined) calls.push(event);
-          else if (event.data.childRunId !== undefined) childStarts.push(event);
+          // A workflow-kind agent's step names its agent and runs a child: the child comes first.
+          if (event.data.childRunId !== undefined) childStarts.push(event);
+          else if (event.data.agent !== undefined) calls.push(event);
+          break;
+        case 'StepResumed':
+          resumed.push(event);
           break;
         case 'StepFailed':
           this.abandon(`${commit.runId}/${event.data.stepId}/${event.data.visit}/${event.data.attempt}`);
@@ -69,21 +99,41 @@ export class StepRunner {
           break;
       }
     }
-    if (calls.length > 0 || childStarts.length > 0 || ended) {
+    if (calls.length > 0 || resumed.length > 0 || childStarts.length > 0 || ended) {
       const loaded = await this.runs.observe(commit);
-      const current = (start: RunEventOf<'StepStarted'>): boolean => {
-        const step = loaded.state.steps[start.data.stepId];
+      // The attempt still waits for this very call: not ended, not deferred, no mail sent yet.
+      const current = (at: { stepId: string; visit: number; attempt: number }): boolean => {
+        const step = loaded.state.steps[at.stepId];
         return (
           step?.status === 'running' &&
           step.pending !== true &&
-          step.visit === start.data.visit &&
-          step.attempt === start.data.attempt
+          step.visit === at.visit &&
+          step.attempt === at.attempt &&
+          step.deferred === undefined &&
+          step.mail === undefined
         );
       };
       for (const start of childStarts)
-        if (current(start)) work.push(this.startChild(loaded.state, start, headers));
-      for (const start of calls)
-        if (current(start)) work.push(this.call(commit, loaded.state.workflow, start, headers));
+        if (current(start.data)) work.push(this.startChild(loaded.state, start, headers));
+      for (const start of calls) {
+        const { stepId, visit, attempt, agent, input, timeoutMs } = start.data;
+        const call = { stepId, visit, attempt, agent: agent ?? '', input: input ?? '', timeoutMs };
+        if (current(start.data)) work.push(this.call(commit, loaded.state, call, headers));
+      }
+      for (const resume of resumed) {
+        const step = loaded.state.steps[resume.data.stepId];
+        if (step?.agent === undefined || !current(resume.data)) continue;
+        const { stepId, visit, attempt } = resume.data;
+        const call = {
+          stepId,
+          visit,
+          attempt,
+          agent: step.agent,
+          input: step.input ?? '',
+          timeoutMs: step.timeoutMs,
+        };
+        work.push(this.call(commit, loaded.state, call, headers));
+      }
       if (ended) {
         const end = commit.events.find((e) => TERMINAL_RUN_EVENTS.has(e.type));
         const parent = loaded.state.parent;
@@ -95,23 +145,24 @@ export class StepRunner {
       }
     }
     // A run waiting for a person may wait for days: it need not stay in the hot cache meanwhile.
-    if (parked && calls.length === 0 && childStarts.length === 0) this.runs.forget(commit.runId);
+    if (parked && calls.length === 0 && resumed.length === 0 && childStarts.length === 0)
+      this.runs.forget(commit.runId);
     await Promise.all(work);
   }
 
   private async call(
     commit: StoredRunCommit,
-    workflow: string,
-    start: RunEventOf<'StepStarted'>,
+    run: RunState,
+    start: CallStart,
     headers?: Record<string, string>,
   ): Promise<void> {
-    const { stepId, visit, attempt } = start.data;
+    const { stepId, visit, attempt, agent } = start;
+    const { workflow } = run;
     const key = `${commit.runId}/${stepId}/${visit}/${attempt}`;
     // A redelivery while this process still works on the call: the call in progress answers.
     if (this.inFlight.has(key)) return;
     const controller = new AbortController();
     this.inFlight.set(key, controller);
-    const agent = start.data.agent ?? '';
     const identity = { runId: commit.runId, workflow, stepId, agent };
     try {
       await withSpan(
@@ -119,22 +170,48 @@ export class StepRunner {
         `step ${stepId}`,
         { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
         async () => {
-          const outcome = await withSpan(
-            this.tracer,
-            `agent ${agent}`,
-            { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
-            () =>
-              this.invoker.invoke({
-                runId: commit.runId,
-                stepId,
-                visit,
-                attempt,
-                agent,
-                input: start.data.input ?? '',
-                timeoutMs: start.data.timeoutMs,
-                signal: controller.signal,
-              }),
-          );
+          const entry = this.gate?.entry(agent);
+          if (this.gate && entry?.kind === 'email') {
+            const mail = { runId: commit.runId, workflow, stepId, visit, attempt, input: start.input };
+            await this.gate.mailer.dispatch(entry, mail);
+            return;
+          }
+          let lease: Awaited<ReturnType<AgentSlots['acquire']>>;
+          if (this.gate && entry?.concurrency !== undefined) {
+            lease = await this.gate.slots.acquire(entry.address, entry.concurrency, key);
+            if (lease === undefined) {
+              await this.defer(
+                commit.runId,
+                run,
+                start,
+                `${entry.address} is at its concurrency limit (${entry.concurrency} at once)`,
+              );
+              return;
+            }
+          }
+          let outcome;
+          try {
+            outcome = await withSpan(
+              this.tracer,
+              `agent ${agent}`,
+              { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
+              () =>
+                this.invoker.invoke({
+                  runId: commit.runId,
+                  stepId,
+                  visit,
+                  attempt,
+                  agent,
+                  input: start.input,
+                  workflow,
+                  timeoutMs: start.timeoutMs,
+                  signal: controller.signal,
+                }),
+            );
+          } finally {
+            // Free the slot as soon as the agent has answered, before the result is appended.
+            await lease?.release();
+          }
           // Abandoned meanwhile (a durable timeout, a loop, the run's end): the log has moved on.
           if (controller.signal.aborted) return;
           await this.commands.handle(
@@ -162,6 +239,18 @@ export class StepRunner {
       `step ${stepId}`,
       { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
       () => this.children.start(parent, start),
+    );
+  }
+
+  /** No free slot: the attempt waits for a resume timer (decided by the engine), holding nothing. */
+  private async defer(runId: string, run: RunState, start: CallStart, reason: string): Promise<void> {
+    const { stepId, visit, attempt } = start;
+    const deferral = (run.steps[stepId]?.deferrals ?? 0) + 1;
+    await this.commands.handle(
+      runId,
+      { type: 'DeferStep', data: { stepId, visit, attempt, reason } },
+      `${runId}:${stepId}:${visit}:${attempt}:defer:${deferral}`,
+      injectTraceHeaders({}),
     );
   }
 
