@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { DeliveryRepository, type DeliveryRecord } from '@chainmail/persistence';
 import { DATA_SOURCE } from '@chainmail/platform';
 import type { DataSource } from 'typeorm';
+import { RequireScope } from './identity/access.decorators';
 import { RunQueries } from './run-queries';
 
 /** A run's notifications: every mail and webhook call, with its status, attempts and last error. */
@@ -17,6 +18,7 @@ export class DeliveriesController {
   }
 
   @Get(':id/deliveries')
+  @RequireScope('read')
   async list(@Param('id') id: string): Promise<{ runId: string; deliveries: DeliveryRecord[] }> {
     const deliveries = await this.deliveries.listForRun(id);
     // No deliveries yet is an answer for a run that exists; 404 for one that does not.

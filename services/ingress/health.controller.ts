@@ -3,9 +3,11 @@ import { DATA_SOURCE, NATS_CONNECTION } from '@chainmail/platform';
 import type { Response } from 'express';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+import { Public } from './identity/access.decorators';
 
 /** Liveness says the process answers; readiness says NATS and Postgres answer too. */
 @Controller()
+@Public()
 export class HealthController {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,

@@ -11,6 +11,7 @@ import { AgentsController } from './agents/agents.controller';
 import { DeliveriesController } from './deliveries.controller';
 import { MailboxController } from './mailbox.controller';
 import { HealthController } from './health.controller';
+import { IdentityModule } from './identity/identity.module';
 import { InboundModule } from './inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './run-queries';
@@ -21,7 +22,7 @@ import { WorkflowsController } from './workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [InboundModule],
+  imports: [IdentityModule, InboundModule],
   controllers: [
     HealthController,
     WorkflowsController,

@@ -4,6 +4,7 @@ import { ChainmailError } from '@chainmail/contracts';
 import { CaughtMailRepository, type CaughtMailDetail, type CaughtMailSummary } from '@chainmail/persistence';
 import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
 import type { DataSource } from 'typeorm';
+import { LocalMailboxPage, RequireScope } from './identity/access.decorators';
 import { mailboxPage } from './mailbox.page';
 
 /** What the local mail catcher caught: `GET /v1/mailbox`, `GET /v1/mailbox/:id` and the `/mailbox` page. */
@@ -19,6 +20,7 @@ export class MailboxController {
   }
 
   @Get('v1/mailbox')
+  @RequireScope('read')
   async list(@Query('limit') limit?: string): Promise<{ catcher: boolean; mails: CaughtMailSummary[] }> {
     const n = limit === undefined ? undefined : Number(limit);
     if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
@@ -28,13 +30,16 @@ export class MailboxController {
   }
 
   @Get('v1/mailbox/:id')
+  @RequireScope('read')
   async get(@Param('id') id: string): Promise<CaughtMailDetail> {
     const mail = /^\d{1,15}$/.test(id) ? await this.mailbox.get(Number(id)) : null;
     if (!mail) throw new NotFoundException(`No caught mail has the id "${id}".`);
     return mail;
   }
 
+  /** Open without a token only for the local catcher on loopback (`chainmail up`); otherwise `read`. */
   @Get('mailbox')
+  @LocalMailboxPage()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
   async page(): Promise<string> {

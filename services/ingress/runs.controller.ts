@@ -5,6 +5,7 @@ import {
   RESOLVE_CHECKPOINT_SUBJECT,
   TERMINAL_RUN_EVENTS,
   type CancelRun,
+  type Actor,
   type CheckpointDecision,
   type ResolveCheckpoint,
 } from '@chainmail/contracts';
@@ -12,6 +13,7 @@ import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
 import type { Response } from 'express';
+import { CurrentActor, RequireScope } from './identity/access.decorators';
 import { RunQueries, runNotFound } from './run-queries';
 
 const SSE_HEARTBEAT_MS = 15_000;
@@ -26,6 +28,7 @@ export class RunsController {
   ) {}
 
   @Get()
+  @RequireScope('read')
   async list(
     @Query('workflow') workflow?: string,
     @Query('status') status?: string,
@@ -58,11 +61,13 @@ export class RunsController {
   }
 
   @Get(':id')
+  @RequireScope('read')
   async get(@Param('id') id: string): Promise<unknown> {
     return this.queries.run(id);
   }
 
   @Get(':id/events')
+  @RequireScope('read')
   async events(
     @Param('id') id: string,
     @Headers('accept') accept: string | undefined,
@@ -79,14 +84,15 @@ export class RunsController {
 
   @Post(':id/cancel')
   @HttpCode(202)
-  async cancel(@Param('id') id: string): Promise<unknown> {
+  @RequireScope('run')
+  async cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<unknown> {
     const run = await this.queries.run(id);
     const command: CancelRun = {
       type: 'CancelRun',
       commandId: `cancel:${id}`,
       runId: id,
       reason: 'cancelled through the API',
-      by: 'api',
+      by: actor.userId,
     };
     await this.commands.send(CANCEL_RUN_SUBJECT, command);
     return { runId: id, status: (run as { status: string }).status, cancelRequested: true };
@@ -95,7 +101,9 @@ export class RunsController {
   /** A decision at a checkpoint the run waits at: `{action: approve | reject | edit, input?, comment?}`. */
   @Post(':id/checkpoints/:step')
   @HttpCode(202)
+  @RequireScope('run')
   async resolveCheckpoint(
+    @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('step') stepId: string,
     @Body() body: unknown,
@@ -117,7 +125,7 @@ export class RunsController {
       stepId,
       visit: step.visit,
       ...decision,
-      by: 'api',
+      by: actor.userId,
     };
     await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
     return { runId: id, stepId, visit: step.visit, action: decision.action, accepted: true };

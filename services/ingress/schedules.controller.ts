@@ -2,6 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { ScheduleReadRepository } from '@chainmail/persistence';
 import { DEFINITION_CATALOG } from '@chainmail/platform';
+import { RequireScope } from './identity/access.decorators';
 import { scheduleKeys, toScheduleSummaries, type ScheduleSummary } from './schedules.dto';
 
 /**
@@ -16,6 +17,7 @@ export class SchedulesController {
   ) {}
 
   @Get()
+  @RequireScope('read')
   async list(): Promise<{ schedules: ScheduleSummary[] }> {
     const entries = this.catalog.list();
     const lastRuns = await this.ticks.lastRuns(scheduleKeys(entries));

@@ -4,6 +4,7 @@ import {
   REGISTRY_PUBLISH_SUBJECT,
   REGISTRY_ROLLBACK_SUBJECT,
   REGISTRY_VALIDATE_SUBJECT,
+  type Actor,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { DEFINITION_CATALOG, TELEMETRY } from '@chainmail/platform';
@@ -16,6 +17,8 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { Request, Response } from 'express';
+import { CurrentActor, RequireScope } from './identity/access.decorators';
+import { AuditRecorder } from './identity/audit.recorder';
 import { RegistryClient } from './registry.client';
 import { StartRunUseCase } from './start-run.usecase';
 import { RunResponder } from './sync/run.responder';
@@ -33,26 +36,30 @@ export class WorkflowsController {
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
     @Inject(TELEMETRY) telemetry: Telemetry,
     private readonly responder: RunResponder,
+    private readonly audit: AuditRecorder,
   ) {
     this.tracer = telemetry.tracer('ingress');
   }
 
   @Post()
   @HttpCode(201)
-  async publish(@Req() req: Request): Promise<unknown> {
+  @RequireScope('write')
+  async publish(@CurrentActor() actor: Actor, @Req() req: Request): Promise<unknown> {
     const published = await this.registry.request<{
       name: string;
       version: number;
       seq: number;
       warnings: unknown[];
-    }>(REGISTRY_PUBLISH_SUBJECT, { ...definitionSource(req), publishedBy: 'api', owner: 'default' });
+    }>(REGISTRY_PUBLISH_SUBJECT, { ...definitionSource(req), publishedBy: actor.userId, owner: 'default' });
     // Read-your-writes: the next request to this process sees the version it just published.
     await this.catalog.waitFor(published.seq, CATALOG_WAIT_MS);
     return { name: published.name, version: published.version, warnings: published.warnings };
   }
 
+  /** Changes nothing: a read-only token (a CI lint step) may validate. */
   @Post('validate')
   @HttpCode(200)
+  @RequireScope('read')
   async validate(@Req() req: Request): Promise<unknown> {
     const result = await this.registry.request<{ valid: boolean; issues?: unknown[] }>(
       REGISTRY_VALIDATE_SUBJECT,
@@ -72,11 +79,13 @@ export class WorkflowsController {
   }
 
   @Get()
+  @RequireScope('read')
   list(): unknown {
     return { workflows: this.catalog.list().map(toWorkflowSummary) };
   }
 
   @Get(':name')
+  @RequireScope('read')
   get(@Param('name') name: string): unknown {
     const entry = this.catalog.get(name);
     if (!entry) throw notFound(name);
@@ -84,6 +93,7 @@ export class WorkflowsController {
   }
 
   @Get(':name/versions')
+  @RequireScope('read')
   versions(@Param('name') name: string): unknown {
     const entry = this.catalog.get(name);
     if (!entry) throw notFound(name);
@@ -92,7 +102,12 @@ export class WorkflowsController {
 
   @Post(':name/rollback')
   @HttpCode(200)
-  async rollback(@Param('name') name: string, @Body() body: unknown): Promise<unknown> {
+  @RequireScope('write')
+  async rollback(
+    @CurrentActor() actor: Actor,
+    @Param('name') name: string,
+    @Body() body: unknown,
+  ): Promise<unknown> {
     const version = (body as { version?: unknown } | undefined)?.version;
     if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
       throw new ChainmailError(
@@ -100,18 +115,31 @@ export class WorkflowsController {
         'Send {"version": N} with the version to make active (a whole number ≥ 1).',
       );
     }
+    const from = this.catalog.get(name)?.activeVersion;
     const result = await this.registry.request<{ name: string; version: number; seq: number }>(
       REGISTRY_ROLLBACK_SUBJECT,
-      { name, version, by: 'api' },
+      { name, version, by: actor.userId },
     );
     await this.catalog.waitFor(result.seq, CATALOG_WAIT_MS);
+    // The definition log has the rollback already (with `by`); the audit trail lists it with the token.
+    await this.audit.record(
+      actor,
+      'workflow.rolled_back',
+      { kind: 'workflow', id: result.name },
+      {
+        fromVersion: from ?? null,
+        toVersion: result.version,
+      },
+    );
     return { name: result.name, version: result.version };
   }
 
   /** 202 at once; a `sync` workflow (or `?wait=true`) answers 200 with the outcome, within the wait limit. */
   @Post(':name/runs')
   @HttpCode(202)
+  @RequireScope('run')
   async run(
+    @CurrentActor() actor: Actor,
     @Param('name') name: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
@@ -129,7 +157,7 @@ export class WorkflowsController {
       (span) =>
         this.startRun
           .execute(
-            { workflow: name, inputs, debug: debug === true, trigger: { kind: 'api' }, actor: 'api' },
+            { workflow: name, inputs, debug: debug === true, trigger: { kind: 'api' }, actor: actor.userId },
             injectTraceHeaders({}),
           )
           .then((result) => {

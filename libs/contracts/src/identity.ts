@@ -28,6 +28,8 @@ export interface Actor {
   scopes: Scope[];
   tokenId: string | null;
   via: 'token' | 'oidc';
+  /** When the credential stops working (a token's expiry, a JWT's `exp`); null: never. */
+  expiresAt: string | null;
 }
 
 /** An owner of objects (workflows, runs, secrets…): a user or a team, written `user:<id>` / `team:<id>`. */

@@ -3,6 +3,7 @@ import {
   ChainmailError,
   REGISTRY_AGENT_DELETE_SUBJECT,
   REGISTRY_AGENT_PUT_SUBJECT,
+  type Actor,
   type AgentChange,
   type PutAgentRequest,
   type RemoveAgentRequest,
@@ -11,6 +12,7 @@ import type { AgentCatalog } from '@chainmail/catalog';
 import type { ChainmailConfig } from '@chainmail/config';
 import { parseAgentAddress, type AgentDirectory } from '@chainmail/agents';
 import { AGENT_CATALOG, AGENT_DIRECTORY, CHAINMAIL_CONFIG } from '@chainmail/platform';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { RegistryClient } from '../registry.client';
 import { toAgentView } from './agent.dto';
 
@@ -27,18 +29,30 @@ export class AgentsController {
   ) {}
 
   @Get()
+  @RequireScope('read')
   list(): unknown {
     return { agents: this.directory.list().map((entry) => toAgentView(entry, this.config.modelPrices)) };
   }
 
   @Get(':address')
+  @RequireScope('read')
   get(@Param('address') address: string): unknown {
     return this.view(checkedAddress(address));
   }
 
   @Put(':address')
-  async put(@Param('address') address: string, @Body() body: unknown): Promise<unknown> {
-    const request: PutAgentRequest = { address: checkedAddress(address), body, by: 'api', owner: 'default' };
+  @RequireScope('write')
+  async put(
+    @CurrentActor() actor: Actor,
+    @Param('address') address: string,
+    @Body() body: unknown,
+  ): Promise<unknown> {
+    const request: PutAgentRequest = {
+      address: checkedAddress(address),
+      body,
+      by: actor.userId,
+      owner: 'default',
+    };
     const change = await this.registry.request<AgentChange>(REGISTRY_AGENT_PUT_SUBJECT, request);
     // Read-your-writes: this process resolves the new entry before the caller hears back.
     await this.catalog.waitFor(change.seq, CATALOG_WAIT_MS);
@@ -46,10 +60,15 @@ export class AgentsController {
   }
 
   @Delete(':address')
-  async remove(@Param('address') address: string, @Query('force') force?: string): Promise<unknown> {
+  @RequireScope('write')
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('address') address: string,
+    @Query('force') force?: string,
+  ): Promise<unknown> {
     const request: RemoveAgentRequest = {
       address: checkedAddress(address),
-      by: 'api',
+      by: actor.userId,
       force: force === 'true' || force === '1',
     };
     const change = await this.registry.request<AgentChange>(REGISTRY_AGENT_DELETE_SUBJECT, request);

@@ -1,8 +1,8 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Module, type ExecutionContext } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@chainmail/config';
-import { REGISTRY_PUBLISH_SUBJECT } from '@chainmail/contracts';
+import { REGISTRY_PUBLISH_SUBJECT, type Actor } from '@chainmail/contracts';
 import { NATS_CONNECTION, processModule } from '@chainmail/platform';
 import { startNatsServer, type NatsServerHandle } from '@chainmail/testing';
 import type { NatsConnection } from 'nats';
@@ -14,7 +14,19 @@ import { AgentsController } from './agents.controller';
 /**
  * The directory's REST routes through the registry's request/reply, with the real platform
  * (streams, live catalogs) on a NATS server of this suite's own, so no other registry answers.
+ * Authentication is not what this suite tests: a stand-in guard makes every request Jane's
+ * (the real guard and its tokens are tested in `identity/*.int.ts` over the whole ingress).
  */
+const JANE: Actor = {
+  userId: 'usr_jane',
+  name: 'Jane',
+  admin: false,
+  teams: [],
+  scopes: ['read', 'write'],
+  tokenId: 'tok',
+  via: 'token',
+  expiresAt: null,
+};
 @Module({
   controllers: [AgentsController],
   providers: [
@@ -22,6 +34,15 @@ import { AgentsController } from './agents.controller';
       provide: RegistryClient,
       inject: [NATS_CONNECTION],
       useFactory: (nc: NatsConnection) => new RegistryClient(nc),
+    },
+    {
+      provide: APP_GUARD,
+      useValue: {
+        canActivate: (ctx: ExecutionContext) => {
+          ctx.switchToHttp().getRequest<{ actor?: Actor }>().actor = JANE;
+          return true;
+        },
+      },
     },
   ],
 })
@@ -106,7 +127,7 @@ it('registers research@ as openai over the builtin, shows it with its price, and
       source: 'registered',
       overridesBuiltin: true,
       owner: 'default',
-      registeredBy: 'api',
+      registeredBy: 'usr_jane',
       config: openai.config,
       pricing: { model: 'gpt-4o-mini', inputPerMillionUsd: 0.15, outputPerMillionUsd: 0.6 },
     },

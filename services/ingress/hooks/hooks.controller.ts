@@ -1,12 +1,15 @@
 import { Controller, Headers, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { Public } from '../identity/access.decorators';
 import { RunResponder } from '../sync/run.responder';
 import type { HookRequest } from './hook-body.middleware';
 import { ReceiveWebhookUseCase } from './receive-webhook.usecase';
 import { SIGNATURE_HEADER } from './webhook-signature';
 
 /** `POST /hooks/<path>`: 202 with the run id, or the run's outcome when the workflow is `sync`. */
+/** Webhooks carry no token: a trigger with a secret checks the body's signature instead. */
 @Controller('hooks')
+@Public()
 export class HooksController {
   constructor(
     private readonly webhooks: ReceiveWebhookUseCase,

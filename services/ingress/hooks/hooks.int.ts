@@ -54,7 +54,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
 }
 
 async function inbound(): Promise<Record<string, unknown>[]> {
-  const res = await fetch(`${app.base}/v1/inbound?channel=webhook&limit=100`);
+  const res = await fetch(`${app.base}/v1/inbound?channel=webhook&limit=100`, { headers: app.authHeaders });
   return ((await res.json()) as { messages: Record<string, unknown>[] }).messages;
 }
 
@@ -178,6 +178,7 @@ it('answers 202 running when a sync run outlasts the wait, and ?wait=true waits 
   const pending = post(
     '/v1/workflows/open-hook/runs?wait=true',
     JSON.stringify({ inputs: { user_input: 'x' } }),
+    app.authHeaders,
   );
   const started = await waitForCommand('open-hook', seen);
   await app.finishRun(started, { error: 'the agent broke' });

@@ -6,6 +6,7 @@ import {
   type InboundChannel,
   type InboundStatus,
 } from '@chainmail/persistence';
+import { RequireScope } from '../identity/access.decorators';
 import { INBOUND_LIST_MAX, InboundRepository } from './inbound.repository';
 
 /** Every mail and webhook call that reached the edge, accepted or refused and why; newest first. */
@@ -14,6 +15,7 @@ export class InboundController {
   constructor(private readonly inbound: InboundRepository) {}
 
   @Get()
+  @RequireScope('read')
   async list(
     @Query('channel') channel?: string,
     @Query('status') status?: string,

@@ -25,6 +25,7 @@ import {
 } from '@chainmail/testing';
 import { parseWorkflow } from '@chainmail/workflow-dsl';
 import type { DataSource } from 'typeorm';
+import { generateApiToken } from '../identity/token-format';
 import { configureIngressHttp } from '../ingress.http';
 import { IngressModule } from '../ingress.module';
 
@@ -35,8 +36,15 @@ import { IngressModule } from '../ingress.module';
  */
 export interface IngressTestApp {
   base: string;
+  app: NestExpressApplication;
   config: ChainmailConfig;
+  /** The admin token of this app (every scope), as `CHAINMAIL_ADMIN_TOKEN` would set it. */
+  adminToken: string;
+  /** `{authorization: 'Bearer <admin token>'}`, for requests to `/v1`. */
+  authHeaders: Record<string, string>;
   catalog: DefinitionCatalog;
+  dataSource: DataSource;
+  events: IsolatedEventLog;
   runLog: RunLog;
   publish(yaml: string): void;
   /** The StartRun commands sent so far, oldest first. */
@@ -54,19 +62,43 @@ const quiet = {
   verbose: () => undefined,
 };
 
-export async function startIngressTestApp(overrides: Partial<ChainmailConfig> = {}): Promise<IngressTestApp> {
+export async function startIngressTestApp(
+  overrides: Partial<ChainmailConfig> = {},
+  options: {
+    /** A NATS server of the suite's own, for tests that answer the registry's subjects themselves. */
+    natsUrl?: string;
+    /** A second replica of `replicaOf`: the same database and event log (left to it to clean up). */
+    replicaOf?: IngressTestApp;
+    /** Nest's logger (default: silent). */
+    logger?: boolean;
+  } = {},
+): Promise<IngressTestApp> {
   let db: TestDatabase | undefined;
   let log: IsolatedEventLog | undefined;
   let dataSource: DataSource | undefined;
+  const shared = options.replicaOf;
   try {
-    [db, log] = await Promise.all([createTestDatabase('ingress'), isolatedEventLog()]);
-    dataSource = await createDataSource(db.url, { migrationsRun: true, poolSize: 4 });
-    const config = loadConfig({}, { httpHost: '127.0.0.1', smtpPort: 0, ...overrides });
+    if (shared) {
+      log = shared.events;
+      dataSource = shared.dataSource;
+    } else {
+      [db, log] = await Promise.all([
+        createTestDatabase('ingress'),
+        isolatedEventLog({ url: options.natsUrl }),
+      ]);
+      dataSource = await createDataSource(db.url, { migrationsRun: true, poolSize: 4 });
+    }
+    const adminToken = overrides.adminToken ?? generateApiToken().token;
+    const config = loadConfig({}, { httpHost: '127.0.0.1', smtpPort: 0, ...overrides, adminToken });
     const catalog = new DefinitionCatalog();
     const platform = testPlatform(config, log, dataSource, catalog);
     const app = await NestFactory.create<NestExpressApplication>(
       { module: class IngressTestRoot {}, imports: [platform, IngressModule] },
-      { logger: quiet, rawBody: true, bodyParser: false },
+      {
+        logger: options.logger === true ? ['error', 'warn', 'log'] : quiet,
+        rawBody: true,
+        bodyParser: false,
+      },
     );
     configureIngressHttp(app, config);
     await app.listen(0, '127.0.0.1');
@@ -77,8 +109,13 @@ export async function startIngressTestApp(overrides: Partial<ChainmailConfig> = 
     const runLog = new RunLog(events.nc, events.names);
     return {
       base: `http://127.0.0.1:${address.port}`,
+      app,
       config,
+      adminToken,
+      authHeaders: { authorization: `Bearer ${adminToken}` },
       catalog,
+      dataSource: source,
+      events,
       runLog,
       publish: (yaml) => publishInto(catalog, yaml),
       startCommands: async () => {
@@ -122,15 +159,18 @@ export async function startIngressTestApp(overrides: Partial<ChainmailConfig> = 
       },
       close: async () => {
         await app.close();
+        if (shared) return;
         await source.destroy();
         await events.cleanup();
-        await database.drop();
+        await database?.drop();
       },
     };
   } catch (err) {
-    await dataSource?.destroy();
-    await log?.cleanup();
-    await db?.drop();
+    if (!shared) {
+      await dataSource?.destroy();
+      await log?.cleanup();
+      await db?.drop();
+    }
     throw err;
   }
 }

@@ -1,0 +1,30 @@
+import { Controller, Get } from '@nestjs/common';
+import type { Actor } from '@chainmail/contracts';
+import { Authenticated, CurrentActor } from './access.decorators';
+import { IdentityRepository } from './identity.repository';
+
+/** `GET /v1/me`: who this token is. Any valid token may ask, whatever its scopes (`chainmail login` checks with it). */
+@Controller('v1/me')
+export class MeController {
+  constructor(private readonly identities: IdentityRepository) {}
+
+  @Get()
+  @Authenticated()
+  async me(@CurrentActor() actor: Actor): Promise<unknown> {
+    const [user, teams, token] = await Promise.all([
+      this.identities.user(actor.userId),
+      this.identities.teams(actor.userId),
+      actor.tokenId === null ? undefined : this.identities.token(actor.tokenId),
+    ]);
+    const roles = new Map(actor.teams.map((t) => [t.teamId, t.role]));
+    return {
+      user: user ?? { id: actor.userId, name: actor.name, admin: actor.admin },
+      teams: teams.map((t) => ({ id: t.id, name: t.name, role: roles.get(t.id) ?? null })),
+      scopes: actor.scopes,
+      via: actor.via,
+      token: token
+        ? { id: token.id, name: token.name, scopes: token.scopes, expiresAt: token.expiresAt }
+        : null,
+    };
+  }
+}
