@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DefinitionCatalog } from '@chainmail/catalog';
-import type { ChainmailConfig } from '@chainmail/config';
+import type { AgentDirectory } from '@chainmail/agents';
+import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
 import { START_RUN_SUBJECT } from '@chainmail/contracts';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import {
+  AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
   DEFINITION_CATALOG,
@@ -19,6 +21,7 @@ import { HooksController } from './hooks/hooks.controller';
 import { ReceiveWebhookUseCase } from './hooks/receive-webhook.usecase';
 import { InboundController } from './inbound/inbound.controller';
 import { InboundRepository } from './inbound/inbound.repository';
+import { AgentReplies } from './mail/agent-replies';
 import { ReceiveMailUseCase } from './mail/receive-mail.usecase';
 import { SenderAllowList } from './mail/sender-allow-list';
 import { SmtpInboundListener } from './mail/smtp-inbound.listener';
@@ -80,20 +83,50 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
         new ReceiveWebhookUseCase(bindings, catalog, starter, inbound, { secretValues: config.secretValues }),
     },
     {
+      provide: AgentReplies,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, AGENT_DIRECTORY, CHAINMAIL_CONFIG],
+      useFactory: (
+        nc: NatsConnection,
+        names: EventLogNames,
+        directory: AgentDirectory,
+        config: ChainmailConfig,
+      ) => {
+        const log = new RunLog(nc, names);
+        const bus = new CommandBus(nc, names);
+        return new AgentReplies(
+          {
+            read: (runId) => log.read(runId),
+            send: (subject, command) => bus.send(subject, command),
+            agents: () => directory.list(),
+          },
+          { domain: config.mailDomain, replyAddress: agentReplyAddress(config) },
+        );
+      },
+    },
+    {
       provide: ReceiveMailUseCase,
-      inject: [TriggerBindings, MAIL_STARTER, InboundRepository, CHAINMAIL_CONFIG],
+      inject: [TriggerBindings, MAIL_STARTER, InboundRepository, CHAINMAIL_CONFIG, AgentReplies],
       useFactory: (
         bindings: TriggerBindings,
         starter: TracedRunStarter,
         inbound: InboundRepository,
         config: ChainmailConfig,
+        replies: AgentReplies,
       ) =>
-        new ReceiveMailUseCase(bindings, starter, inbound, {
-          defaultAllow: SenderAllowList.fromConfig(config.mailAllow),
-          maxMailBytes: config.maxMailBytes,
-          maxInputBytes: config.maxInputBytes,
-          parseTimeoutMs: MAIL_PARSE_TIMEOUT_MS,
-        }),
+        new ReceiveMailUseCase(
+          bindings,
+          starter,
+          inbound,
+          {
+            defaultAllow: SenderAllowList.fromConfig(config.mailAllow),
+            maxMailBytes: config.maxMailBytes,
+            maxInputBytes: config.maxInputBytes,
+            parseTimeoutMs: MAIL_PARSE_TIMEOUT_MS,
+          },
+          undefined,
+          undefined,
+          replies,
+        ),
     },
     {
       provide: SmtpInboundServer,

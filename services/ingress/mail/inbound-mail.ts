@@ -9,6 +9,8 @@ export interface InboundMail {
   messageId?: string;
   /** The thread so far (`References`, else `In-Reply-To`), for the reply to continue it. */
   references: string[];
+  /** The mail this one answers (an agent mail's Message-ID makes it an agent's reply). */
+  inReplyTo?: string;
   /** The text part, or the HTML part as text when there is no text part; '' when neither. */
   text: string;
   attachments: { filename?: string; contentType: string; size: number }[];
@@ -52,6 +54,7 @@ export async function readMail(raw: Buffer, timeoutMs: number): Promise<InboundM
     subject: parsed.subject,
     messageId: parsed.messageId,
     references: referencesOf(parsed),
+    ...(parsed.inReplyTo !== undefined ? { inReplyTo: parsed.inReplyTo } : {}),
     // The line break that ends a single-part body is framing (a multipart body has none): drop only it.
     text: (parsed.text ?? '').replace(/\r?\n$/, ''),
     attachments: parsed.attachments.map((a) => ({

@@ -4,6 +4,7 @@ import type { EmailBinding, TriggerBindings } from '../bindings/trigger-bindings
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../run-ids';
 import type { RunStarter } from '../traced-run-starter';
+import type { AgentReplies } from './agent-replies';
 import { MailUnreadable, readMail, type InboundMail } from './inbound-mail';
 import { SenderAllowList } from './sender-allow-list';
 
@@ -51,12 +52,16 @@ export class ReceiveMailUseCase {
     private readonly settings: MailSettings,
     private readonly clock: () => Date = () => new Date(),
     private readonly newId: () => string = randomUUID,
+    /** Replies to email agents' mails; without it every mail is a trigger. */
+    private readonly replies?: AgentReplies,
   ) {}
 
   async mailFrom(sender: string, session: MailSession): Promise<SmtpReply> {
     if (sender === '') return accept(); // A bounce: refused per recipient, where it is recorded with one.
     const bound = this.bindings.emailBindings();
     if (bound.length === 0 || bound.some((b) => this.allowList(b).allows(sender))) return accept();
+    // An email agent's mailbox replying: checked against the waiting step at DATA.
+    if (this.replies?.expectsFrom(sender)) return accept();
     await this.recorder.record(
       this.entry(session, { sender, reason: 'the sender is not allowed by any email trigger' }),
     );
@@ -67,6 +72,8 @@ export class ReceiveMailUseCase {
   }
 
   async rcptTo(sender: string, recipient: string, session: MailSession): Promise<SmtpReply> {
+    // The Reply-To of agent mails: whether a mail answers one is known at DATA.
+    if (this.replies?.isReplyAddress(recipient)) return accept();
     const bound = this.bindings.emailFor(recipient);
     const base = { sender, recipient };
     if (bound.length === 0) {
@@ -132,6 +139,21 @@ export class ReceiveMailUseCase {
       );
     }
     const facts = { subject: mail.subject, messageId: mail.messageId };
+    const answered = this.replies?.match(mail);
+    if (this.replies && answered) {
+      // A reply to an email agent's mail answers its step; it starts no workflow.
+      const decided = await this.replies.receive(mail, answered, envelope);
+      await this.recorder.record(decided.entries.map((entry) => this.entry(session, { ...base, ...entry })));
+      return decided.reply;
+    }
+    if (this.replies && envelope.recipients.every((r) => this.replies?.isReplyAddress(r))) {
+      return refuseAll(
+        550,
+        'this address takes replies to agent mails only, and this mail answers none (no In-Reply-To or References of one)',
+        'to the agent reply address, but answers no agent mail',
+        facts,
+      );
+    }
     if (mail.autoSubmitted) {
       return refuseAll(
         550,
