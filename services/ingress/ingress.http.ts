@@ -2,6 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { ErrorFilter } from './error.filter';
 import { readHookBody } from './hooks/hook-body.middleware';
+import { limitRunInputs, RUN_INPUT_ROUTES } from './run-input-limit';
 
 const DEFINITION_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
@@ -12,6 +13,8 @@ export function configureIngressHttp(app: NestExpressApplication, config: Chainm
   const limit = Math.max(config.maxDefinitionBytes, config.maxInputBytes);
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { type: DEFINITION_TYPES, limit: config.maxDefinitionBytes });
+  // The JSON parser's limit is the larger of the two; run inputs have their own, checked here.
+  app.use(RUN_INPUT_ROUTES, limitRunInputs(config.maxInputBytes));
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
 }
