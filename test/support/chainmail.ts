@@ -18,10 +18,11 @@ export interface ChainmailUnderTest {
   natsUrl: string;
   databaseUrl: string;
   env: Record<string, string>;
-  process(name: ServiceName): ChildProcess;
-  start(name: ServiceName): Promise<void>;
-  kill(name: ServiceName, signal?: NodeJS.Signals): Promise<void>;
-  output(name: ServiceName): string;
+  /** Processes are known by `as` when given at start (a second replica: `start('execution', 'execution-2')`). */
+  process(name: ServiceName | string): ChildProcess;
+  start(name: ServiceName, as?: string): Promise<void>;
+  kill(name: ServiceName | string, signal?: NodeJS.Signals): Promise<void>;
+  output(name: ServiceName | string): string;
   stop(): Promise<void>;
 }
 
@@ -46,24 +47,24 @@ export async function startChainmail(
     CHAINMAIL_SMTP_PORT: String(smtpPort),
     ...extraEnv,
   };
-  const children = new Map<ServiceName, ChildProcess>();
-  const logs = new Map<ServiceName, string[]>();
+  const children = new Map<string, ChildProcess>();
+  const logs = new Map<string, string[]>();
   const base = `http://127.0.0.1:${port}`;
 
-  const start = async (name: ServiceName): Promise<void> => {
+  const start = async (name: ServiceName, as: string = name): Promise<void> => {
     const child = spawn(process.execPath, [main(name)], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const lines = logs.get(name) ?? [];
-    logs.set(name, lines);
+    const lines = logs.get(as) ?? [];
+    logs.set(as, lines);
     child.stdout?.on('data', (d: Buffer) => lines.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => lines.push(d.toString()));
-    children.set(name, child);
+    children.set(as, child);
     if (name === 'all-in-one' || name === 'ingress') await waitReady(base, child, () => lines.join(''));
   };
 
-  const kill = async (name: ServiceName, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+  const kill = async (name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     const child = children.get(name);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
