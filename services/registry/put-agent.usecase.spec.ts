@@ -107,7 +107,7 @@ describe('PutAgent', () => {
       new PutAgent(log.agents, log.agentLog).execute(request({ body: { kind: 'smtp' } })),
     );
     expect(one.message).toBe(
-      'The agent entry for "Research@" is invalid: kind unknown kind "smtp": one of openai, http.',
+      'The agent entry for "Research@" is invalid: kind unknown kind "smtp": one of openai, http, email, workflow.',
     );
     expect(log.events).toHaveLength(0);
   });
