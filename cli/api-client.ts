@@ -176,6 +176,67 @@ export class ChainmailApi {
     return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });
   }
 
+  /** Who the token is: `GET /v1/me`. */
+  async me(): Promise<unknown> {
+    return this.json('GET', '/v1/me');
+  }
+
+  // Identities, tokens and the audit trail, as the server sends them: each command reads the fields it shows.
+
+  async createToken(request: {
+    name: string;
+    scopes?: string[];
+    expiresIn?: string;
+    userId?: string;
+  }): Promise<unknown> {
+    return this.json('POST', '/v1/tokens', jsonBody(request));
+  }
+
+  async listTokens(filter: { all?: boolean; userId?: string } = {}): Promise<unknown> {
+    const query = new URLSearchParams();
+    if (filter.all) query.set('all', 'true');
+    if (filter.userId) query.set('userId', filter.userId);
+    const qs = query.toString();
+    return this.json('GET', `/v1/tokens${qs ? `?${qs}` : ''}`);
+  }
+
+  async revokeToken(id: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/tokens/${enc(id)}`);
+  }
+
+  async createUser(request: { name: string; email?: string; admin?: boolean }): Promise<unknown> {
+    return this.json('POST', '/v1/users', jsonBody(request));
+  }
+
+  async listUsers(): Promise<unknown> {
+    return this.json('GET', '/v1/users');
+  }
+
+  async createTeam(request: { name: string; owner?: string }): Promise<unknown> {
+    return this.json('POST', '/v1/teams', jsonBody(request));
+  }
+
+  async listTeams(): Promise<unknown> {
+    return this.json('GET', '/v1/teams');
+  }
+
+  async setMember(teamId: string, userId: string, role: string): Promise<unknown> {
+    return this.json('POST', `/v1/teams/${enc(teamId)}/members`, jsonBody({ userId, role }));
+  }
+
+  async removeMember(teamId: string, userId: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/teams/${enc(teamId)}/members/${enc(userId)}`);
+  }
+
+  async audit(filter: { action?: string; actor?: string; limit?: number } = {}): Promise<unknown> {
+    const query = new URLSearchParams();
+    if (filter.action) query.set('action', filter.action);
+    if (filter.actor) query.set('actor', filter.actor);
+    if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+    const qs = query.toString();
+    return this.json('GET', `/v1/audit${qs ? `?${qs}` : ''}`);
+  }
+
   /** `GET /readyz`; a 503 is an answer, not an error. */
   async readiness(timeoutMs = 2000): Promise<Readiness> {
     const res = await this.request('GET', '/readyz', { timeoutMs });

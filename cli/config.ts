@@ -15,22 +15,27 @@ export interface CliSettings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `--url` beats `CHAINMAIL_URL`, which beats the default. */
-export function cliSettings(env: Env, flags: { url?: string }): CliSettings {
+/** `--url` beats `CHAINMAIL_URL`, which beats the default; `--token` beats `CHAINMAIL_TOKEN` (then the credentials file). */
+export function cliSettings(env: Env, flags: { url?: string; token?: string }): CliSettings {
   const url = nonEmpty(flags.url) ?? nonEmpty(env.CHAINMAIL_URL) ?? DEFAULT_URL;
   return {
     baseUrl: url.replace(/\/+$/, ''),
-    token: nonEmpty(env.CHAINMAIL_TOKEN),
+    token: nonEmpty(flags.token) ?? nonEmpty(env.CHAINMAIL_TOKEN),
     // https://no-color.org: any non-empty value disables colour.
     colorAllowed: nonEmpty(env.NO_COLOR) === undefined,
   };
 }
 
 /** The environment of a server started by `chainmail up`: the caller's, plus what `up` decides. */
-export function serverEnv(env: Env, options: { port: number; examplesDir: string }): Record<string, string> {
+export function serverEnv(
+  env: Env,
+  options: { port: number; examplesDir: string; adminToken?: string },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   out.PORT = String(options.port);
+  // The admin token `up` made (or was given): the server makes it work at its first start.
+  if (options.adminToken !== undefined) out.CHAINMAIL_ADMIN_TOKEN = options.adminToken;
   out.CHAINMAIL_EXAMPLES_DIR = options.examplesDir;
   // With no outbound mail server set, mail goes to the local catcher and can be read at /mailbox.
   const smtpOutSet = nonEmpty(env.CHAINMAIL_SMTP_OUT_URL) ?? nonEmpty(env.CHAINMAIL_SMTP_OUT_HOST);

@@ -1,5 +1,6 @@
 import { ChainmailApi } from './api-client';
 import { cliSettings, type CliSettings } from './config';
+import { CredentialStore } from './credentials';
 import { Palette } from './render';
 
 /**
@@ -19,6 +20,8 @@ export interface CliIO {
   onInterrupt(listener: () => void): () => void;
   /** Where `up` finds `dist/` and `examples/`; defaults to the package this CLI ships in. */
   repoRoot?: string;
+  /** Reads one line typed (or piped) on stdin, after printing `prompt` to stderr; undefined at end of input. */
+  readLine?(prompt: string): Promise<string | undefined>;
 }
 
 /** Bad arguments or flags: exit code 2. */
@@ -26,21 +29,35 @@ export class UsageError extends Error {}
 
 export class CliContext {
   readonly palette: Palette;
+  readonly credentials: CredentialStore;
   private client: ChainmailApi | undefined;
 
   constructor(
     readonly io: CliIO,
-    private readonly globalFlags: () => { url?: string },
+    private readonly globalFlags: () => { url?: string; token?: string },
   ) {
     this.palette = new Palette(io.isTTY && cliSettings(io.env, {}).colorAllowed);
+    this.credentials = CredentialStore.fromEnv(io.env);
   }
 
+  /** The URL and the token: `--token`, else `CHAINMAIL_TOKEN`, else the one saved for that URL. */
   settings(): CliSettings {
-    return cliSettings(this.io.env, this.globalFlags());
+    const settings = cliSettings(this.io.env, this.globalFlags());
+    return { ...settings, token: settings.token ?? this.credentials.get(settings.baseUrl)?.token };
   }
 
-  api(baseUrl?: string): ChainmailApi {
-    if (baseUrl !== undefined) return new ChainmailApi(baseUrl, { token: this.settings().token });
+  /** A token given for this command: `--token` or `CHAINMAIL_TOKEN` (not the saved one). */
+  givenToken(): string | undefined {
+    return cliSettings(this.io.env, this.globalFlags()).token;
+  }
+
+  /** The token for another server than the configured one (`up --port`): given, else saved for it. */
+  tokenFor(baseUrl: string): string | undefined {
+    return this.givenToken() ?? this.credentials.get(baseUrl)?.token;
+  }
+
+  api(baseUrl?: string, token?: string): ChainmailApi {
+    if (baseUrl !== undefined) return new ChainmailApi(baseUrl, { token: token ?? this.tokenFor(baseUrl) });
     this.client ??= new ChainmailApi(this.settings().baseUrl, { token: this.settings().token });
     return this.client;
   }

@@ -20,6 +20,14 @@ export function reportError(err: unknown, ctx: CliContext): number {
   }
   if (err instanceof ApiError) {
     ctx.warn(apiErrorText(err, palette.paint('red', 'error')));
+    if (err.status === 401) {
+      const { baseUrl, token } = ctx.settings();
+      ctx.warn(
+        token === undefined
+          ? `No API token for ${baseUrl}: run \`chainmail login\` (or set CHAINMAIL_TOKEN); \`chainmail up\` saves one when it starts the server.`
+          : `The token for ${baseUrl} was refused: \`chainmail login\` with a valid one (or set CHAINMAIL_TOKEN).`,
+      );
+    }
     return 1;
   }
   if (err instanceof UnexpectedResponse) {

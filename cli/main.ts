@@ -1,6 +1,8 @@
+import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
 import { registerAgentCommands } from './commands/agents';
+import { registerIdentityCommands } from './commands/identity';
 import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
@@ -20,7 +22,7 @@ const CLEAN_EXITS = new Set(['commander.helpDisplayed', 'commander.version']);
  */
 export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
   const program = new Command('chainmail');
-  const ctx = new CliContext(io, () => program.opts<{ url?: string }>());
+  const ctx = new CliContext(io, () => program.opts<{ url?: string; token?: string }>());
   let exitCode = 0;
   const run: ActionRunner = async (action) => {
     exitCode = await action();
@@ -29,6 +31,10 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     .description('Chain AI agents into workflows. A client of the Chainmail API.')
     .version(packageVersion(io.repoRoot ?? findPackageRoot()))
     .option('--url <url>', 'Chainmail API URL (default: $CHAINMAIL_URL or http://127.0.0.1:8080)')
+    .option(
+      '--token <token>',
+      'API token (default: $CHAINMAIL_TOKEN, else the one saved for the URL by up or login)',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showSuggestionAfterError();
@@ -39,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerAdminCommands(program, ctx, run);
   registerAgentCommands(program, ctx, run);
   registerMailboxCommand(program, ctx, run);
+  registerIdentityCommands(program, ctx, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -58,6 +65,7 @@ export function processIO(): CliIO {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
+    readLine: (prompt) => readLine(prompt),
     onInterrupt(listener) {
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const signal of signals) process.on(signal, listener);
@@ -66,6 +74,18 @@ export function processIO(): CliIO {
       };
     },
   };
+}
+
+/** One line from stdin: typed at a prompt (on stderr, so stdout stays clean) or piped. */
+async function readLine(prompt: string): Promise<string | undefined> {
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  try {
+    for await (const line of lines) return line;
+    return undefined;
+  } finally {
+    lines.close();
+  }
 }
 
 /** Entry point of `bin/chainmail.js`. */

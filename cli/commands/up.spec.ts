@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../test/cli-harness';
@@ -93,7 +93,7 @@ describe('chainmail up', () => {
   it('--detach runs the demo, prints its output and next steps, and leaves the server running with a pid file', async () => {
     const result = await cli(['up', '--port', String(port), '--detach'], {
       repoRoot: root,
-      env: { FAKE_EVENTS: JSON.stringify(succeededRun) },
+      env: { FAKE_EVENTS: JSON.stringify(succeededRun), XDG_CONFIG_HOME: join(root, 'config') },
     });
     const pid = Number(await readFile(join(root, '.chainmail', 'server.pid'), 'utf8'));
     try {
@@ -112,6 +112,20 @@ describe('chainmail up', () => {
       expect(result.stdout).toContain(`Sent mail: http://127.0.0.1:${port}/mailbox`);
       expect(result.stdout).toContain(`export CHAINMAIL_URL=http://127.0.0.1:${port}`);
       expect(result.stdout).toContain(`Running in the background (pid ${pid})`);
+      // The admin token: made by the CLI, shown once, saved 0600 for this URL, and accepted by the server.
+      const token = /Admin API token \(shown once\): (cm_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\n/.exec(
+        result.stdout,
+      )?.[1];
+      expect(token).toBeDefined();
+      const file = join(root, 'config', 'chainmail', 'credentials.json');
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+        [`http://127.0.0.1:${port}`]: { token, source: 'up' },
+      });
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const runs = await cli(['runs', '--url', `http://127.0.0.1:${port}`], {
+        env: { XDG_CONFIG_HOME: join(root, 'config') },
+      });
+      expect(runs.stderr).not.toContain('UNAUTHENTICATED');
       expect(alive(pid)).toBe(true);
       const log = await readFile(join(root, '.chainmail', 'server.log'), 'utf8');
       expect(log).toContain(`examples from ${join(root, 'examples')}`);
@@ -150,6 +164,63 @@ describe('chainmail up', () => {
       const result = await cli(['up', '--port', new URL(running.url).port, '--no-demo'], { repoRoot: root });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`Chainmail is already running at ${running.url}.`);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('starts the server again with the token it saved (not shown again), or with CHAINMAIL_ADMIN_TOKEN (never shown)', async () => {
+    const env = { XDG_CONFIG_HOME: join(root, 'config') };
+    const stopSoon = (): { signals: EventEmitter; onOut: (text: string) => void } => {
+      const signals = new EventEmitter();
+      return {
+        signals,
+        onOut: (text) => text.includes('Press Ctrl-C') && setTimeout(() => signals.emit('interrupt'), 20),
+      };
+    };
+    const first = await cli(['up', '--port', String(port), '--no-demo'], {
+      repoRoot: root,
+      env,
+      ...stopSoon(),
+    });
+    expect(first.code).toBe(0);
+    const token = /Admin API token \(shown once\): (\S+)\n/.exec(first.stdout)?.[1] ?? '';
+
+    const second = await cli(['up', '--port', String(port), '--no-demo'], {
+      repoRoot: root,
+      env,
+      ...stopSoon(),
+    });
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain('Admin API token');
+    // The fake server only answers /v1 with the token it was given: the mailbox line proves they match.
+    expect(second.stdout).toContain(`Sent mail: http://127.0.0.1:${port}/mailbox`);
+    expect(second.stdout).not.toContain(token);
+
+    const operator = 'cm_0123456789abcdef_' + 'A'.repeat(43);
+    const third = await cli(['up', '--port', String(port), '--no-demo'], {
+      repoRoot: root,
+      env: { XDG_CONFIG_HOME: join(root, 'other'), CHAINMAIL_ADMIN_TOKEN: operator },
+      ...stopSoon(),
+    });
+    expect(third.code).toBe(0);
+    expect(third.stdout).toContain(`Sent mail: http://127.0.0.1:${port}/mailbox`);
+    expect(third.stdout).not.toContain(operator);
+  });
+
+  it('says how to log in when a server already runs and no token is saved for it', async () => {
+    const running = await FakeApiServer.start({
+      'GET /readyz': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+    });
+    try {
+      const result = await cli(['up', '--port', new URL(running.url).port], {
+        repoRoot: root,
+        env: { XDG_CONFIG_HOME: join(root, 'config') },
+      });
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        `No API token is saved for ${running.url}: \`chainmail login --url ${running.url}\``,
+      );
     } finally {
       await running.close();
     }

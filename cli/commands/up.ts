@@ -5,6 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { ApiError, ServerUnreachable, type ChainmailApi, type Readiness } from '../api-client';
 import { backingServices, DEFAULT_URL, inboundSmtpUrl, serverEnv } from '../config';
 import type { CliContext } from '../context';
+import { generateToken } from '../credentials';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
 import { LocalServer } from '../local-server';
@@ -57,12 +58,18 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     return 1;
   }
   const url = `http://127.0.0.1:${opts.port}`;
-  const api = ctx.api(url);
   const modelEnv = modelServerEnv(ctx.io.env, opts);
 
-  const before = await readiness(api);
+  const before = await readiness(ctx.api(url));
   if (before?.ready) {
+    const api = ctx.api(url);
     ctx.line(`Chainmail is already running at ${url}.`);
+    if (ctx.tokenFor(url) === undefined) {
+      ctx.warn(
+        `No API token is saved for ${url}: \`chainmail login --url ${url}\` with one (its first start logged it).`,
+      );
+      return 0;
+    }
     if (opts.model !== undefined)
       ctx.warn(
         '--model applies when Chainmail starts: stop it first, or bind agents with `chainmail agents apply -f FILE`.',
@@ -84,11 +91,20 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   if (opts.detach) mkdirSync(stateDir, { recursive: true });
   const pidFile = join(stateDir, 'server.pid');
   const logFile = opts.detach ? join(stateDir, 'server.log') : undefined;
+  const credentials = upCredentials(ctx, url);
+  const api = ctx.api(url, credentials.clientToken);
   ctx.line(`Starting Chainmail at ${url}…`);
   const server = LocalServer.start({
     entry,
     cwd: root,
-    env: { ...serverEnv(ctx.io.env, { port: opts.port, examplesDir: join(root, 'examples') }), ...modelEnv },
+    env: {
+      ...serverEnv(ctx.io.env, {
+        port: opts.port,
+        examplesDir: join(root, 'examples'),
+        adminToken: credentials.adminToken,
+      }),
+      ...modelEnv,
+    },
     logFile,
   });
   if (opts.detach && server.pid !== undefined) writeFileSync(pidFile, `${server.pid}\n`);
@@ -103,6 +119,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
       return interrupted.signal.aborted ? 130 : 1;
     }
     ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
+    announceToken(ctx, url, credentials);
     const modelUrl = modelEnv.CHAINMAIL_MODEL_URL ?? ctx.io.env.CHAINMAIL_MODEL_URL;
     if (modelUrl)
       ctx.line(
@@ -125,6 +142,58 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     return await forwardUntilStopped(ctx, server, interrupted.signal);
   } finally {
     stopListening();
+  }
+}
+
+interface UpCredentials {
+  /** The token `up`'s own calls (and the commands after it) use. */
+  clientToken?: string;
+  /** Handed to the server as CHAINMAIL_ADMIN_TOKEN: it makes it work at its first start. */
+  adminToken?: string;
+  /** Made just now: printed once. */
+  generated: boolean;
+  savedIn?: string;
+}
+
+/**
+ * The admin token of a server `up` starts: CHAINMAIL_ADMIN_TOKEN when set; else the one an earlier
+ * `up` saved for this URL; else a new one, saved (0600) for the commands that follow. A token saved
+ * by `chainmail login` is used as is, and the server keeps its own admin token.
+ */
+function upCredentials(ctx: CliContext, url: string): UpCredentials {
+  const given = ctx.givenToken();
+  const configured = ctx.io.env.CHAINMAIL_ADMIN_TOKEN || undefined;
+  const saved = ctx.credentials.get(url);
+  if (configured !== undefined) {
+    const savedIn = saved === undefined ? save(ctx, url, configured) : undefined;
+    return { clientToken: given ?? configured, adminToken: configured, generated: false, savedIn };
+  }
+  if (saved?.source === 'up')
+    return { clientToken: given ?? saved.token, adminToken: saved.token, generated: false };
+  if (saved !== undefined) return { clientToken: given ?? saved.token, generated: false };
+  const token = generateToken();
+  return { clientToken: given ?? token, adminToken: token, generated: true, savedIn: save(ctx, url, token) };
+}
+
+function save(ctx: CliContext, url: string, token: string): string | undefined {
+  try {
+    ctx.credentials.save(url, token, 'up', ctx.io.now());
+    return ctx.credentials.path;
+  } catch (err) {
+    ctx.warn(`The API token could not be saved: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** A new admin token is shown here once; it is stored only hashed on the server. */
+function announceToken(ctx: CliContext, url: string, credentials: UpCredentials): void {
+  if (!credentials.generated || credentials.adminToken === undefined) return;
+  const dim = (text: string): string => ctx.palette.paint('dim', text);
+  ctx.line(`  Admin API token ${dim('(shown once)')}: ${credentials.adminToken}`);
+  if (credentials.savedIn !== undefined) {
+    ctx.line(dim(`  Saved for ${url} in ${credentials.savedIn}: chainmail commands use it.`));
+  } else {
+    ctx.line(dim(`  Not saved: export CHAINMAIL_TOKEN=${credentials.adminToken}`));
   }
 }
 
@@ -251,7 +320,8 @@ function nextSteps(ctx: CliContext, url: string): void {
   );
   ctx.line(`  chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
   ctx.line(`  chainmail run NAME --input k=v --follow`);
-  ctx.line(`  API: ${url}/v1/workflows`);
+  ctx.line(`  chainmail tokens create --name NAME    ${p('dim', 'a token for a script or another machine')}`);
+  ctx.line(`  API: curl -H "Authorization: Bearer $CHAINMAIL_TOKEN" ${url}/v1/workflows`);
 }
 
 /** Foreground: the server's log lines, prefixed, until Ctrl-C stops it (or it stops by itself). */

@@ -17,6 +17,8 @@ export interface HarnessOptions {
   signals?: EventEmitter;
   /** Called with each stdout write, as it happens. */
   onOut?: (text: string) => void;
+  /** Lines typed on stdin, one per prompt. */
+  stdin?: string[];
 }
 
 export const TEST_NOW = new Date('2025-03-01T12:00:00.000Z');
@@ -43,6 +45,10 @@ export async function cli(argv: string[], options: HarnessOptions = {}): Promise
       return () => signals.off('interrupt', listener);
     },
     repoRoot: options.repoRoot,
+    readLine: async (prompt) => {
+      stderr += prompt;
+      return options.stdin?.shift();
+    },
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
