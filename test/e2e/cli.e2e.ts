@@ -1,9 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testing';
+import { ADMIN_TOKEN, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 
 /** The `chainmail` CLI as a user types it, against the built all-in-one process. */
 
@@ -18,10 +19,25 @@ afterAll(async () => {
   await chainmail?.stop();
 });
 
+/** The CLI as a process; the admin token comes as CHAINMAIL_TOKEN unless `env` says otherwise. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(
+  env: Record<string, string | undefined>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [join(ROOT, 'bin', 'chainmail.js'), ...args], {
-      env: { ...process.env, CHAINMAIL_URL: chainmail.base, NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        CHAINMAIL_URL: chainmail.base,
+        CHAINMAIL_TOKEN: ADMIN_TOKEN,
+        NO_COLOR: '1',
+        XDG_CONFIG_HOME: join(tmpdir(), 'chainmail-cli-e2e-nowhere'),
+        ...env,
+      },
       cwd: ROOT,
     });
     return { code: 0, stdout, stderr };
@@ -103,3 +119,89 @@ it('rolls back to an earlier version', async () => {
   expect(followed.code).toBe(0);
   expect(followed.stdout).toMatch(/one/);
 });
+
+it('a second user, created with the CLI, logs in and sees itself; without the scope it may not publish; without a token nothing', async () => {
+  const created = await cli('users', 'create', '--name', 'Bob', '--email', 'bob@acme.example');
+  expect(created.code).toBe(0);
+  const userId = /User Bob: (usr_[0-9a-f]+)/.exec(created.stdout)?.[1] ?? '';
+  expect(userId).not.toBe('');
+  const token = (
+    await cli('tokens', 'create', '--user', userId, '--name', 'bob', '--scopes', 'read,run', '-q')
+  ).stdout.trim();
+  expect(token).toMatch(/^cm_[0-9a-f]{16}_/);
+
+  const config = await mkdtemp(join(tmpdir(), 'chainmail-login-'));
+  const asBob = { CHAINMAIL_TOKEN: undefined, XDG_CONFIG_HOME: config };
+  const login = await cliWith(asBob, 'login', '--token', token);
+  expect(login.code).toBe(0);
+  expect(login.stdout).toContain(`as Bob (${userId}), scopes read, run`);
+  expect(
+    JSON.parse(await readFile(join(config, 'chainmail', 'credentials.json'), 'utf8'))[chainmail.base].token,
+  ).toBe(token);
+
+  const whoami = await cliWith(asBob, 'whoami');
+  expect(whoami.stdout).toContain(`Bob (${userId}), scopes read, run`);
+  const apply = await cliWith(asBob, 'apply', '-f', 'examples/competitor-analysis.yaml');
+  expect(apply.code).toBe(1);
+  expect(apply.stderr).toContain('FORBIDDEN');
+
+  const nobody = await cliWith({ CHAINMAIL_TOKEN: undefined }, 'runs');
+  expect(nobody.code).toBe(1);
+  expect(nobody.stderr).toContain('error UNAUTHENTICATED');
+  expect(nobody.stderr).toContain('chainmail login');
+});
+
+it('chainmail up, with no token anywhere: makes one, prints it once, saves it, and the commands after it use it', async () => {
+  const nats = await startNatsServer();
+  const db = await createTestDatabase('up');
+  const config = await mkdtemp(join(tmpdir(), 'chainmail-up-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    NATS_URL: nats.url,
+    DATABASE_URL: db.url,
+    CHAINMAIL_SMTP_PORT: String(await freePort()),
+    CHAINMAIL_CATCHER_SMTP_PORT: String(await freePort()),
+    CHAINMAIL_LOG_LEVEL: 'warn',
+    XDG_CONFIG_HOME: config,
+    NO_COLOR: '1',
+    CHAINMAIL_TOKEN: '',
+    CHAINMAIL_ADMIN_TOKEN: '',
+    CHAINMAIL_URL: '',
+  };
+  const up = spawn(process.execPath, [join(ROOT, 'bin', 'chainmail.js'), 'up', '--port', String(port)], {
+    env,
+    cwd: ROOT,
+  });
+  let out = '';
+  up.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  up.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise((resolve) => up.once('exit', resolve));
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('Press Ctrl-C') && Date.now() < deadline && up.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(out).toContain('Press Ctrl-C');
+    expect(out).toMatch(/Run succeeded/);
+    const token = /Admin API token \(shown once\): (cm_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(out)?.[1] ?? '';
+    expect(token).not.toBe('');
+    expect(out.split(token)).toHaveLength(2);
+
+    const runs = await cliWith(
+      { CHAINMAIL_URL: url, CHAINMAIL_TOKEN: undefined, XDG_CONFIG_HOME: config },
+      'runs',
+    );
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toContain('competitor-analysis');
+    const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await me.json()) as { user: { admin: boolean } }).user.admin).toBe(true);
+    expect((await fetch(`${url}/v1/runs`)).status).toBe(401);
+  } finally {
+    up.kill('SIGINT');
+    await exited;
+    await nats.stop();
+    await db.drop();
+  }
+}, 90_000);

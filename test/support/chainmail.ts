@@ -10,6 +10,8 @@ import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testin
  */
 
 export const ROOT = resolve(__dirname, '..', '..');
+/** The admin token every Chainmail under test starts with (CHAINMAIL_ADMIN_TOKEN); `http()` sends it. */
+export const ADMIN_TOKEN = 'cm_e2e0e2e0e2e0e2e0_' + 'e2eAdminTokenOfTheEndToEndTestsE2eAdminToken';
 export type ServiceName =
   'all-in-one' | 'ingress' | 'registry' | 'execution' | 'projector' | 'scheduling' | 'notification';
 
@@ -45,6 +47,7 @@ export async function startChainmail(
     CHAINMAIL_LOG_LEVEL: 'warn',
     CHAINMAIL_EXECUTION_ACK_WAIT_MS: '2000',
     CHAINMAIL_SMTP_PORT: String(smtpPort),
+    CHAINMAIL_ADMIN_TOKEN: ADMIN_TOKEN,
     ...extraEnv,
   };
   const children = new Map<string, ChildProcess>();
@@ -110,17 +113,21 @@ async function waitReady(base: string, child: ChildProcess, output: () => string
   throw new Error(`Chainmail did not become ready within 30 s:\n${output()}`);
 }
 
-/** JSON over HTTP with the status, for assertions. */
+/** JSON over HTTP with the status, for assertions; with the admin token unless `token` says otherwise (null: none). */
 export async function http<T = unknown>(
   base: string,
   method: string,
   path: string,
   body?: unknown,
   contentType = 'application/json',
+  token: string | null = ADMIN_TOKEN,
 ): Promise<{ status: number; body: T }> {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
