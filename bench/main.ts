@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
@@ -39,6 +40,10 @@ function options(argv: string[]): Options {
 }
 
 const TERMINAL = ['RunSucceeded', 'RunFailed', 'RunCancelled', 'RunTimedOut'];
+
+/** The server under measurement starts with this admin token (CHAINMAIL_ADMIN_TOKEN); every call sends it. */
+const ADMIN_TOKEN = `cm_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+const AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** Watches every commit on `runs.*` and tells when each run ends, with arrival times per commit. */
 class RunWatcher {
@@ -110,7 +115,7 @@ async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }>
 async function startRun(base: string, i: number): Promise<string> {
   const res = await fetch(`${base}/v1/workflows/bench-four-steps/runs`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...AUTH },
     body: JSON.stringify({ inputs: { user_input: `bench run ${i}` } }),
   });
   if (res.status !== 202) throw new Error(`starting a run answered ${res.status}: ${await res.text()}`);
@@ -158,9 +163,11 @@ async function waitProjected(base: string, runIds: string[]): Promise<number> {
   const t = performance.now();
   const last = runIds[runIds.length - 1];
   for (;;) {
-    const res = await fetch(`${base}/v1/runs?workflow=bench-four-steps&status=succeeded&limit=1`);
+    const res = await fetch(`${base}/v1/runs?workflow=bench-four-steps&status=succeeded&limit=1`, {
+      headers: AUTH,
+    });
     const body = (await res.json()) as { runs: { id: string }[] };
-    const run = await fetch(`${base}/v1/runs/${last}`);
+    const run = await fetch(`${base}/v1/runs/${last}`, { headers: AUTH });
     if (body.runs.length > 0 && run.ok && ((await run.json()) as { status: string }).status === 'succeeded')
       break;
     await new Promise((r) => setTimeout(r, 50));
@@ -189,6 +196,9 @@ async function main(): Promise<void> {
         DATABASE_URL: db.url,
         PORT: String(port),
         CHAINMAIL_LOG_LEVEL: 'warn',
+        CHAINMAIL_ADMIN_TOKEN: ADMIN_TOKEN,
+        // Every request is still counted against the token; the limit is set past what the load sends.
+        CHAINMAIL_RATE_LIMIT_PER_MINUTE: '100000000',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -199,7 +209,7 @@ async function main(): Promise<void> {
     const definition = await readFile(join(ROOT, 'bench', 'bench-workflow.yaml'), 'utf8');
     const published = await fetch(`${base}/v1/workflows`, {
       method: 'POST',
-      headers: { 'content-type': 'application/yaml' },
+      headers: { 'content-type': 'application/yaml', ...AUTH },
       body: definition,
     });
     if (!published.ok) throw new Error(`publishing the bench workflow failed: ${await published.text()}`);
