@@ -38,7 +38,10 @@ const server = http.createServer((req, res) => {
     return json(200, { status: 'ok' });
   }
   // Like the real server: /v1 needs the admin token it was started with.
-  if (req.url.startsWith('/v1/') && req.headers.authorization !== `Bearer ${process.env.CHAINMAIL_ADMIN_TOKEN}`) {
+  if (
+    req.url.startsWith('/v1/') &&
+    req.headers.authorization !== `Bearer ${process.env.CHAINMAIL_ADMIN_TOKEN}`
+  ) {
     return json(401, { error: { code: 'UNAUTHENTICATED', message: 'no or wrong token' } });
   }
   if (req.method === 'GET' && req.url === '/v1/workflows') {
