@@ -39,7 +39,7 @@ interface Record {
 }
 
 async function inbound(): Promise<Record[]> {
-  const res = await fetch(`${app.base}/v1/inbound?channel=email&limit=200`);
+  const res = await fetch(`${app.base}/v1/inbound?channel=email&limit=200`, { headers: app.authHeaders });
   return ((await res.json()) as { messages: Record[] }).messages;
 }
 
