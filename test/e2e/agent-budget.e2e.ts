@@ -1,5 +1,5 @@
-import { eventually, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
-import { adminToken, api, fakeModel, type LocalServer } from '../support/local-agents';
+import { eventually, http, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { fakeModel, type LocalServer } from '../support/local-agents';
 
 /**
  * A run's budget (`limits:`) is checked before each call: with research@ and summarize@ bound to a
@@ -8,8 +8,10 @@ import { adminToken, api, fakeModel, type LocalServer } from '../support/local-a
  */
 
 let chainmail: ChainmailUnderTest;
+/** The API of the Chainmail under test, with its admin token. */
+const call = <T = unknown>(method: string, path: string, body?: unknown, contentType?: string) =>
+  http<T>(chainmail.base, method, path, body, contentType);
 let model: LocalServer;
-let call: ReturnType<typeof api>;
 
 interface RunBody {
   status: string;
@@ -41,13 +43,10 @@ steps:
 
 beforeAll(async () => {
   model = await fakeModel('MODEL SAYS', { prompt_tokens: 1000, completion_tokens: 2000 });
-  const token = adminToken();
   chainmail = await startChainmail(['all-in-one'], {
-    CHAINMAIL_ADMIN_TOKEN: token,
     CHAINMAIL_AGENT_ALLOW_PRIVATE: 'true',
     CHAINMAIL_MODEL_PRICES: JSON.stringify({ 'fake-model': { input: 0.15, output: 0.6 } }),
   });
-  call = api(chainmail.base, token);
   for (const address of ['research@', 'summarize@']) {
     const put = await call('PUT', `/v1/agents/${address}`, {
       kind: 'openai',

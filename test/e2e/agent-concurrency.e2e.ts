@@ -1,5 +1,5 @@
-import { eventually, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
-import { adminToken, api, listen, type LocalServer } from '../support/local-agents';
+import { eventually, http, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { listen, type LocalServer } from '../support/local-agents';
 
 /**
  * `concurrency: 1` on an agent holds across execution replicas: two execution processes, an HTTP
@@ -8,8 +8,10 @@ import { adminToken, api, listen, type LocalServer } from '../support/local-agen
  */
 
 let chainmail: ChainmailUnderTest;
+/** The API of the Chainmail under test, with its admin token. */
+const call = <T = unknown>(method: string, path: string, body?: unknown, contentType?: string) =>
+  http<T>(chainmail.base, method, path, body, contentType);
 let agent: LocalServer;
-let call: ReturnType<typeof api>;
 let inProgress = 0;
 let maxInProgress = 0;
 
@@ -32,13 +34,10 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ output: `answer to ${input}` }));
   });
-  const token = adminToken();
   chainmail = await startChainmail(['registry', 'execution', 'projector', 'scheduling', 'ingress'], {
-    CHAINMAIL_ADMIN_TOKEN: token,
     CHAINMAIL_AGENT_ALLOW_PRIVATE: 'true',
   });
   await chainmail.start('execution', 'execution-2');
-  call = api(chainmail.base, token);
   const put = await call('PUT', '/v1/agents/busy@', {
     kind: 'http',
     config: { url: `${agent.url}/ask` },

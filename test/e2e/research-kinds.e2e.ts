@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { eventually, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
-import { adminToken, api, fakeModel, listen, type LocalServer } from '../support/local-agents';
+import { eventually, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { fakeModel, listen, type LocalServer } from '../support/local-agents';
 import { startSmtpSink, type CaughtSinkMail, type SmtpSink } from '../support/smtp-sink';
 
 /**
@@ -36,10 +36,12 @@ interface RunEvents {
 }
 
 let chainmail: ChainmailUnderTest;
+/** The API of the Chainmail under test, with its admin token. */
+const call = <T = unknown>(method: string, path: string, body?: unknown, contentType?: string) =>
+  http<T>(chainmail.base, method, path, body, contentType);
 let model: LocalServer;
 let receiver: LocalServer;
 let sink: SmtpSink;
-let call: ReturnType<typeof api>;
 
 beforeAll(async () => {
   model = await fakeModel('MODEL research on:');
@@ -55,15 +57,12 @@ beforeAll(async () => {
     res.end(JSON.stringify({ output: `HTTP research on: ${input}` }));
   });
   sink = await startSmtpSink();
-  const token = adminToken();
   chainmail = await startChainmail(['all-in-one'], {
-    CHAINMAIL_ADMIN_TOKEN: token,
     CHAINMAIL_AGENT_ALLOW_PRIVATE: 'true',
     CHAINMAIL_SECRET_RESEARCH_HOOK: HOOK_SECRET,
     CHAINMAIL_SMTP_OUT_URL: sink.url,
     CHAINMAIL_MAIL_DOMAIN: 'chainmail.local',
   });
-  call = api(chainmail.base, token);
   const seed = await readFile(join(ROOT, 'examples', 'competitor-analysis.yaml'), 'utf8');
   expect((await call('POST', '/v1/workflows', seed, 'application/yaml')).status).toBe(201);
 }, 60_000);

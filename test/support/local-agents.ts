@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * Local stand-ins for the world agents talk to, and an API caller with a bearer token: what the
- * agent end-to-end tests share.
+ * Local stand-ins for the world agents talk to: what the agent end-to-end tests share.
  */
 
 export interface LocalServer {
@@ -56,29 +54,4 @@ export function fakeModel(
       }),
     );
   });
-}
-
-/** An admin API token in the `cm_<id>_<secret>` shape, for `CHAINMAIL_ADMIN_TOKEN`. */
-export function adminToken(): string {
-  return `cm_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
-}
-
-/** JSON over HTTP with a bearer token (ignored by an API without authentication). */
-export function api(base: string, token: string) {
-  return async <T = unknown>(
-    method: string,
-    path: string,
-    body?: unknown,
-    contentType = 'application/json',
-  ): Promise<{ status: number; body: T }> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['content-type'] = contentType;
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
-  };
 }
