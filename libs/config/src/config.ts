@@ -128,9 +128,22 @@ export class ChainmailConfig {
   @Min(0)
   syncWaitMs = 30_000;
 
-  /** `CHAINMAIL_SECRET_<NAME>` values, read by `{{secrets.NAME}}` in webhook triggers until the secrets store exists. Never logged. */
+  /**
+   * Operator secrets, `CHAINMAIL_SECRET_<NAME>`: read only by agents the operator's own configuration
+   * binds (`CHAINMAIL_MODEL_URL`'s `MODEL_API_KEY`). Users' secrets live in the encrypted store. Never logged.
+   */
   @IsObject()
   secretValues: Record<string, string> = {};
+
+  /** The secrets store's master key: 32 bytes, base64. Never logged. */
+  @IsOptional()
+  @IsString()
+  masterKey?: string;
+
+  /** A file holding the master key (base64, e.g. a mounted Kubernetes Secret); read once at start. */
+  @IsOptional()
+  @IsString()
+  masterKeyFile?: string;
 
   /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces. Unset: spans are not exported. */
   @IsOptional()
@@ -309,6 +322,8 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   maxWebhookBytes: 'CHAINMAIL_MAX_WEBHOOK_BYTES',
   syncWaitMs: 'CHAINMAIL_SYNC_WAIT_MS',
   secretValues: `${SECRET_PREFIX}*`,
+  masterKey: 'CHAINMAIL_MASTER_KEY',
+  masterKeyFile: 'CHAINMAIL_MASTER_KEY_FILE',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
   smtpOutUrl: 'CHAINMAIL_SMTP_OUT_URL',

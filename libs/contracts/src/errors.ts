@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'USER_NOT_FOUND'
   | 'TEAM_NOT_FOUND'
   | 'TOKEN_NOT_FOUND'
+  | 'SECRET_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -46,6 +48,8 @@ const STATUS: Record<ErrorCode, number> = {
   USER_NOT_FOUND: 404,
   TEAM_NOT_FOUND: 404,
   TOKEN_NOT_FOUND: 404,
+  SECRET_NOT_FOUND: 404,
+  VARIABLE_NOT_FOUND: 404,
   INTERNAL: 500,
 };
 

@@ -16,6 +16,7 @@ import { ScheduleState } from './entities/schedule-state.entity';
 import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-schedules';
 import { IDENTITY_ENTITIES } from './identity-entities';
 import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
+import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
@@ -38,6 +39,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateOutboundMail1732720000000,
   CreateSchedules1732800000000,
   CreateIdentities1732910000000,
+  CreateSecretsAndVariables1732930000000,
 ];
 
 /** An entity or migration class. */
