@@ -16,13 +16,14 @@ import { InboundModule } from './inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './run-queries';
 import { RunsController } from './runs.controller';
+import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules.controller';
 import { StartRunUseCase } from './start-run.usecase';
 import { WorkflowsController } from './workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [IdentityModule, InboundModule],
+  imports: [IdentityModule, InboundModule, SecretsApiModule],
   controllers: [
     HealthController,
     WorkflowsController,

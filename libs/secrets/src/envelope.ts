@@ -70,7 +70,11 @@ export function open(master: MasterKey, aad: Buffer, sealed: SealedValue): strin
   }
 }
 
-function encrypt(key: Buffer, aad: Buffer, plaintext: Buffer): { ciphertext: Buffer; iv: Buffer; tag: Buffer } {
+function encrypt(
+  key: Buffer,
+  aad: Buffer,
+  plaintext: Buffer,
+): { ciphertext: Buffer; iv: Buffer; tag: Buffer } {
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);

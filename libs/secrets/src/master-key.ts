@@ -31,7 +31,10 @@ export function masterKeyFrom(base64: string, where: string): MasterKey {
  * (a Kubernetes Secret, the key `chainmail up` made). Neither: undefined, and the store refuses
  * to write or read values until one is given. A value that is set but wrong stops the start.
  */
-export function loadMasterKey(settings: { masterKey?: string; masterKeyFile?: string }): MasterKey | undefined {
+export function loadMasterKey(settings: {
+  masterKey?: string;
+  masterKeyFile?: string;
+}): MasterKey | undefined {
   if (settings.masterKey !== undefined && settings.masterKey !== '')
     return masterKeyFrom(settings.masterKey, 'CHAINMAIL_MASTER_KEY');
   if (settings.masterKeyFile !== undefined && settings.masterKeyFile !== '') {

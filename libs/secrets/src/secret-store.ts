@@ -53,7 +53,10 @@ export class SecretStore {
         `A secret's value has at least ${MIN_SECRET_LENGTH} characters (shorter ones could not be masked in outputs and errors).`,
       );
     if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_BYTES)
-      throw new ChainmailError('PAYLOAD_TOO_LARGE', `A secret's value has at most ${MAX_SECRET_BYTES} bytes.`);
+      throw new ChainmailError(
+        'PAYLOAD_TOO_LARGE',
+        `A secret's value has at most ${MAX_SECRET_BYTES} bytes.`,
+      );
     const sealed = seal(this.key('store'), secretAad(owner, name), value);
     const rows: Row[] = await db.query(
       `INSERT INTO secrets (owner, name, version, ciphertext, iv, tag, wrapped_key, key_id, created_by, updated_by)
@@ -92,7 +95,11 @@ export class SecretStore {
     return new Set(rows.map((r) => String(r.name)));
   }
 
-  async delete(owner: string, name: string, db: Queryable = this.dataSource): Promise<SecretInfo | undefined> {
+  async delete(
+    owner: string,
+    name: string,
+    db: Queryable = this.dataSource,
+  ): Promise<SecretInfo | undefined> {
     const rows: Row[] = await db.query(
       `DELETE FROM secrets WHERE owner = $1 AND name = $2 RETURNING ${INFO_COLUMNS}`,
       [owner, name],

@@ -37,7 +37,9 @@ describe('SecretStore and VariableStore (Postgres)', () => {
     expect((await store.reveal('user:a')).get('API_KEY')).toBe('plain-marker-0001');
     expect((await store.reveal('user:nobody')).size).toBe(0);
     const listed = await store.list(['team:t']);
-    expect(listed).toEqual([expect.objectContaining({ owner: 'team:t', name: 'API_KEY', createdBy: 'usr_b' })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ owner: 'team:t', name: 'API_KEY', createdBy: 'usr_b' }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain('team-value');
     expect(await store.info('team:x', 'API_KEY')).toBeUndefined();
   });
@@ -94,7 +96,9 @@ describe('SecretStore and VariableStore (Postgres)', () => {
     expect((await vars.delete('team:v', 'region', 'usr_1'))?.version).toBe(3);
     expect(await vars.delete('team:v', 'region', 'usr_1')).toBeUndefined();
     expect(await vars.current('team:v', 'region')).toBeUndefined();
-    expect((await vars.history('team:v', 'region')).map((v) => [v.version, v.value, v.deleted, v.by])).toEqual([
+    expect(
+      (await vars.history('team:v', 'region')).map((v) => [v.version, v.value, v.deleted, v.by]),
+    ).toEqual([
       [3, undefined, true, 'usr_1'],
       [2, 'us', false, 'usr_2'],
       [1, 'eu', false, 'usr_1'],

@@ -43,10 +43,16 @@ export class VariableStore {
   ): Promise<VariableInfo> {
     checkName(name, 'variable');
     if (value === undefined || value === null)
-      throw new ChainmailError('BAD_REQUEST', 'A variable needs a value: {"value": …} (text, number, boolean, list or map).');
+      throw new ChainmailError(
+        'BAD_REQUEST',
+        'A variable needs a value: {"value": …} (text, number, boolean, list or map).',
+      );
     const json = JSON.stringify(value);
     if (Buffer.byteLength(json, 'utf8') > MAX_VARIABLE_BYTES)
-      throw new ChainmailError('PAYLOAD_TOO_LARGE', `A variable's value has at most ${MAX_VARIABLE_BYTES} bytes of JSON.`);
+      throw new ChainmailError(
+        'PAYLOAD_TOO_LARGE',
+        `A variable's value has at most ${MAX_VARIABLE_BYTES} bytes of JSON.`,
+      );
     const rows = await nextVersion(() =>
       db.query(
         `INSERT INTO variables (owner, name, version, value, created_by)
@@ -59,7 +65,12 @@ export class VariableStore {
   }
 
   /** A deletion is recorded as a version; undefined when there was nothing to delete. */
-  async delete(owner: string, name: string, by: string, db: Queryable = this.dataSource): Promise<VariableVersion | undefined> {
+  async delete(
+    owner: string,
+    name: string,
+    by: string,
+    db: Queryable = this.dataSource,
+  ): Promise<VariableVersion | undefined> {
     const rows = await nextVersion(async () => {
       const current = await this.current(owner, name, db);
       if (current === undefined) return [];
@@ -84,7 +95,11 @@ export class VariableStore {
     return rows.map(toInfo);
   }
 
-  async current(owner: string, name: string, db: Queryable = this.dataSource): Promise<VariableInfo | undefined> {
+  async current(
+    owner: string,
+    name: string,
+    db: Queryable = this.dataSource,
+  ): Promise<VariableInfo | undefined> {
     const rows: Row[] = await db.query(
       `SELECT * FROM variables WHERE owner = $1 AND name = $2 ORDER BY version DESC LIMIT 1`,
       [owner, name],

@@ -53,6 +53,14 @@ const ROUTES: Record<string, Access> = {
   'GET /v1/tokens': 'read',
   'DELETE /v1/tokens/:id': 'write',
   'GET /v1/audit': 'admin',
+  'PUT /v1/secrets/:name': 'write',
+  'GET /v1/secrets': 'read',
+  'GET /v1/secrets/:name': 'read',
+  'DELETE /v1/secrets/:name': 'write',
+  'PUT /v1/variables/:name': 'write',
+  'GET /v1/variables': 'read',
+  'GET /v1/variables/:name': 'read',
+  'DELETE /v1/variables/:name': 'write',
 };
 
 let nats: NatsServerHandle;

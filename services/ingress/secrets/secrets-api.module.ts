@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { DATA_SOURCE } from '@chainmail/platform';
+import { SecretsModule, SecretStore, VariableStore } from '@chainmail/secrets';
+import type { DataSource } from 'typeorm';
+import { AuditRecorder } from '../identity/audit.recorder';
+import { IdentityModule } from '../identity/identity.module';
+import { VariablesController } from '../variables/variables.controller';
+import { VariablesService } from '../variables/variables.service';
+import { SecretsController } from './secrets.controller';
+import { SecretsService } from './secrets.service';
+
+/** `/v1/secrets` and `/v1/variables`: write-only secrets and versioned variables, per owner. */
+@Module({
+  imports: [SecretsModule, IdentityModule],
+  controllers: [SecretsController, VariablesController],
+  providers: [
+    {
+      provide: SecretsService,
+      inject: [SecretStore, DATA_SOURCE, AuditRecorder],
+      useFactory: (store: SecretStore, db: DataSource, audit: AuditRecorder) =>
+        new SecretsService(store, db, audit),
+    },
+    {
+      provide: VariablesService,
+      inject: [VariableStore, DATA_SOURCE, AuditRecorder],
+      useFactory: (store: VariableStore, db: DataSource, audit: AuditRecorder) =>
+        new VariablesService(store, db, audit),
+    },
+  ],
+  exports: [SecretsModule],
+})
+export class SecretsApiModule {}
