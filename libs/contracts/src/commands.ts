@@ -17,6 +17,8 @@ export interface StartRun {
   depth?: number;
   /** A sub-workflow run's share of its parent's budget. */
   limits?: RunBudget;
+  /** The owner's variables as execution resolved them at the start (recorded in RunStarted). */
+  vars?: Record<string, unknown>;
 }
 
 export interface CancelRun {

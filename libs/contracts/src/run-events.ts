@@ -69,6 +69,11 @@ export interface RunEventMap {
     depth?: number;
     /** A sub-workflow run's budget: what its parent had left when the step started. */
     limits?: RunBudget;
+    /**
+     * The owner's variables at the start (never secrets): `{{vars.NAME}}` reads them under the
+     * definition's own `vars`, so a replay renders what the run rendered.
+     */
+    vars?: Record<string, unknown>;
   };
   StepStarted: {
     stepId: string;

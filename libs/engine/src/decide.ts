@@ -36,6 +36,7 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
         timeoutMs: ctx.definition.timeoutMs,
         ...(c.parent !== undefined ? { parent: c.parent, depth: c.depth ?? 1 } : {}),
         ...(c.limits !== undefined ? { limits: c.limits } : {}),
+        ...(c.vars !== undefined ? { vars: c.vars } : {}),
       });
       break;
     }

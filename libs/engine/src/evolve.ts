@@ -27,6 +27,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         parent: d.parent,
         depth: d.depth ?? 0,
         ...(d.limits !== undefined ? { limits: d.limits } : {}),
+        ...(d.vars !== undefined ? { vars: d.vars } : {}),
       };
     }
     case 'StepStarted': {

@@ -94,6 +94,8 @@ export interface RunState {
   parkedMs: number;
   /** A sub-workflow run's share of its parent's budget (RunStarted.limits); the definition's `limits` apply too. */
   limits?: RunBudget;
+  /** The owner's variables recorded at the start (RunStarted.vars); the definition's `vars` win over them. */
+  vars?: Readonly<Record<string, unknown>>;
   /** What the run's agent calls have cost so far, from the usage on its step results. */
   spent: Spent;
   /** Number of events folded so far (handy for replay tests and caches). */

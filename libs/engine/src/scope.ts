@@ -34,7 +34,8 @@ export function scopeOf(
   const userInput = state.inputs['user_input'];
   return buildScope({
     inputs: state.inputs,
-    vars: definition.vars,
+    // The definition's own vars win: what a definition says is what its runs read.
+    vars: state.vars === undefined ? definition.vars : { ...state.vars, ...definition.vars },
     user_input: typeof userInput === 'string' ? userInput : undefined,
     trigger: state.trigger.details ?? {},
     run: { id: state.runId, started_at: state.startedAt ?? '' },
