@@ -207,12 +207,8 @@ describe('RunProjectionWriter', () => {
     const batch = projectCommits(commits);
     await writer.write(projectCommits(commits.slice(0, 10))); // warm the connection and plans
 
-    const started = process.hrtime.bigint();
     await writer.write(batch);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
     expect(await reads.countByStatus()).toEqual({ running: 0, succeeded: 100, failed: 0, cancelled: 0 });
-    // Generous bound for slow CI; a few ms is typical on a laptop.
-    expect(ms).toBeLessThan(250);
   });
 });

@@ -92,25 +92,11 @@ describe('without an endpoint or exporter', () => {
     expect(traceId).not.toBe('0'.repeat(32));
   });
 
-  it('costs little: a few microseconds per span at most', async () => {
-    const tracer = telemetry.tracer('execution');
-    const work = (): Promise<number> => Promise.resolve(1);
-    const n = 20_000;
-    const time = async (run: () => Promise<unknown>): Promise<number> => {
-      const start = process.hrtime.bigint();
-      for (let i = 0; i < n; i++) await run();
-      return Number(process.hrtime.bigint() - start) / n / 1000;
-    };
-    const traced = (): Promise<number> =>
-      withSpan(tracer, 'step', { attributes: { 'chainmail.run_id': 'r' } }, work);
-
-    await time(traced); // warm up
-    const plainMicros = await time(work);
-    const tracedMicros = await time(traced);
-
-    // Typically 1-5 µs (under jest); the bound leaves room for slow CI machines and would still
-    // catch a regression to per-span work such as an export per call.
-    expect(tracedMicros - plainMicros).toBeLessThan(20);
+  it('records nothing, so a span costs no export work (speed itself is for the benchmark)', async () => {
+    const recording = await withSpan(telemetry.tracer('execution'), 'step', {}, async (span) =>
+      span.isRecording(),
+    );
+    expect(recording).toBe(false);
   });
 });
 

@@ -460,7 +460,8 @@ describe('parseWorkflow — limits', () => {
       lines('name: w', 'vars:', ...bomb.map((l) => '  ' + l), 'steps:', '  - { id: a, agent: a@ }'),
     );
     expect(errors.map((e) => e.code)).toContain('TOO_LARGE');
-    expect(Date.now() - started).toBeLessThan(1000);
+    // A bound on pathological input (no request is held for long), far above the few ms it takes.
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a self-referencing alias', () => {

@@ -102,12 +102,13 @@ describe('sleep@', () => {
   it('runs calls side by side (for parallel tests)', async () => {
     const started = performance.now();
     const outputs = await Promise.all([
-      invoke('sleep@', '40'),
-      invoke('sleep@', '40'),
-      invoke('sleep@', '40'),
+      invoke('sleep@', '300'),
+      invoke('sleep@', '300'),
+      invoke('sleep@', '300'),
     ]);
-    expect(outputs.map((o) => o.output)).toEqual(['slept 40 ms', 'slept 40 ms', 'slept 40 ms']);
-    expect(performance.now() - started).toBeLessThan(110);
+    expect(outputs.map((o) => o.output)).toEqual(['slept 300 ms', 'slept 300 ms', 'slept 300 ms']);
+    // One after another would take 900 ms: the margin is for a loaded machine, not a speed target.
+    expect(performance.now() - started).toBeLessThan(850);
   });
 
   it('refuses input that is not a duration, without retry', async () => {
