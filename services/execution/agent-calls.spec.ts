@@ -331,3 +331,53 @@ describe('AgentInvoker', () => {
     expect(outcome).toMatchObject({ ok: false, error: { code: 'AGENT_FORBIDDEN', retryable: false } });
   });
 });
+
+describe('RunCommandHandler and a cache behind the log', () => {
+  it('checks a decision of nothing against the log: a timer for an event another replica appended still applies', async () => {
+    const held = new HeldAgent('held@');
+    const x = new ExecutionHarness([held]);
+    x.publish(`
+name: one
+steps:
+  - id: a
+    agent: held@
+`);
+    await x.start('s1', 'one');
+    await x.tick();
+    // Another replica defers the attempt; this replica is not delivered that commit.
+    const deliver = x.log.onAppend;
+    x.log.onAppend = () => undefined;
+    const behind = (await x.log.read('s1')).at(-1)?.seq ?? 0;
+    await x.log.append(
+      {
+        runId: 's1',
+        prev: behind,
+        events: [
+          {
+            type: 'StepDeferred',
+            v: 1,
+            runId: 's1',
+            at: '2026-01-01T00:00:00.000Z',
+            data: {
+              stepId: 'a',
+              visit: 1,
+              attempt: 1,
+              deferral: 1,
+              reason: 'busy',
+              dueAt: '2026-01-01T00:00:00.250Z',
+              delayMs: 250,
+            },
+          },
+        ],
+      },
+      'other-replica',
+    );
+    x.log.onAppend = deliver;
+    const handled = await fire(x, 's1', {
+      type: 'FireTimer',
+      data: { timer: { kind: 'resume', stepId: 'a', visit: 1, attempt: 1, deferral: 1 }, dueAt: '' },
+    });
+    expect(handled.events.map((e) => e.type)).toEqual(['StepResumed']);
+    held.calls[0]?.answer('done');
+  });
+});

@@ -133,7 +133,8 @@ export class ExecutionHarness {
 
   constructor(agents: Agent[] = [], options: HarnessOptions = {}) {
     const bindings: AgentBinding[] = (options.bindings ?? []).map((b, i) => ({
-      owner: 'team',
+      // The owner of the harness's runs (see `start`): its agents are its own.
+      owner: 'o',
       by: 'test',
       registeredAt: '2026-01-01T00:00:00.000Z',
       seq: i + 1,

@@ -35,10 +35,23 @@ export class RunCommandHandler {
     msgId: string,
     headers?: Record<string, string>,
   ): Promise<HandledCommand> {
+    // A cached state may be behind the log: another replica appended commits this one was not
+    // delivered. A decision of nothing on such a state is checked against the log before it
+    // counts (a conflict on append catches the other case), else a due timer or an agent's
+    // reply could be lost on a replica that has not seen the event it answers.
+    let fresh = !this.runs.isCached(runId);
     let loaded = await this.runs.load(runId);
+    const reread = async (): Promise<void> => {
+      loaded = await this.runs.reload(runId);
+      fresh = true;
+    };
     for (let attempt = 1; ; attempt++) {
       // Only a start applies to a run with no events yet (a timer or decision for it is stale).
-      if (loaded.state.status === 'new' && command.type !== 'StartRun') return { ...loaded, events: [] };
+      if (loaded.state.status === 'new' && command.type !== 'StartRun') {
+        if (fresh) return { ...loaded, events: [] };
+        await reread();
+        continue;
+      }
       const { workflow, version } =
         command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
       const definition = await this.definitions.definition(workflow, version);
@@ -47,13 +60,17 @@ export class RunCommandHandler {
         now: this.clock(),
         ...(this.agents ? { agents: this.agents(workflow) } : {}),
       });
-      if (events.length === 0) return { ...loaded, events };
+      if (events.length === 0) {
+        if (fresh) return { ...loaded, events };
+        await reread();
+        continue;
+      }
       try {
         const next = await this.runs.append(loaded, events, msgId, headers);
         return { ...next, events };
       } catch (err) {
         if (!this.isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-        loaded = await this.runs.reload(runId);
+        await reread();
       }
     }
   }

@@ -29,6 +29,11 @@ export class RunStore {
     private readonly capacity = 10_000,
   ) {}
 
+  /** Whether `load` would answer from the cache (which may be behind the log). */
+  isCached(runId: string): boolean {
+    return this.hot.has(runId);
+  }
+
   async load(runId: string): Promise<LoadedRun> {
     const cached = this.hot.get(runId);
     if (cached) return cached;
