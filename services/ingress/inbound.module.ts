@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
 import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
-import { START_RUN_SUBJECT } from '@chainmail/contracts';
+import { canonicalOwner, START_RUN_SUBJECT } from '@chainmail/contracts';
+import { SecretsModule, SecretStore } from '@chainmail/secrets';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import {
   AGENT_DIRECTORY,
@@ -40,6 +41,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
  * everything that arrived (`/v1/inbound`), and the sync answer the REST start shares.
  */
 @Module({
+  imports: [SecretsModule],
   controllers: [HooksController, InboundController],
   providers: [
     {
@@ -72,15 +74,19 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
     },
     {
       provide: ReceiveWebhookUseCase,
-      inject: [TriggerBindings, DEFINITION_CATALOG, WEBHOOK_STARTER, InboundRepository, CHAINMAIL_CONFIG],
+      inject: [TriggerBindings, DEFINITION_CATALOG, WEBHOOK_STARTER, InboundRepository, SecretStore],
       useFactory: (
         bindings: TriggerBindings,
         catalog: DefinitionCatalog,
         starter: TracedRunStarter,
         inbound: InboundRepository,
-        config: ChainmailConfig,
+        secrets: SecretStore,
       ) =>
-        new ReceiveWebhookUseCase(bindings, catalog, starter, inbound, { secretValues: config.secretValues }),
+        new ReceiveWebhookUseCase(bindings, catalog, starter, inbound, {
+          // Read at each call: a rotated secret signs the next call.
+          secretOf: async (owner, name) =>
+            (await secrets.reveal(canonicalOwner(owner), [name])).get(name),
+        }),
     },
     {
       provide: AgentReplies,

@@ -1,4 +1,5 @@
 import type { StepError, Usage } from '@chainmail/contracts';
+import type { SecretValues } from './secrets/secret-refs';
 
 /**
  * The agent interface every kind implements (builtin today; openai, http, email and workflow
@@ -23,6 +24,11 @@ export interface AgentCall {
   deadline?: number;
   /** The calling run's workflow, when the caller knows it (http agents pass it on). */
   workflow?: string;
+  /**
+   * The values of the `{{secrets.NAME}}` this agent's configuration names, read for this call
+   * from the run owner's secrets (execution resolves them; nothing else holds them). Absent: none.
+   */
+  secrets?: SecretValues;
 }
 
 export interface AgentResult {

@@ -23,7 +23,7 @@ export { operatorOrigins, OutboundGuard, PUBLIC_ONLY } from './net/network-polic
 export type { NetworkPolicy } from './net/network-policy';
 export { restrictedRange } from './net/ip-ranges';
 export { retryAfterMs } from './net/retry-after';
-export { maskSecrets, resolveSecrets, secretNamesIn } from './secrets/secret-refs';
+export { maskSecrets, resolveSecrets, secretNamesIn, secretNamesInConfig } from './secrets/secret-refs';
 export type { SecretValues } from './secrets/secret-refs';
 export { proofreadText } from './builtin/proofread';
 export type { Correction, CorrectionKind, Proofread } from './builtin/proofread';

@@ -97,7 +97,6 @@ export class PlatformModule implements OnApplicationShutdown {
           return createAgentDirectory(
             agents,
             agentRuntime({
-              secrets: config.secretValues,
               prices: config.modelPrices,
               network: {
                 allowPrivate: config.agentAllowPrivate,

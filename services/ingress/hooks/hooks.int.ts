@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-test-app';
 import { signBody } from './webhook-signature';
 
@@ -7,10 +8,17 @@ let app: IngressTestApp;
 
 beforeAll(async () => {
   app = await startIngressTestApp({
-    secretValues: { HOOK_KEY: 'hook-s3cret' },
+    masterKey: randomBytes(32).toString('base64'),
     syncWaitMs: 1_500,
     maxWebhookBytes: 64 * 1024,
   });
+  // The workflows below are the first admin's: the trigger's secret is the admin's HOOK_KEY.
+  const put = await fetch(`${app.base}/v1/secrets/HOOK_KEY`, {
+    method: 'PUT',
+    headers: { ...app.authHeaders, 'content-type': 'text/plain' },
+    body: 'hook-s3cret',
+  });
+  expect(put.status).toBe(200);
   app.publish(`name: signed
 trigger: { type: webhook, path: intel/push, secret: "{{secrets.HOOK_KEY}}" }
 steps:
@@ -144,7 +152,7 @@ it('answers 404 for an unbound path, 413 past the body limit, 503 when the secre
     /over the limit of 65536/,
   );
   expect(records.find((r) => r.path === 'unset')?.reason).toBe(
-    'secret NOT_SET is not set (CHAINMAIL_SECRET_NOT_SET)',
+    'secret NOT_SET is not set for user:usr_admin (chainmail secrets set NOT_SET)',
   );
 });
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ChainmailError, type ErrorCode } from '@chainmail/contracts';
+import { canonicalOwner, ChainmailError, type ErrorCode } from '@chainmail/contracts';
 import type { RunMode } from '@chainmail/workflow-dsl';
 import type { BindingCatalog, TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../run-ids';
 import type { StartedRun } from '../start-run.usecase';
 import type { RunStarter } from '../traced-run-starter';
-import { resolveHookSecret } from './hook-secret';
+import { resolveHookSecret, type SecretLookup } from './hook-secret';
 import { webhookInputs } from './webhook-inputs';
 import { checkSignature } from './webhook-signature';
 
@@ -29,8 +29,8 @@ export interface WebhookAccepted {
 }
 
 export interface WebhookSettings {
-  /** `CHAINMAIL_SECRET_*` values, for `{{secrets.NAME}}` in a trigger's secret. */
-  secretValues: Readonly<Record<string, string>>;
+  /** The workflow owner's secrets, for `{{secrets.NAME}}` in a trigger's secret. */
+  secretOf: SecretLookup;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -105,7 +105,8 @@ export class ReceiveWebhookUseCase {
     entry.workflow = binding.workflow;
 
     if (binding.secret !== undefined) {
-      const secret = resolveHookSecret(binding.secret, this.settings.secretValues);
+      const owner = canonicalOwner(this.catalog.active(binding.workflow)?.owner ?? '');
+      const secret = await resolveHookSecret(binding.secret, owner, this.settings.secretOf);
       if (!secret.ok) {
         return refuse(
           'UNAVAILABLE',

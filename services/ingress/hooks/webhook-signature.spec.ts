@@ -30,15 +30,37 @@ describe('webhook signatures', () => {
 });
 
 describe('resolveHookSecret', () => {
-  it('reads {{secrets.NAME}} from the configured values and takes other text literally', () => {
-    expect(resolveHookSecret('{{secrets.HOOK_KEY}}', { HOOK_KEY: 'v' })).toEqual({ ok: true, value: 'v' });
-    expect(resolveHookSecret('{{ secrets.hook_key }}', { HOOK_KEY: 'v' })).toEqual({ ok: true, value: 'v' });
-    expect(resolveHookSecret('plain-secret', {})).toEqual({ ok: true, value: 'plain-secret' });
+  const store: Record<string, Record<string, string>> = {
+    'team:t': { HOOK_KEY: 'v-team' },
+    'user:u': { HOOK_KEY: 'v-user' },
+  };
+  const lookup = async (owner: string, name: string): Promise<string | undefined> => store[owner]?.[name];
+
+  it("reads {{secrets.NAME}} from the workflow owner's secrets and takes other text literally", async () => {
+    expect(await resolveHookSecret('{{secrets.HOOK_KEY}}', 'team:t', lookup)).toEqual({
+      ok: true,
+      value: 'v-team',
+    });
+    expect(await resolveHookSecret('{{ secrets.HOOK_KEY }}', 'user:u', lookup)).toEqual({
+      ok: true,
+      value: 'v-user',
+    });
+    expect(await resolveHookSecret('plain-secret', 'user:u', lookup)).toEqual({
+      ok: true,
+      value: 'plain-secret',
+    });
   });
 
-  it('says which variable is missing without any value', () => {
-    const missing = resolveHookSecret('{{secrets.HOOK_KEY}}', { OTHER: 'x' });
-    expect(missing).toEqual({ ok: false, reason: 'secret HOOK_KEY is not set (CHAINMAIL_SECRET_HOOK_KEY)' });
-    expect(resolveHookSecret('{{vars.X}}', {}).ok).toBe(false);
+  it('says which secret is missing for which owner, without any value', async () => {
+    const missing = await resolveHookSecret('{{secrets.HOOK_KEY}}', 'team:other', lookup);
+    expect(missing).toEqual({
+      ok: false,
+      reason: 'secret HOOK_KEY is not set for team:other (chainmail secrets set HOOK_KEY)',
+    });
+    expect((await resolveHookSecret('{{vars.X}}', 'user:u', lookup)).ok).toBe(false);
+    const locked = await resolveHookSecret('{{secrets.HOOK_KEY}}', 'user:u', async () => {
+      throw new Error('no master key');
+    });
+    expect(locked).toEqual({ ok: false, reason: 'secret HOOK_KEY cannot be read: no master key' });
   });
 });

@@ -1,12 +1,13 @@
-import type { SecretValues } from '../secrets/secret-refs';
 import { OutboundGuard, PUBLIC_ONLY, type NetworkPolicy } from '../net/network-policy';
 
 /** USD per million tokens, by model name (`CHAINMAIL_MODEL_PRICES`). */
 export type ModelPrices = Readonly<Record<string, { input: number; output: number }>>;
 
-/** What remote agents need from the process: secrets, prices, the network policy, a clock. */
+/**
+ * What remote agents need from the process: prices, the network policy, a clock. Not secrets:
+ * those belong to the run's owner and come with each call (`AgentCall.secrets`).
+ */
 export interface AgentRuntime {
-  secrets: SecretValues;
   prices: ModelPrices;
   guard: OutboundGuard;
   now: () => number;
@@ -16,7 +17,6 @@ export interface AgentRuntime {
 
 export function agentRuntime(
   options: {
-    secrets?: SecretValues;
     prices?: ModelPrices;
     network?: NetworkPolicy;
     now?: () => number;
@@ -24,7 +24,6 @@ export function agentRuntime(
   } = {},
 ): AgentRuntime {
   return {
-    secrets: options.secrets ?? {},
     prices: options.prices ?? {},
     guard: new OutboundGuard(options.network ?? PUBLIC_ONLY),
     now: options.now ?? Date.now,

@@ -114,7 +114,7 @@ export class ConfigFields {
     if (typeof value !== 'string' || !/^\s*\{\{\s*secrets\.[A-Za-z_][A-Za-z0-9_]*\s*\}\}\s*$/.test(value)) {
       this.add(
         key,
-        'must be a secret reference such as "{{secrets.OPENAI_API_KEY}}" (its value comes from CHAINMAIL_SECRET_OPENAI_API_KEY); a literal key would be written to the event log for good',
+        'must be a secret reference such as "{{secrets.OPENAI_API_KEY}}" (set its value with chainmail secrets set OPENAI_API_KEY); a literal key would be written to the event log for good',
       );
       return undefined;
     }

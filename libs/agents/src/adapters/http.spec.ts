@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AgentError } from '../agent';
+import { AgentError, type AgentCall } from '../agent';
 import { agentCall } from '../agent-call.fixture';
 import { LocalServer, sendJson, type Handler, type ReceivedRequest } from '../testing/local-server.fixture';
 import { agentRuntime } from './agent-runtime';
@@ -23,13 +23,12 @@ describe('http adapter', () => {
       'research@',
       'research service',
       { url: `${server.url}/agent`, secret: '{{secrets.AGENT_KEY}}', ...config },
-      agentRuntime({
-        secrets: { AGENT_KEY: SECRET, TOKEN: 'tok-abcdef' },
-        network: { allowPrivate, allowedHosts: [] },
-      }),
+      agentRuntime({ network: { allowPrivate, allowedHosts: [] } }),
     );
     closers.push(a.close);
-    return a;
+    // The run owner's values come with each call, as execution resolves them.
+    const secrets = { AGENT_KEY: SECRET, TOKEN: 'tok-abcdef' };
+    return { ...a, invoke: (call: AgentCall) => a.invoke({ secrets, ...call }) };
   };
 
   afterEach(async () => {

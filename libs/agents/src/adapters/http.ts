@@ -67,10 +67,12 @@ export function httpAgent(
         step: { id: call.stepId, attempt: call.attempt },
       };
       const body = JSON.stringify(payload);
+      // Only this call's values: the run owner's secrets, resolved by execution for this call.
+      const secrets = call.secrets ?? {};
       const used: string[] = [];
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(config.headers ?? {})) {
-        const resolved = resolveSecrets(value, runtime.secrets, `${address} (header ${name})`);
+        const resolved = resolveSecrets(value, secrets, `${address} (header ${name})`);
         used.push(...resolved.used);
         headers[name] = resolved.text;
       }
@@ -81,7 +83,7 @@ export function httpAgent(
         'User-Agent': 'chainmail-agent',
       });
       if (config.secret !== undefined) {
-        const key = resolveSecrets(config.secret, runtime.secrets, `${address} (secret)`);
+        const key = resolveSecrets(config.secret, secrets, `${address} (secret)`);
         used.push(...key.used);
         headers['X-Chainmail-Signature'] =
           `sha256=${createHmac('sha256', key.text).update(body).digest('hex')}`;

@@ -1,4 +1,4 @@
-import { AgentError } from '../agent';
+import { AgentError, type AgentCall } from '../agent';
 import { agentCall } from '../agent-call.fixture';
 import { completion, LocalServer, sendJson, type Handler } from '../testing/local-server.fixture';
 import { agentRuntime, type AgentRuntime } from './agent-runtime';
@@ -12,7 +12,6 @@ describe('openai adapter', () => {
   const notices: string[] = [];
   const runtime = (over: Partial<Parameters<typeof agentRuntime>[0]> = {}): AgentRuntime =>
     agentRuntime({
-      secrets: { OPENAI_KEY: 'sk-test-0123456789' },
       prices: PRICES,
       network: { allowPrivate: true, allowedHosts: [] },
       notice: (m) => notices.push(m),
@@ -27,7 +26,9 @@ describe('openai adapter', () => {
       rt,
     );
     closers.push(a.close);
-    return a;
+    // The run owner's values come with each call, as execution resolves them.
+    const secrets = { OPENAI_KEY: 'sk-test-0123456789' };
+    return { ...a, invoke: (call: AgentCall) => a.invoke({ secrets, ...call }) };
   };
   const failure = async (promise: Promise<unknown>): Promise<AgentError> => {
     try {
@@ -209,14 +210,14 @@ describe('openai adapter', () => {
     });
   });
 
-  it('fails permanently, naming the variable, when the API key secret is not set', async () => {
+  it('fails permanently, naming the secret and how to set it, when the API key secret is not set', async () => {
     const a = await agent((_req, res) => sendJson(res, 200, completion('ok')), {
       apiKey: '{{secrets.MISSING}}',
     });
     await expect(a.invoke(agentCall('research@', 'x'))).rejects.toMatchObject({
       code: 'AGENT_FAILED',
       retryable: false,
-      message: expect.stringContaining('CHAINMAIL_SECRET_MISSING'),
+      message: expect.stringContaining('chainmail secrets set MISSING'),
     });
     expect(server?.received).toHaveLength(0);
   });

@@ -69,18 +69,20 @@ export function openAiAgent(
     config: { ...config },
     close: () => outbound.close(),
     async invoke(call: AgentCall): Promise<AgentResult> {
+      // Only this call's values: the run owner's secrets, resolved by execution for this call.
+      const secrets = call.secrets ?? {};
       const used: string[] = [];
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         Accept: 'application/json',
       };
       for (const [name, value] of Object.entries(config.headers ?? {})) {
-        const resolved = resolveSecrets(value, runtime.secrets, `${address} (header ${name})`);
+        const resolved = resolveSecrets(value, secrets, `${address} (header ${name})`);
         used.push(...resolved.used);
         headers[name] = resolved.text;
       }
       if (config.apiKey !== undefined) {
-        const key = resolveSecrets(config.apiKey, runtime.secrets, `${address} (apiKey)`);
+        const key = resolveSecrets(config.apiKey, secrets, `${address} (apiKey)`);
         used.push(...key.used);
         headers.Authorization = `Bearer ${key.text}`;
       }

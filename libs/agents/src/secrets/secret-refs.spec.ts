@@ -1,5 +1,11 @@
 import { AgentError } from '../agent';
-import { maskSecrets, otherTemplatesIn, resolveSecrets, secretNamesIn } from './secret-refs';
+import {
+  maskSecrets,
+  otherTemplatesIn,
+  resolveSecrets,
+  secretNamesIn,
+  secretNamesInConfig,
+} from './secret-refs';
 
 describe('secret references', () => {
   it('finds references with or without spaces', () => {
@@ -34,10 +40,10 @@ describe('secret references', () => {
     }
     expect(error).toBeInstanceOf(AgentError);
     expect(error).toMatchObject({ code: 'AGENT_FAILED', retryable: false });
-    expect((error as Error).message).toContain('CHAINMAIL_SECRET_NOPE');
+    expect((error as Error).message).toContain('chainmail secrets set NOPE');
     expect((error as Error).message).toContain('research@ (apiKey)');
     // Names of Object.prototype are not secrets.
-    expect(() => resolveSecrets('{{secrets.constructor}}', {}, 'x')).toThrow(/CHAINMAIL_SECRET_constructor/);
+    expect(() => resolveSecrets('{{secrets.constructor}}', {}, 'x')).toThrow(/secrets set constructor/);
   });
 
   it('masks every occurrence of a value, but not values too short to be secrets', () => {
@@ -45,5 +51,17 @@ describe('secret references', () => {
       'Incorrect API key provided: *** (***)',
     );
     expect(maskSecrets('a b c', ['a'])).toBe('a b c');
+  });
+
+  it('lists the names a whole agent configuration references, once each', () => {
+    expect(
+      secretNamesInConfig({
+        url: 'https://x.example',
+        secret: '{{secrets.HMAC}}',
+        headers: { 'X-Api-Key': '{{ secrets.ECHO_KEY }}', Authorization: 'Bearer {{secrets.HMAC}}' },
+        nested: [{ deep: '{{secrets.DEEP}}' }],
+        timeoutMs: 5,
+      }),
+    ).toEqual(['HMAC', 'ECHO_KEY', 'DEEP']);
   });
 });

@@ -1,8 +1,9 @@
 import { AgentError } from '../agent';
 
 /**
- * `{{secrets.NAME}}` in agent configuration. The directory stores the reference; the value is
- * looked up at call time, used for the request only, and masked in anything an error may carry.
+ * `{{secrets.NAME}}` in agent configuration. The directory stores the reference; the value comes
+ * with the call (the run owner's secret, resolved by execution), is used for the request only,
+ * and masked in anything an error may carry.
  */
 const SECRET_REF = /\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const ANY_TEMPLATE = /\{\{[\s\S]*?\}\}/g;
@@ -14,6 +15,18 @@ export type SecretValues = Readonly<Record<string, string>>;
 /** Names referenced by a text, in order. */
 export function secretNamesIn(text: string): string[] {
   return [...text.matchAll(SECRET_REF)].map((m) => m[1] ?? '');
+}
+
+/** Every name referenced anywhere in an agent's configuration (strings, header maps, nested values). */
+export function secretNamesInConfig(config: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') for (const name of secretNamesIn(value)) names.add(name);
+    else if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+  };
+  visit(config);
+  return [...names];
 }
 
 /** Templates in a text that are not secret references (`{{inputs.x}}` has no meaning in agent config). */
@@ -33,7 +46,7 @@ export function resolveSecrets(
     if (value === undefined) {
       throw new AgentError(
         'AGENT_FAILED',
-        `${where} needs the secret ${name}, which is not set: set CHAINMAIL_SECRET_${name} in the environment of the execution service`,
+        `${where} needs the secret ${name}, which is not set for this run's owner: set it with chainmail secrets set ${name}`,
         false,
       );
     }
