@@ -1,4 +1,5 @@
 import { priceFor, type AgentDirectory, type ModelPrices } from '@chainmail/agents';
+import { mayUseAgent } from '@chainmail/contracts';
 import type { AgentFacts } from '@chainmail/engine';
 
 export interface AgentFactsSettings {
@@ -8,8 +9,8 @@ export interface AgentFactsSettings {
   mailTimeoutMs: number;
 }
 
-/** What the engine is told of an address, for a run of `workflow`. */
-export type AgentFactsLookup = (workflow: string) => (address: string) => AgentFacts | undefined;
+/** What the engine is told of an address, for a run of `workflow` owned by `owner`. */
+export type AgentFactsLookup = (workflow: string, owner: string) => (address: string) => AgentFacts | undefined;
 
 /**
  * The engine's view of the agent directory: kind, whether the workflow may use the agent, the
@@ -20,11 +21,13 @@ export function agentFactsFrom(
   directory: Pick<AgentDirectory, 'entry' | 'allows'>,
   settings: AgentFactsSettings,
 ): AgentFactsLookup {
-  return (workflow) => (address) => {
+  return (workflow, owner) => (address) => {
     const entry = directory.entry(address);
     if (entry === undefined) return undefined;
     const facts: AgentFacts = { kind: entry.kind };
-    if (!directory.allows(address, workflow)) {
+    if (!mayUseAgent(entry, owner)) {
+      facts.forbidden = agentForbiddenReason(entry.address, owner);
+    } else if (!directory.allows(address, workflow)) {
       facts.forbidden = `${entry.address} may be used only by the workflows ${(entry.allowedWorkflows ?? []).join(', ')}, not by ${workflow}`;
     }
     const config = entry.config;
@@ -49,4 +52,9 @@ export function agentFactsFrom(
     }
     return facts;
   };
+}
+
+/** Why a run may not call an agent of another owner: names the run's owner, never the entry's. */
+export function agentForbiddenReason(address: string, runOwner: string): string {
+  return `${address} is not shared with ${runOwner}, the owner of this run; a run may call only the agents its owner may use`;
 }

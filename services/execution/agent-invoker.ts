@@ -1,6 +1,8 @@
 import type { StepError } from '@chainmail/contracts';
 import type { StepOutcome } from '@chainmail/engine';
-import type { AgentDirectory } from '@chainmail/agents';
+import { AgentError, type AgentDirectory } from '@chainmail/agents';
+import { mayUseAgent } from '@chainmail/contracts';
+import { agentForbiddenReason } from './agent-facts';
 
 export interface StepInvocation {
   runId: string;
@@ -11,6 +13,8 @@ export interface StepInvocation {
   input: string;
   /** The calling run's workflow: entries restricted to other workflows refuse it (AGENT_FORBIDDEN). */
   workflow?: string;
+  /** The calling run's owner: the run may call only the agents its owner may use (AGENT_FORBIDDEN). */
+  owner?: string;
   timeoutMs?: number;
   /** Aborted when the run is cancelled. */
   signal: AbortSignal;
@@ -29,6 +33,11 @@ export class AgentInvoker {
     if (call.timeoutMs !== undefined) signals.push(AbortSignal.timeout(call.timeoutMs));
     const signal = signals.length === 1 ? call.signal : AbortSignal.any(signals);
     try {
+      // Checked again at the call: the entry may have changed since the step was decided.
+      const entry = call.owner === undefined ? undefined : this.directory.entry(call.agent);
+      if (entry !== undefined && call.owner !== undefined && !mayUseAgent(entry, call.owner)) {
+        throw new AgentError('AGENT_FORBIDDEN', agentForbiddenReason(entry.address, call.owner), false);
+      }
       const agent = this.directory.resolve(call.agent, { workflow: call.workflow });
       const result = await raceAbort(
         agent.invoke({

@@ -25,4 +25,8 @@ export class CatalogDefinitions implements DefinitionSource, ActiveVersions {
   activeVersion(workflow: string): number | undefined {
     return this.catalog.active(workflow)?.version;
   }
+
+  ownerOf(workflow: string): string | undefined {
+    return this.catalog.get(workflow)?.owner;
+  }
 }

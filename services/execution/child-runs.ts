@@ -1,5 +1,7 @@
 import {
+  canonicalOwner,
   CANCEL_RUN_SUBJECT,
+  mayStartWorkflow,
   START_RUN_SUBJECT,
   type CancelRun,
   type RunEvent,
@@ -10,6 +12,7 @@ import {
 } from '@chainmail/contracts';
 import { childRunInputs, type RunState, type StepOutcome } from '@chainmail/engine';
 import { injectTraceHeaders } from '@chainmail/telemetry';
+import { NO_MEMBERSHIPS, type OwnerMemberships } from './owner-memberships';
 import type { RunCommandHandler } from './run-command-handler';
 
 /** Sends commands to the COMMANDS stream (the event log's CommandBus). */
@@ -20,6 +23,8 @@ export interface CommandSender {
 /** The active version of a workflow, when one is published. */
 export interface ActiveVersions {
   activeVersion(workflow: string): number | undefined;
+  /** The workflow's owner; absent: every workflow is taken as the run's own. */
+  ownerOf?(workflow: string): string | undefined;
 }
 
 type ChildEnd =
@@ -38,6 +43,7 @@ export class ChildRuns {
     private readonly bus: CommandSender,
     private readonly versions: ActiveVersions,
     private readonly commands: RunCommandHandler,
+    private readonly memberships: OwnerMemberships = NO_MEMBERSHIPS,
   ) {}
 
   /** Starts the child run of a `StepStarted` with a workflow, pinned to the active version now. */
@@ -51,6 +57,20 @@ export class ChildRuns {
         error: {
           code: 'WORKFLOW_NOT_FOUND',
           message: `step "${stepId}" runs workflow "${workflow}", which is not published`,
+          retryable: false,
+        },
+        durationMs: 0,
+      });
+      return;
+    }
+    // The run acts with its owner's rights: only its owner's workflows, or its owner's teams'.
+    const owner = this.versions.ownerOf?.(workflow);
+    if (owner !== undefined && !(await this.mayStart(parent.owner, owner))) {
+      await this.reportToParent(parent.runId, stepId, visit, attempt, {
+        ok: false,
+        error: {
+          code: 'WORKFLOW_FORBIDDEN',
+          message: `step "${stepId}" runs workflow "${workflow}", which ${parent.owner} (the owner of this run) may not run: a run starts only workflows of its owner or of its owner's teams`,
           retryable: false,
         },
         durationMs: 0,
@@ -77,6 +97,13 @@ export class ChildRuns {
       ...(started.data.limits !== undefined ? { limits: started.data.limits } : {}),
     };
     await this.bus.send(START_RUN_SUBJECT, command, injectTraceHeaders({}));
+  }
+
+  private async mayStart(runOwner: string, workflowOwner: string): Promise<boolean> {
+    const run = canonicalOwner(runOwner);
+    if (run === canonicalOwner(workflowOwner)) return true;
+    const teams = run.startsWith('user:') ? await this.memberships.of(run.slice('user:'.length)) : [];
+    return mayStartWorkflow(runOwner, workflowOwner, teams);
   }
 
   /** The parent gave up on this child (a timeout, a cancel, a loop): the child is cancelled too. */

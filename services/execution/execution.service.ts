@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import {
   COMMANDS_STREAM,
   CONSUMERS,
@@ -23,11 +30,13 @@ import {
 import {
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
+  DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
   TELEMETRY,
 } from '@chainmail/platform';
+import type { DataSource } from 'typeorm';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -44,6 +53,7 @@ import { AgentMailer } from './agent-mailer';
 import { KvAgentSlots } from './agent-slots';
 import { CatalogDefinitions } from './catalog-definitions';
 import { ChildRuns } from './child-runs';
+import { NO_MEMBERSHIPS, PostgresMemberships } from './owner-memberships';
 import { RunCommandHandler } from './run-command-handler';
 import { toRunCommand } from './run-commands';
 import { RunStore } from './run-store';
@@ -73,6 +83,8 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
     @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
     @Inject(TELEMETRY) telemetry: Telemetry,
+    /** Team memberships of runs' owners (sub-workflows of their teams); without it, same owner only. */
+    @Optional() @Inject(DATA_SOURCE) dataSource?: DataSource,
   ) {
     this.tracer = telemetry.tracer('execution');
     const runs = new RunStore(new RunLog(nc, names));
@@ -88,7 +100,8 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
       Date.now,
       facts,
     );
-    const children = new ChildRuns(new CommandBus(nc, names), definitions, this.commands);
+    const memberships = dataSource ? new PostgresMemberships(dataSource) : NO_MEMBERSHIPS;
+    const children = new ChildRuns(new CommandBus(nc, names), definitions, this.commands, memberships);
     this.slots = new KvAgentSlots(nc, names, undefined, (message) => this.logger.warn(message));
     this.mailTransport = agentMailTransport(config);
     const mailer = new AgentMailer(

@@ -6,6 +6,7 @@ import { ExecutionModule } from './execution.module';
 void startProcess({
   config: loadConfig(process.env),
   processName: 'execution',
-  database: false,
+  // Team memberships of runs' owners decide which sub-workflows a run may start.
+  database: true,
   modules: [ExecutionModule],
 });

@@ -52,13 +52,14 @@ export class RunCommandHandler {
         await reread();
         continue;
       }
-      const { workflow, version } =
+      const { workflow, version, owner } =
         command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
       const definition = await this.definitions.definition(workflow, version);
       const events = decide(command, loaded.state, {
         definition,
         now: this.clock(),
-        ...(this.agents ? { agents: this.agents(workflow) } : {}),
+        // The run acts with its owner's rights: the agents it may call are its owner's.
+        ...(this.agents ? { agents: this.agents(workflow, owner) } : {}),
       });
       if (events.length === 0) {
         if (fresh) return { ...loaded, events };

@@ -204,6 +204,7 @@ export class StepRunner {
                   agent,
                   input: start.input,
                   workflow,
+                  owner: run.owner,
                   timeoutMs: start.timeoutMs,
                   signal: controller.signal,
                 }),

@@ -2,7 +2,8 @@ import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { DeliveryRepository, type DeliveryRecord } from '@chainmail/persistence';
 import { DATA_SOURCE } from '@chainmail/platform';
 import type { DataSource } from 'typeorm';
-import { RequireScope } from './identity/access.decorators';
+import type { Actor } from '@chainmail/contracts';
+import { CurrentActor, RequireScope } from './identity/access.decorators';
 import { RunQueries } from './run-queries';
 
 /** A run's notifications: every mail and webhook call, with its status, attempts and last error. */
@@ -19,10 +20,12 @@ export class DeliveriesController {
 
   @Get(':id/deliveries')
   @RequireScope('read')
-  async list(@Param('id') id: string): Promise<{ runId: string; deliveries: DeliveryRecord[] }> {
-    const deliveries = await this.deliveries.listForRun(id);
-    // No deliveries yet is an answer for a run that exists; 404 for one that does not.
-    if (deliveries.length === 0) await this.queries.run(id);
-    return { runId: id, deliveries };
+  async list(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+  ): Promise<{ runId: string; deliveries: DeliveryRecord[] }> {
+    // A run the caller does not see is 404, with deliveries or without.
+    await this.queries.visibleRun(actor, id, 'read');
+    return { runId: id, deliveries: await this.deliveries.listForRun(id) };
   }
 }

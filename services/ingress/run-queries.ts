@@ -1,7 +1,8 @@
 import { foldCommits, type RunState } from '@chainmail/engine';
 import type { RunLog } from '@chainmail/event-log';
 import type { RunDetail, RunReadRepository } from '@chainmail/persistence';
-import { ChainmailError } from '@chainmail/contracts';
+import { ChainmailError, type Actor, type OwnerAction } from '@chainmail/contracts';
+import { requireOwnerAccess } from './ownership/owner-access';
 
 /**
  * A run's current state. The read model answers when it has the run; a run too new for it (the
@@ -22,6 +23,13 @@ export class RunQueries {
       throw runNotFound(id);
     }
     return fromState(foldCommits(id, commits), commits[commits.length - 1].seq);
+  }
+
+  /** The run when the caller sees it (its owner's) and its role allows `action`: else 404 or 403. */
+  async visibleRun(actor: Actor, id: string, action: OwnerAction): Promise<RunDetail> {
+    const run = await this.run(id);
+    requireOwnerAccess(actor, run.owner, action, () => runNotFound(id));
+    return run;
   }
 }
 

@@ -8,15 +8,19 @@ import {
   type Actor,
   type CheckpointDecision,
   type ResolveCheckpoint,
+  type StoredRunCommit,
 } from '@chainmail/contracts';
 import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
 import type { Response } from 'express';
 import { CurrentActor, RequireScope } from './identity/access.decorators';
+import { ownersVisibleTo, requireOwnerAccess } from './ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
 
 const SSE_HEARTBEAT_MS = 15_000;
+/** How long a live stream waits for a run that has no events yet (started a moment ago). */
+const SSE_FIRST_COMMIT_WAIT_MS = 10_000;
 
 @Controller('v1/runs')
 export class RunsController {
@@ -30,6 +34,7 @@ export class RunsController {
   @Get()
   @RequireScope('read')
   async list(
+    @CurrentActor() actor: Actor,
     @Query('workflow') workflow?: string,
     @Query('status') status?: string,
     @Query('since') since?: string,
@@ -52,6 +57,7 @@ export class RunsController {
       throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 500).', { limit });
     }
     return this.readModels.listRuns({
+      owners: ownersVisibleTo(actor),
       workflow,
       status: status as RunViewStatus | undefined,
       since: sinceDate,
@@ -62,23 +68,25 @@ export class RunsController {
 
   @Get(':id')
   @RequireScope('read')
-  async get(@Param('id') id: string): Promise<unknown> {
-    return this.queries.run(id);
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<unknown> {
+    return this.queries.visibleRun(actor, id, 'read');
   }
 
   @Get(':id/events')
   @RequireScope('read')
   async events(
+    @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Headers('accept') accept: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
     if (accept?.includes('text/event-stream')) {
-      await this.stream(id, res);
+      await this.stream(actor, id, res);
       return;
     }
     const commits = await this.log.read(id);
     if (commits.length === 0) throw runNotFound(id);
+    requireOwnerAccess(actor, ownerOfRun(commits[0]) ?? '', 'read', () => runNotFound(id));
     res.json({ runId: id, events: commits.flatMap((c) => c.events.map((e) => ({ ...e, seq: c.seq }))) });
   }
 
@@ -86,7 +94,7 @@ export class RunsController {
   @HttpCode(202)
   @RequireScope('run')
   async cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<unknown> {
-    const run = await this.queries.run(id);
+    const run = await this.queries.visibleRun(actor, id, 'run');
     const command: CancelRun = {
       type: 'CancelRun',
       commandId: `cancel:${id}`,
@@ -111,6 +119,7 @@ export class RunsController {
     const decision = checkpointDecision(body);
     const commits = await this.log.read(id);
     if (commits.length === 0) throw runNotFound(id);
+    requireOwnerAccess(actor, ownerOfRun(commits[0]) ?? '', 'run', () => runNotFound(id));
     const step = foldCommits(id, commits).steps[stepId];
     if (step?.checkpoint === undefined || step.pending === true) {
       throw new ChainmailError('CONFLICT', `Run ${id} is not waiting for a decision at step "${stepId}".`, {
@@ -131,10 +140,23 @@ export class RunsController {
     return { runId: id, stepId, visit: step.visit, action: decision.action, accepted: true };
   }
 
-  /** Server-sent events: the log so far, then live commits, until the run ends or the client leaves. */
-  private async stream(id: string, res: Response): Promise<void> {
+  /**
+   * Server-sent events: the log so far, then live commits, until the run ends or the client leaves.
+   * The run's first commit says whose it is: nothing is sent before the caller is checked against
+   * it (a run started a moment ago is waited for, briefly; one never seen, or another owner's, is 404).
+   */
+  private async stream(actor: Actor, id: string, res: Response): Promise<void> {
     const controller = new AbortController();
     res.on('close', () => controller.abort());
+    const commits = this.log.follow(id, { signal: controller.signal })[Symbol.asyncIterator]();
+    const first = await firstWithin(commits, SSE_FIRST_COMMIT_WAIT_MS);
+    try {
+      if (first === undefined) throw runNotFound(id);
+      requireOwnerAccess(actor, ownerOfRun(first) ?? '', 'read', () => runNotFound(id));
+    } catch (err) {
+      controller.abort();
+      throw err;
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache',
@@ -144,7 +166,8 @@ export class RunsController {
     res.flushHeaders();
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), SSE_HEARTBEAT_MS);
     try {
-      for await (const commit of this.log.follow(id, { signal: controller.signal })) {
+      for (let next: StoredRunCommit | undefined = first; next !== undefined; next = await nextOf(commits)) {
+        const commit = next;
         let ended = false;
         for (const event of commit.events) {
           res.write(`id: ${commit.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
@@ -161,6 +184,34 @@ export class RunsController {
       controller.abort();
       res.end();
     }
+  }
+}
+
+/** The owner a run's first commit names (its RunStarted), if it is one. */
+function ownerOfRun(commit: StoredRunCommit): string | undefined {
+  const started = commit.events.find((e) => e.type === 'RunStarted');
+  return started?.type === 'RunStarted' ? started.data.owner : undefined;
+}
+
+async function nextOf(commits: AsyncIterator<StoredRunCommit>): Promise<StoredRunCommit | undefined> {
+  const next = await commits.next();
+  return next.done === true ? undefined : next.value;
+}
+
+/** The first commit, or undefined when none comes within `ms` (the run does not exist). */
+async function firstWithin(
+  commits: AsyncIterator<StoredRunCommit>,
+  ms: number,
+): Promise<StoredRunCommit | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    // A stream that fails or is aborted before its first commit is a run not found, never a rejection left behind.
+    return await Promise.race([nextOf(commits).catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

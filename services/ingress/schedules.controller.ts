@@ -2,7 +2,9 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { ScheduleReadRepository } from '@chainmail/persistence';
 import { DEFINITION_CATALOG } from '@chainmail/platform';
-import { RequireScope } from './identity/access.decorators';
+import type { Actor } from '@chainmail/contracts';
+import { CurrentActor, RequireScope } from './identity/access.decorators';
+import { canSee } from './ownership/owner-access';
 import { scheduleKeys, toScheduleSummaries, type ScheduleSummary } from './schedules.dto';
 
 /**
@@ -18,8 +20,9 @@ export class SchedulesController {
 
   @Get()
   @RequireScope('read')
-  async list(): Promise<{ schedules: ScheduleSummary[] }> {
-    const entries = this.catalog.list();
+  async list(@CurrentActor() actor: Actor): Promise<{ schedules: ScheduleSummary[] }> {
+    // The schedules of the workflows the caller sees: each runs as its workflow's owner.
+    const entries = this.catalog.list().filter((entry) => canSee(actor, entry.owner));
     const lastRuns = await this.ticks.lastRuns(scheduleKeys(entries));
     return { schedules: toScheduleSummaries(entries, lastRuns, Date.now()) };
   }

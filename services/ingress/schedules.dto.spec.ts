@@ -76,6 +76,7 @@ describe('GET /v1/schedules listing', () => {
     expect(summaries).toEqual([
       {
         name: 'daily-news-digest',
+        owner: 'team',
         version: 1,
         schedule: '0',
         cron: '0 7 * * *',

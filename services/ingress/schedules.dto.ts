@@ -8,6 +8,8 @@ type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
 export interface ScheduleSummary {
   /** The workflow's name. */
   name: string;
+  /** The workflow's owner: the schedule's runs are its. */
+  owner: string;
   version: number;
   /** Which of the workflow's schedule triggers ("0", "1"…, in definition order). */
   schedule: string;
@@ -57,6 +59,7 @@ export function toScheduleSummaries(
       const run = last.get(`${entry.name}#${key}`);
       return {
         name: entry.name,
+        owner: entry.owner,
         version: active.version,
         schedule: key,
         cron: trigger.cron,

@@ -4,9 +4,14 @@ import {
   REGISTRY_PUBLISH_SUBJECT,
   REGISTRY_ROLLBACK_SUBJECT,
   REGISTRY_VALIDATE_SUBJECT,
+  actorRights,
+  publishableOwners,
+  visibleOwners,
   type Actor,
+  type OwnerAction,
+  type PublishWorkflowRequest,
 } from '@chainmail/contracts';
-import type { DefinitionCatalog } from '@chainmail/catalog';
+import type { DefinitionCatalog, WorkflowEntry } from '@chainmail/catalog';
 import { DEFINITION_CATALOG, TELEMETRY } from '@chainmail/platform';
 import {
   injectTraceHeaders,
@@ -19,6 +24,7 @@ import {
 import type { Request, Response } from 'express';
 import { CurrentActor, RequireScope } from './identity/access.decorators';
 import { AuditRecorder } from './identity/audit.recorder';
+import { canSee, ownerFor, requireOwnerAccess } from './ownership/owner-access';
 import { RegistryClient } from './registry.client';
 import { StartRunUseCase } from './start-run.usecase';
 import { RunResponder } from './sync/run.responder';
@@ -44,13 +50,26 @@ export class WorkflowsController {
   @Post()
   @HttpCode(201)
   @RequireScope('write')
-  async publish(@CurrentActor() actor: Actor, @Req() req: Request): Promise<unknown> {
+  async publish(
+    @CurrentActor() actor: Actor,
+    @Req() req: Request,
+    @Query('team') team?: string,
+  ): Promise<unknown> {
+    const rights = actorRights(actor);
+    const request: PublishWorkflowRequest = {
+      ...definitionSource(req),
+      publishedBy: actor.userId,
+      // Yours, or `?team=<id>`'s (editor or owner there); a later version keeps its workflow's owner.
+      owner: ownerFor(actor, team, 'publish'),
+      publishFor: publishableOwners(rights),
+      visibleTo: visibleOwners(rights),
+    };
     const published = await this.registry.request<{
       name: string;
       version: number;
       seq: number;
       warnings: unknown[];
-    }>(REGISTRY_PUBLISH_SUBJECT, { ...definitionSource(req), publishedBy: actor.userId, owner: 'default' });
+    }>(REGISTRY_PUBLISH_SUBJECT, request);
     // Read-your-writes: the next request to this process sees the version it just published.
     await this.catalog.waitFor(published.seq, CATALOG_WAIT_MS);
     return { name: published.name, version: published.version, warnings: published.warnings };
@@ -80,23 +99,21 @@ export class WorkflowsController {
 
   @Get()
   @RequireScope('read')
-  list(): unknown {
-    return { workflows: this.catalog.list().map(toWorkflowSummary) };
+  list(@CurrentActor() actor: Actor): unknown {
+    const workflows = this.catalog.list().filter((entry) => canSee(actor, entry.owner));
+    return { workflows: workflows.map(toWorkflowSummary) };
   }
 
   @Get(':name')
   @RequireScope('read')
-  get(@Param('name') name: string): unknown {
-    const entry = this.catalog.get(name);
-    if (!entry) throw notFound(name);
-    return toWorkflowDetail(entry);
+  get(@CurrentActor() actor: Actor, @Param('name') name: string): unknown {
+    return toWorkflowDetail(this.entryFor(actor, name, 'read'));
   }
 
   @Get(':name/versions')
   @RequireScope('read')
-  versions(@Param('name') name: string): unknown {
-    const entry = this.catalog.get(name);
-    if (!entry) throw notFound(name);
+  versions(@CurrentActor() actor: Actor, @Param('name') name: string): unknown {
+    const entry = this.entryFor(actor, name, 'read');
     return { name, versions: entry.versions.map((v) => toVersionSummary(v, entry.activeVersion)) };
   }
 
@@ -115,7 +132,7 @@ export class WorkflowsController {
         'Send {"version": N} with the version to make active (a whole number ≥ 1).',
       );
     }
-    const from = this.catalog.get(name)?.activeVersion;
+    const from = this.entryFor(actor, name, 'publish').activeVersion;
     const result = await this.registry.request<{ name: string; version: number; seq: number }>(
       REGISTRY_ROLLBACK_SUBJECT,
       { name, version, by: actor.userId },
@@ -149,6 +166,8 @@ export class WorkflowsController {
       throw new ChainmailError('BAD_REQUEST', 'Send a JSON object: {"inputs": {...}, "debug": false}.');
     }
     const { inputs, debug } = (body ?? {}) as { inputs?: unknown; debug?: unknown };
+    // The run is the workflow's owner's (the start command takes it from the catalog); the caller is its actor.
+    this.entryFor(actor, name, 'run');
     // The root span of the run's trace: every message of the run carries it on.
     const started = await withSpan(
       this.tracer,
@@ -171,6 +190,14 @@ export class WorkflowsController {
       { runId: started.runId, workflow: name, version: started.version },
       sync,
     );
+  }
+
+  /** The workflow, when the caller sees it and its role allows `action`: else 404 (unseen) or 403. */
+  private entryFor(actor: Actor, name: string, action: OwnerAction): WorkflowEntry {
+    const entry = this.catalog.get(name);
+    if (!entry) throw notFound(name);
+    requireOwnerAccess(actor, entry.owner, action, () => notFound(name));
+    return entry;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ChainmailError } from '@chainmail/contracts';
+import { ChainmailError, FIRST_ADMIN_OWNER } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CHAINMAIL_CONFIG, DEFINITION_CATALOG } from '@chainmail/platform';
@@ -41,7 +41,8 @@ export class ExamplesLoader implements OnApplicationBootstrap {
           source,
           contentType,
           publishedBy: 'examples',
-          owner: 'default',
+          // The shipped examples are the first admin's: the README's tour runs them with its token.
+          owner: FIRST_ADMIN_OWNER,
         });
         await this.catalog.waitFor(published.seq, 5_000);
         this.logger.log(`published example ${published.name} as version ${published.version}`);

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ChainmailError } from '@chainmail/contracts';
+import { ChainmailError, INSTALLATION_OWNER } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { AgentCatalog } from '@chainmail/catalog';
 import { AGENT_CATALOG, CHAINMAIL_CONFIG } from '@chainmail/platform';
@@ -63,7 +63,8 @@ export class ModelAgentsLoader implements OnApplicationBootstrap {
           address,
           body: { kind: 'openai', config },
           by: MODEL_BINDING_BY,
-          owner: 'default',
+          // The operator's model serves every owner, like the builtins it stands in for.
+          owner: INSTALLATION_OWNER,
         });
         if (change.outcome === 'registered')
           this.logger.log(`${address} answers with ${modelName} at ${modelUrl}`);

@@ -2,6 +2,8 @@ import { ChainmailError, type DefinitionEvent, type PublishWorkflowRequest } fro
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { parseWorkflow, type ParseResult, type ValidationIssue } from '@chainmail/workflow-dsl';
 import { workflowCycleIssue } from './workflow-cycles';
+import { ownerOfPublish } from './publish-owner';
+import { openWebhookIssues } from './webhook-secret-rule';
 
 /** The registry's port onto DEFINITION_EVENTS. */
 export interface DefinitionAppender {
@@ -42,7 +44,9 @@ export class PublishWorkflow {
       request.source,
       (name) => this.catalog.active(name)?.definition,
     );
-    return cycle === undefined ? parsed : { ok: false, errors: [cycle] };
+    if (cycle !== undefined) return { ok: false, errors: [cycle] };
+    const openWebhooks = openWebhookIssues(parsed.definition, request.source);
+    return openWebhooks.length === 0 ? parsed : { ok: false, errors: openWebhooks };
   }
 
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
@@ -66,7 +70,7 @@ export class PublishWorkflow {
           source: request.source,
           definition,
           publishedBy: request.publishedBy,
-          owner: entry?.owner ?? request.owner,
+          owner: ownerOfPublish(request, entry),
         },
       };
       try {

@@ -61,9 +61,39 @@ describe('PutAgent', () => {
     const log = new InMemoryRegistryLog();
     const put = new PutAgent(log.agents, log.agentLog);
     await put.execute(request());
-    const changed = await put.execute(request({ body: { ...body, concurrency: 2 }, owner: 'team-b' }));
+    const changed = await put.execute(
+      request({ body: { ...body, concurrency: 2 }, owner: 'team-b', mayWrite: ['team-a', 'team-b'] }),
+    );
     expect(changed).toMatchObject({ outcome: 'registered', seq: 2 });
     expect(log.agents.get('research@')).toMatchObject({ concurrency: 2, owner: 'team-a' });
+  });
+
+  it('lets the configuration (a trusted caller) name the owner of its own entries', async () => {
+    const log = new InMemoryRegistryLog();
+    const put = new PutAgent(log.agents, log.agentLog);
+    await put.execute(request({ owner: 'default' }));
+    const moved = await put.execute(request({ owner: 'installation' }));
+    expect(moved.outcome).toBe('registered');
+    expect(log.agents.get('research@')?.owner).toBe('installation');
+  });
+
+  it("refuses another owner's address: 409 when its owner is unseen, 403 when seen without the role", async () => {
+    const log = new InMemoryRegistryLog();
+    const put = new PutAgent(log.agents, log.agentLog);
+    await put.execute(request({ owner: 'team:a' }));
+    const taken = await invalid(put.execute(request({ owner: 'user:b', mayWrite: ['user:b'], visibleTo: ['user:b'] })));
+    expect(taken.code).toBe('CONFLICT');
+    expect(JSON.stringify(taken)).not.toContain('team:a');
+    const viewer = await invalid(
+      put.execute(request({ owner: 'user:b', mayWrite: ['user:b'], visibleTo: ['user:b', 'team:a'] })),
+    );
+    expect(viewer.code).toBe('FORBIDDEN');
+    expect(log.events).toHaveLength(1);
+    const editor = await put.execute(
+      request({ body: { ...body, concurrency: 4 }, owner: 'user:b', mayWrite: ['user:b', 'team:a'] }),
+    );
+    expect(editor.outcome).toBe('registered');
+    expect(log.agents.get('research@')).toMatchObject({ owner: 'team:a', concurrency: 4 });
   });
 
   it('decides again when another replica wrote the address in between', async () => {
@@ -82,7 +112,7 @@ describe('PutAgent', () => {
       },
     };
     log.sneak('agents.research@', other);
-    const change = await new PutAgent(log.agents, log.agentLog).execute(request());
+    const change = await new PutAgent(log.agents, log.agentLog).execute(request({ mayWrite: ['team-a', 'o'] }));
     expect(change).toMatchObject({ outcome: 'registered', seq: 2 });
     expect(log.agents.get('research@')).toMatchObject({ kind: 'openai', owner: 'o' });
   });

@@ -8,6 +8,7 @@ import {
 import type { AgentCatalog, RegisteredAgent } from '@chainmail/catalog';
 import { validateAgentEntry, type AgentEntrySpec } from '@chainmail/agents';
 import { CATALOG_WAIT_MS, MAX_APPEND_ATTEMPTS, type AgentAppender } from './agent-appender';
+import { checkAgentWrite, ownerAfterPut } from './agent-owner';
 
 /**
  * Registers an agent at an address (`PUT /v1/agents/:address`): validates the entry for its kind
@@ -39,9 +40,12 @@ export class PutAgent {
     const { entry } = checked;
     for (let attempt = 1; ; attempt++) {
       const current = this.catalog.get(entry.address);
-      if (current && sameEntry(current, entry))
+      // Checked against the entry as it is now (again after a conflict): nobody takes over another's address.
+      checkAgentWrite(request, current, entry.address, 'put');
+      const owner = ownerAfterPut(request, current);
+      if (current && current.owner === owner && sameEntry(current, entry))
         return { address: entry.address, outcome: 'unchanged', seq: current.seq };
-      const data: AgentRegisteredData = { ...entry, owner: current?.owner ?? request.owner, by: request.by };
+      const data: AgentRegisteredData = { ...entry, owner, by: request.by };
       const event: DefinitionEvent = {
         type: 'AgentRegistered',
         v: 1,
@@ -67,7 +71,8 @@ function sameEntry(current: RegisteredAgent, entry: AgentEntrySpec): boolean {
     current.description === entry.description &&
     current.concurrency === entry.concurrency &&
     stable(current.config) === stable(entry.config) &&
-    stable(current.allowedWorkflows ?? null) === stable(entry.allowedWorkflows ?? null)
+    stable(current.allowedWorkflows ?? null) === stable(entry.allowedWorkflows ?? null) &&
+    stable(current.allowedOwners ?? null) === stable(entry.allowedOwners ?? null)
   );
 }
 

@@ -2,6 +2,7 @@ import { ChainmailError, type AgentChange, type RemoveAgentRequest } from '@chai
 import type { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
 import { normalizeAgentAddress, parseAgentAddress, type AgentDirectory } from '@chainmail/agents';
 import { CATALOG_WAIT_MS, MAX_APPEND_ATTEMPTS, type AgentAppender } from './agent-appender';
+import { checkAgentWrite } from './agent-owner';
 import { agentsInUse } from './agent-usage';
 
 /**
@@ -21,7 +22,9 @@ export class RemoveAgent {
   async execute(request: RemoveAgentRequest): Promise<AgentChange> {
     const address = this.addressOf(request.address);
     for (let attempt = 1; ; attempt++) {
-      if (!this.agents.get(address)) {
+      const current = this.agents.get(address);
+      checkAgentWrite(request, current, address, 'delete');
+      if (!current) {
         const builtin = this.builtins.has(address);
         throw new ChainmailError(
           'AGENT_NOT_FOUND',

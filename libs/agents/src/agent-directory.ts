@@ -15,6 +15,7 @@ export interface AgentEntry {
   source: 'builtin' | 'registered';
   owner?: string;
   allowedWorkflows?: string[];
+  allowedOwners?: string[];
   concurrency?: number;
   registeredAt?: string;
   registeredBy?: string;
@@ -147,6 +148,7 @@ export class AgentDirectory {
       overridesBuiltin: this.agents.has(binding.address),
     };
     if (binding.allowedWorkflows !== undefined) entry.allowedWorkflows = [...binding.allowedWorkflows];
+    if (binding.allowedOwners !== undefined) entry.allowedOwners = [...binding.allowedOwners];
     if (binding.concurrency !== undefined) entry.concurrency = binding.concurrency;
     return entry;
   }

@@ -17,6 +17,8 @@ export interface AgentRegisteredData {
   owner: string;
   /** Workflows that may call this agent; absent: any workflow. */
   allowedWorkflows?: string[];
+  /** Owners whose runs may call it besides its owner (`user:<id>`, `team:<id>`, `*`). */
+  allowedOwners?: string[];
   /** At most this many calls at once, across all replicas; absent: no limit. */
   concurrency?: number;
   /** Who registered it (`api`, `cli`, `config`). */
@@ -34,7 +36,12 @@ export interface PutAgentRequest {
   /** The body as sent: validated by the registry, which answers AGENT_INVALID with each field. */
   body: unknown;
   by: string;
+  /** The owner a new entry gets; a changed entry keeps its owner. */
   owner: string;
+  /** Owners the caller may write entries of (editor or owner; the installation's for admins); absent: trusted (configuration). */
+  mayWrite?: string[];
+  /** Owners whose entries the caller sees: an entry of one it may not write is 403, another's address is 409. */
+  visibleTo?: string[];
 }
 
 /** `DELETE /v1/agents/:address` (`registry.agents.delete`). */
@@ -43,6 +50,8 @@ export interface RemoveAgentRequest {
   by: string;
   /** Remove even though active workflows name the address and nothing else would answer it. */
   force?: boolean;
+  mayWrite?: string[];
+  visibleTo?: string[];
 }
 
 /** The registry's answer to put and delete: the stream sequence to wait for (read-your-writes). */

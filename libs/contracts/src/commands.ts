@@ -86,7 +86,12 @@ export interface PublishWorkflowRequest {
   source: string;
   contentType: 'yaml' | 'json';
   publishedBy: string;
+  /** The owner a new workflow gets; a later version keeps its workflow's owner. */
   owner: string;
+  /** Owners the publisher may publish for (editor or owner); absent: a trusted caller (the examples). */
+  publishFor?: string[];
+  /** Owners whose objects the publisher sees: a name of one of them it may not publish over is 403, not 409. */
+  visibleTo?: string[];
 }
 export interface RollbackWorkflowRequest {
   name: string;

@@ -6,3 +6,4 @@ export * from './commands';
 export * from './errors';
 export * from './identity';
 export * from './audit-events';
+export * from './ownership';

@@ -17,6 +17,7 @@ import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-
 import { IDENTITY_ENTITIES } from './identity-entities';
 import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
 import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
+import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
 
 /** Entities and migrations of the read models, for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
@@ -40,6 +41,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateSchedules1732800000000,
   CreateIdentities1732910000000,
   CreateSecretsAndVariables1732930000000,
+  IndexRunsByOwner1732950000000,
 ];
 
 /** An entity or migration class. */

@@ -48,6 +48,8 @@ export interface RunDetail extends RunSummary {
 }
 
 export interface RunListQuery {
+  /** Only runs of these owners (the caller's visible owners); absent: every run (internal callers). */
+  owners?: string[];
   workflow?: string;
   status?: RunViewStatus;
   /** Runs started at or after this time. */

@@ -45,6 +45,7 @@ export class RunReadRepository {
   async listRuns(query: RunListQuery = {}): Promise<RunListPage> {
     const limit = clampLimit(query.limit);
     const qb = this.runs.createQueryBuilder('r');
+    if (query.owners !== undefined) qb.andWhere('r.owner = ANY(:owners)', { owners: query.owners });
     if (query.workflow !== undefined) qb.andWhere('r.workflow = :workflow', { workflow: query.workflow });
     if (query.status !== undefined) qb.andWhere('r.status = :status', { status: query.status });
     if (query.since !== undefined) qb.andWhere('r.started_at >= :since', { since: query.since });
@@ -69,10 +70,11 @@ export class RunReadRepository {
     };
   }
 
-  /** Run counts per status (every status present, zero when none), optionally for one workflow. */
-  async countByStatus(workflow?: string): Promise<RunStatusCounts> {
+  /** Run counts per status (every status present, zero when none), optionally for one workflow and some owners. */
+  async countByStatus(workflow?: string, owners?: string[]): Promise<RunStatusCounts> {
     const qb = this.runs.createQueryBuilder('r').select('r.status', 'status').addSelect('count(*)', 'count');
-    if (workflow !== undefined) qb.where('r.workflow = :workflow', { workflow });
+    if (workflow !== undefined) qb.andWhere('r.workflow = :workflow', { workflow });
+    if (owners !== undefined) qb.andWhere('r.owner = ANY(:owners)', { owners });
     const rows = await qb.groupBy('r.status').getRawMany<{ status: string; count: string }>();
     const counts = Object.fromEntries(RUN_VIEW_STATUSES.map((s) => [s, 0])) as RunStatusCounts;
     for (const row of rows) {

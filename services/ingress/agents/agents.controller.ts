@@ -1,8 +1,13 @@
 import { Body, Controller, Delete, Get, Inject, Param, Put, Query } from '@nestjs/common';
 import {
+  actorRights,
+  agentVisibleTo,
   ChainmailError,
+  INSTALLATION_OWNER,
+  publishableOwners,
   REGISTRY_AGENT_DELETE_SUBJECT,
   REGISTRY_AGENT_PUT_SUBJECT,
+  visibleOwners,
   type Actor,
   type AgentChange,
   type PutAgentRequest,
@@ -13,6 +18,7 @@ import type { ChainmailConfig } from '@chainmail/config';
 import { parseAgentAddress, type AgentDirectory } from '@chainmail/agents';
 import { AGENT_CATALOG, AGENT_DIRECTORY, CHAINMAIL_CONFIG } from '@chainmail/platform';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
+import { ownerFor } from '../ownership/owner-access';
 import { RegistryClient } from '../registry.client';
 import { toAgentView } from './agent.dto';
 
@@ -30,14 +36,17 @@ export class AgentsController {
 
   @Get()
   @RequireScope('read')
-  list(): unknown {
-    return { agents: this.directory.list().map((entry) => toAgentView(entry, this.config.modelPrices)) };
+  list(@CurrentActor() actor: Actor): unknown {
+    // Builtins and the installation's entries for all; registered entries to their owner and the owners they serve.
+    const rights = actorRights(actor);
+    const visible = this.directory.list().filter((entry) => agentVisibleTo(entry, rights));
+    return { agents: visible.map((entry) => toAgentView(entry, this.config.modelPrices)) };
   }
 
   @Get(':address')
   @RequireScope('read')
-  get(@Param('address') address: string): unknown {
-    return this.view(checkedAddress(address));
+  get(@CurrentActor() actor: Actor, @Param('address') address: string): unknown {
+    return this.view(checkedAddress(address), actor);
   }
 
   @Put(':address')
@@ -46,12 +55,15 @@ export class AgentsController {
     @CurrentActor() actor: Actor,
     @Param('address') address: string,
     @Body() body: unknown,
+    @Query('team') team?: string,
   ): Promise<unknown> {
+    const checked = checkedAddress(address);
     const request: PutAgentRequest = {
-      address: checkedAddress(address),
+      address: checked,
       body,
       by: actor.userId,
-      owner: 'default',
+      owner: this.ownerOfNewEntry(actor, checked, team),
+      ...this.writeRights(actor),
     };
     const change = await this.registry.request<AgentChange>(REGISTRY_AGENT_PUT_SUBJECT, request);
     // Read-your-writes: this process resolves the new entry before the caller hears back.
@@ -70,6 +82,7 @@ export class AgentsController {
       address: checkedAddress(address),
       by: actor.userId,
       force: force === 'true' || force === '1',
+      ...this.writeRights(actor),
     };
     const change = await this.registry.request<AgentChange>(REGISTRY_AGENT_DELETE_SUBJECT, request);
     await this.catalog.waitFor(change.seq, CATALOG_WAIT_MS);
@@ -81,10 +94,36 @@ export class AgentsController {
     };
   }
 
-  private view(address: string): unknown {
+  private view(address: string, actor?: Actor): unknown {
     const entry = this.directory.entry(address);
-    if (!entry) throw new ChainmailError('AGENT_NOT_FOUND', `No agent answers at ${address}.`, { address });
+    if (!entry || (actor !== undefined && !agentVisibleTo(entry, actorRights(actor)))) {
+      throw new ChainmailError('AGENT_NOT_FOUND', `No agent answers at ${address}.`, { address });
+    }
     return toAgentView(entry, this.config.modelPrices);
+  }
+
+  /**
+   * A new entry is the caller's (or `?team=`'s, editor or owner there). One over a builtin's
+   * address would answer every owner's workflows that name it: only admins add those, for the
+   * installation (an entry that changes keeps its owner; the registry decides who may change it).
+   */
+  private ownerOfNewEntry(actor: Actor, address: string, team: string | undefined): string {
+    if (this.directory.entry(address)?.source !== 'builtin') return ownerFor(actor, team, 'publish');
+    if (!actor.admin) {
+      throw new ChainmailError(
+        'FORBIDDEN',
+        `${address} is a builtin agent that every workflow may name: only admins register an entry in its place. Register another address for your own agent.`,
+        { address, required: 'admin-user' },
+      );
+    }
+    return INSTALLATION_OWNER;
+  }
+
+  private writeRights(actor: Actor): { mayWrite: string[]; visibleTo: string[] } {
+    const rights = actorRights(actor);
+    const mayWrite = publishableOwners(rights);
+    if (actor.admin) mayWrite.push(INSTALLATION_OWNER);
+    return { mayWrite, visibleTo: visibleOwners(rights) };
   }
 }
 

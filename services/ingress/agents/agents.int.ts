@@ -27,6 +27,9 @@ const JANE: Actor = {
   via: 'token',
   expiresAt: null,
 };
+/** An admin: only admins register an entry over a builtin's address (it answers every owner). */
+const ADMIN: Actor = { ...JANE, userId: 'usr_admin', name: 'Admin', admin: true };
+let caller: Actor = JANE;
 @Module({
   controllers: [AgentsController],
   providers: [
@@ -39,7 +42,7 @@ const JANE: Actor = {
       provide: APP_GUARD,
       useValue: {
         canActivate: (ctx: ExecutionContext) => {
-          ctx.switchToHttp().getRequest<{ actor?: Actor }>().actor = JANE;
+          ctx.switchToHttp().getRequest<{ actor?: Actor }>().actor = caller;
           return true;
         },
       },
@@ -116,7 +119,19 @@ it('lists the builtins with their source', async () => {
   );
 });
 
-it('registers research@ as openai over the builtin, shows it with its price, and restores the builtin on DELETE', async () => {
+it('registers research@ as openai over the builtin (admins only, for the installation), shows it with its price, and restores the builtin on DELETE', async () => {
+  const refused = await call('PUT', '/v1/agents/research@', openai);
+  expect(refused.status).toBe(403);
+  expect(refused.body.error.code).toBe('FORBIDDEN');
+  caller = ADMIN;
+  try {
+    await registersOverTheBuiltin();
+  } finally {
+    caller = JANE;
+  }
+});
+
+async function registersOverTheBuiltin(): Promise<void> {
   const put = await call('PUT', '/v1/agents/research@', openai);
   expect(put.status).toBe(200);
   expect(put.body).toMatchObject({
@@ -126,8 +141,8 @@ it('registers research@ as openai over the builtin, shows it with its price, and
       kind: 'openai',
       source: 'registered',
       overridesBuiltin: true,
-      owner: 'default',
-      registeredBy: 'usr_jane',
+      owner: 'installation',
+      registeredBy: 'usr_admin',
       config: openai.config,
       pricing: { model: 'gpt-4o-mini', inputPerMillionUsd: 0.15, outputPerMillionUsd: 0.6 },
     },
@@ -149,7 +164,7 @@ it('registers research@ as openai over the builtin, shows it with its price, and
   expect((await call('DELETE', '/v1/agents/research@')).body.error).toMatchObject({
     code: 'AGENT_NOT_FOUND',
   });
-});
+}
 
 it('answers 422 naming each wrong field, 400 for a bad address, 404 for an unknown agent', async () => {
   const invalid = await call('PUT', '/v1/agents/analyst@', {

@@ -1,22 +1,29 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ChainmailError } from '@chainmail/contracts';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ChainmailError, type Actor } from '@chainmail/contracts';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { DEFINITION_CATALOG } from '@chainmail/platform';
 import {
   INBOUND_CHANNELS,
   INBOUND_STATUSES,
   type InboundChannel,
   type InboundStatus,
 } from '@chainmail/persistence';
-import { RequireScope } from '../identity/access.decorators';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
+import { canSee } from '../ownership/owner-access';
 import { INBOUND_LIST_MAX, InboundRepository } from './inbound.repository';
 
 /** Every mail and webhook call that reached the edge, accepted or refused and why; newest first. */
 @Controller('v1/inbound')
 export class InboundController {
-  constructor(private readonly inbound: InboundRepository) {}
+  constructor(
+    private readonly inbound: InboundRepository,
+    @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
+  ) {}
 
   @Get()
   @RequireScope('read')
   async list(
+    @CurrentActor() actor: Actor,
     @Query('channel') channel?: string,
     @Query('status') status?: string,
     @Query('workflow') workflow?: string,
@@ -44,6 +51,13 @@ export class InboundController {
       channel: channel as InboundChannel | undefined,
       status: status as InboundStatus | undefined,
       workflow,
+      // What reached the caller's workflows (each record names its workflow, whose owner is fixed);
+      // mail and calls that reached no workflow only to admins, who run the edge.
+      workflows: this.catalog
+        .list()
+        .filter((entry) => canSee(actor, entry.owner))
+        .map((entry) => entry.name),
+      unbound: actor.admin,
       limit: limitNumber,
     });
     return { messages };

@@ -7,6 +7,10 @@ export interface InboundFilter {
   channel?: InboundChannel;
   status?: InboundStatus;
   workflow?: string;
+  /** Only records of these workflows (the caller's visible ones); absent: every record. */
+  workflows?: string[];
+  /** With `workflows`: also the records that reached no workflow (unknown address, bad path). */
+  unbound?: boolean;
   limit?: number;
 }
 
@@ -65,6 +69,14 @@ export class InboundRepository implements InboundRecorder {
     if (filter.channel) query.andWhere('m.channel = :channel', { channel: filter.channel });
     if (filter.status) query.andWhere('m.status = :status', { status: filter.status });
     if (filter.workflow) query.andWhere('m.workflow = :workflow', { workflow: filter.workflow });
+    if (filter.workflows !== undefined) {
+      query.andWhere(
+        filter.unbound === true
+          ? '(m.workflow = ANY(:workflows) OR m.workflow IS NULL)'
+          : 'm.workflow = ANY(:workflows)',
+        { workflows: filter.workflows },
+      );
+    }
     return (await query.getMany()).map(toView);
   }
 }

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AgentDirectory } from '@chainmail/agents';
 import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
 import { loadConfig, type ChainmailConfig } from '@chainmail/config';
 import { makeRunEvent, type StartRun } from '@chainmail/contracts';
@@ -46,7 +47,8 @@ export interface IngressTestApp {
   dataSource: DataSource;
   events: IsolatedEventLog;
   runLog: RunLog;
-  publish(yaml: string): void;
+  /** Into the catalog directly (no registry): owned by `owner` (default: the legacy owner, the first admin's). */
+  publish(yaml: string, owner?: string): void;
   /** The StartRun commands sent so far, oldest first. */
   startCommands(): Promise<StartRun[]>;
   /** Plays execution for a run: RunStarted, then RunSucceeded with `output` (or RunFailed). */
@@ -71,6 +73,8 @@ export async function startIngressTestApp(
     replicaOf?: IngressTestApp;
     /** Nest's logger (default: silent). */
     logger?: boolean;
+    /** The agent catalog and directory the app reads (default: an empty catalog, no directory). */
+    agents?: { catalog: AgentCatalog; directory: AgentDirectory };
   } = {},
 ): Promise<IngressTestApp> {
   let db: TestDatabase | undefined;
@@ -91,7 +95,7 @@ export async function startIngressTestApp(
     const adminToken = overrides.adminToken ?? generateApiToken().token;
     const config = loadConfig({}, { httpHost: '127.0.0.1', smtpPort: 0, ...overrides, adminToken });
     const catalog = new DefinitionCatalog();
-    const platform = testPlatform(config, log, dataSource, catalog);
+    const platform = testPlatform(config, log, dataSource, catalog, options.agents);
     const app = await NestFactory.create<NestExpressApplication>(
       { module: class IngressTestRoot {}, imports: [platform, IngressModule] },
       {
@@ -117,7 +121,7 @@ export async function startIngressTestApp(
       dataSource: source,
       events,
       runLog,
-      publish: (yaml) => publishInto(catalog, yaml),
+      publish: (yaml, owner) => publishInto(catalog, yaml, owner),
       startCommands: async () => {
         const jsm = await events.nc.jetstreamManager();
         const info = await jsm.streams.info(events.names.commandsStream);
@@ -180,6 +184,7 @@ function testPlatform(
   log: IsolatedEventLog,
   dataSource: DataSource,
   catalog: DefinitionCatalog,
+  agents?: { catalog: AgentCatalog; directory: AgentDirectory },
 ): DynamicModule {
   @Global()
   @Module({})
@@ -190,14 +195,14 @@ function testPlatform(
     { provide: EVENT_LOG_NAMES, useValue: log.names },
     { provide: DATA_SOURCE, useValue: dataSource },
     { provide: DEFINITION_CATALOG, useValue: catalog },
-    { provide: AGENT_DIRECTORY, useValue: undefined },
-    { provide: AGENT_CATALOG, useValue: new AgentCatalog() },
+    { provide: AGENT_DIRECTORY, useValue: agents?.directory },
+    { provide: AGENT_CATALOG, useValue: agents?.catalog ?? new AgentCatalog() },
     { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
   ];
   return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
 }
 
-function publishInto(catalog: DefinitionCatalog, yaml: string): void {
+function publishInto(catalog: DefinitionCatalog, yaml: string, owner = 'default'): void {
   const parsed = parseWorkflow(yaml);
   if (!parsed.ok) throw new Error(`test workflow does not parse: ${JSON.stringify(parsed)}`);
   const definition = parsed.definition;
@@ -206,6 +211,6 @@ function publishInto(catalog: DefinitionCatalog, yaml: string): void {
     type: 'WorkflowPublished',
     v: 1,
     at: new Date().toISOString(),
-    data: { name: definition.name, version, source: yaml, definition, publishedBy: 'test', owner: 'default' },
+    data: { name: definition.name, version, source: yaml, definition, publishedBy: 'test', owner },
   });
 }

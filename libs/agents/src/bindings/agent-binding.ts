@@ -11,6 +11,8 @@ export interface AgentBinding {
   config: Record<string, unknown>;
   owner: string;
   allowedWorkflows?: string[];
+  /** Owners whose runs may call it besides its own; absent: its owner's only (the installation's: everyone). */
+  allowedOwners?: string[];
   concurrency?: number;
   by: string;
   registeredAt: string;

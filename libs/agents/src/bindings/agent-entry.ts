@@ -1,4 +1,4 @@
-import type { AgentKindName } from '@chainmail/contracts';
+import { isOwnerPattern, type AgentKindName } from '@chainmail/contracts';
 import { parseAgentAddress } from '../agent-address';
 import { closest, isJsonObject, type FieldIssue } from '../adapters/config-fields';
 import { describeEmail, validateEmailConfig, type EmailAgentConfig } from '../adapters/email';
@@ -17,6 +17,8 @@ export interface AgentEntrySpec {
   description: string;
   config: Record<string, unknown>;
   allowedWorkflows?: string[];
+  /** Owners whose runs may call it besides its own (`user:<id>`, `team:<id>`, `*` for all). */
+  allowedOwners?: string[];
   concurrency?: number;
 }
 
@@ -24,7 +26,7 @@ export type AgentEntryValidation = { ok: true; entry: AgentEntrySpec } | { ok: f
 
 /** Kinds that can be registered (builtins ship with Chainmail). */
 export const REGISTRABLE_KINDS = ['openai', 'http', 'email', 'workflow'] as const;
-const ENTRY_KEYS = ['address', 'kind', 'description', 'config', 'allowedWorkflows', 'concurrency'];
+const ENTRY_KEYS = ['address', 'kind', 'description', 'config', 'allowedWorkflows', 'allowedOwners', 'concurrency'];
 const WORKFLOW_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const MAX_CONCURRENCY = 10_000;
 
@@ -142,6 +144,7 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
     }
   }
   const allowedWorkflows = readAllowedWorkflows(body.allowedWorkflows, issues);
+  const allowedOwners = readAllowedOwners(body.allowedOwners, issues);
   let concurrency: number | undefined;
   if (body.concurrency !== undefined && body.concurrency !== null) {
     const c = body.concurrency;
@@ -163,8 +166,32 @@ export function validateAgentEntry(rawAddress: string, body: unknown): AgentEntr
     config,
   };
   if (allowedWorkflows !== undefined) entry.allowedWorkflows = allowedWorkflows;
+  if (allowedOwners !== undefined) entry.allowedOwners = allowedOwners;
   if (concurrency !== undefined) entry.concurrency = concurrency;
   return { ok: true, entry };
+}
+
+function readAllowedOwners(value: unknown, issues: FieldIssue[]): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) {
+    issues.push({
+      field: 'allowedOwners',
+      message: 'must be a list of owners (user:<id>, team:<id>, or * for every owner)',
+    });
+    return undefined;
+  }
+  const owners: string[] = [];
+  value.forEach((owner, i) => {
+    if (typeof owner !== 'string' || !isOwnerPattern(owner)) {
+      issues.push({
+        field: `allowedOwners[${i}]`,
+        message: `${JSON.stringify(owner)} is not an owner (user:<id>, team:<id> or *)`,
+      });
+    } else if (!owners.includes(owner)) {
+      owners.push(owner);
+    }
+  });
+  return owners.sort();
 }
 
 function readAllowedWorkflows(value: unknown, issues: FieldIssue[]): string[] | undefined {
