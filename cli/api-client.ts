@@ -171,6 +171,38 @@ export class ChainmailApi {
     );
   }
 
+  /** Sends a secret's value as a text/plain body: never in a URL, never echoed back. */
+  async putSecret(name: string, value: string, team?: string): Promise<unknown> {
+    return this.json('PUT', `/v1/secrets/${enc(name)}${teamQuery(team)}`, {
+      body: value,
+      contentType: 'text/plain; charset=utf-8',
+    });
+  }
+
+  async listSecrets(team?: string): Promise<unknown> {
+    return this.json('GET', `/v1/secrets${teamQuery(team)}`);
+  }
+
+  async removeSecret(name: string, team?: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/secrets/${enc(name)}${teamQuery(team)}`);
+  }
+
+  async putVariable(name: string, value: unknown, team?: string): Promise<unknown> {
+    return this.json('PUT', `/v1/variables/${enc(name)}${teamQuery(team)}`, jsonBody({ value }));
+  }
+
+  async listVariables(team?: string): Promise<unknown> {
+    return this.json('GET', `/v1/variables${teamQuery(team)}`);
+  }
+
+  async getVariable(name: string, team?: string): Promise<unknown> {
+    return this.json('GET', `/v1/variables/${enc(name)}${teamQuery(team)}`);
+  }
+
+  async removeVariable(name: string, team?: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/variables/${enc(name)}${teamQuery(team)}`);
+  }
+
   /** Rebuilding read models replays the whole log: it may take a while, so no request timeout. */
   async replay(): Promise<unknown> {
     return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });
@@ -316,6 +348,10 @@ export class ChainmailApi {
       throw unreachable(this.baseUrl, err, timeoutMs);
     }
   }
+}
+
+function teamQuery(team: string | undefined): string {
+  return team === undefined ? '' : `?team=${enc(team)}`;
 }
 
 function enc(segment: string): string {

@@ -7,7 +7,9 @@ import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
+import { registerSecretCommands } from './commands/secrets';
 import { registerUpCommand } from './commands/up';
+import { registerVariableCommands } from './commands/variables';
 import { registerWorkflowCommands } from './commands/workflows';
 import { CliContext, type CliIO } from './context';
 import { reportError } from './errors';
@@ -46,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerAgentCommands(program, ctx, run);
   registerMailboxCommand(program, ctx, run);
   registerIdentityCommands(program, ctx, run);
+  registerSecretCommands(program, ctx, run);
+  registerVariableCommands(program, ctx, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -66,6 +70,7 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     now: () => new Date(),
     readLine: (prompt) => readLine(prompt),
+    readAll: (prompt) => readAll(prompt),
     onInterrupt(listener) {
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
       for (const signal of signals) process.on(signal, listener);
@@ -86,6 +91,15 @@ async function readLine(prompt: string): Promise<string | undefined> {
   } finally {
     lines.close();
   }
+}
+
+/** All of stdin, as bytes are: a piped file, or what was typed up to Ctrl-D. */
+async function readAll(prompt: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(prompt);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Entry point of `bin/chainmail.js`. */

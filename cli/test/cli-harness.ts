@@ -49,6 +49,12 @@ export async function cli(argv: string[], options: HarnessOptions = {}): Promise
       stderr += prompt;
       return options.stdin?.shift();
     },
+    // Piped input: the lines given, each ended by a newline, as a file would be.
+    readAll: async () =>
+      (options.stdin ?? [])
+        .splice(0)
+        .map((line) => `${line}\n`)
+        .join(''),
   };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
