@@ -86,6 +86,7 @@ export class StepRunner {
           );
           break;
         case 'CheckpointOpened':
+        case 'AgentMailSent': // an email agent's reply may take hours
           parked = true;
           break;
         case 'RunSucceeded':
