@@ -6,6 +6,7 @@ import { ApiError, ServerUnreachable, type ChainmailApi, type Readiness } from '
 import { backingServices, DEFAULT_URL, inboundSmtpUrl, serverEnv } from '../config';
 import type { CliContext } from '../context';
 import { generateToken } from '../credentials';
+import { localMasterKeyFile } from '../master-key-file';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
 import { LocalServer } from '../local-server';
@@ -93,6 +94,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   const logFile = opts.detach ? join(stateDir, 'server.log') : undefined;
   const credentials = upCredentials(ctx, url);
   const api = ctx.api(url, credentials.clientToken);
+  const masterKey = localMasterKeyFile(ctx.io.env);
   ctx.line(`Starting Chainmail at ${url}…`);
   const server = LocalServer.start({
     entry,
@@ -103,6 +105,8 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
         examplesDir: join(root, 'examples'),
         adminToken: credentials.adminToken,
       }),
+      // Secrets are sealed under this key; it stays on this machine, away from the database.
+      ...(masterKey !== undefined ? { CHAINMAIL_MASTER_KEY_FILE: masterKey.path } : {}),
       ...modelEnv,
     },
     logFile,
@@ -120,6 +124,13 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     }
     ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
     announceToken(ctx, url, credentials);
+    if (masterKey?.created === true)
+      ctx.line(
+        ctx.palette.paint(
+          'dim',
+          `  Secrets master key created in ${masterKey.path} (keep it: secrets cannot be read without it).`,
+        ),
+      );
     const modelUrl = modelEnv.CHAINMAIL_MODEL_URL ?? ctx.io.env.CHAINMAIL_MODEL_URL;
     if (modelUrl)
       ctx.line(
