@@ -1,6 +1,6 @@
 import type { StepError } from '@chainmail/contracts';
 import type { StepOutcome } from '@chainmail/engine';
-import { AgentError, type AgentDirectory } from '@chainmail/agents';
+import { AgentError, type AgentDirectory, type SecretValues } from '@chainmail/agents';
 import { mayUseAgent } from '@chainmail/contracts';
 import { agentForbiddenReason } from './agent-facts';
 
@@ -16,6 +16,8 @@ export interface StepInvocation {
   /** The calling run's owner: the run may call only the agents its owner may use (AGENT_FORBIDDEN). */
   owner?: string;
   timeoutMs?: number;
+  /** The values of the secrets the agent's configuration names, read for this call (see SecretResolvingInvoker). */
+  secrets?: SecretValues;
   /** Aborted when the run is cancelled. */
   signal: AbortSignal;
 }
@@ -48,6 +50,7 @@ export class AgentInvoker {
           attempt: call.attempt,
           ...(call.workflow !== undefined ? { workflow: call.workflow } : {}),
           idempotencyKey: `${call.runId}/${call.stepId}/${call.visit}/${call.attempt}`,
+          ...(call.secrets !== undefined ? { secrets: call.secrets } : {}),
           signal,
           deadline: call.timeoutMs !== undefined ? started + call.timeoutMs : undefined,
         }),

@@ -46,6 +46,7 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
+import { SecretStore, VariableStore } from '@chainmail/secrets';
 import { agentFactsFrom } from './agent-facts';
 import { AgentInvoker } from './agent-invoker';
 import { agentMailTransport, type AgentMailTransport } from './agent-mail-transport';
@@ -57,6 +58,9 @@ import { NO_MEMBERSHIPS, PostgresMemberships } from './owner-memberships';
 import { RunCommandHandler } from './run-command-handler';
 import { toRunCommand } from './run-commands';
 import { RunStore } from './run-store';
+import { RunSecrets } from './secrets/run-secrets';
+import { withOwnerVariables } from './secrets/run-variables';
+import { SecretResolvingInvoker } from './secrets/secret-resolving-invoker';
 import { StepRunner } from './step-runner';
 
 /** A parent's cancel can overtake its child's start in the queue: it is retried this many times. */
@@ -85,6 +89,9 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(TELEMETRY) telemetry: Telemetry,
     /** Team memberships of runs' owners (sub-workflows of their teams); without it, same owner only. */
     @Optional() @Inject(DATA_SOURCE) dataSource?: DataSource,
+    /** The run owners' secrets (read at each call) and variables (recorded at each start). */
+    @Optional() @Inject(SecretStore) secrets?: SecretStore,
+    @Optional() @Inject(VariableStore) private readonly variables?: VariableStore,
   ) {
     this.tracer = telemetry.tracer('execution');
     const runs = new RunStore(new RunLog(nc, names));
@@ -110,7 +117,13 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
       this.commands,
     );
     const gate = { entry: (address: string) => agents.entry(address), slots: this.slots, mailer };
-    this.steps = new StepRunner(runs, this.commands, new AgentInvoker(agents), children, this.tracer, gate);
+    // Secrets are read for each call from the run owner's, and masked in what comes back.
+    const invoker = new SecretResolvingInvoker(
+      new AgentInvoker(agents),
+      new RunSecrets(secrets, config.secretValues),
+      (address) => agents.entry(address),
+    );
+    this.steps = new StepRunner(runs, this.commands, invoker, children, this.tracer, gate);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -159,7 +172,7 @@ export class ExecutionService implements OnApplicationBootstrap, OnApplicationSh
     }
     const handled = await this.commands.handle(
       command.runId,
-      decided.command,
+      await withOwnerVariables(decided.command, this.variables),
       decided.msgId,
       injectTraceHeaders({}),
     );

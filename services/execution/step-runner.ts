@@ -49,7 +49,7 @@ export class StepRunner {
   constructor(
     private readonly runs: RunStore,
     private readonly commands: RunCommandHandler,
-    private readonly invoker: AgentInvoker,
+    private readonly invoker: Pick<AgentInvoker, 'invoke'>,
     private readonly children: ChildRuns,
     private readonly tracer: Tracer,
     private readonly gate?: AgentGate,
