@@ -10,7 +10,10 @@ export interface AgentFactsSettings {
 }
 
 /** What the engine is told of an address, for a run of `workflow` owned by `owner`. */
-export type AgentFactsLookup = (workflow: string, owner: string) => (address: string) => AgentFacts | undefined;
+export type AgentFactsLookup = (
+  workflow: string,
+  owner: string,
+) => (address: string) => AgentFacts | undefined;
 
 /**
  * The engine's view of the agent directory: kind, whether the workflow may use the agent, the

@@ -45,7 +45,8 @@ function fromState(state: RunState, lastSeq: number): RunDetail {
     trigger: state.trigger,
     startedAt: state.startedAt ?? '',
     endedAt: state.endedAt ?? null,
-    durationMs: state.startedAt && state.endedAt ? Date.parse(state.endedAt) - Date.parse(state.startedAt) : null,
+    durationMs:
+      state.startedAt && state.endedAt ? Date.parse(state.endedAt) - Date.parse(state.startedAt) : null,
     error: state.error ?? null,
     stepsTotal: steps.length,
     stepsSucceeded: steps.filter(([, s]) => s.status === 'succeeded').length,

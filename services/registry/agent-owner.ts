@@ -22,7 +22,8 @@ export function checkAgentWrite(
   if (rights.mayWrite === undefined || current === undefined) return;
   const owner = canonicalOwner(current.owner);
   if (rights.mayWrite.map(canonicalOwner).includes(owner)) return;
-  const visible = owner === INSTALLATION_OWNER || (rights.visibleTo ?? []).map(canonicalOwner).includes(owner);
+  const visible =
+    owner === INSTALLATION_OWNER || (rights.visibleTo ?? []).map(canonicalOwner).includes(owner);
   if (visible) {
     throw new ChainmailError(
       'FORBIDDEN',
@@ -35,9 +36,13 @@ export function checkAgentWrite(
   if (change === 'delete') {
     throw new ChainmailError('AGENT_NOT_FOUND', `No agent is registered at ${address}.`, { address });
   }
-  throw new ChainmailError('CONFLICT', `The agent address ${address} is taken in this installation; choose another.`, {
-    address,
-  });
+  throw new ChainmailError(
+    'CONFLICT',
+    `The agent address ${address} is taken in this installation; choose another.`,
+    {
+      address,
+    },
+  );
 }
 
 /** The owner the entry has after a put: a changed entry keeps its owner, unless a trusted caller names one. */

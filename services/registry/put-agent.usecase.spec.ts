@@ -81,7 +81,9 @@ describe('PutAgent', () => {
     const log = new InMemoryRegistryLog();
     const put = new PutAgent(log.agents, log.agentLog);
     await put.execute(request({ owner: 'team:a' }));
-    const taken = await invalid(put.execute(request({ owner: 'user:b', mayWrite: ['user:b'], visibleTo: ['user:b'] })));
+    const taken = await invalid(
+      put.execute(request({ owner: 'user:b', mayWrite: ['user:b'], visibleTo: ['user:b'] })),
+    );
     expect(taken.code).toBe('CONFLICT');
     expect(JSON.stringify(taken)).not.toContain('team:a');
     const viewer = await invalid(
@@ -112,7 +114,9 @@ describe('PutAgent', () => {
       },
     };
     log.sneak('agents.research@', other);
-    const change = await new PutAgent(log.agents, log.agentLog).execute(request({ mayWrite: ['team-a', 'o'] }));
+    const change = await new PutAgent(log.agents, log.agentLog).execute(
+      request({ mayWrite: ['team-a', 'o'] }),
+    );
     expect(change).toMatchObject({ outcome: 'registered', seq: 2 });
     expect(log.agents.get('research@')).toMatchObject({ kind: 'openai', owner: 'o' });
   });

@@ -16,7 +16,9 @@ describe('webhook triggers without a secret', () => {
       expect.objectContaining({ code: 'INVALID_VALUE', path: 'trigger', line: 3, column: 3 }),
     ]);
     expect(issues[0].hint).toContain('public: true');
-    expect(issuesOf(`name: hook\ntrigger:\n  type: webhook\n  path: hook\n  public: true\n${steps}`)).toEqual([]);
+    expect(issuesOf(`name: hook\ntrigger:\n  type: webhook\n  path: hook\n  public: true\n${steps}`)).toEqual(
+      [],
+    );
     expect(
       issuesOf(`name: hook\ntrigger:\n  type: webhook\n  path: hook\n  secret: "{{secrets.K}}"\n${steps}`),
     ).toEqual([]);

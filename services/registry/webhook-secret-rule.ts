@@ -24,7 +24,8 @@ export function openWebhookIssues(definition: WorkflowDefinition, source: string
 /** `trigger:` (one) or `triggers[i]` (a list), as the parser reads them. */
 function triggerPath(source: string, index: number): { text: string; parts: (string | number)[] } {
   try {
-    if (parseDocument(source).has('triggers')) return { text: `triggers[${index}]`, parts: ['triggers', index] };
+    if (parseDocument(source).has('triggers'))
+      return { text: `triggers[${index}]`, parts: ['triggers', index] };
   } catch {
     // Positions are a help; the issue stands without them.
   }

@@ -70,7 +70,9 @@ export function visibleOwners(rights: OwnerRights): string[] {
 
 /** The owners a user may publish for (`editor` or `owner`), canonical. */
 export function publishableOwners(rights: OwnerRights): string[] {
-  return [...rights.roles.entries()].filter(([, role]) => ROLE_ACTIONS[role].includes('publish')).map(([o]) => o);
+  return [...rights.roles.entries()]
+    .filter(([, role]) => ROLE_ACTIONS[role].includes('publish'))
+    .map(([o]) => o);
 }
 
 /** An agent entry as the rules need it; a builtin has no owner. */

@@ -26,7 +26,15 @@ export type AgentEntryValidation = { ok: true; entry: AgentEntrySpec } | { ok: f
 
 /** Kinds that can be registered (builtins ship with Chainmail). */
 export const REGISTRABLE_KINDS = ['openai', 'http', 'email', 'workflow'] as const;
-const ENTRY_KEYS = ['address', 'kind', 'description', 'config', 'allowedWorkflows', 'allowedOwners', 'concurrency'];
+const ENTRY_KEYS = [
+  'address',
+  'kind',
+  'description',
+  'config',
+  'allowedWorkflows',
+  'allowedOwners',
+  'concurrency',
+];
 const WORKFLOW_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 const MAX_CONCURRENCY = 10_000;
 
