@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { eventually, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import {
+  eventually,
+  http,
+  ROOT,
+  setSecret,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 
 /**
  * The seed's competitor-analysis, unchanged, with research@ bound in turn to an OpenAI-compatible
@@ -84,9 +91,10 @@ beforeAll(async () => {
   chainmail = await startChainmail(['all-in-one'], {
     CHAINMAIL_AGENT_ALLOW_PRIVATE: 'true',
     CHAINMAIL_MODEL_PRICES: JSON.stringify({ 'gpt-4o-mini': { input: 0.15, output: 0.6 } }),
-    CHAINMAIL_SECRET_FAKE_OPENAI_KEY: API_KEY,
-    CHAINMAIL_SECRET_RESEARCH_HOOK: HOOK_SECRET,
   });
+  // The agents' keys are the run owner's secrets (the admin publishes and runs here).
+  await setSecret(chainmail.base, 'FAKE_OPENAI_KEY', API_KEY);
+  await setSecret(chainmail.base, 'RESEARCH_HOOK', HOOK_SECRET);
   const seed = await readFile(join(ROOT, 'examples', 'competitor-analysis.yaml'), 'utf8');
   const published = await http(chainmail.base, 'POST', '/v1/workflows', seed, 'application/yaml');
   expect(published.status).toBe(201);

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
 import { signBody } from '../../services/ingress/hooks/webhook-signature';
 import { SmtpDialogue } from '../../services/ingress/testing/smtp-dialogue';
-import { eventually, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import {
+  eventually,
+  http,
+  ROOT,
+  setSecret,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 
 /**
  * The seed's headline, inbound half: a real email to competitor-intel@ over SMTP starts the
@@ -37,8 +44,8 @@ let smtpPort: number;
 beforeAll(async () => {
   chainmail = await startChainmail(['all-in-one'], {
     CHAINMAIL_MAX_MAIL_BYTES: String(MAX_MAIL_BYTES),
-    CHAINMAIL_SECRET_HOOK_KEY: HOOK_KEY,
   });
+  await setSecret(chainmail.base, 'HOOK_KEY', HOOK_KEY);
   smtpPort = Number(chainmail.env.CHAINMAIL_SMTP_PORT);
   const seed = await readFile(join(ROOT, 'examples', 'competitor-analysis.yaml'), 'utf8');
   const published = await http(chainmail.base, 'POST', '/v1/workflows', seed, 'application/yaml');

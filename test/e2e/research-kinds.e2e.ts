@@ -2,7 +2,14 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { eventually, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import {
+  eventually,
+  http,
+  ROOT,
+  setSecret,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 import { fakeModel, listen, type LocalServer } from '../support/local-agents';
 import { startSmtpSink, type CaughtSinkMail, type SmtpSink } from '../support/smtp-sink';
 
@@ -59,10 +66,10 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   chainmail = await startChainmail(['all-in-one'], {
     CHAINMAIL_AGENT_ALLOW_PRIVATE: 'true',
-    CHAINMAIL_SECRET_RESEARCH_HOOK: HOOK_SECRET,
     CHAINMAIL_SMTP_OUT_URL: sink.url,
     CHAINMAIL_MAIL_DOMAIN: 'chainmail.local',
   });
+  await setSecret(chainmail.base, 'RESEARCH_HOOK', HOOK_SECRET);
   const seed = await readFile(join(ROOT, 'examples', 'competitor-analysis.yaml'), 'utf8');
   expect((await call('POST', '/v1/workflows', seed, 'application/yaml')).status).toBe(201);
 }, 60_000);

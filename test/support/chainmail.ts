@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testing';
@@ -48,6 +49,8 @@ export async function startChainmail(
     CHAINMAIL_EXECUTION_ACK_WAIT_MS: '2000',
     CHAINMAIL_SMTP_PORT: String(smtpPort),
     CHAINMAIL_ADMIN_TOKEN: ADMIN_TOKEN,
+    // The secrets store's key, as an operator sets it (each Chainmail under test has its own).
+    CHAINMAIL_MASTER_KEY: randomBytes(32).toString('base64'),
     ...extraEnv,
   };
   const children = new Map<string, ChildProcess>();
@@ -132,6 +135,21 @@ export async function http<T = unknown>(
   });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Sets a secret of the admin (the owner of what the admin publishes), as `chainmail secrets set` does. */
+export async function setSecret(
+  base: string,
+  name: string,
+  value: string,
+  token: string = ADMIN_TOKEN,
+): Promise<void> {
+  const res = await fetch(`${base}/v1/secrets/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain', authorization: `Bearer ${token}` },
+    body: value,
+  });
+  if (res.status !== 200) throw new Error(`setting secret ${name}: ${res.status} ${await res.text()}`);
 }
 
 /** Polls until `check` returns a value, or fails with what it saw last. */
