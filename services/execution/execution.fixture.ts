@@ -9,6 +9,7 @@ import { AgentMailNotSent, type AgentMailMessage, type AgentMailTransport } from
 import { AgentMailer } from './agent-mailer';
 import type { AgentLease, AgentSlots } from './agent-slots';
 import { ChildRuns, type CommandSender } from './child-runs';
+import type { OwnerMemberships } from './owner-memberships';
 import { RunCommandHandler } from './run-command-handler';
 import { RunStore, type RunLogPort } from './run-store';
 import { StepRunner } from './step-runner';
@@ -115,14 +116,19 @@ export class RecordingMailTransport implements AgentMailTransport {
 
 export interface HarnessOptions {
   /** Registered directory entries; an in-process agent of the same address answers their calls. */
-  bindings?: Omit<AgentBinding, 'owner' | 'by' | 'registeredAt' | 'seq'>[];
+  bindings?: (Omit<AgentBinding, 'owner' | 'by' | 'registeredAt' | 'seq'> &
+    Partial<Pick<AgentBinding, 'owner'>>)[];
   prices?: ModelPrices;
+  /** Team memberships of run owners (which sub-workflows of other owners a run may start). */
+  memberships?: OwnerMemberships;
 }
 
 export class ExecutionHarness {
   readonly log = new MemoryRunLog();
   readonly bus = new RecordingBus();
   readonly definitions = new Map<string, WorkflowDefinition>();
+  /** Owners of published workflows; a workflow not named here has no owner (any run may start it). */
+  readonly owners = new Map<string, string>();
   readonly directory: AgentDirectory;
   readonly commands: RunCommandHandler;
   readonly runner: StepRunner;
@@ -155,6 +161,7 @@ export class ExecutionHarness {
       },
       activeVersion: (workflow: string): number | undefined =>
         this.definitions.has(workflow) ? 1 : undefined,
+      ownerOf: (workflow: string): string | undefined => this.owners.get(workflow),
     };
     this.commands = new RunCommandHandler(
       runs,
@@ -178,7 +185,7 @@ export class ExecutionHarness {
       runs,
       this.commands,
       new AgentInvoker(this.directory),
-      new ChildRuns(this.bus, source, this.commands),
+      new ChildRuns(this.bus, source, this.commands, options.memberships),
       tracer,
       { entry: (address) => this.directory.entry(address), slots: this.slots, mailer },
     );
@@ -194,7 +201,12 @@ export class ExecutionHarness {
     return definition;
   }
 
-  async start(runId: string, workflow: string, inputs: Record<string, unknown> = {}): Promise<void> {
+  async start(
+    runId: string,
+    workflow: string,
+    inputs: Record<string, unknown> = {},
+    owner = 'o',
+  ): Promise<void> {
     await this.commands.handle(
       runId,
       {
@@ -206,7 +218,7 @@ export class ExecutionHarness {
           version: 1,
           inputs,
           trigger: { kind: 'api' },
-          owner: 'o',
+          owner,
           actor: 'a',
           debug: false,
         },

@@ -15,7 +15,7 @@ export function openWebhookIssues(definition: WorkflowDefinition, source: string
       message: `the webhook trigger "${trigger.path}" has no secret: anyone who knows the path could start runs`,
       path: path.text,
       ...position(source, path.parts),
-      hint: 'add secret: "{{secrets.NAME}}" (callers sign the body with it), or public: true to accept unsigned calls',
+      hint: 'write the trigger as a map with secret: "{{secrets.NAME}}" (callers sign the body with it), or with public: true to accept unsigned calls',
     });
   });
   return issues;

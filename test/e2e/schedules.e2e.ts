@@ -124,7 +124,7 @@ it('a schedule every 2 seconds fires each tick once across two replicas, is list
     chainmail.base,
     'POST',
     '/v1/workflows',
-    HEARTBEAT.replace(/^trigger: .*$/m, 'trigger: webhook heartbeat'),
+    HEARTBEAT.replace(/^trigger: .*$/m, 'trigger: { type: webhook, path: heartbeat, public: true }'),
     'application/yaml',
   );
   expect(v2.status).toBe(201);

@@ -12,7 +12,10 @@ describe('RunReadRepository', () => {
   let ds: DataSource;
   let reads: RunReadRepository;
 
-  /** 30 runs, one a minute from 2030-01-01: workflows alternate, every third fails, the last runs on. */
+  /**
+   * 30 runs, one a minute from 2030-01-01: workflows alternate, every third fails, the last runs
+   * on; every fifth is `user:b`'s, the others `team-a`'s.
+   */
   const T0 = Date.parse('2030-01-01T00:00:00.000Z');
   const minute = (i: number): Date => new Date(T0 + i * 60_000);
 
@@ -24,7 +27,8 @@ describe('RunReadRepository', () => {
     let seq = 0;
     for (let i = 0; i < 30; i++) {
       const log = new RunLogFixture(`run-${String(i).padStart(2, '0')}`, minute(i).getTime());
-      commits.push(log.commit(++seq, log.started(i % 2 === 0 ? 'digest' : 'triage')));
+      const owner = i % 5 === 0 ? 'user:b' : 'team-a';
+      commits.push(log.commit(++seq, log.started(i % 2 === 0 ? 'digest' : 'triage', undefined, owner)));
       commits.push(
         log.commit(++seq, log.stepStarted('first'), log.stepSucceeded('first'), log.stepStarted('second')),
       );
@@ -93,6 +97,25 @@ describe('RunReadRepository', () => {
     const recent = await reads.listRuns({ since: minute(25) });
     expect(recent.runs.map((r) => r.id)).toEqual(['run-29', 'run-28', 'run-27', 'run-26', 'run-25']);
     expect((await reads.listRuns({ workflow: 'unknown' })).runs).toEqual([]);
+  });
+
+  it("lists only the runs of the caller's owners, pages and counts included", async () => {
+    const theirs = await reads.listRuns({ owners: ['user:b'] });
+    expect(theirs.runs.map((r) => [r.id, r.owner])).toEqual(
+      ['run-25', 'run-20', 'run-15', 'run-10', 'run-05', 'run-00'].map((id) => [id, 'user:b']),
+    );
+    const paged = await reads.listRuns({ owners: ['user:b'], limit: 4 });
+    const rest = await reads.listRuns({ owners: ['user:b'], limit: 4, before: paged.nextCursor ?? '' });
+    expect(rest.runs.map((r) => r.id)).toEqual(['run-05', 'run-00']);
+    expect((await reads.listRuns({ owners: ['team-a', 'user:b'] })).runs).toHaveLength(30);
+    expect((await reads.listRuns({ owners: [] })).runs).toEqual([]);
+    expect((await reads.listRuns({ owners: ['user:c'], workflow: 'digest' })).runs).toEqual([]);
+    expect(await reads.countByStatus(undefined, ['user:b'])).toEqual({
+      running: 0,
+      succeeded: 4,
+      failed: 2,
+      cancelled: 0,
+    });
   });
 
   it('pages through every run once with the cursor', async () => {

@@ -18,13 +18,17 @@ export class RunLogFixture {
     return { runId: this.runId, prev: 0, seq, events };
   }
 
-  started(workflow = 'digest', inputs: Record<string, unknown> = { topic: 'crm' }): RunEvent {
+  started(
+    workflow = 'digest',
+    inputs: Record<string, unknown> = { topic: 'crm' },
+    owner = 'team-a',
+  ): RunEvent {
     return makeRunEvent('RunStarted', this.runId, this.at(), {
       workflow,
       version: 3,
       inputs,
       trigger: { kind: 'api', details: { path: '/v1' } },
-      owner: 'team-a',
+      owner,
       actor: 'alice',
       debug: false,
       commandId: `cmd-${this.runId}`,
