@@ -6,6 +6,7 @@ import { RegistryModule } from './registry.module';
 void startProcess({
   config: loadConfig(process.env),
   processName: 'registry',
-  database: false,
+  // The secrets store's names (never values): a publish may name only secrets its owner has.
+  database: true,
   modules: [RegistryModule],
 });

@@ -1,6 +1,17 @@
-import { ChainmailError, type DefinitionEvent, type PublishWorkflowRequest } from '@chainmail/contracts';
+import {
+  canonicalOwner,
+  ChainmailError,
+  type DefinitionEvent,
+  type PublishWorkflowRequest,
+} from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type ParseResult, type ValidationIssue } from '@chainmail/workflow-dsl';
+import {
+  parseWorkflow,
+  type ParseResult,
+  type ValidationIssue,
+  type WorkflowDefinition,
+} from '@chainmail/workflow-dsl';
+import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';
 import { openWebhookIssues } from './webhook-secret-rule';
@@ -24,6 +35,9 @@ const MAX_ATTEMPTS = 5;
 
 /** Validates a definition and appends it as the next immutable version of its workflow. */
 export class PublishWorkflow {
+  /** The owners' secret names: trigger settings may name only secrets their owner has. Unset: not checked. */
+  secretNames?: SecretNames;
+
   constructor(
     private readonly catalog: DefinitionCatalog,
     private readonly log: DefinitionAppender,
@@ -49,6 +63,15 @@ export class PublishWorkflow {
     return openWebhooks.length === 0 ? parsed : { ok: false, errors: openWebhooks };
   }
 
+  /** Refuses a definition whose trigger settings name secrets its owner does not have. */
+  private async checkSecrets(definition: WorkflowDefinition, request: PublishWorkflowRequest): Promise<void> {
+    if (this.secretNames === undefined) return;
+    const owner = canonicalOwner(ownerOfPublish(request, this.catalog.get(definition.name)));
+    const issues = missingSecretIssues(definition, request.source, owner, await this.secretNames(owner));
+    if (issues.length > 0)
+      throw new ChainmailError('WORKFLOW_INVALID', describeIssues(issues.length), { issues });
+  }
+
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
     const parsed = this.validate(request);
     if (!parsed.ok) {
@@ -57,6 +80,7 @@ export class PublishWorkflow {
       });
     }
     const { definition } = parsed;
+    await this.checkSecrets(definition, request);
     for (let attempt = 1; ; attempt++) {
       const entry = this.catalog.get(definition.name);
       const version = (entry?.versions.length ?? 0) + 1;

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '@chainmail/secrets';
 import { ExamplesLoader } from './examples.loader';
 import { ModelAgentsLoader } from './model-agents.loader';
 import { RegistryResponder } from './registry.responder';
 
 /** Workflow definitions and their versions (publish, validate, roll back) and the agent directory. */
-@Module({ providers: [RegistryResponder, ExamplesLoader, ModelAgentsLoader], exports: [RegistryResponder] })
+@Module({
+  // Publishing checks that trigger settings name only secrets their owner has.
+  imports: [SecretsModule],
+  providers: [RegistryResponder, ExamplesLoader, ModelAgentsLoader],
+  exports: [RegistryResponder],
+})
 export class RegistryModule {}

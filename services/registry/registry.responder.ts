@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import {
   ChainmailError,
   REGISTRY_AGENT_DELETE_SUBJECT,
@@ -25,6 +32,7 @@ import {
   NATS_CONNECTION,
 } from '@chainmail/platform';
 import type { Msg, NatsConnection, Subscription } from 'nats';
+import { SecretStore } from '@chainmail/secrets';
 import type { AgentAppender } from './agent-appender';
 import { PublishWithAgentRules } from './agent-rules.publish';
 import { PutAgent } from './put-agent.usecase';
@@ -51,6 +59,8 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
     @Inject(CHAINMAIL_CONFIG) config: ChainmailConfig,
     @Inject(EVENT_LOG_NAMES) names: EventLogNames,
     @Inject(AGENT_CATALOG) agentCatalog: AgentCatalog,
+    /** Owners' secret names, for trigger settings that name secrets (absent without a database). */
+    @Optional() @Inject(SecretStore) secrets?: SecretStore,
   ) {
     const log = new DefinitionLog(nc, names);
     const appender: DefinitionAppender = {
@@ -70,6 +80,7 @@ export class RegistryResponder implements OnApplicationBootstrap, OnApplicationS
         return `agent "${address}" may be used only by the workflows ${entry?.allowedWorkflows?.join(', ') ?? ''}, not by ${workflow}`;
       },
     );
+    if (secrets !== undefined) this.publish.secretNames = (owner) => secrets.namesOf(owner);
     const agentLog: AgentAppender = {
       append: (address, event, expected) => log.appendAgent(address, event, expected),
       lastSequenceOf: (address) => log.lastSequenceOfAgent(address),

@@ -7,17 +7,23 @@ import { SecretStore } from './secret-store';
 import { VariableStore } from './variable-store';
 
 /**
- * The secrets store and variables of a process with a database. The master key is read once,
- * here, at start; a key that is set but malformed stops the start.
+ * The secrets store and variables of a process with a database (without one, both are absent and
+ * their users, injecting them as optional, do without). The master key is read once, here, at
+ * start; a key that is set but malformed stops the start.
  */
 @Module({
   providers: [
     {
       provide: SecretStore,
-      inject: [DATA_SOURCE, CHAINMAIL_CONFIG],
-      useFactory: (db: DataSource, config: ChainmailConfig) => new SecretStore(db, loadMasterKey(config)),
+      inject: [{ token: DATA_SOURCE, optional: true }, CHAINMAIL_CONFIG],
+      useFactory: (db: DataSource | undefined, config: ChainmailConfig) =>
+        db === undefined ? undefined : new SecretStore(db, loadMasterKey(config)),
     },
-    { provide: VariableStore, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new VariableStore(db) },
+    {
+      provide: VariableStore,
+      inject: [{ token: DATA_SOURCE, optional: true }],
+      useFactory: (db: DataSource | undefined) => (db === undefined ? undefined : new VariableStore(db)),
+    },
   ],
   exports: [SecretStore, VariableStore],
 })
