@@ -109,6 +109,43 @@ it('refuses to publish a trigger naming a secret its owner does not have, with l
   expect((await http(chainmail.base, 'POST', '/v1/workflows', hook, 'application/yaml')).status).toBe(201);
 }, 30_000);
 
+it("reads the owner's variables under the definition's own vars, recorded at the start", async () => {
+  for (const [name, value] of [
+    ['tone', 'casual'],
+    ['region', 'eu-west'],
+  ])
+    expect((await http(chainmail.base, 'PUT', `/v1/variables/${name}`, { value })).status).toBe(200);
+  const definition = [
+    'name: with-vars',
+    'vars: { tone: formal }',
+    'steps:',
+    '  - { id: a, agent: echo@, input: "{{vars.tone}} / {{vars.region}}" }',
+    '',
+  ].join('\n');
+  expect((await http(chainmail.base, 'POST', '/v1/workflows', definition, 'application/yaml')).status).toBe(
+    201,
+  );
+  const started = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/with-vars/runs', {
+    inputs: {},
+  });
+  const run = await eventually(async () => {
+    const { body } = await http<RunBody>(chainmail.base, 'GET', `/v1/runs/${started.body.runId}`);
+    return body.status === 'succeeded' ? body : undefined;
+  });
+  expect(run.steps[0]?.input).toBe('formal / eu-west');
+  // A later change does not alter what this run read: the values are in its log.
+  await http(chainmail.base, 'PUT', '/v1/variables/region', { value: 'us-east' });
+  const events = await http<{ events: { type: string; data: { vars?: unknown } }[] }>(
+    chainmail.base,
+    'GET',
+    `/v1/runs/${started.body.runId}/events`,
+  );
+  expect(events.body.events.find((e) => e.type === 'RunStarted')?.data.vars).toEqual({
+    tone: 'casual',
+    region: 'eu-west',
+  });
+}, 30_000);
+
 it("never stores or shows a secret's value, though the agent echoes it and errors with it", async () => {
   await setSecret(chainmail.base, 'ECHO_KEY', MARKER);
   const put = await http(chainmail.base, 'PUT', '/v1/agents/leaky@', {
