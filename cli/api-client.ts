@@ -97,9 +97,13 @@ export class ChainmailApi {
     private readonly options: ApiClientOptions = {},
   ) {}
 
-  async publishWorkflow(source: string, format: DefinitionFormat): Promise<PublishedWorkflow> {
+  /** Publishes; a new workflow is the caller's, or `team`'s (an editor or owner there). */
+  async publishWorkflow(source: string, format: DefinitionFormat, team?: string): Promise<PublishedWorkflow> {
     return parsePublished(
-      await this.json('POST', '/v1/workflows', { body: source, contentType: CONTENT_TYPES[format] }),
+      await this.json('POST', `/v1/workflows${teamQuery(team)}`, {
+        body: source,
+        contentType: CONTENT_TYPES[format],
+      }),
     );
   }
 
@@ -161,8 +165,10 @@ export class ChainmailApi {
     return parseAgents(await this.json('GET', '/v1/agents'));
   }
 
-  async putAgent(address: string, entry: unknown): Promise<AgentChangeView> {
-    return parseAgentChange(await this.json('PUT', `/v1/agents/${agentPath(address)}`, jsonBody(entry)));
+  async putAgent(address: string, entry: unknown, team?: string): Promise<AgentChangeView> {
+    return parseAgentChange(
+      await this.json('PUT', `/v1/agents/${agentPath(address)}${teamQuery(team)}`, jsonBody(entry)),
+    );
   }
 
   async removeAgent(address: string, force = false): Promise<AgentChangeView> {

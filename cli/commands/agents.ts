@@ -24,7 +24,8 @@ export function registerAgentCommands(program: Command, ctx: CliContext, run: Ac
     .command('apply')
     .description('register (or update) the agents of a YAML file: a list, or a map of address → entry')
     .requiredOption('-f, --file <path>', 'the agents file (YAML or JSON)')
-    .action((opts: { file: string }) => run(() => applyAgents(ctx, opts.file)));
+    .option('--team <id>', "register new entries as the team's (editor or owner there)")
+    .action((opts: { file: string; team?: string }) => run(() => applyAgents(ctx, opts.file, opts.team)));
 
   agents
     .command('rm')
@@ -48,7 +49,7 @@ async function listAgents(ctx: CliContext): Promise<number> {
   return 0;
 }
 
-async function applyAgents(ctx: CliContext, file: string): Promise<number> {
+async function applyAgents(ctx: CliContext, file: string, team?: string): Promise<number> {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new UsageError(`${file}: no such file`);
   });
@@ -63,7 +64,7 @@ async function applyAgents(ctx: CliContext, file: string): Promise<number> {
   let failed = 0;
   for (const entry of entries) {
     try {
-      const change = await ctx.api().putAgent(entry.address, entry.body);
+      const change = await ctx.api().putAgent(entry.address, entry.body, team);
       const what =
         change.outcome === 'unchanged'
           ? ctx.palette.paint('dim', 'unchanged')

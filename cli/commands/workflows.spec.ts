@@ -111,6 +111,18 @@ describe('workflow commands', () => {
     expect(req?.body).toBe(YAML);
   });
 
+  it('apply --team publishes for a team: ?team= on the request', async () => {
+    const file = join(dir, 'competitor-analysis.yaml');
+    await writeFile(file, YAML);
+
+    const result = await run(['apply', '-f', file, '--team', 'team_red']);
+
+    expect(result.code).toBe(0);
+    expect(api.last('POST', '/v1/workflows')?.query.get('team')).toBe('team_red');
+    await run(['apply', '-f', file]);
+    expect(api.last('POST', '/v1/workflows')?.query.has('team')).toBe(false);
+  });
+
   it('apply takes every definition in a directory, JSON as application/json, in name order', async () => {
     await writeFile(join(dir, 'b.yml'), YAML);
     await writeFile(join(dir, 'a.json'), JSON.stringify({ name: 'daily-digest', steps: [] }));

@@ -14,7 +14,11 @@ export function registerWorkflowCommands(program: Command, ctx: CliContext, run:
     .command('apply')
     .description('publish workflow definitions (files, or every *.yaml|*.yml|*.json in a directory)')
     .requiredOption('-f, --file <path>', 'a definition file or a directory; repeatable', collect)
-    .action((opts: { file: string[] }) => run(() => apply(ctx, opts.file)));
+    .option(
+      '--team <id>',
+      "publish new workflows as the team's (editor or owner there); later versions keep their owner",
+    )
+    .action((opts: { file: string[]; team?: string }) => run(() => apply(ctx, opts.file, opts.team)));
 
   program
     .command('validate')
@@ -41,13 +45,13 @@ export function registerWorkflowCommands(program: Command, ctx: CliContext, run:
     .action((name: string, opts: { to: number }) => run(() => rollback(ctx, name, opts.to)));
 }
 
-async function apply(ctx: CliContext, paths: string[]): Promise<number> {
+async function apply(ctx: CliContext, paths: string[], team?: string): Promise<number> {
   const files = await definitionFiles(paths);
   let failed = 0;
   for (const file of files) {
     const source = await readFile(file, 'utf8');
     try {
-      const published = await ctx.api().publishWorkflow(source, formatOf(file));
+      const published = await ctx.api().publishWorkflow(source, formatOf(file), team);
       ctx.line(`${published.name}: version ${published.version} published`);
       for (const warning of published.warnings) ctx.warn(warningLine(ctx, file, warning));
     } catch (err) {
