@@ -14,6 +14,7 @@ import {
 import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';
+import { triggerClaimIssues } from './trigger-claims';
 import { openWebhookIssues } from './webhook-secret-rule';
 
 /** The registry's port onto DEFINITION_EVENTS. */
@@ -84,6 +85,11 @@ export class PublishWorkflow {
     for (let attempt = 1; ; attempt++) {
       const entry = this.catalog.get(definition.name);
       const version = (entry?.versions.length ?? 0) + 1;
+      const owner = ownerOfPublish(request, entry);
+      const claimed = triggerClaimIssues(definition, request.source, owner, this.catalog);
+      if (claimed.length > 0) {
+        throw new ChainmailError('WORKFLOW_INVALID', describeIssues(claimed.length), { issues: claimed });
+      }
       const event: DefinitionEvent = {
         type: 'WorkflowPublished',
         v: 1,
@@ -94,7 +100,7 @@ export class PublishWorkflow {
           source: request.source,
           definition,
           publishedBy: request.publishedBy,
-          owner: ownerOfPublish(request, entry),
+          owner,
         },
       };
       try {

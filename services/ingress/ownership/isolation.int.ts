@@ -300,6 +300,18 @@ describe("one owner on another's objects", () => {
     expect((await as(people.ann, 'GET', '/v1/workflows/ann-flow')).body.activeVersion).toBe(1);
   });
 
+  it("cannot bind a webhook path (or mail address) another owner's workflow binds", async () => {
+    const hook = 'trigger: { type: webhook, path: ann-hook, public: true }\n';
+    const copycat = await as(people.bob, 'POST', '/v1/workflows', `name: bob-hook\n${hook}${steps}`, yaml);
+    expect(copycat.status).toBe(422);
+    expect(copycat.body.error.details.issues).toEqual([
+      expect.objectContaining({ path: 'trigger.path', line: 2 }),
+    ]);
+    expect(JSON.stringify(copycat.body)).not.toMatch(/ann-flow|usr_/);
+    // The hook still starts Ann's workflow alone.
+    expect((await call(app.base, 'POST', '/hooks/ann-hook', { body: {} })).status).toBeLessThan(300);
+  });
+
   it("is no exception for the admin: the installation's admin sees its own and the examples, not a user's", async () => {
     expect((await as(app.adminToken, 'GET', '/v1/workflows/ann-flow')).status).toBe(404);
     expect((await as(app.adminToken, 'GET', `/v1/runs/${annRun}`)).status).toBe(404);
