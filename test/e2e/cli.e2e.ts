@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -198,6 +198,26 @@ it('chainmail up, with no token anywhere: makes one, prints it once, saves it, a
     const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { user: { admin: boolean } }).user.admin).toBe(true);
     expect((await fetch(`${url}/v1/runs`)).status).toBe(401);
+
+    // Secrets work from the first start: up made the master key (0600, outside the database).
+    expect(out).toContain('Secrets master key created');
+    expect((await stat(join(config, 'chainmail', 'master.key'))).mode & 0o777).toBe(0o600);
+    const set = spawn(process.execPath, [join(ROOT, 'bin', 'chainmail.js'), 'secrets', 'set', 'UP_KEY'], {
+      env: { ...env, CHAINMAIL_URL: url, XDG_CONFIG_HOME: config },
+    });
+    let setOut = '';
+    set.stdout.on('data', (d: Buffer) => (setOut += d.toString()));
+    set.stderr.on('data', (d: Buffer) => (setOut += d.toString()));
+    set.stdin.end('up-key-value-4242\n');
+    expect(await new Promise((resolve) => set.once('exit', resolve))).toBe(0);
+    expect(setOut).toContain('Set secret UP_KEY for user:usr_admin');
+    const listed = await cliWith(
+      { CHAINMAIL_URL: url, CHAINMAIL_TOKEN: undefined, XDG_CONFIG_HOME: config },
+      'secrets',
+      'list',
+    );
+    expect(listed.stdout).toMatch(/UP_KEY\s+user:usr_admin\s+1/);
+    expect(setOut + listed.stdout + out).not.toContain('up-key-value-4242');
   } finally {
     up.kill('SIGINT');
     await exited;
