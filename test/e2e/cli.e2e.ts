@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testing';
-import { ADMIN_TOKEN, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 
 /** The `chainmail` CLI as a user types it, against the built all-in-one process. */
 
@@ -141,6 +141,17 @@ it('a second user, created with the CLI, logs in and sees itself; without the sc
 
   const whoami = await cliWith(asBob, 'whoami');
   expect(whoami.stdout).toContain(`Bob (${userId}), scopes read, run`);
+  // The admin's workflow and runs are not Bob's: he neither sees nor starts them.
+  expect((await cliWith(asBob, 'workflows')).stdout).not.toContain('competitor-analysis');
+  const start = await cliWith(asBob, 'run', 'competitor-analysis', '--input', 'user_input=x');
+  expect(start.code).toBe(1);
+  expect(start.stderr).toContain('WORKFLOW_NOT_FOUND');
+  const adminRuns = await http<{ runs: { id: string }[] }>(chainmail.base, 'GET', '/v1/runs');
+  expect(adminRuns.body.runs.length).toBeGreaterThan(0);
+  expect((await cliWith(asBob, 'runs')).stdout).not.toContain(adminRuns.body.runs[0].id);
+  const logs = await cliWith(asBob, 'logs', adminRuns.body.runs[0].id);
+  expect(logs.code).toBe(1);
+  expect(logs.stderr).toContain('RUN_NOT_FOUND');
   const apply = await cliWith(asBob, 'apply', '-f', 'examples/competitor-analysis.yaml');
   expect(apply.code).toBe(1);
   expect(apply.stderr).toContain('FORBIDDEN');
