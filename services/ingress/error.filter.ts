@@ -27,7 +27,8 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const [status, body] = this.toBody(exception);
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
+    if (status >= 500)
+      this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : exception);
     if (response.headersSent) {
       response.end();
       return;
@@ -56,6 +57,14 @@ export class ErrorFilter implements ExceptionFilter {
           : `The request body could not be read: ${String(withStatus.message)}`;
       return [status, { error: { code: HTTP_CODES[status] ?? 'BAD_REQUEST', message } }];
     }
-    return [500, { error: { code: 'INTERNAL', message: 'Something went wrong inside Chainmail; the server log has the details.' } }];
+    return [
+      500,
+      {
+        error: {
+          code: 'INTERNAL',
+          message: 'Something went wrong inside Chainmail; the server log has the details.',
+        },
+      },
+    ];
   }
 }

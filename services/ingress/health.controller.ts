@@ -21,14 +21,20 @@ export class HealthController {
 
   @Get('readyz')
   async ready(@Res() res: Response): Promise<void> {
-    const [nats, postgres] = await Promise.all([this.check(() => this.nats.flush()), this.check(() => this.db.query('SELECT 1'))]);
+    const [nats, postgres] = await Promise.all([
+      this.check(() => this.nats.flush()),
+      this.check(() => this.db.query('SELECT 1')),
+    ]);
     const ok = nats.ok && postgres.ok;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks: { nats, postgres } });
   }
 
   private async check(probe: () => Promise<unknown>): Promise<{ ok: boolean; error?: string }> {
     try {
-      await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000))]);
+      await Promise.race([
+        probe(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000)),
+      ]);
       return { ok: true };
     } catch (err) {
       return { ok: false, error: (err as Error).message };

@@ -84,8 +84,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
       ) =>
         new ReceiveWebhookUseCase(bindings, catalog, starter, inbound, {
           // Read at each call: a rotated secret signs the next call.
-          secretOf: async (owner, name) =>
-            (await secrets.reveal(canonicalOwner(owner), [name])).get(name),
+          secretOf: async (owner, name) => (await secrets.reveal(canonicalOwner(owner), [name])).get(name),
         }),
     },
     {

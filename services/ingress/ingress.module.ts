@@ -35,16 +35,41 @@ import { WorkflowsController } from './workflows.controller';
     SchedulesController,
   ],
   providers: [
-    { provide: RegistryClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RegistryClient(nc) },
-    { provide: RunLog, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names) },
-    { provide: CommandBus, inject: [NATS_CONNECTION, EVENT_LOG_NAMES], useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names) },
-    { provide: RunReadRepository, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new RunReadRepository(db) },
-    { provide: ScheduleReadRepository, inject: [DATA_SOURCE], useFactory: (db: DataSource) => new ScheduleReadRepository(db) },
-    { provide: RunQueries, inject: [RunReadRepository, RunLog], useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log) },
+    {
+      provide: RegistryClient,
+      inject: [NATS_CONNECTION],
+      useFactory: (nc: NatsConnection) => new RegistryClient(nc),
+    },
+    {
+      provide: RunLog,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names),
+    },
+    {
+      provide: CommandBus,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names),
+    },
+    {
+      provide: RunReadRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (db: DataSource) => new RunReadRepository(db),
+    },
+    {
+      provide: ScheduleReadRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (db: DataSource) => new ScheduleReadRepository(db),
+    },
+    {
+      provide: RunQueries,
+      inject: [RunReadRepository, RunLog],
+      useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log),
+    },
     {
       provide: StartRunUseCase,
       inject: [DEFINITION_CATALOG, CommandBus],
-      useFactory: (catalog: DefinitionCatalog, bus: CommandBus) => new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
+      useFactory: (catalog: DefinitionCatalog, bus: CommandBus) =>
+        new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
     },
   ],
 })

@@ -1,7 +1,8 @@
 import { ChainmailError, type ErrorCode } from '@chainmail/contracts';
 import type { NatsConnection } from 'nats';
 
-export type RegistryReply<T> = { ok: true; result: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
+export type RegistryReply<T> =
+  { ok: true; result: T } | { ok: false; error: { code: ErrorCode; message: string; details?: unknown } };
 
 /** Asks the registry over NATS request/reply; its errors come back as the same coded errors. */
 export class RegistryClient {

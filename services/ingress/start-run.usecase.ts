@@ -35,9 +35,13 @@ export class StartRunUseCase {
   async execute(request: StartRunRequest, headers?: Record<string, string>): Promise<StartedRun> {
     const active = this.catalog.active(request.workflow);
     if (!active) {
-      throw new ChainmailError('WORKFLOW_NOT_FOUND', `No workflow is named "${request.workflow}"; publish it first.`, {
-        workflow: request.workflow,
-      });
+      throw new ChainmailError(
+        'WORKFLOW_NOT_FOUND',
+        `No workflow is named "${request.workflow}"; publish it first.`,
+        {
+          workflow: request.workflow,
+        },
+      );
     }
     const inputs = checkInputs(active.definition.inputs, request.inputs);
     const runId = request.runId ?? randomUUID();
@@ -64,7 +68,9 @@ export class StartRunUseCase {
 export function checkInputs(declared: InputDeclaration[], given: unknown): Record<string, unknown> {
   if (given === undefined || given === null) given = {};
   if (typeof given !== 'object' || Array.isArray(given)) {
-    throw new ChainmailError('INPUT_INVALID', 'inputs must be a JSON object of name → value.', { inputs: given });
+    throw new ChainmailError('INPUT_INVALID', 'inputs must be a JSON object of name → value.', {
+      inputs: given,
+    });
   }
   const inputs: Record<string, unknown> = { ...(given as Record<string, unknown>) };
   const problems: { input: string; message: string }[] = [];
@@ -72,7 +78,10 @@ export function checkInputs(declared: InputDeclaration[], given: unknown): Recor
   if (declared.length > 0) {
     for (const name of Object.keys(inputs)) {
       if (!names.has(name) && name !== 'user_input') {
-        problems.push({ input: name, message: `unknown input; this workflow takes ${[...names].join(', ')}` });
+        problems.push({
+          input: name,
+          message: `unknown input; this workflow takes ${[...names].join(', ')}`,
+        });
       }
     }
   }
@@ -80,11 +89,15 @@ export function checkInputs(declared: InputDeclaration[], given: unknown): Recor
     const value = inputs[declaration.name];
     if (value === undefined) {
       if (declaration.default !== undefined) inputs[declaration.name] = declaration.default;
-      else if (declaration.required) problems.push({ input: declaration.name, message: 'required input is missing' });
+      else if (declaration.required)
+        problems.push({ input: declaration.name, message: 'required input is missing' });
       continue;
     }
     if (!hasType(value, declaration.type)) {
-      problems.push({ input: declaration.name, message: `must be of type ${declaration.type}, got ${typeName(value)}` });
+      problems.push({
+        input: declaration.name,
+        message: `must be of type ${declaration.type}, got ${typeName(value)}`,
+      });
     }
   }
   if (problems.length > 0) {
@@ -108,4 +121,5 @@ function hasType(value: unknown, type: InputDeclaration['type']): boolean {
   }
 }
 
-const typeName = (value: unknown): string => (Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value);
+const typeName = (value: unknown): string =>
+  Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
