@@ -1,3 +1,4 @@
+import { inRetryingTransaction } from '@chainmail/persistence';
 import type { TimerPurpose } from '@chainmail/contracts';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { mergeTimerPlans, type TimerBatch, type TracedTimerPlan } from './timer-batch';
@@ -28,8 +29,6 @@ export interface FireResult {
 }
 
 /** Postgres codes after which the whole transaction can simply run again. */
-const RETRYABLE = new Set(['40P01' /* deadlock */, '40001' /* serialization failure */]);
-const MAX_TRIES = 4;
 
 /** The `durable_timers` table: arming from run commits, and firing each due timer once. */
 export class TimerRepository {
@@ -47,7 +46,7 @@ export class TimerRepository {
       ...batch.writes.map((w) => w.runId),
     ]);
     if (runIds.size === 0) return {};
-    await this.inTransaction((runner) => this.write(runner, [...runIds], batch));
+    await inRetryingTransaction(this.dataSource, (runner) => this.write(runner, [...runIds], batch));
     return { earliestDueMs: batch.earliestDueMs };
   }
 
@@ -114,24 +113,6 @@ export class TimerRepository {
       await runner.query(WRITE_TIMERS, [JSON.stringify(rows)]);
     }
   }
-
-  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      try {
-        await runner.startTransaction();
-        await work(runner);
-        await runner.commitTransaction();
-        return;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-        if (attempt >= MAX_TRIES || !RETRYABLE.has(pgCode(error))) throw error;
-      } finally {
-        await runner.release();
-      }
-    }
-  }
 }
 
 interface DueRow {
@@ -150,12 +131,4 @@ function toDueTimer(row: DueRow): DueTimer {
     dueAt: row.due_at,
     ...(row.traceparent ? { traceparent: row.traceparent } : {}),
   };
-}
-
-function pgCode(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const code =
-    (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
-    (error as { driverError?: { code?: unknown } }).driverError?.code;
-  return typeof code === 'string' ? code : '';
 }

@@ -18,3 +18,4 @@ export * from './entities/schedule-state.entity';
 export * from './schedule-read.repository';
 export * from './identity-entities';
 export { encodeListCursor, decodeListCursor, type ListCursor } from './list-cursor';
+export { inRetryingTransaction, pgCode } from './retrying-transaction';

@@ -1,3 +1,4 @@
+import { inRetryingTransaction } from './retrying-transaction';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { ProjectionBatch, RunPatch, StepPatch } from './run-projection';
 import {
@@ -12,8 +13,6 @@ import {
 export const RUN_PROJECTION_CHECKPOINT = 'runs';
 
 /** Postgres codes after which the whole transaction can simply run again. */
-const RETRYABLE = new Set(['40P01' /* deadlock */, '40001' /* serialization failure */]);
-const MAX_TRIES = 4;
 
 /**
  * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
@@ -27,12 +26,12 @@ export class RunProjectionWriter {
 
   async write(batch: ProjectionBatch): Promise<void> {
     if (batch.runs.length === 0 && batch.lastSeq === 0) return;
-    await this.inTransaction((runner) => this.apply(runner, batch));
+    await inRetryingTransaction(this.dataSource, (runner) => this.apply(runner, batch));
   }
 
   /** Empties the read models and their checkpoint, in one transaction, ready for a replay from 1. */
   async truncate(): Promise<void> {
-    await this.inTransaction(async (runner) => {
+    await inRetryingTransaction(this.dataSource, async (runner) => {
       await runner.query(TRUNCATE_READ_MODELS);
     });
   }
@@ -58,24 +57,6 @@ export class RunProjectionWriter {
     }
     // Last, so that the one hot row is held for the shortest time.
     if (batch.lastSeq > 0) await runner.query(ADVANCE_CHECKPOINT, [this.checkpointName, batch.lastSeq]);
-  }
-
-  private async inTransaction(work: (runner: QueryRunner) => Promise<void>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const runner = this.dataSource.createQueryRunner();
-      await runner.connect();
-      try {
-        await runner.startTransaction();
-        await work(runner);
-        await runner.commitTransaction();
-        return;
-      } catch (error) {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-        if (attempt >= MAX_TRIES || !RETRYABLE.has(pgCode(error))) throw error;
-      } finally {
-        await runner.release();
-      }
-    }
   }
 }
 
@@ -122,12 +103,4 @@ function stepRow(patch: StepPatch): Record<string, unknown> {
     ended_at: patch.endedAt,
     duration_ms: patch.durationMs,
   };
-}
-
-function pgCode(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const code =
-    (error as { code?: unknown; driverError?: { code?: unknown } }).code ??
-    (error as { driverError?: { code?: unknown } }).driverError?.code;
-  return typeof code === 'string' ? code : '';
 }
