@@ -2,7 +2,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { ErrorFilter } from './error.filter';
 import { readHookBody } from './hooks/hook-body.middleware';
-import { limitRunInputs, RUN_INPUT_ROUTES } from './run-input-limit';
+import { limitRunInputs, RUN_INPUT_ROUTES } from './runs/run-input-limit';
 
 const DEFINITION_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 

@@ -6,20 +6,20 @@ import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistenc
 import { DATA_SOURCE, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { AdminController } from './admin.controller';
+import { AdminController } from './admin/admin.controller';
 import { AgentsController } from './agents/agents.controller';
-import { DeliveriesController } from './deliveries.controller';
-import { MailboxController } from './mailbox.controller';
-import { HealthController } from './health.controller';
+import { DeliveriesController } from './runs/deliveries.controller';
+import { MailboxController } from './mailbox/mailbox.controller';
+import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
-import { InboundModule } from './inbound.module';
+import { InboundModule } from './inbound/inbound.module';
 import { RegistryClient } from './registry.client';
-import { RunQueries } from './run-queries';
-import { RunsController } from './runs.controller';
+import { RunQueries } from './runs/run-queries';
+import { RunsController } from './runs/runs.controller';
 import { SecretsApiModule } from './secrets/secrets-api.module';
-import { SchedulesController } from './schedules.controller';
-import { StartRunUseCase } from './start-run.usecase';
-import { WorkflowsController } from './workflows.controller';
+import { SchedulesController } from './schedules/schedules.controller';
+import { StartRunUseCase } from './runs/start-run.usecase';
+import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({

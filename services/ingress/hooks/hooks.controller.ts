@@ -1,7 +1,7 @@
 import { Controller, Headers, Param, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { Public } from '../identity/access.decorators';
-import { RunResponder } from '../sync/run.responder';
+import { RunResponder } from '../runs/sync/run.responder';
 import type { HookRequest } from './hook-body.middleware';
 import { ReceiveWebhookUseCase } from './receive-webhook.usecase';
 import { SIGNATURE_HEADER } from './webhook-signature';

@@ -3,9 +3,9 @@ import { canonicalOwner, ChainmailError, type ErrorCode } from '@chainmail/contr
 import type { RunMode } from '@chainmail/workflow-dsl';
 import type { BindingCatalog, TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
-import { derivedRunId } from '../run-ids';
-import type { StartedRun } from '../start-run.usecase';
-import type { RunStarter } from '../traced-run-starter';
+import { derivedRunId } from '../runs/run-ids';
+import type { StartedRun } from '../runs/start-run.usecase';
+import type { RunStarter } from '../runs/traced-run-starter';
 import { resolveHookSecret, type SecretLookup } from './hook-secret';
 import { webhookInputs } from './webhook-inputs';
 import { checkSignature } from './webhook-signature';

@@ -7,7 +7,7 @@ import {
 } from '@chainmail/contracts';
 import type { TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry } from '../inbound/inbound-record';
-import type { RunStarter } from '../traced-run-starter';
+import type { RunStarter } from '../runs/traced-run-starter';
 import { AgentReplies } from './agent-replies';
 import type { InboundMail } from './inbound-mail';
 import { ReceiveMailUseCase } from './receive-mail.usecase';

@@ -3,7 +3,7 @@ import { DATA_SOURCE, NATS_CONNECTION } from '@chainmail/platform';
 import type { Response } from 'express';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { Public } from './identity/access.decorators';
+import { Public } from '../identity/access.decorators';
 
 /** Liveness says the process answers; readiness says NATS and Postgres answer too. */
 @Controller()

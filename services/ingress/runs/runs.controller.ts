@@ -14,8 +14,8 @@ import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
 import type { Response } from 'express';
-import { CurrentActor, RequireScope } from './identity/access.decorators';
-import { ownersVisibleTo, requireOwnerAccess } from './ownership/owner-access';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
+import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
 
 const SSE_HEARTBEAT_MS = 15_000;

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
 import { PROJECTOR_REBUILD_SUBJECT } from '@chainmail/contracts';
-import { RequireScope } from './identity/access.decorators';
-import { RegistryClient } from './registry.client';
+import { RequireScope } from '../identity/access.decorators';
+import { RegistryClient } from '../registry.client';
 
 @Controller('v1/admin')
 export class AdminController {

@@ -22,12 +22,12 @@ import {
   type Tracer,
 } from '@chainmail/telemetry';
 import type { Request, Response } from 'express';
-import { CurrentActor, RequireScope } from './identity/access.decorators';
-import { AuditRecorder } from './identity/audit.recorder';
-import { canSee, ownerFor, requireOwnerAccess } from './ownership/owner-access';
-import { RegistryClient } from './registry.client';
-import { StartRunUseCase } from './start-run.usecase';
-import { RunResponder } from './sync/run.responder';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
+import { AuditRecorder } from '../identity/audit.recorder';
+import { canSee, ownerFor, requireOwnerAccess } from '../ownership/owner-access';
+import { RegistryClient } from '../registry.client';
+import { StartRunUseCase } from '../runs/start-run.usecase';
+import { RunResponder } from '../runs/sync/run.responder';
 import { toVersionSummary, toWorkflowDetail, toWorkflowSummary } from './workflow.dto';
 
 const CATALOG_WAIT_MS = 5_000;

@@ -9,7 +9,7 @@ import {
   LocalMailboxPage,
   RequireScope,
   type AuthenticatedRequest,
-} from './identity/access.decorators';
+} from '../identity/access.decorators';
 import { mailboxPage } from './mailbox.page';
 
 /** What the local mail catcher caught: `GET /v1/mailbox`, `GET /v1/mailbox/:id` and the `/mailbox` page. */

@@ -2,7 +2,7 @@ import { foldCommits, type RunState } from '@chainmail/engine';
 import type { RunLog } from '@chainmail/event-log';
 import type { RunDetail, RunReadRepository } from '@chainmail/persistence';
 import { ChainmailError, type Actor, type OwnerAction } from '@chainmail/contracts';
-import { requireOwnerAccess } from './ownership/owner-access';
+import { requireOwnerAccess } from '../ownership/owner-access';
 
 /**
  * A run's current state. The read model answers when it has the run; a run too new for it (the

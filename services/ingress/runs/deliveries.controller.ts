@@ -3,7 +3,7 @@ import { DeliveryRepository, type DeliveryRecord } from '@chainmail/persistence'
 import { DATA_SOURCE } from '@chainmail/platform';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '@chainmail/contracts';
-import { CurrentActor, RequireScope } from './identity/access.decorators';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { RunQueries } from './run-queries';
 
 /** A run's notifications: every mail and webhook call, with its status, attempts and last error. */

@@ -3,8 +3,8 @@ import type { DefinitionCatalog } from '@chainmail/catalog';
 import { ScheduleReadRepository } from '@chainmail/persistence';
 import { DEFINITION_CATALOG } from '@chainmail/platform';
 import type { Actor } from '@chainmail/contracts';
-import { CurrentActor, RequireScope } from './identity/access.decorators';
-import { canSee } from './ownership/owner-access';
+import { CurrentActor, RequireScope } from '../identity/access.decorators';
+import { canSee } from '../ownership/owner-access';
 import { scheduleKeys, toScheduleSummaries, type ScheduleSummary } from './schedules.dto';
 
 /**
