@@ -1,45 +1,145 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '@chainmail/contracts';
+import {
+  decide,
+  evolveAll,
+  foldCommits,
+  initialRunState,
+  type RunCommand,
+  type RunState,
+} from '@chainmail/engine';
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
-import type { RunCommand } from './commands';
-import { decide } from './decide';
-import { evolveAll } from './evolve';
-import { initialRunState } from './run-state';
+import { definitionOf } from './testing/run-script';
+import { commandOf, stateSummary, type RecordedRun, type ReplayLog } from './testing/replay-log';
 
 /**
- * Replay tests, as Temporal does for workflow code: recorded logs (the command each decision
- * answered, its time, and the events it produced) are folded and decided again with today's
- * engine. A change that would decide differently for a run already in a log fails here; if the
- * change is meant, it needs a new event version or a migration, not a new fixture.
+ * Replay tests, as Temporal does for workflow code: logs of past runs are folded and decided
+ * again with today's engine. A change that would read or decide differently for a run already in
+ * a log fails here; if the change is meant, it needs a new event version or a migration, not a
+ * re-recorded fixture.
  */
 
-interface Fixture {
-  description: string;
-  runId: string;
-  definition: WorkflowDefinition;
-  log: { command: RunCommand; now: number; events: RunEvent[] }[];
+const REPLAYS = join(__dirname, 'replays');
+
+/** Every construct has a run recorded on the real system (`test/e2e/record-replays.e2e.ts`). */
+const CONSTRUCTS = [
+  'agent',
+  'switch-goto',
+  'goto-loop',
+  'parallel',
+  'foreach',
+  'retry',
+  'timeout',
+  'checkpoint',
+  'sub-workflow',
+  'budget-refusal',
+  'deferral',
+  'email-agent',
+];
+
+interface Replay {
+  name: string;
+  log: ReplayLog;
+  /** The fixture's workflows by name (a sub-workflow's child too). */
+  definitions: Map<string, WorkflowDefinition>;
 }
 
-const dir = join(__dirname, 'fixtures');
-const fixtures = readdirSync(dir)
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Fixture] as const);
+const replays: Replay[] = readdirSync(REPLAYS, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => {
+    const dir = join(REPLAYS, entry.name);
+    const files = readdirSync(dir);
+    const definitions = new Map(
+      files
+        .filter((file) => file.endsWith('.yaml'))
+        .map((file) => {
+          const definition = definitionOf(readFileSync(join(dir, file), 'utf8'));
+          return [definition.name, definition] as const;
+        }),
+    );
+    const log = JSON.parse(readFileSync(join(dir, 'log.json'), 'utf8')) as ReplayLog;
+    return { name: entry.name, log, definitions };
+  });
 
-it('has recorded logs to replay', () => {
-  expect(fixtures.length).toBeGreaterThanOrEqual(3);
+/** JSON drops undefined fields: compare what a log would hold. */
+const asLogged = (events: RunEvent[]): unknown => JSON.parse(JSON.stringify(events));
+
+function definitionFor(replay: Replay, run: RecordedRun): WorkflowDefinition {
+  const definition = replay.definitions.get(run.workflow);
+  if (definition === undefined)
+    throw new Error(`replays/${replay.name} has no ${run.workflow}.yaml for run ${run.runId}`);
+  return definition;
+}
+
+it('has a recorded run for every construct', () => {
+  expect(replays.map((r) => r.name).sort()).toEqual([...CONSTRUCTS].sort());
 });
 
-describe.each(fixtures)('replaying %s', (_file, fixture) => {
-  it(`decides every recorded command the same: ${fixture.description}`, () => {
+describe.each(replays.map((r) => [r.name, r] as const))('the recorded %s run', (_name, replay) => {
+  const runs = replay.log.runs.map((run) => [run.runId, run] as const);
+
+  it.each(runs)('folds run %s into the states recorded after each commit', (runId, run) => {
+    let state: RunState = initialRunState(runId);
+    run.commits.forEach((commit) => {
+      state = evolveAll(state, commit.events);
+      expect({ seq: commit.seq, state: stateSummary(state) }).toEqual({
+        seq: commit.seq,
+        state: commit.state,
+      });
+    });
+    expect(
+      foldCommits(
+        runId,
+        run.commits.map((c) => ({ runId, prev: c.prev, events: c.events })),
+      ),
+    ).toEqual(state);
+    // The projector's view of the same log, as the API showed it at the end.
+    expect({ status: state.status, output: state.output ?? null, error: state.error?.code ?? null }).toEqual({
+      status: run.view.status,
+      output: run.view.output,
+      error: run.view.error?.code ?? null,
+    });
+  });
+
+  it.each(runs)('decides the command behind each commit of run %s into the same events', (runId, run) => {
+    const definition = definitionFor(replay, run);
+    let state: RunState = initialRunState(runId);
+    for (const commit of run.commits) {
+      const command: RunCommand = commandOf(runId, commit);
+      const events = decide(command, state, {
+        definition,
+        now: Date.parse(commit.events[0].at),
+        agents: (address) => replay.log.agents[address],
+      });
+      expect({ seq: commit.seq, msgId: commit.msgId, events: asLogged(events) }).toEqual({
+        seq: commit.seq,
+        msgId: commit.msgId,
+        events: commit.events,
+      });
+      state = evolveAll(state, commit.events);
+    }
+  });
+});
+
+/** Logs written by driving the engine directly (`src/fixtures/`): kept, since they cover long loops. */
+describe('engine-driven logs', () => {
+  interface Fixture {
+    description: string;
+    runId: string;
+    definition: WorkflowDefinition;
+    log: { command: RunCommand; now: number; events: RunEvent[] }[];
+  }
+  const dir = join(__dirname, 'fixtures');
+  const fixtures = readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => [file, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Fixture] as const);
+
+  it.each(fixtures)('%s is decided the same', (_file, fixture) => {
     let state = initialRunState(fixture.runId);
     fixture.log.forEach((entry, index) => {
       const events = decide(entry.command, state, { definition: fixture.definition, now: entry.now });
-      // JSON drops undefined fields; compare what a log would hold.
-      expect({ index, events: JSON.parse(JSON.stringify(events)) as unknown }).toEqual({
-        index,
-        events: entry.events,
-      });
+      expect({ index, events: asLogged(events) }).toEqual({ index, events: entry.events });
       state = evolveAll(state, entry.events);
     });
     expect(['succeeded', 'failed', 'cancelled']).toContain(state.status);
