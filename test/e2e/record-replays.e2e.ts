@@ -47,7 +47,7 @@ interface Recipe {
   agents?: () => Record<string, AgentSpec>;
   /** What a person or a mailbox does while the run waits. */
   interact?: (runId: string) => Promise<void>;
-  ends: 'succeeded' | 'failed';
+  ends: 'succeeded' | 'failed' | 'cancelled';
 }
 
 const recording = process.env.RECORD_REPLAYS === '1';
@@ -112,6 +112,40 @@ const recipes: Recipe[] = [
     workflows: ['replay-timeout'],
     inputs: {},
     ends: 'succeeded',
+  },
+  {
+    dir: 'run-timeout',
+    description: 'The run-timeout timer fires while a step still works: RunTimedOut.',
+    workflows: ['replay-run-timeout'],
+    inputs: {},
+    ends: 'failed',
+  },
+  {
+    dir: 'checkpoint-timeout',
+    description: 'Nobody decides at a checkpoint: its timer rejects it and the run fails.',
+    workflows: ['replay-checkpoint-timeout'],
+    inputs: { user_input: 'a contract' },
+    ends: 'failed',
+  },
+  {
+    dir: 'cancel',
+    description: 'A run cancelled through the API while its step works.',
+    workflows: ['replay-cancel'],
+    inputs: {},
+    interact: async (runId) => {
+      await eventually(
+        async () => ((await events(runId)).some((e) => e.type === 'StepStarted') ? true : undefined),
+        15_000,
+        'the step to start',
+      );
+      // The route reads the run's view, which may trail the log for a moment.
+      await eventually(
+        async () => ((await call('POST', `/v1/runs/${runId}/cancel`)).status === 202 ? true : undefined),
+        15_000,
+        'the cancellation to be accepted',
+      );
+    },
+    ends: 'cancelled',
   },
   {
     dir: 'checkpoint',
@@ -337,11 +371,15 @@ function factsOf(
   return facts;
 }
 
+async function events(runId: string): Promise<RunEvent[]> {
+  const res = await call<{ events: RunEvent[] }>('GET', `/v1/runs/${runId}/events`);
+  return res.body?.events ?? [];
+}
+
 async function checkpointOpen(runId: string, visit: number): Promise<void> {
   await eventually(
     async () => {
-      const res = await call<{ events: RunEvent[] }>('GET', `/v1/runs/${runId}/events`);
-      const open = res.body?.events?.some((e) => e.type === 'CheckpointOpened' && e.data.visit === visit);
+      const open = (await events(runId)).some((e) => e.type === 'CheckpointOpened' && e.data.visit === visit);
       return open ? true : undefined;
     },
     15_000,
