@@ -1,6 +1,8 @@
 import type { RetryPolicy } from '@chainmail/workflow-dsl';
 import { retryDelayMs } from './retry-delay';
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec, type Decided } from './testing/decider-specification';
+import { cancel, complete, fire, RunHistory } from './testing/run-events';
+import { definitionOf, failure } from './testing/run-script';
 
 const backoff = definitionOf(`
 name: backoff
@@ -11,65 +13,90 @@ steps:
     retry: { max: 3, backoff: exponential, delay: 1s, max_delay: 3s, jitter: false }
 `);
 
+const retryTimer = (attempt: number) => ({ kind: 'retry' as const, stepId: 'call', visit: 1, attempt });
+
+/** The call's first attempt is running. */
+const calling = () => {
+  const h = new RunHistory(backoff);
+  return spec(backoff).given([h.runStarted(), h.stepStarted('call')]);
+};
+
+/** The first attempt failed retryably; the timer for attempt 2 is armed. */
+const waitingForAttempt2 = () => {
+  const h = new RunHistory(backoff);
+  return spec(backoff).given([
+    h.runStarted(),
+    h.stepStarted('call'),
+    h.stepFailed('call', 'AGENT_FAILED', true),
+    h.retryScheduled('call', 2, 1000),
+  ]);
+};
+
+/** The retry was scheduled `delayMs` after the failure it follows. */
+const expectDueAfter = (decided: Decided, delayMs: number): void => {
+  const { dueAt } = decided.dataOf('StepRetryScheduled', 'call');
+  expect(Date.parse(dueAt) - Date.parse(decided.events[0].at)).toBe(delayMs);
+};
+
 describe('retries', () => {
-  it('waits for a durable timer between attempts, doubling the delay up to max_delay', () => {
-    const run = new RunScript(backoff);
-    run.start();
-    const delays: number[] = [];
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const events = run.fail('call', 'AGENT_FAILED', true);
-      expect(trace(events)).toEqual(['StepFailed:call', 'StepRetryScheduled:call']);
-      const scheduled = events[1].data as { attempt: number; delayMs: number; dueAt: string };
-      expect(scheduled.attempt).toBe(attempt + 1);
-      expect(Date.parse(scheduled.dueAt)).toBe(run.now + scheduled.delayMs);
-      delays.push(scheduled.delayMs);
-      const started = run.fire(
-        { kind: 'retry', stepId: 'call', visit: 1, attempt: attempt + 1 },
-        scheduled.delayMs,
-      );
-      expect(started[0].data).toMatchObject({ stepId: 'call', attempt: attempt + 1, timeoutMs: 30_000 });
+  it('a retryable failure waits for a durable timer, the delay doubling per attempt up to max_delay', () => {
+    let decided = calling().when(complete('call', failure('AGENT_FAILED', true)));
+    for (const [attempt, delayMs] of [
+      [2, 1000],
+      [3, 2000],
+      [4, 3000],
+    ]) {
+      decided.then([
+        'StepFailed:call',
+        { type: 'StepRetryScheduled', data: { stepId: 'call', attempt, delayMs } },
+      ]);
+      expectDueAfter(decided, delayMs);
+      decided = decided
+        .and(fire(retryTimer(attempt)), Date.parse(decided.events[0].at) + delayMs)
+        .then([{ type: 'StepStarted', data: { stepId: 'call', attempt, timeoutMs: 30_000 } }])
+        .and(complete('call', failure('AGENT_FAILED', true), { attempt }));
     }
-    expect(delays).toEqual([1000, 2000, 3000]);
-    const last = run.fail('call', 'AGENT_FAILED', true);
-    expect(trace(last)).toEqual(['StepFailed:call', 'RunFailed']);
+    decided.then(['StepFailed:call', 'RunFailed']).thenFails('AGENT_FAILED', 'call');
   });
 
-  it('shows the step as failed and waiting while the timer runs', () => {
-    const run = new RunScript(backoff);
-    run.start();
-    run.fail('call', 'AGENT_FAILED', true);
-    expect(run.step('call')).toMatchObject({ status: 'failed', retry: { attempt: 2 } });
-    expect(run.state.status).toBe('running');
+  it('while the timer runs the step shows as failed and waiting, and the run as running', () => {
+    const { state } = calling().when(complete('call', failure('AGENT_FAILED', true)));
+    expect(state.steps['call']).toMatchObject({ status: 'failed', retry: { attempt: 2 } });
+    expect(state.status).toBe('running');
   });
 
-  it('does nothing for a stale or duplicate retry timer', () => {
-    const run = new RunScript(backoff);
-    run.start();
-    run.fail('call', 'AGENT_FAILED', true);
-    expect(run.fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 3 })).toEqual([]);
-    expect(run.fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 2 })).toHaveLength(1);
-    expect(run.fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 2 })).toEqual([]);
+  it('a retry timer for another attempt, or one that already fired, decides nothing', () => {
+    waitingForAttempt2()
+      .when(fire(retryTimer(3)))
+      .thenNothing();
+    waitingForAttempt2()
+      .when(fire(retryTimer(2)))
+      .then(['StepStarted:call'])
+      .and(fire(retryTimer(2)))
+      .thenNothing();
   });
 
-  it('does not retry a permanent error', () => {
-    const run = new RunScript(backoff);
-    run.start();
-    expect(trace(run.fail('call', 'AGENT_BAD_INPUT', false))).toEqual(['StepFailed:call', 'RunFailed']);
+  it('a permanent error is not retried', () => {
+    calling()
+      .when(complete('call', failure('AGENT_BAD_INPUT', false)))
+      .then(['StepFailed:call', 'RunFailed'])
+      .thenFails('AGENT_BAD_INPUT');
   });
 
-  it('waits at least as long as the agent\u2019s Retry-After, and at most a day for it', () => {
+  it('the agent’s Retry-After is a floor of the delay, at most a day', () => {
     const retryAfter = (retryAfterMs: number): number => {
-      const run = new RunScript(backoff);
-      run.start();
-      const events = run.complete('call', {
-        ok: false,
-        error: { code: 'AGENT_RATE_LIMITED', message: 'slow down', retryable: true, retryAfterMs },
-        durationMs: 5,
-      });
-      expect(trace(events)).toEqual(['StepFailed:call', 'StepRetryScheduled:call']);
-      const scheduled = events[1].data as { delayMs: number; dueAt: string };
-      expect(Date.parse(scheduled.dueAt)).toBe(run.now + scheduled.delayMs);
-      return scheduled.delayMs;
+      const decided = calling()
+        .when(
+          complete('call', {
+            ok: false,
+            error: { code: 'AGENT_RATE_LIMITED', message: 'slow down', retryable: true, retryAfterMs },
+            durationMs: 5,
+          }),
+        )
+        .then(['StepFailed:call', 'StepRetryScheduled:call']);
+      const { delayMs } = decided.dataOf('StepRetryScheduled', 'call');
+      expectDueAfter(decided, delayMs);
+      return delayMs;
     };
     expect(retryAfter(7_000)).toBe(7_000); // longer than the policy's 1s: the agent's wins
     expect(retryAfter(200)).toBe(1_000); // shorter: the policy's delay still applies
@@ -77,12 +104,12 @@ describe('retries', () => {
     expect(retryAfter(Number.NaN)).toBe(1_000);
   });
 
-  it('ignores a retry timer after the run was cancelled', () => {
-    const run = new RunScript(backoff);
-    run.start();
-    run.fail('call', 'AGENT_FAILED', true);
-    run.cancel();
-    expect(run.fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 2 })).toEqual([]);
+  it('a retry timer after the run was cancelled decides nothing', () => {
+    waitingForAttempt2()
+      .when(cancel())
+      .then(['RunCancelled'])
+      .and(fire(retryTimer(2)))
+      .thenNothing();
   });
 });
 

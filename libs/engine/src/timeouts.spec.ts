@@ -1,4 +1,8 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, fire, resolve, RunHistory, start } from './testing/run-events';
+import { definitionOf, ok, T0 } from './testing/run-script';
+
+const HOUR = 3_600_000;
 
 describe('step timeouts', () => {
   const slow = definitionOf(`
@@ -10,28 +14,44 @@ steps:
     timeout: 30s
     retry: { max: 1, delay: 2s, jitter: false }
 `);
+  const stepTimeout = { kind: 'step-timeout' as const, stepId: 'wait', visit: 1, attempt: 1 };
 
-  it('fails a running attempt with STEP_TIMEOUT, retryable, then retries as usual', () => {
-    const run = new RunScript(slow);
-    const started = run.start();
-    expect(started[1].data).toMatchObject({ stepId: 'wait', timeoutMs: 30_000 });
-    const events = run.fire({ kind: 'step-timeout', stepId: 'wait', visit: 1, attempt: 1 }, 30_000);
-    expect(trace(events)).toEqual(['StepFailed:wait', 'StepRetryScheduled:wait']);
-    expect(events[0].data).toMatchObject({
-      error: { code: 'STEP_TIMEOUT', message: 'step wait did not finish within 30s', retryable: true },
-      durationMs: 30_000,
-    });
-    // The agent's answer for the timed-out attempt comes late: ignored.
-    expect(run.complete('wait', { ok: true, output: 'late', durationMs: 30_001 }, { attempt: 1 })).toEqual(
-      [],
-    );
+  it('an attempt starts with its step’s timeout, for scheduling to arm', () => {
+    spec(slow)
+      .given()
+      .when(start(slow))
+      .then(['RunStarted', { type: 'StepStarted', data: { stepId: 'wait', timeoutMs: 30_000 } }]);
   });
 
-  it('ignores a timeout for an attempt that already ended', () => {
-    const run = new RunScript(slow);
-    run.start();
-    run.succeed('wait', 'done');
-    expect(run.fire({ kind: 'step-timeout', stepId: 'wait', visit: 1, attempt: 1 })).toEqual([]);
+  it('the timeout fails the running attempt with STEP_TIMEOUT, retryable, and the retry policy applies', () => {
+    const h = new RunHistory(slow);
+    const started = h.stepStarted('wait');
+    spec(slow)
+      .given([h.runStarted(), started])
+      .when(fire(stepTimeout), Date.parse(started.at) + 30_000)
+      .then([
+        {
+          type: 'StepFailed',
+          data: {
+            error: { code: 'STEP_TIMEOUT', message: 'step wait did not finish within 30s', retryable: true },
+            durationMs: 30_000,
+          },
+        },
+        'StepRetryScheduled:wait',
+      ])
+      // The agent's answer for the timed-out attempt comes late: ignored.
+      .and(complete('wait', { ok: true, output: 'late', durationMs: 30_001 }))
+      .thenNothing();
+  });
+
+  it('a timeout for an attempt that already ended decides nothing', () => {
+    const h = new RunHistory(slow);
+    spec(slow)
+      .given([h.runStarted(), h.stepStarted('wait')])
+      .when(complete('wait', ok('done')))
+      .then(['StepSucceeded:wait', 'RunSucceeded'])
+      .and(fire(stepTimeout))
+      .thenNothing();
   });
 });
 
@@ -50,41 +70,54 @@ steps:
     agent: echo@
 `);
 
-  it('times the run out, naming the step at work, as a failure with code RUN_TIMEOUT', () => {
-    const run = new RunScript(short);
-    expect(run.start()[0].data).toMatchObject({ timeoutMs: 60_000 });
-    const events = run.fire({ kind: 'run-timeout' }, 60_000);
-    expect(trace(events)).toEqual(['RunTimedOut:work']);
-    expect(events[0].data).toMatchObject({ timeoutMs: 60_000 });
-    expect(run.state.status).toBe('failed');
-    expect(run.state.error).toMatchObject({
+  it('a run starts with its timeout, for scheduling to arm', () => {
+    spec(short)
+      .given()
+      .when(start(short))
+      .then([{ type: 'RunStarted', data: { timeoutMs: 60_000 } }, 'StepStarted:work']);
+  });
+
+  it('the run timeout ends the run as failed with RUN_TIMEOUT, naming the step at work', () => {
+    const h = new RunHistory(short);
+    const timedOut = spec(short)
+      .given([h.runStarted(), h.stepStarted('work')])
+      .when(fire({ kind: 'run-timeout' }), T0 + 60_000)
+      .then([{ type: 'RunTimedOut', data: { stepId: 'work', timeoutMs: 60_000 } }]);
+    expect(timedOut.state.status).toBe('failed');
+    expect(timedOut.state.error).toMatchObject({
       code: 'RUN_TIMEOUT',
       message: 'the run did not finish within 1m (its timeout)',
     });
-    expect(run.succeed('work', 'late')).toEqual([]);
+    timedOut.and(complete('work', ok('late'))).thenNothing();
   });
 
-  it('does not count time parked at a checkpoint: an early timer defers itself', () => {
-    const run = new RunScript(short);
-    run.start();
-    run.succeed('work', 'w', 20_000);
-    // Parked for two hours; the timer armed at the start fires an hour in.
-    const deferred = run.fire({ kind: 'run-timeout' }, 3_600_000);
-    expect(trace(deferred)).toEqual(['RunTimeoutDeferred']);
-    const data = deferred[0].data as { dueAt: string; remainingMs: number };
-    expect(data.remainingMs).toBe(40_000);
+  it('time parked at a checkpoint does not count: an early run timeout defers itself', () => {
+    // Worked 20s, then parked at the checkpoint; the timer armed at the start fires an hour in.
+    const h = new RunHistory(short);
+    const working = [h.runStarted(), h.stepStarted('work')];
+    const later = new RunHistory(short, 'run-1', T0 + 20_000);
+    const parked = [
+      later.stepSucceeded('work', 'w'),
+      later.stepStarted('review'),
+      later.checkpointOpened('review', 'ok?', 86_400_000),
+    ];
+    const openedAt = Date.parse(parked[2].at);
+    const deferred = spec(short)
+      .given([...working, ...parked])
+      .when(fire({ kind: 'run-timeout' }), T0 + HOUR)
+      .then([{ type: 'RunTimeoutDeferred', data: { remainingMs: 39_980 } }]);
     // Until the checkpoint could expire, plus the working time left.
-    const checkpointExpiry = run.step('review').checkpoint?.openedAt;
-    expect(Date.parse(data.dueAt)).toBe(Date.parse(checkpointExpiry ?? '') + 86_400_000 + 40_000);
-    run.resolve('review', 'approve', {}, 3_600_000);
-    const late = run.fire({ kind: 'run-timeout' }, 39_990);
-    expect(trace(late)).toEqual(['RunTimedOut:finish']);
+    expect(Date.parse(deferred.dataOf('RunTimeoutDeferred').dueAt)).toBe(openedAt + 86_400_000 + 39_980);
+    deferred
+      .and(resolve('review', 'approve'), T0 + 2 * HOUR)
+      .then(['CheckpointResolved:review', 'StepSucceeded:review', 'StepStarted:finish'])
+      .and(fire({ kind: 'run-timeout' }), T0 + 2 * HOUR + 39_980)
+      .then(['RunTimedOut:finish']);
   });
 });
 
 describe('checkpoint timeout', () => {
-  it('rejects a checkpoint nobody decided on in time', () => {
-    const definition = definitionOf(`
+  const approval = definitionOf(`
 name: approval
 steps:
   - id: approve-it
@@ -92,21 +125,40 @@ steps:
     message: "Please approve"
     timeout: 24h
 `);
-    const run = new RunScript(definition);
-    const started = run.start();
-    expect(started[2]).toMatchObject({
-      type: 'CheckpointOpened',
-      data: { timeoutMs: 86_400_000, message: 'Please approve' },
-    });
-    const events = run.fire({ kind: 'checkpoint-timeout', stepId: 'approve-it', visit: 1 }, 86_400_000);
-    expect(trace(events)).toEqual(['CheckpointResolved:approve-it', 'StepFailed:approve-it', 'RunFailed']);
-    expect(events[0].data).toMatchObject({ action: 'reject', by: 'timeout' });
-    expect(events[2].data).toMatchObject({
-      error: {
-        code: 'CHECKPOINT_REJECTED',
-        stepId: 'approve-it',
-        message: 'checkpoint "approve-it": no decision within 24h',
-      },
-    });
+
+  it('a checkpoint opens with its timeout, for scheduling to arm', () => {
+    spec(approval)
+      .given()
+      .when(start(approval))
+      .then([
+        'RunStarted',
+        'StepStarted:approve-it',
+        { type: 'CheckpointOpened', data: { timeoutMs: 86_400_000, message: 'Please approve' } },
+      ]);
+  });
+
+  it('the checkpoint timeout rejects a checkpoint nobody decided on, failing the run', () => {
+    const h = new RunHistory(approval);
+    spec(approval)
+      .given([
+        h.runStarted(),
+        h.stepStarted('approve-it'),
+        h.checkpointOpened('approve-it', 'Please approve', 86_400_000),
+      ])
+      .when(fire({ kind: 'checkpoint-timeout', stepId: 'approve-it', visit: 1 }), T0 + 86_400_000)
+      .then([
+        { type: 'CheckpointResolved', data: { action: 'reject', by: 'timeout' } },
+        'StepFailed:approve-it',
+        {
+          type: 'RunFailed',
+          data: {
+            error: {
+              code: 'CHECKPOINT_REJECTED',
+              stepId: 'approve-it',
+              message: 'checkpoint "approve-it": no decision within 24h',
+            },
+          },
+        },
+      ]);
   });
 });
