@@ -1,4 +1,6 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, resolve, RunHistory } from './testing/run-events';
+import { definitionOf, ok } from './testing/run-script';
 
 // The seed's human-in-the-loop example, as examples/human-review.yaml has it.
 const humanReview = definitionOf(`
@@ -24,87 +26,115 @@ steps:
 `);
 const inputs = { client: 'ACME', client_email: 'legal@acme.test' };
 
-function waitingForReview(): RunScript {
-  const run = new RunScript(humanReview);
-  run.start(inputs);
-  const events = run.succeed('draft', 'Contract v1');
-  expect(trace(events)).toEqual([
-    'StepSucceeded:draft',
-    'StepStarted:human-review',
-    'CheckpointOpened:human-review',
+/** The draft is being written. */
+const drafting = () => {
+  const h = new RunHistory(humanReview);
+  return spec(humanReview).given([
+    h.runStarted(inputs),
+    h.stepStarted('draft', { input: 'Draft contract for ACME' }),
   ]);
-  expect(events[2].data).toMatchObject({
-    message: 'Review draft before sending to client',
-    timeoutMs: 86_400_000,
-    visit: 1,
-  });
-  return run;
-}
+};
+
+/** The draft is written and the checkpoint open. */
+const waitingForReview = () => {
+  const h = new RunHistory(humanReview);
+  return spec(humanReview).given([
+    h.runStarted(inputs),
+    h.stepStarted('draft'),
+    h.stepSucceeded('draft', 'Contract v1'),
+    h.stepStarted('human-review'),
+    h.checkpointOpened('human-review', 'Review draft before sending to client', 86_400_000),
+  ]);
+};
 
 describe('checkpoints', () => {
-  it('waits holding nothing: the run is parked with no step to call', () => {
-    const run = waitingForReview();
-    expect(run.state.status).toBe('running');
-    expect(run.state.openCheckpoints).toBe(1);
-    expect(run.step('human-review')).toMatchObject({ status: 'running', kind: 'checkpoint' });
+  it('a checkpoint reached opens with its message and timeout', () => {
+    drafting()
+      .when(complete('draft', ok('Contract v1')))
+      .then([
+        'StepSucceeded:draft',
+        { type: 'StepStarted', data: { stepId: 'human-review', kind: 'checkpoint' } },
+        {
+          type: 'CheckpointOpened',
+          data: { message: 'Review draft before sending to client', timeoutMs: 86_400_000, visit: 1 },
+        },
+      ]);
+  });
+
+  it('an open checkpoint parks the run holding nothing: no step to call', () => {
+    const { state } = drafting().when(complete('draft', ok('Contract v1')));
+    expect(state.status).toBe('running');
+    expect(state.openCheckpoints).toBe(1);
+    expect(state.steps['human-review']).toMatchObject({ status: 'running', kind: 'checkpoint' });
   });
 
   it('approve continues with the next step', () => {
-    const run = waitingForReview();
-    const events = run.resolve('human-review', 'approve', { comment: 'fine' });
-    expect(trace(events)).toEqual([
-      'CheckpointResolved:human-review',
-      'StepSucceeded:human-review',
-      'StepStarted:send',
-    ]);
-    expect(events[0].data).toMatchObject({ action: 'approve', comment: 'fine', by: 'alice' });
-    expect(run.step('send').input).toBe('Send to legal@acme.test: Contract v1');
-    expect(run.state.openCheckpoints).toBe(0);
+    const approved = waitingForReview()
+      .when(resolve('human-review', 'approve', { comment: 'fine' }))
+      .then([
+        { type: 'CheckpointResolved', data: { action: 'approve', comment: 'fine', by: 'alice' } },
+        'StepSucceeded:human-review',
+        { type: 'StepStarted', data: { stepId: 'send', input: 'Send to legal@acme.test: Contract v1' } },
+      ]);
+    expect(approved.state.openCheckpoints).toBe(0);
   });
 
   it('reject fails the run with CHECKPOINT_REJECTED, naming the step, who and why', () => {
-    const run = waitingForReview();
-    const events = run.resolve('human-review', 'reject', { comment: 'wrong client', by: 'bob' });
-    expect(trace(events)).toEqual([
-      'CheckpointResolved:human-review',
-      'StepFailed:human-review',
-      'RunFailed',
-    ]);
-    expect(run.state.error).toMatchObject({
-      code: 'CHECKPOINT_REJECTED',
-      stepId: 'human-review',
-      message: 'checkpoint "human-review": reject by bob: wrong client',
-    });
+    waitingForReview()
+      .when(resolve('human-review', 'reject', { comment: 'wrong client', by: 'bob' }))
+      .then([
+        'CheckpointResolved:human-review',
+        'StepFailed:human-review',
+        {
+          type: 'RunFailed',
+          data: {
+            error: {
+              code: 'CHECKPOINT_REJECTED',
+              stepId: 'human-review',
+              message: 'checkpoint "human-review": reject by bob: wrong client',
+            },
+          },
+        },
+      ]);
   });
 
-  it('edit goes back to the draft, then asks again; the edit is the checkpoint\u2019s input', () => {
-    const run = waitingForReview();
-    const events = run.resolve('human-review', 'edit', { input: 'Add a liability cap' });
-    expect(trace(events)).toEqual([
-      'CheckpointResolved:human-review',
-      'StepSucceeded:human-review',
-      'BranchTaken:human-review->draft',
-      'StepsReset:human-review',
-      'StepStarted:draft',
-    ]);
-    expect(run.step('draft')).toMatchObject({ visit: 2, status: 'running' });
-    const again = run.succeed('draft', 'Contract v2');
-    expect(trace(again)).toEqual([
-      'StepSucceeded:draft',
-      'StepStarted:human-review',
-      'CheckpointOpened:human-review',
-    ]);
-    expect(run.step('human-review').visit).toBe(2);
-    run.resolve('human-review', 'approve', { input: 'Contract v2, with a cap' });
-    expect(run.step('send').input).toBe('Send to legal@acme.test: Contract v2, with a cap');
-    expect(trace(run.succeed('send', 'sent'))).toEqual(['StepSucceeded:send', 'RunSucceeded']);
+  it('edit goes back to the draft (a second visit), then asks again; the edit is the checkpoint’s input', () => {
+    waitingForReview()
+      .when(resolve('human-review', 'edit', { input: 'Add a liability cap' }))
+      .then([
+        'CheckpointResolved:human-review',
+        'StepSucceeded:human-review',
+        'BranchTaken:human-review->draft',
+        'StepsReset:human-review',
+        { type: 'StepStarted', data: { stepId: 'draft', visit: 2 } },
+      ])
+      .and(complete('draft', ok('Contract v2'), { visit: 2 }))
+      .then([
+        'StepSucceeded:draft',
+        { type: 'StepStarted', data: { stepId: 'human-review', visit: 2 } },
+        { type: 'CheckpointOpened', data: { visit: 2 } },
+      ])
+      .and(resolve('human-review', 'approve', { input: 'Contract v2, with a cap' }))
+      .then([
+        'CheckpointResolved:human-review',
+        'StepSucceeded:human-review',
+        {
+          type: 'StepStarted',
+          data: { stepId: 'send', input: 'Send to legal@acme.test: Contract v2, with a cap' },
+        },
+      ])
+      .and(complete('send', ok('sent')))
+      .then(['StepSucceeded:send', 'RunSucceeded']);
   });
 
-  it('decides once: a second decision, or one for another visit, does nothing', () => {
-    const run = waitingForReview();
-    expect(run.resolve('human-review', 'approve', { visit: 2 })).toEqual([]);
-    run.resolve('human-review', 'approve');
-    expect(run.resolve('human-review', 'reject')).toEqual([]);
-    expect(run.resolve('draft', 'approve')).toEqual([]);
+  it('a checkpoint decides once: a decision for another visit, a second one, or for a step that is no checkpoint does nothing', () => {
+    waitingForReview()
+      .when(resolve('human-review', 'approve', { visit: 2 }))
+      .thenNothing();
+    const approved = waitingForReview()
+      .when(resolve('human-review', 'approve'))
+      .then(['CheckpointResolved:human-review', 'StepSucceeded:human-review', 'StepStarted:send']);
+    approved.and(resolve('human-review', 'reject')).thenNothing();
+    approved.and(resolve('draft', 'approve')).thenNothing();
   });
 });

@@ -1,5 +1,8 @@
+import type { RunCommand } from '@chainmail/engine';
 import { DEFER_MAX_MS, deferDelayMs } from './deferral';
-import { definitionOf, ok, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { cancel, complete, fire, RunHistory } from './testing/run-events';
+import { definitionOf, ok } from './testing/run-script';
 
 const busy = definitionOf(`
 name: busy
@@ -13,69 +16,72 @@ steps:
     input: "{{ call.output }}"
 `);
 
-const defer = (run: RunScript, attempt = 1) =>
-  run.when({
-    type: 'DeferStep',
-    data: { stepId: 'call', visit: 1, attempt, reason: 'model@ is at its concurrency limit (1)' },
-  });
+const REASON = 'model@ is at its concurrency limit (1)';
+const defer = (attempt = 1): RunCommand => ({
+  type: 'DeferStep',
+  data: { stepId: 'call', visit: 1, attempt, reason: REASON },
+});
+const resume = (deferral: number) => fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral });
+
+/** The call's first attempt has started. */
+const calling = () => {
+  const h = new RunHistory(busy);
+  return spec(busy).given([h.runStarted(), h.stepStarted('call')]);
+};
 
 describe('deferred calls (an agent at its concurrency limit)', () => {
-  it('waits for a resume timer without using up an attempt, then resumes the same attempt', () => {
-    const run = new RunScript(busy);
-    run.start();
-    const deferred = defer(run);
-    expect(trace(deferred)).toEqual(['StepDeferred:call']);
-    const data = deferred[0].data as { deferral: number; delayMs: number; dueAt: string; attempt: number };
-    expect(data).toMatchObject({ attempt: 1, deferral: 1, reason: 'model@ is at its concurrency limit (1)' });
-    expect(Date.parse(data.dueAt)).toBe(run.now + data.delayMs);
-    expect(run.step('call')).toMatchObject({ status: 'running', attempt: 1, deferred: { deferral: 1 } });
-
-    const resumed = run.fire(
-      { kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral: 1 },
-      data.delayMs,
-    );
-    expect(trace(resumed)).toEqual(['StepResumed:call']);
-    expect(run.step('call').deferred).toBeUndefined();
-    expect(trace(run.complete('call', ok('done')))).toEqual(['StepSucceeded:call', 'StepStarted:after']);
-    expect(run.step('call').attempt).toBe(1);
+  it('a busy agent defers the attempt to a resume timer, keeping its number', () => {
+    const deferred = calling()
+      .when(defer())
+      .then([{ type: 'StepDeferred', data: { stepId: 'call', attempt: 1, deferral: 1, reason: REASON } }]);
+    const { delayMs, dueAt } = deferred.dataOf('StepDeferred', 'call');
+    expect(Date.parse(dueAt) - Date.parse(deferred.events[0].at)).toBe(delayMs);
+    expect(deferred.state.steps['call']).toMatchObject({
+      status: 'running',
+      attempt: 1,
+      deferred: { deferral: 1 },
+    });
   });
 
-  it('numbers each deferral of an attempt, so each has a timer of its own', () => {
-    const run = new RunScript(busy);
-    run.start();
-    defer(run);
-    expect(defer(run)).toEqual([]); // already waiting
-    run.fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral: 1 });
-    expect(defer(run)[0].data).toMatchObject({ deferral: 2 });
-    // The first timer again (a redelivery) is stale now.
-    expect(run.fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral: 1 })).toEqual([]);
-    expect(trace(run.fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral: 2 }))).toEqual([
-      'StepResumed:call',
-    ]);
+  it('the resume timer resumes the same attempt, whose result counts as usual', () => {
+    const resumed = calling().when(defer()).and(resume(1)).then(['StepResumed:call']);
+    expect(resumed.state.steps['call'].deferred).toBeUndefined();
+    resumed
+      .and(complete('call', ok('done')))
+      .then([{ type: 'StepSucceeded', data: { stepId: 'call', attempt: 1 } }, 'StepStarted:after']);
   });
 
-  it('still times out while waiting, and ignores the resume timer afterwards', () => {
-    const run = new RunScript(busy);
-    run.start();
-    defer(run);
-    const timedOut = run.fire({ kind: 'step-timeout', stepId: 'call', visit: 1, attempt: 1 }, 60_000);
-    expect(trace(timedOut)).toEqual(['StepFailed:call', 'StepRetryScheduled:call']);
-    expect(run.step('call').deferred).toBeUndefined();
-    expect(run.fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral: 1 })).toEqual([]);
+  it('each deferral of an attempt is numbered, so each has a timer of its own', () => {
+    const waiting = calling().when(defer());
+    waiting.and(defer()).thenNothing(); // already waiting
+    const again = waiting
+      .and(resume(1))
+      .and(defer())
+      .then([{ type: 'StepDeferred', data: { deferral: 2 } }]);
+    again.and(resume(1)).thenNothing(); // the first timer again (a redelivery) is stale now
+    again.and(resume(2)).then(['StepResumed:call']);
   });
 
-  it('defers nothing for a stale attempt, a finished step or a cancelled run', () => {
-    const run = new RunScript(busy);
-    run.start();
-    expect(defer(run, 2)).toEqual([]);
-    run.complete('call', ok('done'));
-    expect(defer(run)).toEqual([]);
-    const cancelled = new RunScript(busy, 'run-2');
-    cancelled.start();
-    cancelled.cancel();
-    expect(defer(cancelled)).toEqual([]);
+  it('a deferred attempt still times out, and its resume timer then decides nothing', () => {
+    const timedOut = calling()
+      .when(defer())
+      .and(fire({ kind: 'step-timeout', stepId: 'call', visit: 1, attempt: 1 }))
+      .then(['StepFailed:call', 'StepRetryScheduled:call']);
+    expect(timedOut.state.steps['call'].deferred).toBeUndefined();
+    timedOut.and(resume(1)).thenNothing();
   });
 
+  it('a deferral for a stale attempt, a finished step or a cancelled run decides nothing', () => {
+    calling().when(defer(2)).thenNothing();
+    calling()
+      .when(complete('call', ok('done')))
+      .and(defer())
+      .thenNothing();
+    calling().when(cancel()).and(defer()).thenNothing();
+  });
+});
+
+describe('deferDelayMs', () => {
   it('backs off from 250 ms to at most 5 s, jittered the same way every time', () => {
     const key = { stepId: 'call', visit: 1, attempt: 1 };
     const delays = [1, 2, 3, 4, 5, 6, 10].map((n) => deferDelayMs('r', key, n));
