@@ -1,4 +1,6 @@
-import { definitionOf, ok, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, fire, RunHistory, start } from './testing/run-events';
+import { definitionOf, ok } from './testing/run-script';
 
 const seed = definitionOf(`
 name: competitor-analysis
@@ -10,47 +12,59 @@ steps:
     agent: summarize@
     input: "Summarize this research: {{ research.output }}"
 `);
+const pipeline = { 'summarize@': { kind: 'workflow' as const, workflow: 'summarize-pipeline' } };
 
-describe('agents by kind (the directory\u2019s facts)', () => {
-  it('runs a workflow-kind agent\u2019s workflow as a sub-workflow, keeping the step\u2019s agent', () => {
-    const run = new RunScript(seed);
-    run.agents = { 'summarize@': { kind: 'workflow', workflow: 'summarize-pipeline' } };
-    run.start({ user_input: 'CRM' });
-    const events = run.succeed('research', 'notes');
-    expect(events[1]).toMatchObject({
-      type: 'StepStarted',
-      data: {
-        stepId: 'summarize',
-        kind: 'agent',
-        agent: 'summarize@',
-        workflow: 'summarize-pipeline',
-        input: 'Summarize this research: notes',
-        childRunId: 'run-1-summarize-1-1',
-      },
-    });
-    run.complete('summarize', ok('the pipeline\u2019s summary'));
-    expect(run.state).toMatchObject({ status: 'succeeded', output: 'the pipeline\u2019s summary' });
+describe('agents by kind (the directory’s facts)', () => {
+  it('a workflow-kind agent runs its workflow as a sub-workflow, keeping the step’s agent', () => {
+    const h = new RunHistory(seed);
+    spec(seed, { agents: pipeline })
+      .given([h.runStarted({ user_input: 'CRM' }), h.stepStarted('research')])
+      .when(complete('research', ok('notes')))
+      .then([
+        'StepSucceeded:research',
+        {
+          type: 'StepStarted',
+          data: {
+            stepId: 'summarize',
+            kind: 'agent',
+            agent: 'summarize@',
+            workflow: 'summarize-pipeline',
+            input: 'Summarize this research: notes',
+            childRunId: 'run-1-summarize-1-1',
+          },
+        },
+      ])
+      .and(complete('summarize', ok('the pipeline’s summary')))
+      .then([
+        'StepSucceeded:summarize',
+        { type: 'RunSucceeded', data: { output: 'the pipeline’s summary' } },
+      ]);
   });
 
-  it('gives up on the child run of a workflow-kind agent that times out', () => {
-    const run = new RunScript(
-      definitionOf(`
+  it('a workflow-kind agent’s step that times out gives up its child run', () => {
+    const timed = definitionOf(`
 name: timed
 steps:
   - id: summarize
     agent: summarize@
     timeout: 1m
-`),
-    );
-    run.agents = { 'summarize@': { kind: 'workflow', workflow: 'summarize-pipeline' } };
-    run.start();
-    const events = run.fire({ kind: 'step-timeout', stepId: 'summarize', visit: 1, attempt: 1 }, 60_000);
-    expect(trace(events)).toEqual(['ChildRunAbandoned:summarize', 'StepFailed:summarize', 'RunFailed']);
+`);
+    const h = new RunHistory(timed);
+    spec(timed, { agents: pipeline })
+      .given([
+        h.runStarted(),
+        h.stepStarted('summarize', { workflow: 'summarize-pipeline', childRunId: 'run-1-summarize-1-1' }),
+      ])
+      .when(fire({ kind: 'step-timeout', stepId: 'summarize', visit: 1, attempt: 1 }))
+      .then([
+        { type: 'ChildRunAbandoned', data: { stepId: 'summarize', childRunId: 'run-1-summarize-1-1' } },
+        'StepFailed:summarize',
+        'RunFailed',
+      ]);
   });
 
-  it('runs foreach items through a workflow-kind agent too', () => {
-    const run = new RunScript(
-      definitionOf(`
+  it('foreach items run through a workflow-kind agent too', () => {
+    const each = definitionOf(`
 name: each
 inputs: [{ name: topics, type: array }]
 steps:
@@ -58,56 +72,73 @@ steps:
     foreach: "{{ topics }}"
     as: topic
     agent: summarize@
-`),
-    );
-    run.agents = { 'summarize@': { kind: 'workflow', workflow: 'summarize-pipeline' } };
-    const events = run.start({ topics: ['a'] });
-    expect(events[2].data).toMatchObject({
-      stepId: 'each[0]',
-      workflow: 'summarize-pipeline',
-      childRunId: 'run-1-each~0-1-1',
-    });
+`);
+    spec(each, { agents: pipeline })
+      .given()
+      .when(start(each, { topics: ['a'] }))
+      .then([
+        'RunStarted',
+        'StepStarted:each',
+        {
+          type: 'StepStarted',
+          data: { stepId: 'each[0]', workflow: 'summarize-pipeline', childRunId: 'run-1-each~0-1-1' },
+        },
+      ]);
   });
 
-  it('refuses an agent the workflow may not use, before calling it', () => {
-    const run = new RunScript(seed);
-    run.agents = {
-      'research@': { kind: 'http', forbidden: 'research@ may be used only by the workflows intel' },
+  it('an agent the workflow may not use is refused before it is called (AGENT_FORBIDDEN, permanent)', () => {
+    const forbidden = {
+      'research@': { kind: 'http' as const, forbidden: 'research@ may be used only by the workflows intel' },
     };
-    const events = run.start({ user_input: 'CRM' });
-    expect(trace(events)).toEqual(['RunStarted', 'StepStarted:research', 'StepFailed:research', 'RunFailed']);
-    expect(events[2].data).toMatchObject({
-      error: {
-        code: 'AGENT_FORBIDDEN',
-        message: 'research@ may be used only by the workflows intel',
-        retryable: false,
-      },
-    });
+    spec(seed, { agents: forbidden })
+      .given()
+      .when(start(seed, { user_input: 'CRM' }))
+      .then([
+        'RunStarted',
+        'StepStarted:research',
+        {
+          type: 'StepFailed',
+          data: {
+            error: {
+              code: 'AGENT_FORBIDDEN',
+              message: 'research@ may be used only by the workflows intel',
+              retryable: false,
+            },
+          },
+        },
+        'RunFailed',
+      ]);
   });
 
-  it('bounds an email agent\u2019s wait by its default when the step has no timeout', () => {
-    const run = new RunScript(seed);
-    run.agents = { 'research@': { kind: 'email', replyTimeoutMs: 86_400_000 } };
-    expect(run.start()[1].data).toMatchObject({ agent: 'research@', timeoutMs: 86_400_000 });
-    const own = new RunScript(
-      definitionOf(`
+  it('an email agent’s wait is bounded by its default when the step has no timeout of its own', () => {
+    const mailbox = { 'research@': { kind: 'email' as const, replyTimeoutMs: 86_400_000 } };
+    spec(seed, { agents: mailbox })
+      .given()
+      .when(start(seed))
+      .then(['RunStarted', { type: 'StepStarted', data: { agent: 'research@', timeoutMs: 86_400_000 } }]);
+    const own = definitionOf(`
 name: own
 steps:
   - id: research
     agent: research@
     timeout: 2h
-`),
-    );
-    own.agents = run.agents;
-    expect(own.start()[1].data).toMatchObject({ timeoutMs: 7_200_000 });
+`);
+    spec(own, { agents: mailbox })
+      .given()
+      .when(start(own))
+      .then(['RunStarted', { type: 'StepStarted', data: { timeoutMs: 7_200_000 } }]);
   });
 
-  it('calls every other agent as before', () => {
-    const run = new RunScript(seed);
-    run.agents = { 'research@': { kind: 'openai' } };
-    const started = run.start()[1].data;
-    expect(started).toMatchObject({ stepId: 'research', agent: 'research@' });
-    expect(started).not.toHaveProperty('childRunId');
-    expect(started).not.toHaveProperty('timeoutMs');
+  it('any other kind of agent is simply called', () => {
+    spec(seed, { agents: { 'research@': { kind: 'openai' } } })
+      .given()
+      .when(start(seed))
+      .then([
+        'RunStarted',
+        {
+          type: 'StepStarted',
+          data: { stepId: 'research', agent: 'research@', childRunId: undefined, timeoutMs: undefined },
+        },
+      ]);
   });
 });

@@ -1,4 +1,7 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import type { RunCommand } from '@chainmail/engine';
+import { spec } from './testing/decider-specification';
+import { fire, RunHistory } from './testing/run-events';
+import { definitionOf } from './testing/run-script';
 
 const seed = definitionOf(`
 name: competitor-analysis
@@ -12,6 +15,7 @@ steps:
     agent: summarize@
     input: "Summarize this research: {{ research.output }}"
 `);
+const agents = { 'research@': { kind: 'email' as const, replyTimeoutMs: 86_400_000 } };
 
 const MAIL = {
   stepId: 'research',
@@ -21,88 +25,106 @@ const MAIL = {
   to: 'research@mail-to-ai.com',
   subject: 'competitor-analysis: research',
 };
+const record = (mail = MAIL): RunCommand => ({ type: 'RecordAgentMail', data: mail });
+const reply = (from = 'Research <Research@Mail-To-AI.com>', attempt = 1): RunCommand => ({
+  type: 'ReceiveAgentReply',
+  data: {
+    stepId: 'research',
+    visit: 1,
+    attempt,
+    from,
+    messageId: '<reply-1@mail-to-ai.com>',
+    output: 'Three rivals.',
+  },
+});
 
-const emailRun = (): RunScript => {
-  const run = new RunScript(seed);
-  run.agents = { 'research@': { kind: 'email', replyTimeoutMs: 86_400_000 } };
-  run.start({ user_input: 'CRM' });
-  return run;
+/** research@ is a mailbox; its step has started, the mail is not sent yet. */
+const started = () => {
+  const h = new RunHistory(seed);
+  return spec(seed, { agents }).given([
+    h.runStarted({ user_input: 'CRM' }),
+    h.stepStarted('research', { timeoutMs: 86_400_000 }),
+  ]);
 };
-const record = (run: RunScript, mail = MAIL) => run.when({ type: 'RecordAgentMail', data: mail });
-const reply = (run: RunScript, from = 'Research <Research@Mail-To-AI.com>', attempt = 1) =>
-  run.when({
-    type: 'ReceiveAgentReply',
-    data: {
-      stepId: 'research',
-      visit: 1,
-      attempt,
-      from,
-      messageId: '<reply-1@mail-to-ai.com>',
-      output: 'Three rivals.',
-    },
-  });
+
+/** The mail went out; the step waits for the reply. */
+const waitingForReply = () => {
+  const h = new RunHistory(seed);
+  return spec(seed, { agents }).given([
+    h.runStarted({ user_input: 'CRM' }),
+    h.stepStarted('research', { timeoutMs: 86_400_000 }),
+    h.event('AgentMailSent', { ...MAIL, agent: 'research@' }),
+  ]);
+};
 
 describe('email agents', () => {
-  it('records the sent mail once and parks the run while the step waits for the reply', () => {
-    const run = emailRun();
-    const sent = record(run);
-    expect(trace(sent)).toEqual(['AgentMailSent:research']);
-    expect(sent[0].data).toMatchObject({ ...MAIL, agent: 'research@' });
-    expect(run.state).toMatchObject({ openCheckpoints: 1, parkedSince: run.log.at(-1)?.events[0].at });
-    expect(run.step('research')).toMatchObject({
+  it('the sent mail is recorded once, and the run parks while the step waits for the reply', () => {
+    const sent = started()
+      .when(record())
+      .then([{ type: 'AgentMailSent', data: { ...MAIL, agent: 'research@' } }]);
+    expect(sent.state).toMatchObject({ openCheckpoints: 1, parkedSince: sent.events[0].at });
+    expect(sent.state.steps['research']).toMatchObject({
       status: 'running',
       mail: { to: 'research@mail-to-ai.com' },
     });
-    expect(record(run)).toEqual([]);
+    sent.and(record()).thenNothing();
   });
 
-  it('does not count the wait against the run\u2019s timeout', () => {
-    const run = emailRun();
-    record(run);
-    const fired = run.fire({ kind: 'run-timeout' }, 600_000);
-    expect(trace(fired)).toEqual(['RunTimeoutDeferred']);
-    reply(run, 'research@mail-to-ai.com');
-    expect(run.state.parkedMs).toBeGreaterThanOrEqual(600_000);
-    expect(run.state.openCheckpoints).toBe(0);
+  it('the wait does not count against the run’s timeout', () => {
+    const h = new RunHistory(seed);
+    const runStarted = h.runStarted({ user_input: 'CRM' });
+    const deferred = spec(seed, { agents })
+      .given([
+        runStarted,
+        h.stepStarted('research'),
+        h.event('AgentMailSent', { ...MAIL, agent: 'research@' }),
+      ])
+      .when(fire({ kind: 'run-timeout' }), Date.parse(runStarted.at) + 600_000)
+      .then(['RunTimeoutDeferred']);
+    const replied = deferred
+      .and(reply('research@mail-to-ai.com'))
+      .then(['AgentReplyReceived:research', 'StepSucceeded:research', 'StepStarted:summarize']);
+    expect(replied.state.parkedMs).toBeGreaterThanOrEqual(600_000);
+    expect(replied.state.openCheckpoints).toBe(0);
   });
 
-  it('takes the reply from the agent\u2019s mailbox as the step\u2019s output', () => {
-    const run = emailRun();
-    record(run);
-    const events = reply(run);
-    expect(trace(events)).toEqual([
-      'AgentReplyReceived:research',
-      'StepSucceeded:research',
-      'StepStarted:summarize',
-    ]);
-    expect(events[0].data).toMatchObject({
-      from: 'Research <Research@Mail-To-AI.com>',
-      messageId: '<reply-1@mail-to-ai.com>',
-    });
-    expect(run.step('summarize').input).toBe('Summarize this research: Three rivals.');
+  it('the reply from the agent’s mailbox (any case, with a display name) is the step’s output', () => {
+    waitingForReply()
+      .when(reply())
+      .then([
+        {
+          type: 'AgentReplyReceived',
+          data: { from: 'Research <Research@Mail-To-AI.com>', messageId: '<reply-1@mail-to-ai.com>' },
+        },
+        { type: 'StepSucceeded', data: { stepId: 'research', output: 'Three rivals.' } },
+        {
+          type: 'StepStarted',
+          data: { stepId: 'summarize', input: 'Summarize this research: Three rivals.' },
+        },
+      ]);
   });
 
-  it('ignores a reply from anyone else, for another attempt, or before the mail was recorded', () => {
-    const run = emailRun();
-    expect(reply(run)).toEqual([]);
-    record(run);
-    expect(reply(run, 'mallory@evil.example')).toEqual([]);
-    expect(reply(run, 'research@mail-to-ai.com', 2)).toEqual([]);
-    expect(run.step('research').status).toBe('running');
+  it('a reply from anyone else, for another attempt, or before the mail was recorded decides nothing', () => {
+    started().when(reply()).thenNothing();
+    waitingForReply().when(reply('mallory@evil.example')).thenNothing();
+    waitingForReply().when(reply('research@mail-to-ai.com', 2)).thenNothing();
   });
 
-  it('times out by the step timeout, unparks, and sends again on the retry', () => {
-    const run = emailRun();
-    record(run);
-    const events = run.fire({ kind: 'step-timeout', stepId: 'research', visit: 1, attempt: 1 }, 86_400_000);
-    expect(trace(events)).toEqual(['StepFailed:research', 'StepRetryScheduled:research']);
-    expect(run.state.openCheckpoints).toBe(0);
-    expect(run.step('research').mail).toBeUndefined();
-    run.fire({ kind: 'retry', stepId: 'research', visit: 1, attempt: 2 }, 1000);
-    expect(
-      trace(record(run, { ...MAIL, attempt: 2, messageId: '<run-1.research.1.2@chainmail.local>' })),
-    ).toEqual(['AgentMailSent:research']);
-    expect(reply(run, 'research@mail-to-ai.com', 1)).toEqual([]);
-    expect(trace(reply(run, 'research@mail-to-ai.com', 2))).toContain('StepSucceeded:research');
+  it('the step timeout ends the wait and unparks; the retry sends a mail of its own', () => {
+    const timedOut = waitingForReply()
+      .when(fire({ kind: 'step-timeout', stepId: 'research', visit: 1, attempt: 1 }))
+      .then(['StepFailed:research', 'StepRetryScheduled:research'])
+      .thenFails('STEP_TIMEOUT', 'research');
+    expect(timedOut.state.openCheckpoints).toBe(0);
+    expect(timedOut.state.steps['research'].mail).toBeUndefined();
+    const resent = timedOut
+      .and(fire({ kind: 'retry', stepId: 'research', visit: 1, attempt: 2 }))
+      .then([{ type: 'StepStarted', data: { stepId: 'research', attempt: 2 } }])
+      .and(record({ ...MAIL, attempt: 2, messageId: '<run-1.research.1.2@chainmail.local>' }))
+      .then(['AgentMailSent:research']);
+    resent.and(reply('research@mail-to-ai.com', 1)).thenNothing();
+    resent
+      .and(reply('research@mail-to-ai.com', 2))
+      .then(['AgentReplyReceived:research', 'StepSucceeded:research', 'StepStarted:summarize']);
   });
 });
