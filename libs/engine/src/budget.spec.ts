@@ -1,21 +1,20 @@
-import type { RunEvent, Usage } from '@chainmail/contracts';
+import type { Usage } from '@chainmail/contracts';
+import type { StepOutcome } from '@chainmail/engine';
 import { estimateCall } from './budget';
-import type { StepOutcome } from './commands';
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, fire, RunHistory, start } from './testing/run-events';
+import { definitionOf } from './testing/run-script';
 
 const used = (output: string, usage: Usage): StepOutcome => ({ ok: true, output, usage, durationMs: 5 });
-const failedOf = (events: RunEvent[], stepId: string) =>
-  events.find((e) => e.type === 'StepFailed' && e.data.stepId === stepId)?.data as
-    { error: { code: string; message: string; retryable: boolean } } | undefined;
 
 const MODEL = {
   kind: 'openai' as const,
   pricing: { inputUsdPerMillion: 1, outputUsdPerMillion: 2, maxOutputTokens: 1000 },
 };
+const agents = { 'model@': MODEL };
 
-const twoCalls = (limits: string, onError = 'abort'): RunScript => {
-  const run = new RunScript(
-    definitionOf(`
+const twoCalls = (limits: string, onError = 'abort') =>
+  definitionOf(`
 name: budgeted
 limits: ${limits}
 steps:
@@ -26,93 +25,101 @@ steps:
     agent: model@
     input: "{{ research.output }}"
     on_error: ${onError}
-`),
-  );
-  run.agents = { 'model@': MODEL };
-  return run;
+`);
+
+/** Research (a model call) is running under these limits. */
+const researching = (limits: string, onError?: string) => {
+  const definition = twoCalls(limits, onError);
+  const h = new RunHistory(definition);
+  return spec(definition, { agents }).given([
+    h.runStarted({ user_input: 'crm' }),
+    h.stepStarted('research', { input: 'crm' }),
+  ]);
 };
 
+const refused = (message: string) => ({
+  type: 'StepFailed' as const,
+  data: { error: { code: 'AGENT_BUDGET_EXCEEDED', message, retryable: false } },
+});
+
 describe('budget (limits: max_cost, max_tokens)', () => {
-  it('refuses the next call once the run has used its max_tokens, before calling, and fails the run', () => {
-    const run = twoCalls('{ max_tokens: 2000 }');
-    run.start({ user_input: 'crm' });
-    const events = run.complete('research', used('findings', { promptTokens: 800, completionTokens: 1200 }));
-    expect(trace(events)).toEqual([
-      'StepSucceeded:research',
-      'StepStarted:summarize',
-      'StepFailed:summarize',
-      'RunFailed',
-    ]);
-    expect(events[1].data).toMatchObject({ agent: 'model@', input: 'findings' });
-    expect(failedOf(events, 'summarize')?.error).toEqual({
-      code: 'AGENT_BUDGET_EXCEEDED',
-      message: 'step "summarize" did not call model@: the run has used 2000 tokens of its max_tokens 2000',
-      retryable: false,
-    });
-    expect(run.state.error).toMatchObject({ code: 'AGENT_BUDGET_EXCEEDED', stepId: 'summarize' });
+  it('once the run has used its max_tokens the next call is refused before it is made, failing the run', () => {
+    const decided = researching('{ max_tokens: 2000 }')
+      .when(complete('research', used('findings', { promptTokens: 800, completionTokens: 1200 })))
+      .then([
+        'StepSucceeded:research',
+        { type: 'StepStarted', data: { stepId: 'summarize', agent: 'model@', input: 'findings' } },
+        refused('step "summarize" did not call model@: the run has used 2000 tokens of its max_tokens 2000'),
+        'RunFailed',
+      ])
+      .thenFails('AGENT_BUDGET_EXCEEDED', 'summarize');
+    expect(decided.state.error).toMatchObject({ code: 'AGENT_BUDGET_EXCEEDED', stepId: 'summarize' });
   });
 
-  it('refuses a call whose estimate would pass max_cost, naming the estimate and what was spent', () => {
+  it('a call whose estimate would pass max_cost is refused, naming the estimate and what was spent', () => {
     // Estimate: 4000 characters = 1000 input tokens at $1/M, plus 1000 output tokens at $2/M = $0.003.
-    const run = twoCalls('{ max_cost: 0.01 }');
-    run.start({ user_input: 'crm' });
-    const events = run.complete('research', used('x'.repeat(4000), { costUsd: 0.008 }));
-    expect(failedOf(events, 'summarize')?.error.message).toBe(
-      'step "summarize" did not call model@: the call could cost up to $0.00300 (2000 tokens estimated) and the run has spent $0.00800 of its max_cost $0.01',
-    );
+    researching('{ max_cost: 0.01 }')
+      .when(complete('research', used('x'.repeat(4000), { costUsd: 0.008 })))
+      .then([
+        'StepSucceeded:research',
+        'StepStarted:summarize',
+        refused(
+          'step "summarize" did not call model@: the call could cost up to $0.00300 (2000 tokens estimated) and the run has spent $0.00800 of its max_cost $0.01',
+        ),
+        'RunFailed',
+      ]);
   });
 
-  it('lets the call through when the estimate fits', () => {
-    const run = twoCalls('{ max_cost: 0.02, max_tokens: 10000 }');
-    run.start({ user_input: 'crm' });
-    const events = run.complete(
-      'research',
-      used('x'.repeat(4000), { costUsd: 0.008, promptTokens: 10, completionTokens: 10 }),
-    );
-    expect(trace(events)).toEqual(['StepSucceeded:research', 'StepStarted:summarize']);
-    expect(run.state.spent).toEqual({ costUsd: 0.008, promptTokens: 10, completionTokens: 10 });
+  it('a call whose estimate fits goes through, and what was spent adds up', () => {
+    const decided = researching('{ max_cost: 0.02, max_tokens: 10000 }')
+      .when(
+        complete(
+          'research',
+          used('x'.repeat(4000), { costUsd: 0.008, promptTokens: 10, completionTokens: 10 }),
+        ),
+      )
+      .then(['StepSucceeded:research', 'StepStarted:summarize']);
+    expect(decided.state.spent).toEqual({ costUsd: 0.008, promptTokens: 10, completionTokens: 10 });
   });
 
-  it('applies the step\u2019s on_error to a refusal', () => {
-    const run = twoCalls('{ max_tokens: 1100 }', 'skip');
-    run.start({ user_input: 'crm' });
-    const events = run.complete('research', used('findings', { promptTokens: 1100 }));
-    expect(trace(events)).toEqual([
-      'StepSucceeded:research',
-      'StepStarted:summarize',
-      'StepFailed:summarize',
-      'StepSkipped:summarize',
-      'RunSucceeded',
-    ]);
+  it('a refusal is the step’s failure: its on_error applies', () => {
+    researching('{ max_tokens: 1100 }', 'skip')
+      .when(complete('research', used('findings', { promptTokens: 1100 })))
+      .then([
+        'StepSucceeded:research',
+        'StepStarted:summarize',
+        'StepFailed:summarize',
+        'StepSkipped:summarize',
+        'RunSucceeded',
+      ]);
   });
 
-  it('counts what failed attempts spent, and checks again before each retry', () => {
-    const run = new RunScript(
-      definitionOf(`
+  it('what failed attempts spent counts, and the budget is checked again before each retry', () => {
+    const retried = definitionOf(`
 name: retried
 limits: { max_tokens: 1500 }
 steps:
   - id: call
     agent: model@
     retry: { max: 3, delay: 1s, jitter: false }
-`),
-    );
-    run.start();
-    run.complete('call', {
-      ok: false,
-      error: { code: 'SUBWORKFLOW_FAILED', message: 'no', retryable: true },
-      durationMs: 5,
-      usage: { promptTokens: 1000, completionTokens: 600 },
-    });
-    expect(run.state.spent.promptTokens + run.state.spent.completionTokens).toBe(1600);
-    const events = run.fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 2 }, 1000);
-    expect(trace(events)).toEqual(['StepStarted:call', 'StepFailed:call', 'RunFailed']);
-    expect(failedOf(events, 'call')?.error.code).toBe('AGENT_BUDGET_EXCEEDED');
+`);
+    const h = new RunHistory(retried);
+    spec(retried, { agents })
+      .given([
+        h.runStarted(),
+        h.stepStarted('call'),
+        h.stepFailed('call', 'SUBWORKFLOW_FAILED', true, {
+          usage: { promptTokens: 1000, completionTokens: 600 },
+        }),
+        h.retryScheduled('call', 2, 1000),
+      ])
+      .when(fire({ kind: 'retry', stepId: 'call', visit: 1, attempt: 2 }))
+      .then(['StepStarted:call', 'StepFailed:call', 'RunFailed'])
+      .thenFails('AGENT_BUDGET_EXCEEDED', 'call');
   });
 
-  it('checks each foreach item before its call', () => {
-    const run = new RunScript(
-      definitionOf(`
+  it('each foreach item is checked before its call', () => {
+    const items = definitionOf(`
 name: items
 limits: { max_tokens: 500 }
 inputs: [{ name: topics, type: array }]
@@ -123,26 +130,30 @@ steps:
     concurrency: 1
     agent: model@
     on_error: skip
-`),
-    );
-    run.start({ topics: ['a', 'b', 'c'] });
-    const events = run.complete('each[0]', used('A', { promptTokens: 300, completionTokens: 200 }));
-    expect(trace(events)).toEqual([
-      'StepSucceeded:each[0]',
-      'StepStarted:each[1]',
-      'StepFailed:each[1]',
-      'StepSkipped:each[1]',
-      'StepStarted:each[2]',
-      'StepFailed:each[2]',
-      'StepSkipped:each[2]',
-      'StepSucceeded:each',
-      'RunSucceeded',
-    ]);
+`);
+    const h = new RunHistory(items);
+    spec(items, { agents })
+      .given([
+        h.runStarted({ topics: ['a', 'b', 'c'] }),
+        h.stepStarted('each', { items: ['a', 'b', 'c'] }),
+        h.stepStarted('each[0]', { kind: 'item', parent: 'each', index: 0, agent: 'model@', input: 'a' }),
+      ])
+      .when(complete('each[0]', used('A', { promptTokens: 300, completionTokens: 200 })))
+      .then([
+        'StepSucceeded:each[0]',
+        'StepStarted:each[1]',
+        'StepFailed:each[1]',
+        'StepSkipped:each[1]',
+        'StepStarted:each[2]',
+        'StepFailed:each[2]',
+        'StepSkipped:each[2]',
+        'StepSucceeded:each',
+        'RunSucceeded',
+      ]);
   });
 
-  it('gives a sub-workflow the rest of the budget and counts what it spent', () => {
-    const run = new RunScript(
-      definitionOf(`
+  describe('sub-workflows', () => {
+    const parent = definitionOf(`
 name: parent
 limits: { max_cost: 1, max_tokens: 5000 }
 steps:
@@ -152,28 +163,35 @@ steps:
     workflow: helper
   - id: last
     agent: model@
-`),
-    );
-    run.start();
-    const started = run.complete(
-      'first',
-      used('a', { costUsd: 0.25, promptTokens: 1000, completionTokens: 500 }),
-    );
-    expect(started[1].data).toMatchObject({
-      stepId: 'child',
-      childRunId: 'run-1-child-1-1',
-      limits: { maxCostUsd: 0.75, maxTokens: 3500 },
-    });
-    run.complete('child', used('b', { costUsd: 0.75, promptTokens: 2000, completionTokens: 1000 }));
-    expect(run.state.spent.costUsd).toBe(1);
-    expect(failedOf(run.events, 'last')?.error.message).toBe(
-      'step "last" did not call model@: the run has spent $1.00 of its max_cost $1.00',
-    );
-  });
+`);
 
-  it('holds a child run to its share, tightened by its own limits', () => {
-    const child = new RunScript(
-      definitionOf(`
+    it('a sub-workflow gets the rest of the budget, and what it spent counts', () => {
+      const h = new RunHistory(parent);
+      spec(parent, { agents })
+        .given([h.runStarted(), h.stepStarted('first')])
+        .when(complete('first', used('a', { costUsd: 0.25, promptTokens: 1000, completionTokens: 500 })))
+        .then([
+          'StepSucceeded:first',
+          {
+            type: 'StepStarted',
+            data: {
+              stepId: 'child',
+              childRunId: 'run-1-child-1-1',
+              limits: { maxCostUsd: 0.75, maxTokens: 3500 },
+            },
+          },
+        ])
+        .and(complete('child', used('b', { costUsd: 0.75, promptTokens: 2000, completionTokens: 1000 })))
+        .then([
+          'StepSucceeded:child',
+          'StepStarted:last',
+          refused('step "last" did not call model@: the run has spent $1.00 of its max_cost $1.00'),
+          'RunFailed',
+        ]);
+    });
+
+    it('a child run is held to its share, tightened by its own limits', () => {
+      const helper = definitionOf(`
 name: helper
 limits: { max_tokens: 100000 }
 steps:
@@ -181,21 +199,28 @@ steps:
     agent: model@
   - id: again
     agent: model@
-`),
-      'child',
-    );
-    const started = child.start(
-      {},
-      { parent: { runId: 'p', stepId: 's', visit: 1, attempt: 1 }, depth: 1, limits: { maxTokens: 300 } },
-    );
-    expect(started[0].data).toMatchObject({ limits: { maxTokens: 300 } });
-    const events = child.complete('call', used('a', { promptTokens: 300 }));
-    expect(failedOf(events, 'again')?.error.message).toContain('max_tokens 300');
-  });
+`);
+      const share = {
+        parent: { runId: 'p', stepId: 's', visit: 1, attempt: 1 },
+        depth: 1,
+        limits: { maxTokens: 300 },
+      };
+      // No prices known here: only what was spent counts.
+      spec(helper)
+        .given()
+        .when(start(helper, {}, share))
+        .then([{ type: 'RunStarted', data: { limits: { maxTokens: 300 } } }, 'StepStarted:call'])
+        .and(complete('call', used('a', { promptTokens: 300 })))
+        .then([
+          'StepSucceeded:call',
+          'StepStarted:again',
+          refused('step "again" did not call model@: the run has used 300 tokens of its max_tokens 300'),
+          'RunFailed',
+        ]);
+    });
 
-  it('refuses a sub-workflow once the budget is spent', () => {
-    const run = new RunScript(
-      definitionOf(`
+    it('a sub-workflow is refused once the budget is spent, and no child run is named', () => {
+      const small = definitionOf(`
 name: parent
 limits: { max_cost: 0.1 }
 steps:
@@ -203,24 +228,30 @@ steps:
     agent: model@
   - id: child
     workflow: helper
-`),
-    );
-    run.start();
-    const events = run.complete('first', used('a', { costUsd: 0.1 }));
-    expect(failedOf(events, 'child')?.error).toMatchObject({ code: 'AGENT_BUDGET_EXCEEDED' });
-    expect(events.find((e) => e.type === 'StepStarted')?.data).not.toHaveProperty('childRunId');
+`);
+      const h = new RunHistory(small);
+      spec(small, { agents })
+        .given([h.runStarted(), h.stepStarted('first')])
+        .when(complete('first', used('a', { costUsd: 0.1 })))
+        .then([
+          'StepSucceeded:first',
+          { type: 'StepStarted', data: { stepId: 'child', childRunId: undefined } },
+          'StepFailed:child',
+          'RunFailed',
+        ])
+        .thenFails('AGENT_BUDGET_EXCEEDED', 'child');
+    });
   });
 
-  it('checks nothing in a run without limits', () => {
-    const run = twoCalls('{}');
-    run.start({ user_input: 'crm' });
-    const events = run.complete('research', used('x', { promptTokens: 1e9, costUsd: 1e6 }));
-    expect(trace(events)).toEqual(['StepSucceeded:research', 'StepStarted:summarize']);
+  it('a run without limits checks nothing', () => {
+    researching('{}')
+      .when(complete('research', used('x', { promptTokens: 1e9, costUsd: 1e6 })))
+      .then(['StepSucceeded:research', 'StepStarted:summarize']);
   });
 });
 
 describe('estimateCall', () => {
-  it('counts the input at four characters a token and the output cap, at the agent\u2019s prices', () => {
+  it('counts the input at four characters a token and the output cap, at the agent’s prices', () => {
     expect(estimateCall(MODEL, 'x'.repeat(401))).toEqual({
       tokens: 101 + 1000,
       costUsd: (101 * 1 + 1000 * 2) / 1e6,
