@@ -1,4 +1,6 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, fire, RunHistory, start } from './testing/run-events';
+import { definitionOf, failure, ok } from './testing/run-script';
 
 const perCompetitor = definitionOf(`
 name: per-competitor
@@ -16,78 +18,89 @@ steps:
     agent: write-report@
     input: "{{ per-competitor.output }} / {{ per-competitor.output[2] }}"
 `);
-const RESEARCH = JSON.stringify({ competitors: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] });
+const COMPETITORS = [{ name: 'A' }, { name: 'B' }, { name: 'C' }];
+const RESEARCH = JSON.stringify({ competitors: COMPETITORS });
 
-describe('foreach', () => {
-  it('starts at most `concurrency` items, each with the item and its index bound', () => {
-    const run = new RunScript(perCompetitor);
-    run.start();
-    const events = run.succeed('research', RESEARCH);
-    expect(trace(events)).toEqual([
-      'StepSucceeded:research',
-      'StepStarted:per-competitor',
-      'StepStarted:per-competitor[0]',
-      'StepStarted:per-competitor[1]',
-    ]);
-    expect(events[1].data).toMatchObject({
-      kind: 'foreach',
-      items: [{ name: 'A' }, { name: 'B' }, { name: 'C' }],
-    });
-    expect(events[3].data).toMatchObject({
+/** Research is running. */
+const researching = () => {
+  const h = new RunHistory(perCompetitor);
+  return spec(perCompetitor).given([h.runStarted(), h.stepStarted('research')]);
+};
+
+/** The foreach began over three competitors; items 0 and 1 run. */
+const fanningOut = () => {
+  const h = new RunHistory(perCompetitor);
+  const item = (index: number) =>
+    h.stepStarted(`per-competitor[${index}]`, {
       kind: 'item',
       parent: 'per-competitor',
-      index: 1,
+      index,
       agent: 'analyze@',
-      input: '#1 B',
+      input: `#${index} ${COMPETITORS[index].name}`,
     });
-    expect(trace(run.succeed('per-competitor[1]', 'b'))).toEqual([
-      'StepSucceeded:per-competitor[1]',
-      'StepStarted:per-competitor[2]',
-    ]);
+  return spec(perCompetitor).given([
+    h.runStarted(),
+    h.stepStarted('research'),
+    h.stepSucceeded('research', RESEARCH),
+    h.stepStarted('per-competitor', { items: COMPETITORS }),
+    item(0),
+    item(1),
+  ]);
+};
+
+describe('foreach', () => {
+  it('a foreach starts with its list and at most `concurrency` items, each with its item and index bound', () => {
+    researching()
+      .when(complete('research', ok(RESEARCH)))
+      .then([
+        'StepSucceeded:research',
+        { type: 'StepStarted', data: { stepId: 'per-competitor', kind: 'foreach', items: COMPETITORS } },
+        'StepStarted:per-competitor[0]',
+        {
+          type: 'StepStarted',
+          data: { kind: 'item', parent: 'per-competitor', index: 1, agent: 'analyze@', input: '#1 B' },
+        },
+      ]);
   });
 
-  it("outputs the items' outputs in index order, whatever order they finished in", () => {
-    const run = new RunScript(perCompetitor);
-    run.start();
-    run.succeed('research', RESEARCH);
-    run.succeed('per-competitor[1]', 'b');
-    run.succeed('per-competitor[2]', 'c');
-    const events = run.succeed('per-competitor[0]', 'a');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:per-competitor[0]',
-      'StepSucceeded:per-competitor',
-      'StepStarted:report',
-    ]);
-    expect(events[1].data).toMatchObject({ items: ['a', 'b', 'c'] });
-    expect(run.step('report').input).toBe('["a","b","c"] / c');
+  it('an item that ends lets the next one start', () => {
+    fanningOut()
+      .when(complete('per-competitor[1]', ok('b')))
+      .then(['StepSucceeded:per-competitor[1]', 'StepStarted:per-competitor[2]']);
   });
 
-  it("retries an item by the foreach's retry, then fails the foreach and the run", () => {
-    const run = new RunScript(perCompetitor);
-    run.start();
-    run.succeed('research', RESEARCH);
-    expect(trace(run.fail('per-competitor[0]', 'AGENT_FAILED', true))).toEqual([
-      'StepFailed:per-competitor[0]',
-      'StepRetryScheduled:per-competitor[0]',
-    ]);
-    expect(
-      trace(run.fire({ kind: 'retry', stepId: 'per-competitor[0]', visit: 1, attempt: 2 }, 1000)),
-    ).toEqual(['StepStarted:per-competitor[0]']);
-    expect(run.step('per-competitor[0]')).toMatchObject({ attempt: 2, input: '#0 A' });
-    const events = run.fail('per-competitor[0]', 'AGENT_FAILED', true);
-    expect(trace(events)).toEqual([
-      'StepFailed:per-competitor[0]',
-      'StepSkipped:per-competitor[1]',
-      'StepFailed:per-competitor',
-      'RunFailed',
-    ]);
-    expect(events.at(-1)?.data).toMatchObject({
-      error: { stepId: 'per-competitor', message: 'item 0 failed: AGENT_FAILED happened' },
-    });
+  it('the output is the items’ outputs in index order, whatever order they finished in', () => {
+    fanningOut()
+      .when(complete('per-competitor[1]', ok('b')))
+      .and(complete('per-competitor[2]', ok('c')))
+      .and(complete('per-competitor[0]', ok('a')))
+      .then([
+        'StepSucceeded:per-competitor[0]',
+        { type: 'StepSucceeded', data: { stepId: 'per-competitor', items: ['a', 'b', 'c'] } },
+        { type: 'StepStarted', data: { stepId: 'report', input: '["a","b","c"] / c' } },
+      ]);
+  });
+
+  it('an item is retried by the foreach’s retry; its last failure fails the foreach and the run', () => {
+    fanningOut()
+      .when(complete('per-competitor[0]', failure('AGENT_FAILED', true)))
+      .then(['StepFailed:per-competitor[0]', 'StepRetryScheduled:per-competitor[0]'])
+      .and(fire({ kind: 'retry', stepId: 'per-competitor[0]', visit: 1, attempt: 2 }))
+      .then([{ type: 'StepStarted', data: { stepId: 'per-competitor[0]', attempt: 2, input: '#0 A' } }])
+      .and(complete('per-competitor[0]', failure('AGENT_FAILED', true), { attempt: 2 }))
+      .then([
+        'StepFailed:per-competitor[0]',
+        'StepSkipped:per-competitor[1]',
+        'StepFailed:per-competitor',
+        {
+          type: 'RunFailed',
+          data: { error: { stepId: 'per-competitor', message: 'item 0 failed: AGENT_FAILED happened' } },
+        },
+      ]);
   });
 
   it('with on_error: continue, a failed item is null in the list and the others go on', () => {
-    const definition = definitionOf(`
+    const tolerant = definitionOf(`
 name: tolerant
 inputs: [{ name: names, type: array }]
 steps:
@@ -96,43 +109,61 @@ steps:
     agent: echo@
     on_error: continue
 `);
-    const run = new RunScript(definition);
-    run.start({ names: ['x', 'y'] });
-    expect(run.step('each[0]').input).toBe('x');
-    run.fail('each[0]');
-    const events = run.succeed('each[1]', 'Y');
-    expect(events[1].data).toMatchObject({ stepId: 'each', items: [null, 'Y'] });
+    spec(tolerant)
+      .given()
+      .when(start(tolerant, { names: ['x', 'y'] }))
+      .then([
+        'RunStarted',
+        'StepStarted:each',
+        { type: 'StepStarted', data: { stepId: 'each[0]', input: 'x' } },
+        'StepStarted:each[1]',
+      ])
+      .and(complete('each[0]', failure('AGENT_FAILED', false)))
+      .then(['StepFailed:each[0]'])
+      .and(complete('each[1]', ok('Y')))
+      .then([
+        'StepSucceeded:each[1]',
+        { type: 'StepSucceeded', data: { stepId: 'each', items: [null, 'Y'] } },
+        'RunSucceeded',
+      ]);
   });
 
-  it('succeeds at once with an empty list', () => {
-    const definition = definitionOf(`
+  it('an empty list succeeds at once', () => {
+    const empty = definitionOf(`
 name: empty
 steps:
   - id: each
     foreach: "{{ [] }}"
     agent: echo@
 `);
-    const events = new RunScript(definition).start();
-    expect(trace(events)).toEqual(['RunStarted', 'StepStarted:each', 'StepSucceeded:each', 'RunSucceeded']);
-    expect(events.at(-1)?.data).toMatchObject({ output: '[]' });
+    spec(empty)
+      .given()
+      .when(start(empty))
+      .then([
+        'RunStarted',
+        'StepStarted:each',
+        'StepSucceeded:each',
+        { type: 'RunSucceeded', data: { output: '[]' } },
+      ]);
   });
 
-  it('fails permanently, naming the expression and what it gave, when the list is not a list', () => {
-    const run = new RunScript(perCompetitor);
-    run.start();
-    const events = run.succeed('research', 'no JSON here');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:research',
-      'StepStarted:per-competitor',
-      'StepFailed:per-competitor',
-      'RunFailed',
-    ]);
-    expect(events[2].data).toMatchObject({
-      error: {
-        code: 'FOREACH_NOT_A_LIST',
-        message: 'foreach "per-competitor": {{ research.json.competitors }} gave nothing, not a list',
-        retryable: false,
-      },
-    });
+  it('a list that is not a list fails the foreach permanently, naming the expression and what it gave', () => {
+    researching()
+      .when(complete('research', ok('no JSON here')))
+      .then([
+        'StepSucceeded:research',
+        'StepStarted:per-competitor',
+        {
+          type: 'StepFailed',
+          data: {
+            error: {
+              code: 'FOREACH_NOT_A_LIST',
+              message: 'foreach "per-competitor": {{ research.json.competitors }} gave nothing, not a list',
+              retryable: false,
+            },
+          },
+        },
+        'RunFailed',
+      ]);
   });
 });

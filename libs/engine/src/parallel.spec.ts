@@ -1,4 +1,6 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, fire, RunHistory, start } from './testing/run-events';
+import { definitionOf, failure, ok } from './testing/run-script';
 
 const fanOut = definitionOf(`
 name: fan-out
@@ -14,58 +16,78 @@ steps:
     input: "first {{ fan-out.output[0] }}; all {{ fan-out.output }}; news {{ news.output }}"
 `);
 
+/** The group and its three branches are running. */
+const fannedOut = () => {
+  const h = new RunHistory(fanOut);
+  return spec(fanOut).given([
+    h.runStarted({ topic: 'crm' }),
+    h.stepStarted('fan-out'),
+    h.stepStarted('web', { parent: 'fan-out', input: 'web: crm' }),
+    h.stepStarted('news', { parent: 'fan-out', input: 'news: crm' }),
+    h.stepStarted('blogs', { parent: 'fan-out', input: 'blogs: crm' }),
+  ]);
+};
+
 describe('parallel', () => {
-  it('starts the group and all its branches in one commit', () => {
-    const run = new RunScript(fanOut);
-    const events = run.start({ topic: 'crm' });
-    expect(trace(events)).toEqual([
-      'RunStarted',
-      'StepStarted:fan-out',
-      'StepStarted:web',
-      'StepStarted:news',
-      'StepStarted:blogs',
-    ]);
-    expect(events[1].data).toMatchObject({ kind: 'parallel' });
-    expect(events[1].data).not.toHaveProperty('agent');
-    expect(events[3].data).toMatchObject({ parent: 'fan-out', agent: 'research@', input: 'news: crm' });
+  it('the group and all its branches start in one commit; the group calls no agent', () => {
+    spec(fanOut)
+      .given()
+      .when(start(fanOut, { topic: 'crm' }))
+      .then([
+        'RunStarted',
+        { type: 'StepStarted', data: { stepId: 'fan-out', kind: 'parallel', agent: undefined } },
+        'StepStarted:web',
+        {
+          type: 'StepStarted',
+          data: { stepId: 'news', parent: 'fan-out', agent: 'research@', input: 'news: crm' },
+        },
+        'StepStarted:blogs',
+      ]);
   });
 
-  it('succeeds when every branch has settled, with their outputs as a list in branch order', () => {
-    const run = new RunScript(fanOut);
-    run.start({ topic: 'crm' });
-    run.succeed('blogs', 'B');
-    run.fail('news', 'AGENT_FAILED', false);
-    const events = run.succeed('web', 'W');
-    expect(trace(events)).toEqual(['StepSucceeded:web', 'StepSucceeded:fan-out', 'StepStarted:merge']);
-    expect(events[1].data).toMatchObject({ items: ['W', null, 'B'], output: '["W",null,"B"]' });
-    expect(run.step('merge').input).toBe('first W; all ["W",null,"B"]; news ');
+  it('the group succeeds once every branch has settled, its output their outputs in branch order', () => {
+    fannedOut()
+      .when(complete('blogs', ok('B')))
+      .then(['StepSucceeded:blogs'])
+      .and(complete('news', failure('AGENT_FAILED', false)))
+      .then(['StepFailed:news', 'StepSkipped:news'])
+      .and(complete('web', ok('W')))
+      .then([
+        'StepSucceeded:web',
+        {
+          type: 'StepSucceeded',
+          data: { stepId: 'fan-out', items: ['W', null, 'B'], output: '["W",null,"B"]' },
+        },
+        { type: 'StepStarted', data: { stepId: 'merge', input: 'first W; all ["W",null,"B"]; news ' } },
+      ]);
   });
 
-  it('fails the run when a branch fails with abort, abandoning the branches still running', () => {
-    const run = new RunScript(fanOut);
-    run.start({ topic: 'crm' });
-    const events = run.fail('web', 'AGENT_BAD_INPUT', false);
-    expect(trace(events)).toEqual([
-      'StepFailed:web',
-      'StepSkipped:news',
-      'StepSkipped:blogs',
-      'StepFailed:fan-out',
-      'RunFailed',
-    ]);
-    expect(events[1].data).toMatchObject({ cause: 'abandoned' });
-    expect(events[4].data).toMatchObject({
-      error: {
-        code: 'AGENT_BAD_INPUT',
-        stepId: 'fan-out',
-        message: 'branch "web" failed: AGENT_BAD_INPUT happened',
-      },
-    });
-    // A result of an abandoned branch arrives late: nothing to decide.
-    expect(run.succeed('blogs', 'late')).toEqual([]);
+  it('a branch failing with abort abandons the running branches and fails the group and the run', () => {
+    fannedOut()
+      .when(complete('web', failure('AGENT_BAD_INPUT', false)))
+      .then([
+        'StepFailed:web',
+        { type: 'StepSkipped', data: { stepId: 'news', cause: 'abandoned' } },
+        'StepSkipped:blogs',
+        'StepFailed:fan-out',
+        {
+          type: 'RunFailed',
+          data: {
+            error: {
+              code: 'AGENT_BAD_INPUT',
+              stepId: 'fan-out',
+              message: 'branch "web" failed: AGENT_BAD_INPUT happened',
+            },
+          },
+        },
+      ])
+      // A result of an abandoned branch arrives late: nothing to decide.
+      .and(complete('blogs', ok('late')))
+      .thenNothing();
   });
 
-  it("applies the parallel step's own on_error when a branch aborts it", () => {
-    const definition = definitionOf(`
+  it('a branch aborting the group leaves it to the group’s own on_error', () => {
+    const tolerant = definitionOf(`
 name: tolerant-group
 steps:
   - id: group
@@ -77,19 +99,25 @@ steps:
     agent: echo@
     input: "group ok: {{ group.success }}"
 `);
-    const run = new RunScript(definition);
-    run.start();
-    expect(trace(run.fail('a'))).toEqual([
-      'StepFailed:a',
-      'StepSkipped:b',
-      'StepFailed:group',
-      'StepStarted:after',
-    ]);
-    expect(run.step('after').input).toBe('group ok: false');
+    const h = new RunHistory(tolerant);
+    spec(tolerant)
+      .given([
+        h.runStarted(),
+        h.stepStarted('group'),
+        h.stepStarted('a', { parent: 'group' }),
+        h.stepStarted('b', { parent: 'group' }),
+      ])
+      .when(complete('a', failure('AGENT_FAILED', false)))
+      .then([
+        'StepFailed:a',
+        'StepSkipped:b',
+        'StepFailed:group',
+        { type: 'StepStarted', data: { stepId: 'after', input: 'group ok: false' } },
+      ]);
   });
 
-  it('skips a branch whose condition is false, and nests groups', () => {
-    const definition = definitionOf(`
+  it('a branch whose condition is false is skipped, and groups nest', () => {
+    const nested = definitionOf(`
 name: nested
 steps:
   - id: outer
@@ -100,28 +128,29 @@ steps:
           - { id: x, agent: echo@, input: "x" }
           - { id: y, agent: echo@, input: "y" }
 `);
-    const run = new RunScript(definition);
-    expect(trace(run.start())).toEqual([
-      'RunStarted',
-      'StepStarted:outer',
-      'StepSkipped:off',
-      'StepStarted:inner',
-      'StepStarted:x',
-      'StepStarted:y',
-    ]);
-    run.succeed('x', 'X');
-    const events = run.succeed('y', 'Y');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:y',
-      'StepSucceeded:inner',
-      'StepSucceeded:outer',
-      'RunSucceeded',
-    ]);
-    expect(events[2].data).toMatchObject({ items: [null, ['X', 'Y']] });
+    spec(nested)
+      .given()
+      .when(start(nested))
+      .then([
+        'RunStarted',
+        'StepStarted:outer',
+        'StepSkipped:off',
+        'StepStarted:inner',
+        'StepStarted:x',
+        'StepStarted:y',
+      ])
+      .and(complete('x', ok('X')))
+      .and(complete('y', ok('Y')))
+      .then([
+        'StepSucceeded:y',
+        'StepSucceeded:inner',
+        { type: 'StepSucceeded', data: { stepId: 'outer', items: [null, ['X', 'Y']] } },
+        'RunSucceeded',
+      ]);
   });
 
-  it('fails a group that outlives its timeout, abandoning its branches', () => {
-    const definition = definitionOf(`
+  it('a group that outlives its own timeout fails, abandoning its branches', () => {
+    const slow = definitionOf(`
 name: slow-group
 steps:
   - id: group
@@ -130,14 +159,27 @@ steps:
       - { id: a, agent: sleep@ }
       - { id: b, agent: sleep@ }
 `);
-    const run = new RunScript(definition);
-    const started = run.start();
-    expect(started[1].data).toMatchObject({ stepId: 'group', timeoutMs: 30_000 });
-    run.succeed('a', 'done');
-    const events = run.fire({ kind: 'step-timeout', stepId: 'group', visit: 1, attempt: 1 }, 30_000);
-    expect(trace(events)).toEqual(['StepSkipped:b', 'StepFailed:group', 'RunFailed']);
-    expect(events[1].data).toMatchObject({
-      error: { code: 'STEP_TIMEOUT', message: 'step group did not finish within 30s', retryable: true },
-    });
+    spec(slow)
+      .given()
+      .when(start(slow))
+      .then([
+        'RunStarted',
+        { type: 'StepStarted', data: { stepId: 'group', timeoutMs: 30_000 } },
+        'StepStarted:a',
+        'StepStarted:b',
+      ])
+      .and(complete('a', ok('done')))
+      .and(fire({ kind: 'step-timeout', stepId: 'group', visit: 1, attempt: 1 }))
+      .then([
+        'StepSkipped:b',
+        {
+          type: 'StepFailed',
+          data: {
+            stepId: 'group',
+            error: { code: 'STEP_TIMEOUT', message: 'step group did not finish within 30s', retryable: true },
+          },
+        },
+        'RunFailed',
+      ]);
   });
 });
