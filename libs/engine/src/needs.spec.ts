@@ -1,142 +1,106 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, RunHistory, start } from './testing/run-events';
+import { definitionOf, failure, ok } from './testing/run-script';
 
-/** Given these events, when this command, then these events: needs as ordering and as data edges. */
+/** The first step `a` is running. */
+const atFirstStep = (yaml: string) => {
+  const definition = definitionOf(yaml);
+  const h = new RunHistory(definition);
+  return spec(definition).given([h.runStarted(), h.stepStarted('a')]);
+};
+const aFails = complete('a', failure('AGENT_FAILED', false));
 
 describe('needs: the defaulted previous step orders, written needs carry data', () => {
-  const implicit = definitionOf(`
+  it('a step runs after its defaulted need, whatever became of it', () => {
+    atFirstStep(`
 name: implicit
 steps:
-  - id: a
-    agent: fail@
-    on_error: skip
-  - id: b
-    agent: echo@
-    input: "after a"
-`);
-
-  it('runs a step after its implicit need whatever became of it', () => {
-    const run = new RunScript(implicit);
-    run.start();
-    expect(trace(run.fail('a'))).toEqual(['StepFailed:a', 'StepSkipped:a', 'StepStarted:b']);
+  - { id: a, agent: fail@, on_error: skip }
+  - { id: b, agent: echo@, input: "after a" }
+`)
+      .when(aFails)
+      .then(['StepFailed:a', 'StepSkipped:a', 'StepStarted:b']);
   });
 
-  const explicit = definitionOf(`
+  it('a written dependant of a skipped step is skipped, and its own dependants in turn; a defaulted one runs', () => {
+    atFirstStep(`
 name: explicit
 steps:
-  - id: a
-    agent: fail@
-    on_error: skip
-  - id: b
-    agent: echo@
-    needs: a
-    input: "{{ a.output }}"
-  - id: c
-    agent: echo@
-    needs: [b]
-  - id: d
-    agent: echo@
-    input: "last"
-`);
-
-  it('skips a dependant of a skipped step, and its dependants in turn, and runs an implicit one', () => {
-    const run = new RunScript(explicit);
-    run.start();
-    const events = run.fail('a');
-    expect(trace(events)).toEqual([
-      'StepFailed:a',
-      'StepSkipped:a',
-      'StepSkipped:b',
-      'StepSkipped:c',
-      'StepStarted:d',
-    ]);
-    expect(events[2].data).toMatchObject({ reason: 'needs "a", which was skipped', cause: 'needs' });
+  - { id: a, agent: fail@, on_error: skip }
+  - { id: b, agent: echo@, needs: a, input: "{{ a.output }}" }
+  - { id: c, agent: echo@, needs: [b] }
+  - { id: d, agent: echo@, input: "last" }
+`)
+      .when(aFails)
+      .then([
+        'StepFailed:a',
+        'StepSkipped:a',
+        {
+          type: 'StepSkipped',
+          data: { stepId: 'b', reason: 'needs "a", which was skipped', cause: 'needs' },
+        },
+        'StepSkipped:c',
+        'StepStarted:d',
+      ]);
   });
 
-  it('runs a dependant of a step that failed with on_error: continue', () => {
-    const definition = definitionOf(`
+  it('a written dependant of a step that failed with on_error: continue runs, and reads the failure', () => {
+    atFirstStep(`
 name: tolerant
 steps:
-  - id: a
-    agent: fail@
-    on_error: continue
-  - id: b
-    agent: echo@
-    needs: a
-    input: "a worked: {{ a.success }}"
-`);
-    const run = new RunScript(definition);
-    run.start();
-    run.fail('a');
-    expect(run.step('b')).toMatchObject({ status: 'running', input: 'a worked: false' });
+  - { id: a, agent: fail@, on_error: continue }
+  - { id: b, agent: echo@, needs: a, input: "a worked: {{ a.success }}" }
+`)
+      .when(aFails)
+      .then(['StepFailed:a', { type: 'StepStarted', data: { stepId: 'b', input: 'a worked: false' } }]);
   });
 
-  it('skips a dependant of a step whose condition was false', () => {
-    const definition = definitionOf(`
+  it('a written dependant of a step whose condition was false is skipped', () => {
+    const conditional = definitionOf(`
 name: conditional
 inputs: [flag]
 steps:
-  - id: a
-    agent: echo@
-    condition: "{{ flag == 'yes' }}"
-  - id: b
-    agent: echo@
-    needs: a
+  - { id: a, agent: echo@, condition: "{{ flag == 'yes' }}" }
+  - { id: b, agent: echo@, needs: a }
 `);
-    const run = new RunScript(definition);
-    expect(trace(run.start({ flag: 'no' }))).toEqual([
-      'RunStarted',
-      'StepSkipped:a',
-      'StepSkipped:b',
-      'RunSucceeded',
-    ]);
+    spec(conditional)
+      .given()
+      .when(start(conditional, { flag: 'no' }))
+      .then(['RunStarted', 'StepSkipped:a', 'StepSkipped:b', 'RunSucceeded']);
   });
 
-  it('starts every step whose needs are met in the same commit (a DAG)', () => {
-    const definition = definitionOf(`
+  it('every step whose needs are met starts in the same commit; a join waits for all its needs', () => {
+    const diamond = definitionOf(`
 name: diamond
 steps:
-  - id: root
-    agent: echo@
-  - id: left
-    agent: echo@
-    needs: root
-  - id: right
-    agent: echo@
-    needs: root
-  - id: join
-    agent: echo@
-    needs: [left, right]
-    input: "{{ left.output }}+{{ right.output }}"
+  - { id: root, agent: echo@ }
+  - { id: left, agent: echo@, needs: root }
+  - { id: right, agent: echo@, needs: root }
+  - { id: join, agent: echo@, needs: [left, right], input: "{{ left.output }}+{{ right.output }}" }
 `);
-    const run = new RunScript(definition);
-    run.start();
-    expect(trace(run.succeed('root', 'r'))).toEqual([
-      'StepSucceeded:root',
-      'StepStarted:left',
-      'StepStarted:right',
-    ]);
-    expect(trace(run.succeed('right', 'R'))).toEqual(['StepSucceeded:right']);
-    expect(trace(run.succeed('left', 'L'))).toEqual(['StepSucceeded:left', 'StepStarted:join']);
-    expect(run.step('join').input).toBe('L+R');
+    const h = new RunHistory(diamond);
+    spec(diamond)
+      .given([h.runStarted(), h.stepStarted('root')])
+      .when(complete('root', ok('r')))
+      .then(['StepSucceeded:root', 'StepStarted:left', 'StepStarted:right'])
+      .and(complete('right', ok('R')))
+      .then(['StepSucceeded:right'])
+      .and(complete('left', ok('L')))
+      .then(['StepSucceeded:left', { type: 'StepStarted', data: { stepId: 'join', input: 'L+R' } }]);
   });
 
-  it('reads a definition published before needsDeclared existed by its shape', () => {
-    const definition = definitionOf(LEGACY);
-    for (const step of definition.steps) delete step.needsDeclared;
-    const run = new RunScript(definition);
-    run.start();
-    // b's written need on a is the previous step: read as defaulted, so b runs.
-    expect(trace(run.fail('a'))).toEqual(['StepFailed:a', 'StepSkipped:a', 'StepStarted:b']);
-  });
-});
-
-const LEGACY = `
+  it('a definition published before needsDeclared existed is read by its shape: a need on the previous step orders', () => {
+    const legacy = definitionOf(`
 name: legacy
 steps:
-  - id: a
-    agent: fail@
-    on_error: skip
-  - id: b
-    agent: echo@
-    needs: a
-`;
+  - { id: a, agent: fail@, on_error: skip }
+  - { id: b, agent: echo@, needs: a }
+`);
+    for (const step of legacy.steps) delete step.needsDeclared;
+    const h = new RunHistory(legacy);
+    spec(legacy)
+      .given([h.runStarted(), h.stepStarted('a')])
+      .when(aFails)
+      .then(['StepFailed:a', 'StepSkipped:a', 'StepStarted:b']);
+  });
+});
