@@ -1,5 +1,7 @@
 import { childRunId, childRunInputs } from './child-run';
-import { definitionOf, ok, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { cancel, complete, fire, RunHistory, start } from './testing/run-events';
+import { definitionOf, ok } from './testing/run-script';
 
 const parent = definitionOf(`
 name: parent
@@ -16,71 +18,86 @@ steps:
     input: "{{ analysis.output }}"
 `);
 
+/** The prepare step is running. */
+const preparing = () => {
+  const h = new RunHistory(parent);
+  return spec(parent).given([h.runStarted(), h.stepStarted('prepare')]);
+};
+
+/** The analysis child run is at work. */
+const analysing = () => {
+  const h = new RunHistory(parent);
+  return spec(parent).given([
+    h.runStarted(),
+    h.stepStarted('prepare'),
+    h.stepSucceeded('prepare', 'CRM'),
+    h.stepStarted('analysis', { input: 'CRM', childRunId: 'run-1-analysis-1-1' }),
+  ]);
+};
+
 describe('sub-workflows', () => {
-  it('starts a workflow step with the child run id derived from the attempt', () => {
-    const run = new RunScript(parent);
-    run.start();
-    const events = run.succeed('prepare', 'CRM');
-    expect(events[1]).toMatchObject({
-      type: 'StepStarted',
-      data: {
-        stepId: 'analysis',
-        kind: 'workflow',
-        workflow: 'competitor-analysis',
-        input: 'CRM',
-        childRunId: 'run-1-analysis-1-1',
-        timeoutMs: 300_000,
-      },
-    });
-    expect(events[1].data).not.toHaveProperty('agent');
+  it('a workflow step starts a child run whose id is derived from the attempt', () => {
+    preparing()
+      .when(complete('prepare', ok('CRM')))
+      .then([
+        'StepSucceeded:prepare',
+        {
+          type: 'StepStarted',
+          data: {
+            stepId: 'analysis',
+            kind: 'workflow',
+            workflow: 'competitor-analysis',
+            input: 'CRM',
+            childRunId: 'run-1-analysis-1-1',
+            timeoutMs: 300_000,
+            agent: undefined,
+          },
+        },
+      ]);
   });
 
-  it('takes the child run\u2019s output as the step\u2019s', () => {
-    const run = new RunScript(parent);
-    run.start();
-    run.succeed('prepare', 'CRM');
-    run.complete('analysis', ok('the report'));
-    expect(run.step('publish').input).toBe('the report');
+  it('the child run’s output is the step’s', () => {
+    analysing()
+      .when(complete('analysis', ok('the report')))
+      .then([
+        'StepSucceeded:analysis',
+        { type: 'StepStarted', data: { stepId: 'publish', input: 'the report' } },
+      ]);
   });
 
-  it('gives up on the child run when the step times out, and retries with a new child', () => {
-    const run = new RunScript(parent);
-    run.start();
-    run.succeed('prepare', 'CRM');
-    const events = run.fire({ kind: 'step-timeout', stepId: 'analysis', visit: 1, attempt: 1 }, 300_000);
-    expect(trace(events)).toEqual([
-      'ChildRunAbandoned:analysis',
-      'StepFailed:analysis',
-      'StepRetryScheduled:analysis',
-    ]);
-    expect(events[0].data).toMatchObject({ childRunId: 'run-1-analysis-1-1' });
-    const retried = run.fire({ kind: 'retry', stepId: 'analysis', visit: 1, attempt: 2 }, 1000);
-    expect(retried[0].data).toMatchObject({ childRunId: 'run-1-analysis-1-2' });
+  it('a step that times out gives up its child run; the retry starts a new child', () => {
+    analysing()
+      .when(fire({ kind: 'step-timeout', stepId: 'analysis', visit: 1, attempt: 1 }))
+      .then([
+        { type: 'ChildRunAbandoned', data: { childRunId: 'run-1-analysis-1-1' } },
+        'StepFailed:analysis',
+        'StepRetryScheduled:analysis',
+      ])
+      .and(fire({ kind: 'retry', stepId: 'analysis', visit: 1, attempt: 2 }))
+      .then([{ type: 'StepStarted', data: { childRunId: 'run-1-analysis-1-2' } }]);
   });
 
-  it('cancelling the parent gives up on its running child runs', () => {
-    const run = new RunScript(parent);
-    run.start();
-    run.succeed('prepare', 'CRM');
-    expect(trace(run.cancel())).toEqual(['ChildRunAbandoned:analysis', 'RunCancelled']);
+  it('cancelling the parent gives up its running child runs', () => {
+    analysing().when(cancel()).then(['ChildRunAbandoned:analysis', 'RunCancelled']);
   });
 
-  it('records the parent and depth of a child run, and refuses to nest deeper than 8', () => {
-    const child = new RunScript(parent, 'child');
-    const started = child.start({}, { parent: { runId: 'p', stepId: 's', visit: 1, attempt: 1 }, depth: 8 });
-    expect(started[0].data).toMatchObject({ parent: { runId: 'p' }, depth: 8 });
-    const events = child.succeed('prepare', 'x');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:prepare',
-      'StepStarted:analysis',
-      'StepFailed:analysis',
-      'RunFailed',
-    ]);
-    expect(events[2].data).toMatchObject({ error: { code: 'SUBWORKFLOW_TOO_DEEP', retryable: false } });
+  it('a child run records its parent and depth, and may not nest deeper than 8', () => {
+    const nested = { parent: { runId: 'p', stepId: 's', visit: 1, attempt: 1 }, depth: 8 };
+    spec(parent, { runId: 'child' })
+      .given()
+      .when(start(parent, {}, { ...nested, runId: 'child' }))
+      .then([{ type: 'RunStarted', data: { parent: { runId: 'p' }, depth: 8 } }, 'StepStarted:prepare'])
+      .and(complete('prepare', ok('x')))
+      .then([
+        'StepSucceeded:prepare',
+        'StepStarted:analysis',
+        { type: 'StepFailed', data: { error: { code: 'SUBWORKFLOW_TOO_DEEP', retryable: false } } },
+        'RunFailed',
+      ]);
   });
 
-  it('runs a workflow for each item of a foreach', () => {
-    const definition = definitionOf(`
+  it('a foreach runs a workflow for each item', () => {
+    const eachChild = definitionOf(`
 name: each-child
 inputs: [{ name: topics, type: array }]
 steps:
@@ -89,14 +106,23 @@ steps:
     as: topic
     workflow: competitor-analysis
 `);
-    const run = new RunScript(definition);
-    const events = run.start({ topics: ['crm', 'erp'] });
-    expect(events[2].data).toMatchObject({
-      stepId: 'each[0]',
-      workflow: 'competitor-analysis',
-      input: 'crm',
-      childRunId: 'run-1-each~0-1-1',
-    });
+    spec(eachChild)
+      .given()
+      .when(start(eachChild, { topics: ['crm', 'erp'] }))
+      .then([
+        'RunStarted',
+        'StepStarted:each',
+        {
+          type: 'StepStarted',
+          data: {
+            stepId: 'each[0]',
+            workflow: 'competitor-analysis',
+            input: 'crm',
+            childRunId: 'run-1-each~0-1-1',
+          },
+        },
+        'StepStarted:each[1]',
+      ]);
   });
 });
 
@@ -106,7 +132,7 @@ describe('child run ids and inputs', () => {
     expect(childRunId('r', 'a', 1, 1)).not.toBe(childRunId('r', 'a', 1, 2));
   });
 
-  it('pass the input as user_input, and a JSON object\u2019s fields as inputs', () => {
+  it('pass the input as user_input, and a JSON object’s fields as inputs', () => {
     expect(childRunInputs('plain')).toEqual({ user_input: 'plain' });
     expect(childRunInputs('{"client":"ACME","__proto__":{"x":1}}')).toEqual({
       client: 'ACME',

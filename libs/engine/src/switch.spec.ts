@@ -1,4 +1,6 @@
-import { definitionOf, RunScript, trace } from './testing/run-script';
+import { spec } from './testing/decider-specification';
+import { complete, RunHistory, start } from './testing/run-events';
+import { definitionOf, failure, ok } from './testing/run-script';
 
 const triage = definitionOf(`
 name: triage
@@ -25,37 +27,50 @@ steps:
     input: "{{ escalate.output }}{{ summarize.output }}"
 `);
 
+/** The classifier is running. */
+const classifying = () => {
+  const h = new RunHistory(triage);
+  return spec(triage).given([h.runStarted(), h.stepStarted('classify')]);
+};
+
 describe('switch', () => {
-  it('takes the first true case: records the branch, succeeds with the target, skips the other branch', () => {
-    const run = new RunScript(triage);
-    run.start();
-    const events = run.succeed('classify', 'urgent');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:classify',
-      'StepStarted:route',
-      'StepSucceeded:route',
-      'BranchTaken:route->escalate',
-      'StepSkipped:summarize',
-      'StepStarted:escalate',
-    ]);
-    expect(events[2].data).toMatchObject({ output: 'escalate' });
-    expect(events[4].data).toMatchObject({
-      reason: 'branch not taken: "route" went to "escalate"',
-      cause: 'branch',
-    });
+  it('the first true case is taken: the switch succeeds with its target, and the other branch is not taken', () => {
+    classifying()
+      .when(complete('classify', ok('urgent')))
+      .then([
+        'StepSucceeded:classify',
+        'StepStarted:route',
+        { type: 'StepSucceeded', data: { stepId: 'route', output: 'escalate' } },
+        'BranchTaken:route->escalate',
+        {
+          type: 'StepSkipped',
+          data: {
+            stepId: 'summarize',
+            reason: 'branch not taken: "route" went to "escalate"',
+            cause: 'branch',
+          },
+        },
+        'StepStarted:escalate',
+      ]);
   });
 
-  it('takes the default when no case is true, and a join after both branches still runs', () => {
-    const run = new RunScript(triage);
-    run.start();
-    expect(trace(run.succeed('classify', 'routine'))).toContain('BranchTaken:route->summarize');
-    expect(run.step('escalate')).toMatchObject({ status: 'skipped' });
-    expect(trace(run.succeed('summarize', 'S'))).toEqual(['StepSucceeded:summarize', 'StepStarted:notify']);
-    expect(run.step('notify').input).toBe('S');
+  it('with no true case the default is taken, and a join after both branches still runs', () => {
+    classifying()
+      .when(complete('classify', ok('routine')))
+      .then([
+        'StepSucceeded:classify',
+        'StepStarted:route',
+        'StepSucceeded:route',
+        'BranchTaken:route->summarize',
+        'StepSkipped:escalate',
+        'StepStarted:summarize',
+      ])
+      .and(complete('summarize', ok('S')))
+      .then(['StepSucceeded:summarize', { type: 'StepStarted', data: { stepId: 'notify', input: 'S' } }]);
   });
 
-  it('fails the step permanently when no case is true and there is no default', () => {
-    const definition = definitionOf(`
+  it('no true case and no default fails the switch permanently (SWITCH_NO_MATCH)', () => {
+    const noDefault = definitionOf(`
 name: no-default
 steps:
   - id: route
@@ -65,14 +80,15 @@ steps:
   - id: b
     agent: echo@
 `);
-    const run = new RunScript(definition);
-    const events = run.start();
-    expect(trace(events)).toEqual(['RunStarted', 'StepStarted:route', 'StepFailed:route', 'RunFailed']);
-    expect(events[3].data).toMatchObject({ error: { code: 'SWITCH_NO_MATCH', stepId: 'route' } });
+    spec(noDefault)
+      .given()
+      .when(start(noDefault))
+      .then(['RunStarted', 'StepStarted:route', 'StepFailed:route', 'RunFailed'])
+      .thenFails('SWITCH_NO_MATCH', 'route');
   });
 
-  it('runs a forward target even when its need was skipped as a branch not taken', () => {
-    const definition = definitionOf(`
+  it('a forward target runs even when its need was skipped as a branch not taken', () => {
+    const forward = definitionOf(`
 name: forward
 steps:
   - id: route
@@ -86,15 +102,17 @@ steps:
     needs: middle
     input: "reached"
 `);
-    const run = new RunScript(definition);
-    expect(trace(run.start())).toEqual([
-      'RunStarted',
-      'StepStarted:route',
-      'StepSucceeded:route',
-      'BranchTaken:route->last',
-      'StepSkipped:middle',
-      'StepStarted:last',
-    ]);
+    spec(forward)
+      .given()
+      .when(start(forward))
+      .then([
+        'RunStarted',
+        'StepStarted:route',
+        'StepSucceeded:route',
+        'BranchTaken:route->last',
+        'StepSkipped:middle',
+        'StepStarted:last',
+      ]);
   });
 });
 
@@ -115,51 +133,48 @@ steps:
     agent: echo@
     input: "{{ draft.output }}"
 `);
+  const drafting = () => {
+    const h = new RunHistory(loop);
+    return spec(loop).given([h.runStarted(), h.stepStarted('draft')]);
+  };
+  const draftIs = (output: string, visit: number) => complete('draft', ok(output), { visit });
 
-  it('goes back: the target and its downstream steps begin a new visit, reading the latest outputs', () => {
-    const run = new RunScript(loop);
-    run.start();
-    const events = run.succeed('draft', 'bad');
-    expect(trace(events)).toEqual([
-      'StepSucceeded:draft',
-      'StepStarted:check',
-      'StepSucceeded:check',
-      'BranchTaken:check->draft',
-      'StepsReset:check',
-      'StepStarted:draft',
-    ]);
-    expect(events[4].data).toMatchObject({ stepIds: ['draft', 'check'] });
-    expect(run.step('draft')).toMatchObject({ visit: 2, attempt: 1, status: 'running' });
-    run.succeed('draft', 'good');
-    expect(run.step('check')).toMatchObject({ visit: 2, output: 'publish' });
-    expect(run.step('publish').input).toBe('good');
-    const end = run.succeed('publish', 'done');
-    expect(trace(end)).toEqual(['StepSucceeded:publish', 'RunSucceeded']);
+  it('a goto back begins a new visit of the target and its downstream steps, which read the latest outputs', () => {
+    drafting()
+      .when(draftIs('bad', 1))
+      .then([
+        'StepSucceeded:draft',
+        'StepStarted:check',
+        'StepSucceeded:check',
+        'BranchTaken:check->draft',
+        { type: 'StepsReset', data: { stepIds: ['draft', 'check'] } },
+        { type: 'StepStarted', data: { stepId: 'draft', visit: 2, attempt: 1 } },
+      ])
+      .and(draftIs('good', 2))
+      .then([
+        'StepSucceeded:draft',
+        { type: 'StepStarted', data: { stepId: 'check', visit: 2 } },
+        { type: 'StepSucceeded', data: { stepId: 'check', visit: 2, output: 'publish' } },
+        'BranchTaken:check->publish',
+        { type: 'StepStarted', data: { stepId: 'publish', input: 'good' } },
+      ])
+      .and(complete('publish', ok('done')))
+      .then(['StepSucceeded:publish', 'RunSucceeded']);
   });
 
-  it('fails the run with LOOP_LIMIT when a step would exceed max_visits', () => {
-    const run = new RunScript(loop);
-    run.start();
-    run.succeed('draft', 'bad');
-    run.succeed('draft', 'bad');
-    const events = run.succeed('draft', 'bad');
-    expect(trace(events).at(-1)).toBe('RunFailed');
-    expect(events.at(-1)?.data).toMatchObject({
-      error: {
-        code: 'LOOP_LIMIT',
-        stepId: 'draft',
-        message: 'step "draft" would begin visit 4, but its max_visits is 3: a goto loop did not end',
-      },
-    });
+  it('a step that would pass max_visits fails the run with LOOP_LIMIT', () => {
+    const third = drafting().when(draftIs('bad', 1)).and(draftIs('bad', 2)).and(draftIs('bad', 3));
+    third.thenFails('LOOP_LIMIT', 'draft');
+    expect(third.dataOf('RunFailed').error.message).toBe(
+      'step "draft" would begin visit 4, but its max_visits is 3: a goto loop did not end',
+    );
   });
 
-  it('ignores a late result of a visit that a loop has left behind', () => {
-    const run = new RunScript(loop);
-    run.start();
-    run.succeed('draft', 'bad');
-    expect(
-      run.complete('draft', { ok: true, output: 'late', durationMs: 1 }, { visit: 1, attempt: 1 }),
-    ).toEqual([]);
+  it('a late result of a visit that a loop has left behind decides nothing', () => {
+    drafting()
+      .when(draftIs('bad', 1))
+      .and(complete('draft', { ok: true, output: 'late', durationMs: 1 }, { visit: 1 }))
+      .thenNothing();
   });
 });
 
@@ -181,22 +196,23 @@ steps:
     input: "backup"
 `);
 
-  it('goes forward to a fallback, which runs although its need failed, and skips the rest', () => {
-    const run = new RunScript(fallback);
-    run.start();
-    const events = run.fail('primary');
-    expect(trace(events)).toEqual([
-      'StepFailed:primary',
-      'BranchTaken:primary->backup',
-      'StepSkipped:use-primary',
-      'StepStarted:backup',
-    ]);
-    expect(trace(run.succeed('backup', 'B'))).toEqual(['StepSucceeded:backup', 'RunSucceeded']);
-    expect(run.state.output).toBe('B');
+  it('a failure goes forward to the fallback, which runs although its need failed; the rest is skipped', () => {
+    const h = new RunHistory(fallback);
+    spec(fallback)
+      .given([h.runStarted(), h.stepStarted('primary')])
+      .when(complete('primary', failure('AGENT_FAILED', false)))
+      .then([
+        'StepFailed:primary',
+        'BranchTaken:primary->backup',
+        'StepSkipped:use-primary',
+        'StepStarted:backup',
+      ])
+      .and(complete('backup', ok('B')))
+      .then(['StepSucceeded:backup', { type: 'RunSucceeded', data: { output: 'B' } }]);
   });
 
-  it('leaves a target that is already running alone', () => {
-    const definition = definitionOf(`
+  it('a target that is already running is left alone', () => {
+    const runningTarget = definitionOf(`
 name: running-target
 steps:
   - id: primary
@@ -210,18 +226,16 @@ steps:
     agent: echo@
     needs: []
 `);
-    const run = new RunScript(definition);
-    expect(trace(run.start())).toEqual(['RunStarted', 'StepStarted:primary', 'StepStarted:other']);
-    expect(trace(run.fail('primary'))).toEqual([
-      'StepFailed:primary',
-      'BranchTaken:primary->other',
-      'StepSkipped:after',
-    ]);
-    expect(run.step('other')).toMatchObject({ status: 'running', visit: 1 });
+    const h = new RunHistory(runningTarget);
+    const decided = spec(runningTarget)
+      .given([h.runStarted(), h.stepStarted('primary'), h.stepStarted('other')])
+      .when(complete('primary', failure('AGENT_FAILED', false)))
+      .then(['StepFailed:primary', 'BranchTaken:primary->other', 'StepSkipped:after']);
+    expect(decided.state.steps['other']).toMatchObject({ status: 'running', visit: 1 });
   });
 
-  it('goes back to retry a whole section', () => {
-    const definition = definitionOf(`
+  it('a failure can go back to redo a whole section', () => {
+    const redo = definitionOf(`
 name: redo
 steps:
   - id: fetch
@@ -231,15 +245,15 @@ steps:
     on_error:
       goto: fetch
 `);
-    const run = new RunScript(definition);
-    run.start();
-    run.succeed('fetch', 'x');
-    expect(trace(run.fail('parse'))).toEqual([
-      'StepFailed:parse',
-      'BranchTaken:parse->fetch',
-      'StepsReset:parse',
-      'StepStarted:fetch',
-    ]);
-    expect(run.step('fetch').visit).toBe(2);
+    const h = new RunHistory(redo);
+    spec(redo)
+      .given([h.runStarted(), h.stepStarted('fetch'), h.stepSucceeded('fetch', 'x'), h.stepStarted('parse')])
+      .when(complete('parse', failure('AGENT_FAILED', false)))
+      .then([
+        'StepFailed:parse',
+        'BranchTaken:parse->fetch',
+        'StepsReset:parse',
+        { type: 'StepStarted', data: { stepId: 'fetch', visit: 2 } },
+      ]);
   });
 });
