@@ -1,5 +1,6 @@
 import { spec } from './testing/decider-specification';
-import { complete, fire, RunHistory, start } from './testing/run-events';
+import { complete, fire, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, ok } from './testing/run-script';
 
 const seed = definitionOf(`

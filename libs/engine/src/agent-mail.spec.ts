@@ -1,6 +1,7 @@
 import type { RunCommand } from '@chainmail/engine';
 import { spec } from './testing/decider-specification';
-import { fire, RunHistory } from './testing/run-events';
+import { fire, receiveReply, recordMail } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf } from './testing/run-script';
 
 const seed = definitionOf(`
@@ -25,18 +26,16 @@ const MAIL = {
   to: 'research@mail-to-ai.com',
   subject: 'competitor-analysis: research',
 };
-const record = (mail = MAIL): RunCommand => ({ type: 'RecordAgentMail', data: mail });
-const reply = (from = 'Research <Research@Mail-To-AI.com>', attempt = 1): RunCommand => ({
-  type: 'ReceiveAgentReply',
-  data: {
+const record = (mail = MAIL): RunCommand => recordMail(mail);
+const reply = (from = 'Research <Research@Mail-To-AI.com>', attempt = 1): RunCommand =>
+  receiveReply({
     stepId: 'research',
     visit: 1,
     attempt,
     from,
     messageId: '<reply-1@mail-to-ai.com>',
     output: 'Three rivals.',
-  },
-});
+  });
 
 /** research@ is a mailbox; its step has started, the mail is not sent yet. */
 const started = () => {

@@ -1,8 +1,9 @@
 import type { Usage } from '@chainmail/contracts';
 import type { StepOutcome } from '@chainmail/engine';
-import { estimateCall } from './budget';
+import { estimateCall } from '@chainmail/engine';
 import { spec } from './testing/decider-specification';
-import { complete, fire, RunHistory, start } from './testing/run-events';
+import { complete, fire, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf } from './testing/run-script';
 
 const used = (output: string, usage: Usage): StepOutcome => ({ ok: true, output, usage, durationMs: 5 });

@@ -1,5 +1,6 @@
 import { spec } from './testing/decider-specification';
-import { complete, resolve, RunHistory } from './testing/run-events';
+import { complete, resolve } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, ok } from './testing/run-script';
 
 // The seed's human-in-the-loop example, as examples/human-review.yaml has it.

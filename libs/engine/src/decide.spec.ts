@@ -1,6 +1,7 @@
 import { definitionOf, failure, ok } from './testing/run-script';
 import { spec } from './testing/decider-specification';
-import { cancel, complete, RunHistory, start } from './testing/run-events';
+import { cancel, complete, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 
 const competitorAnalysis = definitionOf(`
 name: competitor-analysis

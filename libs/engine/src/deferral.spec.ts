@@ -1,7 +1,8 @@
 import type { RunCommand } from '@chainmail/engine';
-import { DEFER_MAX_MS, deferDelayMs } from './deferral';
+import { DEFER_MAX_MS, deferDelayMs } from '@chainmail/engine';
 import { spec } from './testing/decider-specification';
-import { cancel, complete, fire, RunHistory } from './testing/run-events';
+import { cancel, complete, defer, fire } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, ok } from './testing/run-script';
 
 const busy = definitionOf(`
@@ -17,10 +18,7 @@ steps:
 `);
 
 const REASON = 'model@ is at its concurrency limit (1)';
-const defer = (attempt = 1): RunCommand => ({
-  type: 'DeferStep',
-  data: { stepId: 'call', visit: 1, attempt, reason: REASON },
-});
+const deferCall = (attempt = 1): RunCommand => defer('call', REASON, { attempt });
 const resume = (deferral: number) => fire({ kind: 'resume', stepId: 'call', visit: 1, attempt: 1, deferral });
 
 /** The call's first attempt has started. */
@@ -32,7 +30,7 @@ const calling = () => {
 describe('deferred calls (an agent at its concurrency limit)', () => {
   it('a busy agent defers the attempt to a resume timer, keeping its number', () => {
     const deferred = calling()
-      .when(defer())
+      .when(deferCall())
       .then([{ type: 'StepDeferred', data: { stepId: 'call', attempt: 1, deferral: 1, reason: REASON } }]);
     const { delayMs, dueAt } = deferred.dataOf('StepDeferred', 'call');
     expect(Date.parse(dueAt) - Date.parse(deferred.events[0].at)).toBe(delayMs);
@@ -44,7 +42,7 @@ describe('deferred calls (an agent at its concurrency limit)', () => {
   });
 
   it('the resume timer resumes the same attempt, whose result counts as usual', () => {
-    const resumed = calling().when(defer()).and(resume(1)).then(['StepResumed:call']);
+    const resumed = calling().when(deferCall()).and(resume(1)).then(['StepResumed:call']);
     expect(resumed.state.steps['call'].deferred).toBeUndefined();
     resumed
       .and(complete('call', ok('done')))
@@ -52,11 +50,11 @@ describe('deferred calls (an agent at its concurrency limit)', () => {
   });
 
   it('each deferral of an attempt is numbered, so each has a timer of its own', () => {
-    const waiting = calling().when(defer());
-    waiting.and(defer()).thenNothing(); // already waiting
+    const waiting = calling().when(deferCall());
+    waiting.and(deferCall()).thenNothing(); // already waiting
     const again = waiting
       .and(resume(1))
-      .and(defer())
+      .and(deferCall())
       .then([{ type: 'StepDeferred', data: { deferral: 2 } }]);
     again.and(resume(1)).thenNothing(); // the first timer again (a redelivery) is stale now
     again.and(resume(2)).then(['StepResumed:call']);
@@ -64,7 +62,7 @@ describe('deferred calls (an agent at its concurrency limit)', () => {
 
   it('a deferred attempt still times out, and its resume timer then decides nothing', () => {
     const timedOut = calling()
-      .when(defer())
+      .when(deferCall())
       .and(fire({ kind: 'step-timeout', stepId: 'call', visit: 1, attempt: 1 }))
       .then(['StepFailed:call', 'StepRetryScheduled:call']);
     expect(timedOut.state.steps['call'].deferred).toBeUndefined();
@@ -72,12 +70,12 @@ describe('deferred calls (an agent at its concurrency limit)', () => {
   });
 
   it('a deferral for a stale attempt, a finished step or a cancelled run decides nothing', () => {
-    calling().when(defer(2)).thenNothing();
+    calling().when(deferCall(2)).thenNothing();
     calling()
       .when(complete('call', ok('done')))
-      .and(defer())
+      .and(deferCall())
       .thenNothing();
-    calling().when(cancel()).and(defer()).thenNothing();
+    calling().when(cancel()).and(deferCall()).thenNothing();
   });
 });
 

@@ -1,5 +1,6 @@
 import { spec } from './testing/decider-specification';
-import { complete, RunHistory, start } from './testing/run-events';
+import { complete, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, failure, ok } from './testing/run-script';
 
 /** The first step `a` is running. */

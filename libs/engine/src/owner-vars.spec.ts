@@ -1,7 +1,6 @@
-import { evolveAll } from './evolve';
-import { initialRunState } from './run-state';
+import { evolveAll, initialRunState } from '@chainmail/engine';
 import { spec } from './testing/decider-specification';
-import { start } from './testing/run-events';
+import { start } from './testing/commands';
 import { definitionOf } from './testing/run-script';
 
 const precedence = definitionOf(`

@@ -1,7 +1,8 @@
 import type { RetryPolicy } from '@chainmail/workflow-dsl';
-import { retryDelayMs } from './retry-delay';
+import { retryDelayMs } from '@chainmail/engine';
 import { spec, type Decided } from './testing/decider-specification';
-import { cancel, complete, fire, RunHistory } from './testing/run-events';
+import { cancel, complete, fire } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, failure } from './testing/run-script';
 
 const backoff = definitionOf(`

@@ -1,6 +1,7 @@
-import { childRunId, childRunInputs } from './child-run';
+import { childRunId, childRunInputs } from '@chainmail/engine';
 import { spec } from './testing/decider-specification';
-import { cancel, complete, fire, RunHistory, start } from './testing/run-events';
+import { cancel, complete, fire, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, ok } from './testing/run-script';
 
 const parent = definitionOf(`

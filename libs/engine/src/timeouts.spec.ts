@@ -1,5 +1,6 @@
 import { spec } from './testing/decider-specification';
-import { complete, fire, resolve, RunHistory, start } from './testing/run-events';
+import { complete, fire, resolve, start } from './testing/commands';
+import { RunHistory } from './testing/run-events';
 import { definitionOf, ok, T0 } from './testing/run-script';
 
 const HOUR = 3_600_000;

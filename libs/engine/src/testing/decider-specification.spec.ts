@@ -1,6 +1,7 @@
 import { definitionOf, failure, ok } from './run-script';
 import { spec } from './decider-specification';
-import { complete, RunHistory } from './run-events';
+import { complete } from './commands';
+import { RunHistory } from './run-events';
 
 const one = definitionOf(`
 name: one

@@ -1,5 +1,6 @@
 import type { RunEvent, RunEventOf, RunEventType, TimerPurpose } from '@chainmail/contracts';
 import type { AgentFacts, RunCommand, RunState, StepOutcome } from '@chainmail/engine';
+import { cancel, command, complete, defer, fire, receiveReply, recordMail, resolve } from './commands';
 
 /**
  * Recorded runs, as `test/e2e/record-replays.e2e.ts` writes them (`replays/<construct>/log.json`
@@ -135,50 +136,46 @@ export function commandOf(runId: string, commit: RecordedCommit): RunCommand {
     const attempt = Number(attemptText);
     if (what === 'mail') {
       const { messageId, to, subject } = find('AgentMailSent', stepId).data;
-      return { type: 'RecordAgentMail', data: { stepId, visit, attempt, messageId, to, subject } };
+      return recordMail({ stepId, visit, attempt, messageId, to, subject });
     }
     if (what.startsWith('defer:')) {
       const { reason } = find('StepDeferred', stepId).data;
-      return { type: 'DeferStep', data: { stepId, visit, attempt, reason } };
+      return defer(stepId, reason, { visit, attempt });
     }
-    return {
-      type: 'CompleteStep',
-      data: { stepId, visit, attempt, outcome: outcomeOf(commit, stepId, find) },
-    };
+    return complete(stepId, outcomeOf(commit, stepId, find), { visit, attempt });
   }
   if (rest === 'start') {
     const { timeoutMs: _timeout, ...started } = find('RunStarted').data;
-    return { type: 'StartRun', data: { runId, ...started } };
+    return command('StartRun', { runId, ...started });
   }
   if (rest === 'cancel') {
     const { reason, by } = find('RunCancelled').data;
-    return { type: 'CancelRun', data: { reason, by } };
+    return cancel(reason, by);
   }
   if (rest.startsWith('timer:')) {
     const dueAt = commit.events[0]?.at ?? fail('it has no events');
-    return { type: 'FireTimer', data: { timer: timerOf(runId, rest.slice('timer:'.length), fail), dueAt } };
+    return fire(timerOf(runId, rest.slice('timer:'.length), fail), dueAt);
   }
   if (rest.startsWith('checkpoint:')) {
     const { stepId, visit, action, input, comment, by } = find('CheckpointResolved').data;
-    return {
-      type: 'ResolveCheckpoint',
-      data: {
-        stepId,
-        visit,
-        action,
-        by,
-        ...(input !== undefined ? { input } : {}),
-        ...(comment !== undefined ? { comment } : {}),
-      },
-    };
+    return resolve(stepId, action, {
+      visit,
+      by,
+      ...(input !== undefined ? { input } : {}),
+      ...(comment !== undefined ? { comment } : {}),
+    });
   }
   if (rest.startsWith('reply:')) {
     const { stepId, visit, attempt, from, messageId } = find('AgentReplyReceived').data;
     const { output } = find('StepSucceeded', stepId).data;
-    return {
-      type: 'ReceiveAgentReply',
-      data: { stepId, visit, attempt, from, output, ...(messageId !== undefined ? { messageId } : {}) },
-    };
+    return receiveReply({
+      stepId,
+      visit,
+      attempt,
+      from,
+      output,
+      ...(messageId !== undefined ? { messageId } : {}),
+    });
   }
   return fail('no command of execution is appended under such an id');
 }

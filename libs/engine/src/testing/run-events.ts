@@ -1,16 +1,12 @@
 import {
   makeRunEvent,
-  type CheckpointDecision,
-  type TimerPurpose,
   type RunEvent,
   type RunEventMap,
   type RunEventOf,
   type RunEventType,
-  type StartRun,
 } from '@chainmail/contracts';
-import type { RunCommand, StepOutcome } from '@chainmail/engine';
 import type { Step, WorkflowDefinition } from '@chainmail/workflow-dsl';
-import { T0 } from './run-script';
+import { T0 } from './clock';
 
 /**
  * The events of a run so far, written out for a specification's `given`: each factory fills in
@@ -120,55 +116,4 @@ function findStep(steps: readonly Step[], id: string): Step | undefined {
     }
   }
   return undefined;
-}
-
-/** Commands as the shell sends them, for a specification's `when`. */
-export function start(
-  definition: WorkflowDefinition,
-  inputs: Record<string, unknown> = {},
-  extra: Partial<StartRun> = {},
-): RunCommand {
-  return {
-    type: 'StartRun',
-    data: {
-      commandId: 'start:run-1',
-      runId: 'run-1',
-      workflow: definition.name,
-      version: 1,
-      inputs,
-      trigger: { kind: 'api' },
-      owner: 'default',
-      actor: 'test',
-      debug: false,
-      ...extra,
-    },
-  };
-}
-
-/** The result of attempt `attempt` of visit `visit` (both 1 unless said). */
-export function complete(
-  stepId: string,
-  outcome: StepOutcome,
-  at: { visit?: number; attempt?: number } = {},
-): RunCommand {
-  return {
-    type: 'CompleteStep',
-    data: { stepId, visit: at.visit ?? 1, attempt: at.attempt ?? 1, outcome },
-  };
-}
-
-export function fire(timer: TimerPurpose, dueAt = new Date(T0).toISOString()): RunCommand {
-  return { type: 'FireTimer', data: { timer, dueAt } };
-}
-
-export function resolve(
-  stepId: string,
-  action: CheckpointDecision,
-  extra: { input?: string; comment?: string; visit?: number; by?: string } = {},
-): RunCommand {
-  return { type: 'ResolveCheckpoint', data: { stepId, action, by: extra.by ?? 'alice', ...extra } };
-}
-
-export function cancel(reason = 'user asked', by = 'api'): RunCommand {
-  return { type: 'CancelRun', data: { reason, by } };
 }

@@ -1,17 +1,24 @@
 import type { CheckpointDecision, RunEvent, StartRun, TimerPurpose } from '@chainmail/contracts';
+import {
+  decide,
+  evolveAll,
+  initialRunState,
+  type AgentFacts,
+  type RunCommand,
+  type RunState,
+  type StepOutcome,
+  type StepRuntime,
+} from '@chainmail/engine';
 import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
-import type { AgentFacts } from '../agent-facts';
-import type { RunCommand, StepOutcome } from '../commands';
-import { decide } from '../decide';
-import { evolveAll } from '../evolve';
-import { initialRunState, type RunState, type StepRuntime } from '../run-state';
+import { cancel, complete, fire, resolve, start } from './commands';
+import { T0 } from './clock';
 
 /**
  * Drives the engine in tests the way the shell does: each command is decided against the state
  * so far and its events folded in; time moves on by `stepMs` per command (or as told).
  */
 
-export const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+export { T0 };
 
 /** Parses a YAML definition as the registry would (every agent address is known). */
 export function definitionOf(yaml: string): WorkflowDefinition {
@@ -19,16 +26,6 @@ export function definitionOf(yaml: string): WorkflowDefinition {
   if (!parsed.ok) throw new Error(`invalid test workflow: ${JSON.stringify(parsed.errors, null, 2)}`);
   return parsed.definition;
 }
-
-export const types = (events: readonly RunEvent[]): string[] => events.map((e) => e.type);
-
-/** `Type:stepId` for step events, the type alone for run events: compact expectations. */
-export const trace = (events: readonly RunEvent[]): string[] =>
-  events.map((e) => {
-    const data = e.data as { stepId?: string; target?: string };
-    if (e.type === 'BranchTaken') return `BranchTaken:${data.stepId}->${data.target}`;
-    return data.stepId === undefined ? e.type : `${e.type}:${data.stepId}`;
-  });
 
 export const ok = (output: string, durationMs = 5): StepOutcome => ({ ok: true, output, durationMs });
 export const failure = (code: string, retryable: boolean, message = `${code} happened`): StepOutcome => ({
@@ -74,21 +71,7 @@ export class RunScript {
   }
 
   start(inputs: Record<string, unknown> = {}, extra: Partial<StartRun> = {}): RunEvent[] {
-    return this.when({
-      type: 'StartRun',
-      data: {
-        commandId: `start:${this.runId}`,
-        runId: this.runId,
-        workflow: this.definition.name,
-        version: 1,
-        inputs,
-        trigger: { kind: 'api' },
-        owner: 'default',
-        actor: 'test',
-        debug: false,
-        ...extra,
-      },
-    });
+    return this.when(start(this.definition, inputs, { runId: this.runId, ...extra }));
   }
 
   /** The result of the step's running attempt (or of the visit/attempt given). */
@@ -99,18 +82,8 @@ export class RunScript {
     elapseMs?: number,
   ): RunEvent[] {
     const step = this.state.steps[stepId];
-    return this.when(
-      {
-        type: 'CompleteStep',
-        data: {
-          stepId,
-          visit: at.visit ?? step?.visit ?? 1,
-          attempt: at.attempt ?? step?.attempt ?? 1,
-          outcome,
-        },
-      },
-      elapseMs,
-    );
+    const attempt = { visit: at.visit ?? step?.visit ?? 1, attempt: at.attempt ?? step?.attempt ?? 1 };
+    return this.when(complete(stepId, outcome, attempt), elapseMs);
   }
 
   succeed(stepId: string, output: string, elapseMs?: number): RunEvent[] {
@@ -122,10 +95,7 @@ export class RunScript {
   }
 
   fire(timer: TimerPurpose, elapseMs?: number): RunEvent[] {
-    return this.when(
-      { type: 'FireTimer', data: { timer, dueAt: new Date(this.now).toISOString() } },
-      elapseMs,
-    );
+    return this.when(fire(timer, new Date(this.now).toISOString()), elapseMs);
   }
 
   resolve(
@@ -134,14 +104,11 @@ export class RunScript {
     extra: { input?: string; comment?: string; visit?: number; by?: string } = {},
     elapseMs?: number,
   ): RunEvent[] {
-    return this.when(
-      { type: 'ResolveCheckpoint', data: { stepId, action, by: extra.by ?? 'alice', ...extra } },
-      elapseMs,
-    );
+    return this.when(resolve(stepId, action, extra), elapseMs);
   }
 
   cancel(): RunEvent[] {
-    return this.when({ type: 'CancelRun', data: { reason: 'user asked', by: 'api' } });
+    return this.when(cancel());
   }
 
   step(id: string): StepRuntime {

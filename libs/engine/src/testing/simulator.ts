@@ -1,6 +1,6 @@
 import type { CheckpointDecision, TimerPurpose } from '@chainmail/contracts';
 import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
-import { isTerminal } from '../run-state';
+import { isTerminal } from '@chainmail/engine';
 import { failure, ok, RunScript } from './run-script';
 
 /**

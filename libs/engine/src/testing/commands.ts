@@ -1,0 +1,81 @@
+import type { CheckpointDecision, TimerPurpose } from '@chainmail/contracts';
+import type { RunCommand, StepOutcome } from '@chainmail/engine';
+import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { T0 } from './clock';
+
+/**
+ * The engine's commands as the shell sends them, built in this one place: specifications,
+ * replays and the simulator all go through here, so a change to the command shapes is one edit.
+ */
+
+export type RunCommandType = RunCommand['type'];
+export type CommandData<K extends RunCommandType> = Extract<RunCommand, { type: K }>['data'];
+
+export function command<K extends RunCommandType>(type: K, data: CommandData<K>): RunCommand {
+  return { type, data } as RunCommand;
+}
+
+/** A start of run `run-1` (or `extra.runId`) of `definition`'s version 1, from the API. */
+export function start(
+  definition: WorkflowDefinition,
+  inputs: Record<string, unknown> = {},
+  extra: Partial<CommandData<'StartRun'>> = {},
+): RunCommand {
+  const runId = extra.runId ?? 'run-1';
+  return command('StartRun', {
+    commandId: `start:${runId}`,
+    runId,
+    workflow: definition.name,
+    version: 1,
+    inputs,
+    trigger: { kind: 'api' },
+    owner: 'default',
+    actor: 'test',
+    debug: false,
+    ...extra,
+  });
+}
+
+/** The result of attempt `attempt` of visit `visit` (both 1 unless said). */
+export function complete(
+  stepId: string,
+  outcome: StepOutcome,
+  at: { visit?: number; attempt?: number } = {},
+): RunCommand {
+  return command('CompleteStep', { stepId, visit: at.visit ?? 1, attempt: at.attempt ?? 1, outcome });
+}
+
+export function fire(timer: TimerPurpose, dueAt = new Date(T0).toISOString()): RunCommand {
+  return command('FireTimer', { timer, dueAt });
+}
+
+export function resolve(
+  stepId: string,
+  action: CheckpointDecision,
+  extra: { input?: string; comment?: string; visit?: number; by?: string } = {},
+): RunCommand {
+  return command('ResolveCheckpoint', { stepId, action, by: extra.by ?? 'alice', ...extra });
+}
+
+export function cancel(reason = 'user asked', by = 'api'): RunCommand {
+  return command('CancelRun', { reason, by });
+}
+
+/** The agent is at its concurrency limit. */
+export function defer(
+  stepId: string,
+  reason: string,
+  at: { visit?: number; attempt?: number } = {},
+): RunCommand {
+  return command('DeferStep', { stepId, visit: at.visit ?? 1, attempt: at.attempt ?? 1, reason });
+}
+
+/** An email agent's mail went out. */
+export function recordMail(mail: CommandData<'RecordAgentMail'>): RunCommand {
+  return command('RecordAgentMail', mail);
+}
+
+/** The stripped reply to an email agent's mail. */
+export function receiveReply(reply: CommandData<'ReceiveAgentReply'>): RunCommand {
+  return command('ReceiveAgentReply', reply);
+}
