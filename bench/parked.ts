@@ -1,0 +1,79 @@
+import type { BenchApi, RunView } from './api';
+import { cpuMsOf, memoryOf, settle, sleep } from './server';
+import { round } from './stats';
+
+export interface ParkedResult {
+  runs: number;
+  /** Starting them, at the pace the server answers (`concurrency` requests in flight). */
+  startSeconds: number;
+  /** From the first start until the read models list every run as waiting at the checkpoint. */
+  allParkedSeconds: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  addedRssMb: number;
+  /** CPU the process used while idle with every run parked, over `idleSeconds`. */
+  idleCpuMs: number;
+  idleSeconds: number;
+  /** idleCpuMs as a share of one core. */
+  idleCpuShare: number;
+}
+
+/** Parked = still running, its first step done and the checkpoint reached (a second step opened). */
+export function isParked(run: RunView): boolean {
+  return run.status === 'running' && run.stepsSucceeded >= 1 && run.stepsTotal >= 2;
+}
+
+/**
+ * "Waiting is free": starts `runs` runs of a workflow that parks at a checkpoint, waits until the
+ * read models show all of them parked, then compares RSS with before and measures idle CPU.
+ */
+export async function measureParked(
+  api: BenchApi,
+  pid: number,
+  workflow: string,
+  runs: number,
+  options: { concurrency: number; idleSeconds: number; log: (line: string) => void },
+): Promise<ParkedResult> {
+  await settle(pid);
+  const before = await memoryOf(pid);
+  const t0 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < runs) {
+        const i = next++;
+        await api.start(workflow, { user_input: `parked ${i}` });
+      }
+    }),
+  );
+  const startSeconds = (performance.now() - t0) / 1000;
+  options.log(`  ${runs} started in ${startSeconds.toFixed(1)} s; waiting until all are parked…`);
+  const deadline = performance.now() + 10 * 60_000;
+  for (;;) {
+    const parked = (await api.listAll(workflow, 'running')).filter(isParked).length;
+    if (parked >= runs) break;
+    if (performance.now() > deadline)
+      throw new Error(`only ${parked} of ${runs} runs parked within 10 minutes`);
+    await sleep(1000);
+  }
+  const allParkedSeconds = (performance.now() - t0) / 1000;
+  // Let the last batches, timers and garbage collection finish before calling it idle.
+  await settle(pid);
+  const cpu0 = await cpuMsOf(pid);
+  const idleStart = performance.now();
+  await sleep(options.idleSeconds * 1000);
+  const idleCpuMs = (await cpuMsOf(pid)) - cpu0;
+  const idleSeconds = (performance.now() - idleStart) / 1000;
+  const after = await memoryOf(pid);
+  return {
+    runs,
+    startSeconds: round(startSeconds, 1),
+    allParkedSeconds: round(allParkedSeconds, 1),
+    rssBeforeMb: before.rssMb,
+    rssAfterMb: after.rssMb,
+    addedRssMb: round(after.rssMb - before.rssMb, 1),
+    idleCpuMs: round(idleCpuMs, 0),
+    idleSeconds: round(idleSeconds, 1),
+    idleCpuShare: round(idleCpuMs / 1000 / idleSeconds, 4),
+  };
+}

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { RunCommit, RunEvent } from '@chainmail/contracts';
+import { eventLogNames, RunLog } from '@chainmail/event-log';
+import { connect, type NatsConnection } from 'nats';
+import type { BenchApi } from './api';
+import { settle, sleep } from './server';
+import { round } from './stats';
+
+export interface RebuildResult {
+  /** What the stream held when the replay was asked for. */
+  commits: number;
+  events: number;
+  /** Commits appended by the bench as copies of a real run (the rest came from real runs). */
+  copiedCommits: number;
+  /** `chainmail replay` started → the last run's final state is back in the read models. */
+  seconds: number;
+  eventsPerSecond: number;
+  commitsPerSecond: number;
+  /** When the CLI itself returned, and what it printed. */
+  cliSeconds: number;
+  cliOutput: string[];
+}
+
+/**
+ * Rebuild speed as an operator sees it: tops the log up to `minEvents` with copies of a real run's
+ * commits (appended with the event log library, so each keeps the shape and size Chainmail writes),
+ * then times `chainmail replay` until the newest run is back in the read models.
+ */
+export async function measureRebuild(
+  api: BenchApi,
+  pid: number,
+  opts: {
+    root: string;
+    natsUrl: string;
+    templateRunId: string;
+    markerWorkflow: string;
+    minEvents: number;
+    log: (line: string) => void;
+  },
+): Promise<RebuildResult> {
+  const nc = await connect({ servers: opts.natsUrl });
+  try {
+    const log = new RunLog(nc);
+    const before = await countLog(nc);
+    const missing = Math.max(0, opts.minEvents - before.events);
+    let copiedCommits = 0;
+    if (missing > 0) {
+      const template = await log.read(opts.templateRunId);
+      const perRun = template.reduce((n, c) => n + c.events.length, 0);
+      const copies = Math.ceil(missing / perRun);
+      opts.log(
+        `  appending ${copies} copies of a ${template.length}-commit run (${copies * perRun} events)…`,
+      );
+      copiedCommits = await appendCopies(log, template, copies);
+    }
+    // A run at the very end of the log: once it is back in the read models, everything before it is.
+    const marker = await api.start(opts.markerWorkflow, { user_input: 'replay marker' }, true);
+    if (marker.status !== 'succeeded') throw new Error(`the replay marker run ended ${marker.status}`);
+    const total = await countLog(nc);
+    opts.log(
+      `  the log holds ${total.commits} commits, ${total.events} events; waiting for the process to idle…`,
+    );
+    await settle(pid);
+
+    const t0 = performance.now();
+    const cli = await runCli(opts.root, api, ['replay']);
+    const cliSeconds = (performance.now() - t0) / 1000;
+    if (cli.code !== 0) throw new Error(`chainmail replay exited with ${cli.code}: ${cli.output.join('\n')}`);
+    const deadline = performance.now() + 10 * 60_000;
+    for (;;) {
+      const newest = (await api.list({ workflow: opts.markerWorkflow, limit: 1 })).runs[0];
+      if (newest?.id === marker.runId && newest.status === 'succeeded') break;
+      if (performance.now() > deadline) throw new Error('the read models were not rebuilt within 10 minutes');
+      await sleep(20);
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      commits: total.commits,
+      events: total.events,
+      copiedCommits,
+      seconds: round(seconds, 2),
+      eventsPerSecond: Math.round(total.events / seconds),
+      commitsPerSecond: Math.round(total.commits / seconds),
+      cliSeconds: round(cliSeconds, 2),
+      cliOutput: cli.output,
+    };
+  } finally {
+    await nc.close();
+  }
+}
+
+/** Copies of a run under new ids, each appended commit by commit as its writer would, 64 at a time. */
+async function appendCopies(
+  log: RunLog,
+  template: { events: RunEvent[] }[],
+  copies: number,
+): Promise<number> {
+  let next = 0;
+  let appended = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < copies) {
+        next++;
+        const runId = randomUUID();
+        let prev = 0;
+        for (const [i, commit] of template.entries()) {
+          const copy: RunCommit = {
+            runId,
+            prev,
+            events: commit.events.map((e) => ({ ...e, runId }) as RunEvent),
+          };
+          prev = (await log.append(copy, `${runId}:bench:${i}`)).seq;
+          appended++;
+        }
+      }
+    }),
+  );
+  return appended;
+}
+
+/** Commits and events in the run log, read straight from the stream (the bench's own count). */
+async function countLog(nc: NatsConnection): Promise<{ commits: number; events: number }> {
+  const stream = eventLogNames().runEventsStream;
+  const js = nc.jetstream();
+  const info = await (await nc.jetstreamManager()).streams.info(stream);
+  const commits = info.state.messages;
+  if (commits === 0) return { commits, events: 0 };
+  const consumer = await js.consumers.get(stream);
+  const messages = await consumer.consume({ max_messages: 1000 });
+  const decoder = new TextDecoder();
+  let seen = 0;
+  let events = 0;
+  for await (const m of messages) {
+    events += (JSON.parse(decoder.decode(m.data)) as RunCommit).events.length;
+    if (++seen >= commits || m.info.pending === 0) break;
+  }
+  messages.stop();
+  return { commits: seen, events };
+}
+
+async function runCli(
+  root: string,
+  api: BenchApi,
+  args: string[],
+): Promise<{ code: number; output: string[] }> {
+  const child = spawn(process.execPath, [join(root, 'bin', 'chainmail.js'), ...args], {
+    env: { ...process.env, CHAINMAIL_URL: api.base, CHAINMAIL_TOKEN: api.token, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  return { code, output: text.split('\n').filter((l) => l.trim() !== '') };
+}
