@@ -18,6 +18,8 @@ export interface LoadResult {
   /** POST sent → the client knows the run ended. */
   latency: Summary;
   failed: number;
+  /** Polling: POST sent → its 202 (the start command is queued), the part of the latency before the run. */
+  accepted?: Summary;
   /** `?wait=true` answered 202 "running" (the server's wait limit passed): the client polled after. */
   waitTimeouts: number;
   /** `process.hrtime` (µs) at the start and end, to cut the matching window out of a CPU profile. */
@@ -30,14 +32,15 @@ async function oneRun(
   workflow: string,
   mode: WaitMode,
   i: number,
-): Promise<{ ms: number; ok: boolean; waitTimeout: boolean }> {
+): Promise<{ ms: number; acceptedMs: number; ok: boolean; waitTimeout: boolean }> {
   const t = performance.now();
   const started = await api.start(workflow, { user_input: `bench run ${i}` }, mode === 'wait');
+  const acceptedMs = performance.now() - t;
   if (mode === 'wait' && started.httpStatus === 200) {
-    return { ms: performance.now() - t, ok: started.status === 'succeeded', waitTimeout: false };
+    return { ms: acceptedMs, acceptedMs, ok: started.status === 'succeeded', waitTimeout: false };
   }
   const status = await pollUntilTerminal(api, started.runId);
-  return { ms: performance.now() - t, ok: status === 'succeeded', waitTimeout: mode === 'wait' };
+  return { ms: performance.now() - t, acceptedMs, ok: status === 'succeeded', waitTimeout: mode === 'wait' };
 }
 
 export async function pollUntilTerminal(api: BenchApi, runId: string): Promise<string> {
@@ -62,6 +65,7 @@ export async function drive(
   let failed = 0;
   let waitTimeouts = 0;
   const latencies: number[] = [];
+  const accepted: number[] = [];
   const startUs = hrtimeUs();
   const started = performance.now();
   await Promise.all(
@@ -69,6 +73,7 @@ export async function drive(
       while (next < count) {
         const result = await oneRun(api, workflow, mode, next++);
         latencies.push(result.ms);
+        accepted.push(result.acceptedMs);
         if (!result.ok) failed++;
         if (result.waitTimeout) waitTimeouts++;
       }
@@ -81,6 +86,7 @@ export async function drive(
     mode,
     runsPerSecond: round(count / seconds, 1),
     latency: summarize(latencies),
+    ...(mode === 'poll' ? { accepted: summarize(accepted) } : {}),
     failed,
     waitTimeouts,
     windowUs: [startUs, hrtimeUs()],

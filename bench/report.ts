@@ -83,6 +83,9 @@ export function tableRows(r: BenchReport): Row[] {
       `p50 ≤ ×${TARGETS.sequentialP50VsFloor}`,
       verdict(p50 === undefined ? undefined : p50 <= TARGETS.sequentialP50VsFloor),
     ]);
+    if (m.sequential.accepted) {
+      rows.push([`${label}: POST answered 202, one at a time (ms)`, lat(m.sequential.accepted), '', '', '']);
+    }
     const failed = m.sequential.failed + m.concurrent.failed;
     const timeouts = m.sequential.waitTimeouts + m.concurrent.waitTimeouts;
     if (failed > 0 || timeouts > 0) {
