@@ -8,7 +8,7 @@ import { BenchApi } from './api';
 import { formatProfileSummary, summarizeProfile, type CpuProfile } from './cpu-profile';
 import { measureEngineFloor, measureFloor } from './floor';
 import { drive, stepCost, type LoadResult } from './load';
-import { OptionsError, parseOptions, type BenchOptions } from './options';
+import { OptionsError, parseOptions, type BenchOptions, type Phase } from './options';
 import { measureParked } from './parked';
 import { measureRebuild } from './rebuild';
 import { formatTable, tableRows, TARGETS, type BenchReport } from './report';
@@ -33,7 +33,7 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const c = opts.counts;
-  const has = (phase: string): boolean => opts.phases.has(phase as never);
+  const has = (phase: Phase): boolean => opts.phases.has(phase);
   const nats = await startNatsServer();
   const db = await createTestDatabase();
   let server: ChainmailProcess | undefined;
@@ -60,9 +60,9 @@ async function main(): Promise<void> {
       };
     }
 
-    const needsServer = ['wait', 'poll', 'steps', 'parked', 'rebuild'].some(has);
+    const needsServer = (['wait', 'poll', 'steps', 'parked', 'rebuild'] as const).some(has);
     if (needsServer) {
-      const throughput = ['wait', 'poll'].some(has);
+      const throughput = has('wait') || has('poll');
       const profileDir = opts.profileDir && throughput ? resolve(opts.profileDir) : undefined;
       if (profileDir) await mkdir(profileDir, { recursive: true });
       const start = (profile?: string): Promise<ChainmailProcess> =>

@@ -23,6 +23,10 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--only', 'wait,speed'])).toThrow(/"speed".*floor, wait, poll/);
   });
 
+  it('refuses --profile without a throughput phase to profile', () => {
+    expect(() => parseOptions(['--only', 'parked', '--profile', 'prof'])).toThrow(/add wait or poll/);
+  });
+
   it('refuses an option without its value, and an unknown option', () => {
     expect(() => parseOptions(['--profile'])).toThrow(/--profile needs a value/);
     expect(() => parseOptions(['--only', '--quick'])).toThrow(/--only needs a value/);

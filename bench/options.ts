@@ -100,5 +100,8 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
   }
   options.counts = options.quick ? QUICK : FULL;
+  if (options.profileDir !== undefined && !options.phases.has('wait') && !options.phases.has('poll')) {
+    throw new OptionsError('--profile profiles the throughput phases: add wait or poll to --only.');
+  }
   return options;
 }
