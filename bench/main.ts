@@ -105,7 +105,11 @@ async function main(): Promise<void> {
         await settle(pid);
         report.steps = await stepCost(api, ONE_STEP, FOUR_STEPS, c.stepPairs, 'wait');
       }
-      report.memory = { idleRssMb: idle.rssMb, peakRssMb: (await memoryOf(server.pid)).peakMb };
+      report.memory = {
+        idleRssMb: idle.rssMb,
+        peakRssMb: (await memoryOf(server.pid)).peakMb,
+        profiled: profileDir !== undefined,
+      };
 
       if (profileDir) {
         // The profile is written when the process exits: stop it, read it, go on with a fresh one.

@@ -68,7 +68,7 @@ describe('tableRows', () => {
   it('judges memory, parked runs and rebuild speed against their targets', () => {
     const rows = tableRows({
       ...base,
-      memory: { idleRssMb: 150, peakRssMb: 300 },
+      memory: { idleRssMb: 150, peakRssMb: 300, profiled: false },
       parked: {
         runs: 10_000,
         startSeconds: 30,

@@ -14,7 +14,8 @@ export interface BenchReport {
   wait?: { sequential: LoadResult; concurrent: LoadResult };
   poll?: { sequential: LoadResult; concurrent: LoadResult };
   steps?: { oneStep: Summary; fourSteps: Summary; perStepP50Ms: number; perStepP99Ms: number };
-  memory?: { idleRssMb: number; peakRssMb: number };
+  /** `profiled`: the process ran with `--cpu-prof`, whose samples take memory of their own. */
+  memory?: { idleRssMb: number; peakRssMb: number; profiled: boolean };
   parked?: ParkedResult;
   rebuild?: RebuildResult;
   /** Filled by the kill -9 recovery measurement when it is present (bench/recovery.ts). */
@@ -113,7 +114,7 @@ export function tableRows(r: BenchReport): Row[] {
   }
   if (r.memory) {
     rows.push([
-      'memory: idle RSS / peak RSS (MB)',
+      `memory: idle RSS / peak RSS (MB)${r.memory.profiled ? ', profiled process' : ''}`,
       `${r.memory.idleRssMb} / ${r.memory.peakRssMb}`,
       '',
       `idle ≤ ${TARGETS.idleRssMb}`,
