@@ -14,12 +14,12 @@ import { CreateOutboundMail1732720000000 } from './migrations/1732720000000-crea
 import { ScheduleTick } from './entities/schedule-tick.entity';
 import { ScheduleState } from './entities/schedule-state.entity';
 import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-schedules';
-import { IDENTITY_ENTITIES } from './identity-entities';
+import { IDENTITY_ENTITIES } from '@chainmail/identity';
 import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
 import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
 import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
 
-/** Entities and migrations of the read models, for a parent that builds its own DataSource. */
+/** Entities and migrations of every table (the identity tables' entities live with their library), for a parent that builds its own DataSource. */
 export const PERSISTENCE_ENTITIES = [
   RunView,
   StepView,

@@ -16,6 +16,5 @@ export * from './caught-mail.repository';
 export * from './entities/schedule-tick.entity';
 export * from './entities/schedule-state.entity';
 export * from './schedule-read.repository';
-export * from './identity-entities';
 export { encodeListCursor, decodeListCursor, type ListCursor } from './list-cursor';
 export { inRetryingTransaction, pgCode } from './retrying-transaction';

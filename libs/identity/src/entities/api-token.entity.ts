@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Scope } from '@chainmail/contracts';
 
 /**
@@ -22,7 +22,8 @@ export class ApiToken {
   @Column({ type: 'text', array: true })
   scopes!: Scope[];
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Set by the database at insert. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
   /** Who created it (a user id), or `system` for the admin token of the first start. */
