@@ -79,3 +79,8 @@ export class ApiTokenVerifier {
 export function effectiveScopes(scopes: readonly Scope[], admin: boolean): Scope[] {
   return SCOPES.filter((s) => scopes.includes(s) && (s !== 'admin' || admin));
 }
+
+/** When a cached actor must be dropped at the latest: its credential's expiry (epoch ms). */
+export function actorExpiry(actor: Pick<Actor, 'expiresAt'>): number {
+  return actor.expiresAt === null ? Infinity : Date.parse(actor.expiresAt);
+}

@@ -1,6 +1,7 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ChainmailError, type Actor, type TeamRole } from '@chainmail/contracts';
 import {
+  actorExpiry,
   ApiTokenVerifier,
   credentialKey,
   CredentialCache,
@@ -50,7 +51,7 @@ export class Authenticator implements OnModuleInit, OnModuleDestroy {
     const actor = await this.cache.get(
       credentialKey(bearer),
       () => (bearer.startsWith(TOKEN_PREFIX) ? this.tokens.verify(bearer) : this.openIdConnect(bearer)),
-      (a) => (a.expiresAt === null ? Infinity : Date.parse(a.expiresAt)),
+      actorExpiry,
     );
     if (actor.tokenId !== null) this.tokens.recordUse(actor.tokenId);
     return actor;

@@ -3,7 +3,8 @@ import type { Scope } from '@chainmail/contracts';
 
 /**
  * An API token: `cm_<id>_<secret>`. Only the SHA-256 of the secret is kept; the id finds the row,
- * the hash is compared in constant time. Revocation and expiry take effect at once.
+ * the hash is compared in constant time. A revocation reaches every replica within the credential
+ * cache's TTL (see `CredentialCache`).
  */
 @Entity({ name: 'api_tokens' })
 export class ApiToken {
