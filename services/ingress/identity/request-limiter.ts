@@ -8,6 +8,8 @@ export const RATE_LIMIT_SYNC_MS = 1_000;
 const WINDOW_MS = 60_000;
 /** Keys tracked at most; past it, ended windows are dropped, then the oldest. */
 const MAX_KEYS = 100_000;
+/** A key not asked about here for this many sync periods is no longer refreshed. */
+const IDLE_AFTER_SYNCS = 5;
 /** The prefix the rows of earlier versions have (rate-limiter-flexible's `keyPrefix`), so an upgrade keeps counting. */
 const KEY_PREFIX = 'api:';
 
@@ -17,6 +19,8 @@ interface Window {
   shared: number;
   /** Requests counted here since the last sync. */
   local: number;
+  /** When a request of the key last came here: a key in use is worth learning the others' count for. */
+  askedAt: number;
 }
 
 /**
@@ -62,6 +66,7 @@ export class RequestLimiter implements OnModuleInit, OnModuleDestroy {
     let window = this.windows.get(key);
     if (!window || window.end <= this.now()) window = await this.open(key);
     const now = this.now();
+    window.askedAt = now;
     if (window.shared + window.local >= this.perMinute) {
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window.end - now) / 1000)) };
     }
@@ -87,8 +92,8 @@ export class RequestLimiter implements OnModuleInit, OnModuleDestroy {
           if (current && current.end > this.now()) return current;
           this.makeRoom(started);
           const window: Window = shared
-            ? { end: shared.windowEnd, shared: shared.total, local: 0 }
-            : { end: started + WINDOW_MS, shared: 0, local: 0 };
+            ? { end: shared.windowEnd, shared: shared.total, local: 0, askedAt: started }
+            : { end: started + WINDOW_MS, shared: 0, local: 0, askedAt: started };
           this.windows.set(key, window);
           return window;
         });
@@ -112,7 +117,9 @@ export class RequestLimiter implements OnModuleInit, OnModuleDestroy {
         this.windows.delete(key);
         continue;
       }
-      // Keys without new requests are sent too (adding 0), to learn what the other replicas counted.
+      // Keys in use here lately are sent even without new counts (adding 0), to learn the others';
+      // keys idle here for a few syncs cost nothing until they are asked about again.
+      if (window.local === 0 && now - window.askedAt > IDLE_AFTER_SYNCS * this.syncMs) continue;
       sent.set(key, { window, added: window.local });
       counts.push({ key: KEY_PREFIX + key, added: window.local, windowEnd: window.end });
     }
