@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseApiToken } from '../services/ingress/identity/token-format';
+import { parseApiToken } from '@chainmail/identity';
 import { credentialsPath, CredentialStore, generateToken } from './credentials';
 
 describe('CLI credentials', () => {

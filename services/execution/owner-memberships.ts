@@ -1,4 +1,5 @@
-import type { TeamMembership, TeamRole } from '@chainmail/contracts';
+import type { TeamMembership } from '@chainmail/contracts';
+import { MembershipRepository } from '@chainmail/identity';
 import type { DataSource } from 'typeorm';
 
 /** The teams a run's owner (a user) belongs to, read when a sub-workflow starts. */
@@ -12,26 +13,25 @@ export const NO_MEMBERSHIPS: OwnerMemberships = { of: async () => [] };
 const CACHE_MS = 1_000;
 
 /**
- * Memberships from Postgres, cached for a second (as ingress caches callers): a role removed is
- * in force for sub-workflows started a second later.
+ * Memberships from the identity library's repository, cached for a second: a role removed is in
+ * force for sub-workflows started a second later.
  */
 export class PostgresMemberships implements OwnerMemberships {
   private readonly cache = new Map<string, { at: number; teams: Promise<TeamMembership[]> }>();
+  private readonly memberships: MembershipRepository;
 
   constructor(
-    private readonly dataSource: Pick<DataSource, 'query'>,
+    dataSource: DataSource,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.memberships = new MembershipRepository(dataSource);
+  }
 
   of(userId: string): Promise<TeamMembership[]> {
     const now = this.clock();
     const cached = this.cache.get(userId);
     if (cached && now - cached.at < CACHE_MS) return cached.teams;
-    const teams = this.dataSource
-      .query(`SELECT team_id, role FROM team_members WHERE user_id = $1`, [userId])
-      .then((rows: { team_id: string; role: TeamRole }[]) =>
-        rows.map((r) => ({ teamId: String(r.team_id), role: r.role })),
-      );
+    const teams = this.memberships.of(userId);
     // A failed read is not cached: the next start asks again.
     teams.catch(() => this.cache.delete(userId));
     this.cache.set(userId, { at: now, teams });

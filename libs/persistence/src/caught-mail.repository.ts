@@ -46,37 +46,46 @@ export const MAILBOX_LIST_LIMIT = 200;
 export class CaughtMailRepository {
   private readonly rows: Repository<CaughtMail>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(CaughtMail);
   }
 
   async save(mail: CaughtMailInput, keep = 500): Promise<number> {
-    const [row]: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO caught_mail (envelope_from, envelope_to, from_header, to_header, subject, date, message_id,
-                                in_reply_to, "references", text_body, html_body, raw, size)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       RETURNING id`,
-      [
-        mail.envelopeFrom,
-        JSON.stringify(mail.envelopeTo),
-        mail.from,
-        mail.to,
-        mail.subject,
-        mail.date,
-        mail.messageId,
-        mail.inReplyTo,
-        JSON.stringify(mail.references),
-        mail.text,
-        mail.html,
-        mail.raw,
-        mail.raw.length,
-      ],
-    );
-    await this.dataSource.query(
-      `DELETE FROM caught_mail WHERE id <= (SELECT id FROM caught_mail ORDER BY id DESC OFFSET $1 LIMIT 1)`,
-      [keep],
-    );
-    return Number(row.id);
+    const inserted = await this.rows
+      .createQueryBuilder()
+      .insert()
+      // No id and no receipt time: Postgres numbers the row and stamps it.
+      .values({
+        envelopeFrom: mail.envelopeFrom,
+        envelopeTo: mail.envelopeTo,
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        date: mail.date,
+        messageId: mail.messageId,
+        inReplyTo: mail.inReplyTo,
+        references: mail.references,
+        text: mail.text,
+        html: mail.html,
+        raw: mail.raw,
+        size: mail.raw.length,
+      })
+      .returning(['id'])
+      .updateEntity(false)
+      .execute();
+    const newestDropped = this.rows
+      .createQueryBuilder('kept')
+      .select('kept.id')
+      .orderBy('kept.id', 'DESC')
+      .offset(keep)
+      .limit(1);
+    await this.rows
+      .createQueryBuilder()
+      .delete()
+      .where(`id <= (${newestDropped.getQuery()})`)
+      .setParameters(newestDropped.getParameters())
+      .execute();
+    return Number((inserted.raw as { id: string }[])[0].id);
   }
 
   /** Newest first. */

@@ -1,36 +1,31 @@
 import { DataSource } from 'typeorm';
-import { ProjectionCheckpoint } from './entities/projection-checkpoint.entity';
 import { InboundMessage } from './entities/inbound-message.entity';
 import { CreateInboundMessages1732710000000 } from './migrations/1732710000000-create-inbound-messages';
 import { RunView } from './entities/run-view.entity';
 import { StepView } from './entities/step-view.entity';
 import { CreateRunReadModels1732500000000 } from './migrations/1732500000000-create-run-read-models';
-import { DurableTimer } from './entities/durable-timer.entity';
-import { FinishedTimerRun } from './entities/finished-timer-run.entity';
 import { CreateDurableTimers1732600000000 } from './migrations/1732600000000-create-durable-timers';
 import { Delivery } from './entities/delivery.entity';
 import { CaughtMail } from './entities/caught-mail.entity';
 import { CreateOutboundMail1732720000000 } from './migrations/1732720000000-create-outbound-mail';
-import { ScheduleTick } from './entities/schedule-tick.entity';
-import { ScheduleState } from './entities/schedule-state.entity';
 import { CreateSchedules1732800000000 } from './migrations/1732800000000-create-schedules';
-import { IDENTITY_ENTITIES } from './identity-entities';
+import { IDENTITY_ENTITIES } from '@chainmail/identity';
 import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
 import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
 import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
 
-/** Entities and migrations of the read models, for a parent that builds its own DataSource. */
+/**
+ * Entities of the tables read or written through TypeORM (the identity tables' live with their
+ * library), and the migrations of every table, for a parent that builds its own DataSource. Tables
+ * written with hand-tuned SQL only (durable timers, schedule ticks and states, projection
+ * checkpoints) have no entity: their migrations are their schema.
+ */
 export const PERSISTENCE_ENTITIES = [
   RunView,
   StepView,
-  ProjectionCheckpoint,
-  DurableTimer,
-  FinishedTimerRun,
   InboundMessage,
   Delivery,
   CaughtMail,
-  ScheduleTick,
-  ScheduleState,
   ...IDENTITY_ENTITIES,
 ];
 export const PERSISTENCE_MIGRATIONS = [

@@ -1,4 +1,4 @@
-import type { DataSource, Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { Delivery, type DeliveryChannel, type DeliveryStatus } from './entities/delivery.entity';
 
 /** What a delivery is, known before it is sent. */
@@ -52,7 +52,7 @@ const MAX_ERROR_LENGTH = 2000;
 export class DeliveryRepository {
   private readonly rows: Repository<Delivery>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(dataSource: DataSource) {
     this.rows = dataSource.getRepository(Delivery);
   }
 
@@ -61,30 +61,39 @@ export class DeliveryRepository {
    * sender that stopped mid-way: it is marked failed (not resent, which could send it twice).
    */
   async claim(intent: DeliveryIntent, now: Date, staleAfterMs: number): Promise<DeliveryClaim> {
-    const inserted: { attempts: number }[] = await this.dataSource.query(
-      `INSERT INTO deliveries (id, run_id, channel, kind, status, attempts, recipient, message_id, subject, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, 'sending', 1, $5, $6, $7, $8, $8)
-       ON CONFLICT (id) DO NOTHING
-       RETURNING attempts`,
-      [
-        intent.id,
-        intent.runId,
-        intent.channel,
-        intent.kind,
-        intent.recipient,
-        intent.messageId ?? null,
-        intent.subject ?? null,
-        now,
-      ],
-    );
-    if (inserted.length > 0) return { outcome: 'claimed', attempt: inserted[0].attempts };
-    const [retried]: { attempts: number }[][] = await this.dataSource.query(
-      `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, next_attempt_at = NULL, updated_at = $2
-       WHERE id = $1 AND status = 'retrying' AND next_attempt_at <= $2
-       RETURNING attempts`,
-      [intent.id, now],
-    );
-    if (retried.length > 0) return { outcome: 'claimed', attempt: retried[0].attempts };
+    // ON CONFLICT DO NOTHING: a row that exists already is the answer, not an error.
+    const inserted = await this.rows
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id: intent.id,
+        runId: intent.runId,
+        channel: intent.channel,
+        kind: intent.kind,
+        status: 'sending',
+        attempts: 1,
+        recipient: intent.recipient,
+        messageId: intent.messageId ?? null,
+        subject: intent.subject ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .orIgnore()
+      .returning(['attempts'])
+      .updateEntity(false)
+      .execute();
+    const claimed = inserted.raw as { attempts: number }[];
+    if (claimed.length > 0) return { outcome: 'claimed', attempt: claimed[0].attempts };
+    const retried = await this.rows
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'sending', attempts: () => 'attempts + 1', nextAttemptAt: null, updatedAt: now })
+      .where("id = :id AND status = 'retrying' AND next_attempt_at <= :now", { id: intent.id, now })
+      .returning(['attempts'])
+      .updateEntity(false)
+      .execute();
+    const again = retried.raw as { attempts: number }[];
+    if (again.length > 0) return { outcome: 'claimed', attempt: again[0].attempts };
     const row = await this.rows.findOneBy({ id: intent.id });
     if (!row) throw new Error(`delivery ${intent.id} vanished while being claimed`);
     switch (row.status) {
@@ -109,17 +118,14 @@ export class DeliveryRepository {
   }
 
   async markSent(id: string, now: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE deliveries SET status = 'sent', sent_at = $2, updated_at = $2, next_attempt_at = NULL WHERE id = $1`,
-      [id, now],
-    );
+    await this.rows.update({ id }, { status: 'sent', sentAt: now, updatedAt: now, nextAttemptAt: null });
   }
 
   /** A transient failure: attempt again at `nextAttemptAt`. */
   async markRetrying(id: string, error: string, nextAttemptAt: Date, now: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE deliveries SET status = 'retrying', last_error = $2, next_attempt_at = $3, updated_at = $4 WHERE id = $1`,
-      [id, clip(error), nextAttemptAt, now],
+    await this.rows.update(
+      { id },
+      { status: 'retrying', lastError: clip(error), nextAttemptAt, updatedAt: now },
     );
   }
 
@@ -130,10 +136,7 @@ export class DeliveryRepository {
   /** Final statuses of these ids; ids without a row are absent from the map. */
   async statuses(ids: readonly string[]): Promise<Map<string, DeliveryStatus>> {
     if (ids.length === 0) return new Map();
-    const rows: { id: string; status: DeliveryStatus }[] = await this.dataSource.query(
-      `SELECT id, status FROM deliveries WHERE id = ANY($1)`,
-      [ids],
-    );
+    const rows = await this.rows.find({ select: { id: true, status: true }, where: { id: In([...ids]) } });
     return new Map(rows.map((r) => [r.id, r.status]));
   }
 
@@ -150,12 +153,13 @@ export class DeliveryRepository {
     now: Date,
     onlyFrom?: DeliveryStatus,
   ): Promise<boolean> {
-    const [, count]: [unknown, number] = await this.dataSource.query(
-      `UPDATE deliveries SET status = $2, last_error = $3, next_attempt_at = NULL, updated_at = $4
-       WHERE id = $1 AND ($5::text IS NULL OR status = $5)`,
-      [id, status, clip(error), now, onlyFrom ?? null],
-    );
-    return count > 0;
+    const result = await this.rows.update(onlyFrom === undefined ? { id } : { id, status: onlyFrom }, {
+      status,
+      lastError: clip(error),
+      nextAttemptAt: null,
+      updatedAt: now,
+    });
+    return (result.affected ?? 0) > 0;
   }
 }
 

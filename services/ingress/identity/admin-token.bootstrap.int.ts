@@ -10,8 +10,7 @@ import type { DataSource } from 'typeorm';
 import { ensureAdminToken } from './admin-token.bootstrap';
 import { AuditRecorder } from './audit.recorder';
 import { Authenticator } from './authenticator';
-import { IdentityRepository } from './identity.repository';
-import { generateApiToken } from './token-format';
+import { generateApiToken, IdentityStore } from '@chainmail/identity';
 
 /** The first start's admin token, generated or from CHAINMAIL_ADMIN_TOKEN, on a database of its own per test. */
 
@@ -32,11 +31,11 @@ afterAll(async () => {
   await log?.cleanup();
 });
 
-async function freshIdentities(): Promise<IdentityRepository> {
+async function freshIdentities(): Promise<IdentityStore> {
   const db = await createTestDatabase('bootstrap');
   const ds = await createDataSource(db.url, { migrationsRun: true, poolSize: 6 });
   opened.push({ db, ds });
-  return new IdentityRepository(ds);
+  return new IdentityStore(ds);
 }
 
 function recordingLogger(): { lines: string[]; log: (m: string) => void; warn: (m: string) => void } {
@@ -86,7 +85,7 @@ it('makes CHAINMAIL_ADMIN_TOKEN work, keeps a revoked one revoked, and refuses a
   const impostor = `cm_${id}_${generateApiToken().secret}`;
   await expect(ensureAdminToken(identities, audit, impostor, logger)).rejects.toThrow(/id of another token/);
 
-  await identities.revokeToken(id);
+  await identities.tokens.revoke(id);
   expect(await ensureAdminToken(identities, audit, token, logger)).toBe('revoked');
   expect(logger.lines.at(-1)).toContain('stays revoked');
   // No working admin token is left: a restart without the variable generates one.

@@ -2,8 +2,15 @@ import { Logger } from '@nestjs/common';
 import { SCOPES } from '@chainmail/contracts';
 import type { AuditRecorder } from './audit.recorder';
 import { SYSTEM_ACTOR } from './audit.recorder';
-import { ADMIN_USER_ID, type IdentityRepository } from './identity.repository';
-import { generateApiToken, hashSecret, parseApiToken, secretMatches, TOKEN_SHAPE_HELP } from './token-format';
+import {
+  ADMIN_USER_ID,
+  generateApiToken,
+  hashSecret,
+  parseApiToken,
+  secretMatches,
+  TOKEN_SHAPE_HELP,
+  type IdentityStore,
+} from '@chainmail/identity';
 
 /** Arbitrary but fixed: ingress replicas starting together create one admin token. */
 const BOOTSTRAP_LOCK_KEY = 7_305_846_512_938_002;
@@ -17,7 +24,7 @@ export type BootstrapOutcome = 'configured' | 'present' | 'generated' | 'revoked
  * admin token exists, and written once to the log: the only place it is ever shown.
  */
 export async function ensureAdminToken(
-  identities: IdentityRepository,
+  identities: IdentityStore,
   audit: AuditRecorder,
   configured: string | undefined,
   logger: Pick<Logger, 'log' | 'warn'> = new Logger('identity'),
@@ -28,22 +35,15 @@ export async function ensureAdminToken(
     throw new Error(`CHAINMAIL_ADMIN_TOKEN is not an API token: it must be ${TOKEN_SHAPE_HELP}.`);
   }
   return identities.transaction(async (tx) => {
+    // Raw SQL: an advisory lock is not something TypeORM can say.
     await tx.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK_KEY]);
-    await tx.query(
-      `INSERT INTO users (id, name, admin) VALUES ($1, 'admin', true) ON CONFLICT (id) DO NOTHING`,
-      [ADMIN_USER_ID],
-    );
+    await identities.users.ensure({ id: ADMIN_USER_ID, name: 'admin', email: null, admin: true }, tx);
     let token: string;
     let id: string;
     let secret: string;
     if (parts !== undefined) {
-      const existing = await identities.token(parts.id, tx);
-      const stored = existing
-        ? ((await tx.query(`SELECT secret_hash FROM api_tokens WHERE id = $1`, [parts.id])) as {
-            secret_hash: Buffer;
-          }[])
-        : [];
-      if (existing && !secretMatches(parts.secret, stored[0].secret_hash)) {
+      const existing = await identities.tokens.credential(parts.id, tx);
+      if (existing && !secretMatches(parts.secret, existing.secretHash)) {
         throw new Error(
           `CHAINMAIL_ADMIN_TOKEN has the id of another token (${parts.id}) with a different secret; generate a new one (chainmail tokens generate).`,
         );
@@ -58,10 +58,10 @@ export async function ensureAdminToken(
       ({ id, secret } = parts);
       token = configured ?? '';
     } else {
-      if (await identities.hasActiveAdminToken(tx)) return 'present';
+      if (await identities.tokens.hasActiveAdmin(tx)) return 'present';
       ({ id, secret, token } = generateApiToken());
     }
-    await identities.insertToken(
+    await identities.tokens.insert(
       {
         id,
         userId: ADMIN_USER_ID,

@@ -1,87 +1,74 @@
-import { Logger } from '@nestjs/common';
-import { ChainmailError, SCOPES, type Actor, type Scope, type TeamRole } from '@chainmail/contracts';
-import type { IdentityRepository } from './identity.repository';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ChainmailError, type Actor, type TeamRole } from '@chainmail/contracts';
+import {
+  actorExpiry,
+  ApiTokenVerifier,
+  credentialKey,
+  CredentialCache,
+  effectiveScopes,
+  TOKEN_PREFIX,
+  TOKEN_USAGE_FLUSH_MS,
+  type CredentialCacheOptions,
+  type IdentityStore,
+} from '@chainmail/identity';
 import type { OidcVerifier } from './oidc.verifier';
-import { credentialKey, parseApiToken, secretMatches, TOKEN_PREFIX } from './token-format';
-
-/** How long a resolved caller is reused: revocations and role changes elsewhere land within it. */
-export const ACTOR_CACHE_MS = 1_000;
-const CACHE_MAX = 10_000;
-
-interface Cached {
-  actor: Actor;
-  until: number;
-}
 
 /**
- * Turns a bearer credential into the `Actor` of a request: an API token (`cm_…`, looked up by id,
- * its secret's hash compared in constant time, refused once revoked or expired) or, when
- * configured, an OpenID Connect access token (a JWT; its user and teams created on first sight).
- * Callers are cached for a second at most, and dropped at once on any identity change.
+ * Turns a bearer credential into the `Actor` of a request: an API token (`cm_…`, checked by the
+ * identity library's `ApiTokenVerifier`) or, when configured, an OpenID Connect access token (a
+ * JWT; its user and teams created on first sight). Resolved callers are kept in a `CredentialCache`
+ * (a few seconds at most, dropped at once on any identity change announced to this replica), so a
+ * request normally costs no database round trip; token uses are written in batches.
  */
-export class Authenticator {
-  private readonly cache = new Map<string, Cached>();
+export class Authenticator implements OnModuleInit, OnModuleDestroy {
+  private readonly cache: CredentialCache<Actor>;
+  private readonly tokens: ApiTokenVerifier;
   private readonly logger = new Logger('identity');
+  private flusher: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly identities: IdentityRepository,
+    private readonly identities: IdentityStore,
     private readonly oidc: OidcVerifier | undefined,
     private readonly oidcDefaultRole: TeamRole,
     private readonly now: () => number = Date.now,
-  ) {}
+    cache: CredentialCacheOptions = {},
+  ) {
+    this.cache = new CredentialCache<Actor>({ now, ...cache });
+    this.tokens = new ApiTokenVerifier(identities.tokens, identities.memberships, now);
+  }
+
+  onModuleInit(): void {
+    this.flusher = setInterval(() => void this.flushUsage(), TOKEN_USAGE_FLUSH_MS);
+    this.flusher.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.flusher);
+    await this.flushUsage();
+  }
 
   async authenticate(bearer: string): Promise<Actor> {
-    const key = credentialKey(bearer);
-    const cached = this.cache.get(key);
-    const now = this.now();
-    if (cached && cached.until > now) return cached.actor;
-    const actor = bearer.startsWith(TOKEN_PREFIX)
-      ? await this.apiToken(bearer)
-      : await this.openIdConnect(bearer);
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    const expires = actor.expiresAt === null ? Infinity : Date.parse(actor.expiresAt);
-    this.cache.set(key, { actor, until: Math.min(now + ACTOR_CACHE_MS, expires) });
+    const actor = await this.cache.get(
+      credentialKey(bearer),
+      () => (bearer.startsWith(TOKEN_PREFIX) ? this.tokens.verify(bearer) : this.openIdConnect(bearer)),
+      actorExpiry,
+    );
+    if (actor.tokenId !== null) this.tokens.recordUse(actor.tokenId);
     return actor;
   }
 
   /** Forget every cached caller (a token was revoked, a role changed, here or on another replica). */
   invalidate(): void {
-    this.cache.clear();
+    this.cache.invalidate();
   }
 
-  private async apiToken(bearer: string): Promise<Actor> {
-    const parts = parseApiToken(bearer);
-    const token = parts ? await this.identities.credential(parts.id) : undefined;
-    // Unknown id and wrong secret answer alike: nothing tells a guesser which ids exist.
-    if (!parts || !token || !secretMatches(parts.secret, token.secretHash)) {
-      throw new ChainmailError('UNAUTHENTICATED', 'The API token is not valid.');
+  /** Writes the last use of the tokens used since the last flush (`last_used_at`, at most once a minute each). */
+  async flushUsage(): Promise<void> {
+    try {
+      await this.tokens.flushUsage();
+    } catch (err) {
+      this.logger.warn(`could not record the use of tokens: ${(err as Error).message}`);
     }
-    if (token.revokedAt !== null) {
-      throw new ChainmailError(
-        'UNAUTHENTICATED',
-        `The API token "${token.name}" was revoked at ${token.revokedAt}.`,
-      );
-    }
-    if (token.expiresAt !== null && Date.parse(token.expiresAt) <= this.now()) {
-      throw new ChainmailError(
-        'UNAUTHENTICATED',
-        `The API token "${token.name}" expired at ${token.expiresAt}.`,
-      );
-    }
-    void this.identities.touchToken(token.id).catch((err: unknown) => {
-      this.logger.warn(`could not record the use of token ${token.id}: ${(err as Error).message}`);
-    });
-    return {
-      userId: token.userId,
-      name: token.userName,
-      admin: token.userAdmin,
-      teams: await this.identities.membershipsOf(token.userId),
-      // A user who is no longer an admin keeps no admin power through an older token.
-      scopes: effectiveScopes(token.scopes, token.userAdmin),
-      tokenId: token.id,
-      via: 'token',
-      expiresAt: token.expiresAt,
-    };
   }
 
   private async openIdConnect(bearer: string): Promise<Actor> {
@@ -92,7 +79,7 @@ export class Authenticator {
       );
     }
     const identity = await this.oidc.verify(bearer);
-    const user = await this.identities.upsertExternalUser({
+    const user = await this.identities.users.upsertExternal({
       externalId: identity.externalId,
       name: identity.name,
       email: identity.email,
@@ -103,7 +90,7 @@ export class Authenticator {
       userId: user.id,
       name: user.name,
       admin: identity.admin,
-      teams: await this.identities.membershipsOf(user.id),
+      teams: await this.identities.memberships.of(user.id),
       scopes: effectiveScopes(identity.scopes, identity.admin),
       tokenId: null,
       via: 'oidc',
@@ -116,21 +103,15 @@ export class Authenticator {
    * the default role, left ones are left. A role an owner gave on such a team is kept.
    */
   private async syncGroups(userId: string, groups: string[]): Promise<void> {
-    const teams = await Promise.all(groups.map((g) => this.identities.teamForGroup(g)));
-    const wanted = new Set(teams.map((t) => t.id));
-    const current = await this.identities.membershipsOf(userId);
-    const have = new Set(current.map((m) => m.teamId));
-    for (const team of teams) {
-      if (!have.has(team.id)) await this.identities.setMember(team.id, userId, this.oidcDefaultRole);
+    const { teams, memberships } = this.identities;
+    const mirrors = await Promise.all(groups.map((g) => teams.forGroup(g)));
+    const wanted = new Set(mirrors.map((t) => t.id));
+    const have = new Set((await memberships.of(userId)).map((m) => m.teamId));
+    for (const team of mirrors) {
+      if (!have.has(team.id)) await memberships.set(team.id, userId, this.oidcDefaultRole);
     }
-    const mirrored = await this.identities.teams(userId);
-    for (const team of mirrored) {
-      if (team.externalGroup !== null && !wanted.has(team.id))
-        await this.identities.removeMember(team.id, userId);
+    for (const team of await teams.list(userId)) {
+      if (team.externalGroup !== null && !wanted.has(team.id)) await memberships.remove(team.id, userId);
     }
   }
-}
-
-function effectiveScopes(scopes: readonly Scope[], admin: boolean): Scope[] {
-  return SCOPES.filter((s) => scopes.includes(s) && (s !== 'admin' || admin));
 }

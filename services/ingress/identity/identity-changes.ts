@@ -6,7 +6,7 @@ import type { Authenticator } from './authenticator';
 
 /**
  * Tells every ingress replica that an identity changed (a token revoked, a role changed), so each
- * drops its cached callers at once instead of within the cache's second.
+ * drops its cached callers at once instead of within the cache's TTL.
  */
 export class IdentityChanges implements OnModuleInit, OnModuleDestroy {
   private subscription: Subscription | undefined;
@@ -35,7 +35,7 @@ export class IdentityChanges implements OnModuleInit, OnModuleDestroy {
       this.nc.publish(this.names.subject(IDENTITY_CHANGED_SUBJECT));
     } catch (err) {
       this.logger.warn(
-        `could not announce an identity change (others catch up within a second): ${(err as Error).message}`,
+        `could not announce an identity change (others catch up within the credential cache's TTL): ${(err as Error).message}`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { ChainmailConfig } from '@chainmail/config';
 import { AuditLog, type EventLogNames } from '@chainmail/event-log';
+import { IdentityStore, IdentityStoreModule } from '@chainmail/identity';
 import { CHAINMAIL_CONFIG, DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -11,9 +12,9 @@ import { AuditRecorder } from './audit.recorder';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator';
 import { IdentityChanges } from './identity-changes';
-import { IdentityRepository } from './identity.repository';
 import { MeController } from './me.controller';
 import { OidcVerifier } from './oidc.verifier';
+import { RateLimitStore } from './rate-limit.store';
 import { RequestLimiter } from './request-limiter';
 import { TeamsController } from './teams.controller';
 import { TeamsService } from './teams.service';
@@ -26,13 +27,9 @@ import { UsersController } from './users.controller';
  * limit, the audit trail, and the global guard every route goes through (`AuthGuard`).
  */
 @Module({
+  imports: [IdentityStoreModule.register(DATA_SOURCE)],
   controllers: [MeController, UsersController, TeamsController, TokensController, AuditController],
   providers: [
-    {
-      provide: IdentityRepository,
-      inject: [DATA_SOURCE],
-      useFactory: (db: DataSource) => new IdentityRepository(db),
-    },
     {
       provide: AuditLog,
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
@@ -41,8 +38,8 @@ import { UsersController } from './users.controller';
     { provide: AuditRecorder, inject: [AuditLog], useFactory: (log: AuditLog) => new AuditRecorder(log) },
     {
       provide: Authenticator,
-      inject: [IdentityRepository, CHAINMAIL_CONFIG],
-      useFactory: (identities: IdentityRepository, config: ChainmailConfig) =>
+      inject: [IdentityStore, CHAINMAIL_CONFIG],
+      useFactory: (identities: IdentityStore, config: ChainmailConfig) =>
         new Authenticator(identities, OidcVerifier.fromConfig(config), config.oidcDefaultRole),
     },
     {
@@ -55,27 +52,27 @@ import { UsersController } from './users.controller';
       provide: RequestLimiter,
       inject: [DATA_SOURCE, CHAINMAIL_CONFIG],
       useFactory: (db: DataSource, config: ChainmailConfig) =>
-        new RequestLimiter(db, config.rateLimitPerMinute),
+        new RequestLimiter(new RateLimitStore(db), config.rateLimitPerMinute),
     },
     {
       provide: TokensService,
-      inject: [IdentityRepository, AuditRecorder, IdentityChanges],
-      useFactory: (identities: IdentityRepository, audit: AuditRecorder, changes: IdentityChanges) =>
+      inject: [IdentityStore, AuditRecorder, IdentityChanges],
+      useFactory: (identities: IdentityStore, audit: AuditRecorder, changes: IdentityChanges) =>
         new TokensService(identities, audit, () => changes.announce()),
     },
     {
       provide: TeamsService,
-      inject: [IdentityRepository, AuditRecorder, IdentityChanges],
-      useFactory: (identities: IdentityRepository, audit: AuditRecorder, changes: IdentityChanges) =>
+      inject: [IdentityStore, AuditRecorder, IdentityChanges],
+      useFactory: (identities: IdentityStore, audit: AuditRecorder, changes: IdentityChanges) =>
         new TeamsService(identities, audit, () => changes.announce()),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuditRecorder, IdentityRepository],
+  exports: [AuditRecorder, IdentityStoreModule],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(
-    private readonly identities: IdentityRepository,
+    private readonly identities: IdentityStore,
     private readonly audit: AuditRecorder,
     @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
   ) {}

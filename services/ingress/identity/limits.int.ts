@@ -1,8 +1,12 @@
 import { call } from '../testing/http-call';
 import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-test-app';
-import { generateApiToken } from './token-format';
+import { generateApiToken, hashSecret, IdentityStore, newUserId } from '@chainmail/identity';
+import { RATE_LIMIT_SYNC_MS, RequestLimiter } from './request-limiter';
 
-/** Request rate limits per token (shared by replicas through Postgres) and body limits on every REST entry. */
+/**
+ * Request rate limits per token (counted in memory, shared by replicas through Postgres at each
+ * sync) and body limits on every REST entry.
+ */
 
 let app: IngressTestApp;
 let second: IngressTestApp;
@@ -28,6 +32,23 @@ async function userToken(name: string): Promise<string> {
   return token.body.token as string;
 }
 
+/** A user and token written to the database directly: the admin token's own budget is spent by then. */
+async function storedUserToken(name: string): Promise<string> {
+  const store = new IdentityStore(app.dataSource);
+  const user = await store.users.create({ id: newUserId(), name, email: null, admin: false });
+  const { id, secret, token } = generateApiToken();
+  await store.tokens.insert({
+    id,
+    userId: user.id,
+    name,
+    secretHash: hashSecret(secret),
+    scopes: ['read'],
+    createdBy: 'test',
+    expiresAt: null,
+  });
+  return token;
+}
+
 describe('rate limits', () => {
   let ann: string;
   let ben: string;
@@ -37,6 +58,8 @@ describe('rate limits', () => {
     ben = await userToken('Ben');
   });
 
+  const limiter = (replica: IngressTestApp): RequestLimiter => replica.app.get(RequestLimiter);
+
   it('answers 429 with Retry-After past the limit, per token, counted across replicas', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < PER_MINUTE; i++) {
@@ -45,6 +68,10 @@ describe('rate limits', () => {
       );
     }
     expect(statuses).toEqual(Array(PER_MINUTE).fill(200));
+    // Each replica adds its count, then the first learns the second's: what their timers do every second.
+    await limiter(app).sync();
+    await limiter(second).sync();
+    await limiter(app).sync();
 
     for (const base of [app.base, second.base]) {
       const limited = await call(base, 'GET', '/v1/workflows', { token: ann });
@@ -58,6 +85,18 @@ describe('rate limits', () => {
       });
     }
     expect((await call(app.base, 'GET', '/v1/workflows', { token: ben })).status).toBe(200);
+  });
+
+  it('shares the counts on its own, within a couple of sync periods', async () => {
+    const cy = await storedUserToken('Cy');
+    for (let i = 0; i < PER_MINUTE; i++) {
+      expect((await call(app.base, 'GET', '/v1/workflows', { token: cy })).status).toBe(200);
+    }
+    await new Promise((r) => setTimeout(r, 2 * RATE_LIMIT_SYNC_MS + 500));
+    const limited = await call(second.base, 'GET', '/v1/workflows', { token: cy });
+    expect(limited.status).toBe(429);
+    // The window began at the first request, on the other replica: Retry-After counts down to its end.
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(58);
   });
 
   it('counts failed sign-ins against the address: guessing is limited too', async () => {

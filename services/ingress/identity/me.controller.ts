@@ -1,20 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
 import type { Actor } from '@chainmail/contracts';
 import { Authenticated, CurrentActor } from './access.decorators';
-import { IdentityRepository } from './identity.repository';
+import { IdentityStore } from '@chainmail/identity';
 
 /** `GET /v1/me`: who this token is. Any valid token may ask, whatever its scopes (`chainmail login` checks with it). */
 @Controller('v1/me')
 export class MeController {
-  constructor(private readonly identities: IdentityRepository) {}
+  constructor(private readonly identities: IdentityStore) {}
 
   @Get()
   @Authenticated()
   async me(@CurrentActor() actor: Actor): Promise<unknown> {
     const [user, teams, token] = await Promise.all([
-      this.identities.user(actor.userId),
-      this.identities.teams(actor.userId),
-      actor.tokenId === null ? undefined : this.identities.token(actor.tokenId),
+      this.identities.users.byId(actor.userId),
+      this.identities.teams.list(actor.userId),
+      actor.tokenId === null ? undefined : this.identities.tokens.byId(actor.tokenId),
     ]);
     const roles = new Map(actor.teams.map((t) => [t.teamId, t.role]));
     return {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import type { Actor } from '@chainmail/contracts';
 import { CurrentActor, RequireScope } from './access.decorators';
 import { parseCreateTeam, parseMember } from './identity.dto';
-import type { TeamRecord } from './identity.repository';
+import type { TeamRecord } from '@chainmail/identity';
 import { TeamsService, type TeamView } from './teams.service';
 
 /** Teams (workspaces) and their members' roles. */

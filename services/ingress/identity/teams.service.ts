@@ -1,14 +1,15 @@
 import { ChainmailError, type Actor, type TeamRole } from '@chainmail/contracts';
+import type { EntityManager } from 'typeorm';
 import type { AuditRecorder } from './audit.recorder';
 import type { CreateTeamBody, CreateUserBody } from './identity.dto';
 import {
   newTeamId,
   newUserId,
-  type IdentityRepository,
+  type IdentityStore,
   type TeamMemberRecord,
   type TeamRecord,
   type UserRecord,
-} from './identity.repository';
+} from '@chainmail/identity';
 
 export interface TeamView extends TeamRecord {
   members: TeamMemberRecord[];
@@ -22,19 +23,19 @@ export type MemberOutcome = 'added' | 'changed' | 'unchanged' | 'removed';
  */
 export class TeamsService {
   constructor(
-    private readonly identities: IdentityRepository,
+    private readonly identities: IdentityStore,
     private readonly audit: AuditRecorder,
     private readonly changed: () => void,
   ) {}
 
   async createUser(actor: Actor, request: CreateUserBody): Promise<UserRecord> {
-    if (request.email !== null && (await this.identities.userByEmail(request.email))) {
+    if (request.email !== null && (await this.identities.users.byEmail(request.email))) {
       throw new ChainmailError('CONFLICT', `A user with the email ${request.email} exists already.`, {
         email: request.email,
       });
     }
     return this.identities.transaction(async (tx) => {
-      const user = await this.identities.createUser({ id: newUserId(), ...request }, tx);
+      const user = await this.identities.users.create({ id: newUserId(), ...request }, tx);
       await this.audit.record(
         actor,
         'user.created',
@@ -49,7 +50,7 @@ export class TeamsService {
   }
 
   async user(id: string): Promise<UserRecord> {
-    const user = await this.identities.user(id);
+    const user = await this.identities.users.byId(id);
     if (!user) throw new ChainmailError('USER_NOT_FOUND', `No user has the id "${id}".`, { userId: id });
     return user;
   }
@@ -57,14 +58,14 @@ export class TeamsService {
   async createTeam(actor: Actor, request: CreateTeamBody): Promise<TeamView> {
     const ownerId = request.owner ?? actor.userId;
     await this.user(ownerId);
-    if (await this.identities.teamByName(request.name)) {
+    if (await this.identities.teams.byName(request.name)) {
       throw new ChainmailError('CONFLICT', `A team is named "${request.name}" already.`, {
         name: request.name,
       });
     }
     const team = await this.identities.transaction(async (tx) => {
-      const created = await this.identities.createTeam({ id: newTeamId(), name: request.name }, tx);
-      await this.identities.setMember(created.id, ownerId, 'owner', tx);
+      const created = await this.identities.teams.create({ id: newTeamId(), name: request.name }, tx);
+      await this.identities.memberships.set(created.id, ownerId, 'owner', tx);
       await this.audit.record(
         actor,
         'team.created',
@@ -83,17 +84,17 @@ export class TeamsService {
       return created;
     });
     this.changed();
-    return { ...team, members: await this.identities.members(team.id) };
+    return { ...team, members: await this.identities.memberships.members(team.id) };
   }
 
   /** An admin sees every team; anyone else the teams they belong to. */
   async teams(actor: Actor): Promise<TeamRecord[]> {
-    return this.identities.teams(actor.scopes.includes('admin') ? undefined : actor.userId);
+    return this.identities.teams.list(actor.scopes.includes('admin') ? undefined : actor.userId);
   }
 
   async team(actor: Actor, id: string): Promise<TeamView> {
     const team = await this.visibleTeam(actor, id);
-    return { ...team, members: await this.identities.members(id) };
+    return { ...team, members: await this.identities.memberships.members(id) };
   }
 
   /** Adds a member or changes a member's role (`onlyExisting`: change only). */
@@ -106,14 +107,14 @@ export class TeamsService {
     await this.manageableTeam(actor, teamId);
     await this.user(member.userId);
     const outcome = await this.identities.transaction(async (tx): Promise<MemberOutcome> => {
-      const members = await this.identities.lockMembers(teamId, tx);
+      const members = await this.lockMembers(teamId, tx);
       const current = members.find((m) => m.userId === member.userId);
       if (!current && onlyExisting) {
         throw new ChainmailError('USER_NOT_FOUND', `${member.userId} is not a member of this team.`, member);
       }
       if (current?.role === member.role) return 'unchanged';
       if (current?.role === 'owner' && owners(members) === 1) throw lastOwner(teamId);
-      await this.identities.setMember(teamId, member.userId, member.role, tx);
+      await this.identities.memberships.set(teamId, member.userId, member.role, tx);
       if (current) {
         await this.audit.record(
           actor,
@@ -149,12 +150,12 @@ export class TeamsService {
   ): Promise<{ teamId: string; userId: string; outcome: MemberOutcome }> {
     await this.manageableTeam(actor, teamId);
     await this.identities.transaction(async (tx) => {
-      const members = await this.identities.lockMembers(teamId, tx);
+      const members = await this.lockMembers(teamId, tx);
       const current = members.find((m) => m.userId === userId);
       if (!current)
         throw new ChainmailError('USER_NOT_FOUND', `${userId} is not a member of this team.`, { userId });
       if (current.role === 'owner' && owners(members) === 1) throw lastOwner(teamId);
-      await this.identities.removeMember(teamId, userId, tx);
+      await this.identities.memberships.remove(teamId, userId, tx);
       await this.audit.record(
         actor,
         'team.member.removed',
@@ -171,12 +172,18 @@ export class TeamsService {
 
   /** A team the caller may see: an admin sees all; others only their own (else 404, so names do not leak). */
   private async visibleTeam(actor: Actor, id: string): Promise<TeamRecord> {
-    const team = await this.identities.team(id);
+    const team = await this.identities.teams.byId(id);
     const member = actor.teams.some((t) => t.teamId === id);
     if (!team || (!member && !actor.scopes.includes('admin'))) {
       throw new ChainmailError('TEAM_NOT_FOUND', `No team of yours has the id "${id}".`, { teamId: id });
     }
     return team;
+  }
+
+  /** The team's members, its row locked: two role changes cannot both leave it without an owner. */
+  private async lockMembers(teamId: string, tx: EntityManager): Promise<TeamMemberRecord[]> {
+    await this.identities.teams.lock(teamId, tx);
+    return this.identities.memberships.members(teamId, tx);
   }
 
   private async manageableTeam(actor: Actor, id: string): Promise<TeamRecord> {

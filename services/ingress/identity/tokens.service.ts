@@ -1,8 +1,7 @@
 import { ChainmailError, SCOPES, type Actor, type Scope } from '@chainmail/contracts';
 import type { AuditRecorder } from './audit.recorder';
 import type { CreateTokenBody } from './identity.dto';
-import type { IdentityRepository, TokenRecord } from './identity.repository';
-import { generateApiToken, hashSecret } from './token-format';
+import { generateApiToken, hashSecret, type IdentityStore, type TokenRecord } from '@chainmail/identity';
 
 export interface TokenView extends TokenRecord {
   status: 'active' | 'expired' | 'revoked';
@@ -19,7 +18,7 @@ export interface CreatedToken extends TokenView {
  */
 export class TokensService {
   constructor(
-    private readonly identities: IdentityRepository,
+    private readonly identities: IdentityStore,
     private readonly audit: AuditRecorder,
     private readonly changed: () => void,
     private readonly now: () => Date = () => new Date(),
@@ -31,7 +30,7 @@ export class TokensService {
     if (forOther && !actor.scopes.includes('admin')) {
       throw new ChainmailError('FORBIDDEN', 'Creating a token for another user needs the admin scope.');
     }
-    const user = await this.identities.user(userId);
+    const user = await this.identities.users.byId(userId);
     if (!user) throw new ChainmailError('USER_NOT_FOUND', `No user has the id "${userId}".`, { userId });
     const scopes = request.scopes ?? defaultScopes(actor, forOther);
     if (scopes.includes('admin') && !user.admin) {
@@ -51,7 +50,7 @@ export class TokensService {
     const expiresAt = this.expiry(actor, request.expiresAt, forOther);
     const { id, secret, token } = generateApiToken();
     const record = await this.identities.transaction(async (tx) => {
-      const inserted = await this.identities.insertToken(
+      const inserted = await this.identities.tokens.insert(
         {
           id,
           userId,
@@ -85,21 +84,21 @@ export class TokensService {
     if (others && !actor.scopes.includes('admin')) {
       throw new ChainmailError('FORBIDDEN', "Listing another user's tokens needs the admin scope.");
     }
-    const tokens = await this.identities.tokens(
+    const tokens = await this.identities.tokens.list(
       options.all === true ? undefined : (options.userId ?? actor.userId),
     );
     return tokens.map((t) => this.view(t));
   }
 
-  /** Effective at once on this replica, within a second everywhere. Revoking twice changes nothing. */
+  /** Effective at once on this replica, on the others when the announcement reaches them (at the latest within the credential cache's TTL). Revoking twice changes nothing. */
   async revoke(actor: Actor, tokenId: string): Promise<TokenView> {
-    const token = await this.identities.token(tokenId);
+    const token = await this.identities.tokens.byId(tokenId);
     // Someone else's token is "not found" unless the caller is an admin: ids do not leak.
     if (!token || (token.userId !== actor.userId && !actor.scopes.includes('admin'))) {
       throw new ChainmailError('TOKEN_NOT_FOUND', `No token of yours has the id "${tokenId}".`, { tokenId });
     }
     const revoked = await this.identities.transaction(async (tx) => {
-      const result = await this.identities.revokeToken(tokenId, tx);
+      const result = await this.identities.tokens.revoke(tokenId, tx);
       if (result.revokedNow) {
         await this.audit.record(
           actor,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { Actor } from '@chainmail/contracts';
 import { CurrentActor, RequireScope } from './access.decorators';
 import { parseCreateUser } from './identity.dto';
-import { IdentityRepository, type UserRecord } from './identity.repository';
+import { UserRepository, type UserRecord } from '@chainmail/identity';
 import { TeamsService } from './teams.service';
 
 /** Users: admins create and list them; a user's first token is `POST /v1/tokens {userId}`. */
@@ -10,7 +10,7 @@ import { TeamsService } from './teams.service';
 export class UsersController {
   constructor(
     private readonly teams: TeamsService,
-    private readonly identities: IdentityRepository,
+    private readonly users: UserRepository,
   ) {}
 
   @Post()
@@ -23,7 +23,7 @@ export class UsersController {
   @Get()
   @RequireScope('admin')
   async list(): Promise<{ users: UserRecord[] }> {
-    return { users: await this.identities.users() };
+    return { users: await this.users.list() };
   }
 
   @Get(':id')

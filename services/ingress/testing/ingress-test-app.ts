@@ -26,7 +26,7 @@ import {
 } from '@chainmail/testing';
 import { parseWorkflow } from '@chainmail/workflow-dsl';
 import type { DataSource } from 'typeorm';
-import { generateApiToken } from '../identity/token-format';
+import { generateApiToken } from '@chainmail/identity';
 import { configureIngressHttp } from '../ingress.http';
 import { IngressModule } from '../ingress.module';
 

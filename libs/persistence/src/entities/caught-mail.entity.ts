@@ -7,7 +7,7 @@ import { bigintAsNumber } from './bigint.transformer';
  */
 @Entity({ name: 'caught_mail' })
 export class CaughtMail {
-  /** An identity column: rows are inserted by SQL that lets Postgres number them. */
+  /** An identity column: Postgres numbers the rows, inserts leave it out. */
   @PrimaryColumn({ type: 'bigint', transformer: bigintAsNumber })
   id!: number;
 

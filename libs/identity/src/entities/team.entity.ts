@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /** A team (workspace): owns objects together; its members have roles. */
 @Entity({ name: 'teams' })
@@ -13,6 +13,7 @@ export class Team {
   @Column({ name: 'external_group', type: 'text', nullable: true })
   externalGroup!: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Set by the database at insert. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { TeamRole } from '@chainmail/contracts';
 
 /** A user's role on a team. */
@@ -13,9 +13,10 @@ export class TeamMember {
   @Column({ type: 'text' })
   role!: TeamRole;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Set by the database at insert. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

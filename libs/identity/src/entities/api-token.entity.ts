@@ -1,9 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { Scope } from '@chainmail/contracts';
 
 /**
  * An API token: `cm_<id>_<secret>`. Only the SHA-256 of the secret is kept; the id finds the row,
- * the hash is compared in constant time. Revocation and expiry take effect at once.
+ * the hash is compared in constant time. A revocation reaches every replica within the credential
+ * cache's TTL (see `CredentialCache`).
  */
 @Entity({ name: 'api_tokens' })
 export class ApiToken {
@@ -22,7 +23,8 @@ export class ApiToken {
   @Column({ type: 'text', array: true })
   scopes!: Scope[];
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Set by the database at insert. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
   /** Who created it (a user id), or `system` for the admin token of the first start. */

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * A person (or a service account) who calls the API. Created by an admin (`POST /v1/users`), at
@@ -23,6 +23,7 @@ export class User {
   @Column({ name: 'external_id', type: 'text', nullable: true })
   externalId!: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Set by the database at insert. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

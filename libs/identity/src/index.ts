@@ -1,0 +1,15 @@
+export { User } from './entities/user.entity';
+export { Team } from './entities/team.entity';
+export { TeamMember } from './entities/team-member.entity';
+export { ApiToken } from './entities/api-token.entity';
+export { IDENTITY_ENTITIES } from './identity.entities';
+export * from './identity.records';
+export { UserRepository, type NewUser } from './user.repository';
+export { TeamRepository } from './team.repository';
+export { MembershipRepository } from './membership.repository';
+export { TokenRepository, type NewToken } from './token.repository';
+export { IdentityStore } from './identity.store';
+export { IdentityStoreModule } from './identity-store.module';
+export * from './token-format';
+export * from './credential-cache';
+export * from './api-token.verifier';
