@@ -1,5 +1,5 @@
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { ActiveVersions } from './child-runs';
 import type { DefinitionSource } from './run-command-handler';
 

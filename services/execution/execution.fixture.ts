@@ -1,8 +1,8 @@
 import type { Agent, AgentBinding, AgentCall, AgentResult, ModelPrices } from '@chainmail/agents';
 import { AgentDirectory, agentFactory, agentRuntime, builtinAgents } from '@chainmail/agents';
-import type { Command, RunCommit, StoredRunCommit } from '@chainmail/contracts';
+import type { Command, RunCommit, StoredRunCommit, WorkflowDefinition } from '@chainmail/contracts';
 import { createTelemetry } from '@chainmail/telemetry';
-import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
 import { agentFactsFrom } from './agent-facts';
 import { AgentInvoker } from './agent-invoker';
 import { AgentMailNotSent, type AgentMailMessage, type AgentMailTransport } from './agent-mail-transport';

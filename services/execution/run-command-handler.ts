@@ -1,6 +1,5 @@
-import type { RunEvent } from '@chainmail/contracts';
+import type { RunEvent, WorkflowDefinition } from '@chainmail/contracts';
 import { decide, type RunCommand } from '@chainmail/engine';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
 import type { AgentFactsLookup } from './agent-facts';
 import type { LoadedRun, RunStore } from './run-store';
 

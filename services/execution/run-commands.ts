@@ -1,56 +1,32 @@
 import { stripReply } from '@chainmail/agents';
-import type { Command } from '@chainmail/contracts';
-import type { RunCommand } from '@chainmail/engine';
+import type { Command, RunCommand } from '@chainmail/contracts';
 
-/** A command from the COMMANDS stream as the engine takes it, with the id its decision is appended under. */
+/** Suffix of the id a command's decision is appended under: one decision per command. */
+const DEDUPE: Record<Command['type'], (command: Command) => string> = {
+  StartRun: () => 'start',
+  CancelRun: () => 'cancel',
+  FireTimer: (c) => `timer:${c.commandId}`,
+  ResolveCheckpoint: (c) => `checkpoint:${c.commandId}`,
+  CompleteAgentMail: (c) => `reply:${c.commandId}`,
+};
+
+/**
+ * A command from the COMMANDS stream as the engine takes it (the same vocabulary: the data is the
+ * message without its type and envelope), with the id its decision is appended under.
+ */
 export function toRunCommand(command: Command): { command: RunCommand; msgId: string } | undefined {
-  switch (command.type) {
-    case 'StartRun': {
-      const { type: _type, ...data } = command;
-      return { command: { type: 'StartRun', data }, msgId: `${command.runId}:start` };
-    }
-    case 'CancelRun':
-      return {
-        command: { type: 'CancelRun', data: { reason: command.reason, by: command.by } },
-        msgId: `${command.runId}:cancel`,
-      };
-    case 'FireTimer':
-      return {
-        command: { type: 'FireTimer', data: { timer: command.timer, dueAt: command.dueAt } },
-        msgId: `${command.runId}:timer:${command.commandId}`,
-      };
-    case 'ResolveCheckpoint':
-      return {
-        command: {
-          type: 'ResolveCheckpoint',
-          data: {
-            stepId: command.stepId,
-            visit: command.visit,
-            action: command.action,
-            input: command.input,
-            comment: command.comment,
-            by: command.by,
-          },
-        },
-        msgId: `${command.runId}:checkpoint:${command.commandId}`,
-      };
-    case 'CompleteAgentMail':
-      return {
-        command: {
-          type: 'ReceiveAgentReply',
-          data: {
-            stepId: command.stepId,
-            visit: command.visit,
-            attempt: command.attempt,
-            from: command.from,
-            ...(command.messageId !== undefined ? { messageId: command.messageId } : {}),
-            // The agent's own words: quoted history and signature are not its output.
-            output: stripReply(command.text),
-          },
-        },
-        msgId: `${command.runId}:reply:${command.commandId}`,
-      };
-    default:
-      return undefined;
+  const dedupe = DEDUPE[command.type] as ((command: Command) => string) | undefined;
+  if (dedupe === undefined) return undefined;
+  const msgId = `${command.runId}:${dedupe(command)}`;
+  if (command.type === 'CompleteAgentMail') {
+    const { type: _type, commandId: _id, runId: _run, text, ...data } = command;
+    // The agent's own words: quoted history and signature are not its output.
+    return { command: { type: 'ReceiveAgentReply', data: { ...data, output: stripReply(text) } }, msgId };
   }
+  if (command.type === 'StartRun') {
+    const { type, ...data } = command;
+    return { command: { type, data }, msgId };
+  }
+  const { type, commandId: _id, runId: _run, ...data } = command;
+  return { command: { type, data } as RunCommand, msgId };
 }

@@ -1,6 +1,7 @@
 import { makeRunEvent, type RunEvent, type TriggerInfo } from '@chainmail/contracts';
 import { foldCommits } from '@chainmail/engine';
-import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { RunSoFar } from './mail-composer';
 import { runFacts, type RunFacts } from './run-facts';
 

@@ -23,7 +23,7 @@ import {
   type IsolatedEventLog,
   type TestDatabase,
 } from '@chainmail/testing';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtp-sink';
 import { NotificationModule } from './notification.module';

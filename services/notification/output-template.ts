@@ -1,5 +1,6 @@
 import { scopeOf, type RunState } from '@chainmail/engine';
-import { renderTemplate, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { renderTemplate } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 
 /**
  * One of the output settings (`to`, `subject`, `url`) rendered over the run's scope, on one line.

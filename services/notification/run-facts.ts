@@ -1,5 +1,4 @@
-import type { RunEventOf, TriggerInfo } from '@chainmail/contracts';
-import type { OutputSpec, RunMode, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { RunEventOf, TriggerInfo, OutputSpec, RunMode, WorkflowDefinition } from '@chainmail/contracts';
 
 /** What decides a run's notifications: known once it has started, fixed for its life (runs are pinned). */
 export interface RunFacts {

@@ -1,5 +1,5 @@
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { Step } from '@chainmail/workflow-dsl';
+import type { Step } from '@chainmail/contracts';
 
 /** Every agent address the active version of each workflow names, with the workflows naming it. */
 export function agentsInUse(catalog: DefinitionCatalog): Map<string, string[]> {

@@ -5,12 +5,8 @@ import {
   type PublishWorkflowRequest,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import {
-  parseWorkflow,
-  type ParseResult,
-  type ValidationIssue,
-  type WorkflowDefinition,
-} from '@chainmail/workflow-dsl';
+import { parseWorkflow, type ParseResult } from '@chainmail/workflow-dsl';
+import type { ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';

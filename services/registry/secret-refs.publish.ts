@@ -1,4 +1,4 @@
-import type { ValidationIssue, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 
 const REFERENCE = /\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 

@@ -1,5 +1,6 @@
 import { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 import { triggerClaimIssues } from './trigger-claims';
 
 const steps = 'steps:\n  - id: a\n    agent: echo@\n    input: hi\n';

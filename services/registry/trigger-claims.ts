@@ -1,6 +1,6 @@
 import { canonicalOwner } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { Trigger, ValidationIssue, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { Trigger, ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 import { positionOf, triggerPath } from './trigger-position';
 
 /**

@@ -1,4 +1,4 @@
-import type { ValidationIssue, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 import { positionOf, triggerPath } from './trigger-position';
 
 /**

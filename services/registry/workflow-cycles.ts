@@ -1,5 +1,5 @@
 import { LineCounter, parseDocument } from 'yaml';
-import type { Step, ValidationIssue, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { Step, ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 
 /** A `workflow:` reference of a definition and where it is written (`steps[2].workflow`). */
 interface WorkflowCall {

@@ -1,5 +1,6 @@
 import type { WorkflowEntry } from '@chainmail/catalog';
-import { CronSchedule, type InputDeclaration, type Trigger } from '@chainmail/workflow-dsl';
+import { CronSchedule } from '@chainmail/workflow-dsl';
+import type { InputDeclaration, Trigger } from '@chainmail/contracts';
 
 type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
 

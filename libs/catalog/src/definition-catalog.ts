@@ -1,5 +1,4 @@
-import type { DefinitionEvent } from '@chainmail/contracts';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { DefinitionEvent, WorkflowDefinition } from '@chainmail/contracts';
 
 /**
  * The registry's view of workflow definitions, folded from DEFINITION_EVENTS. Every process that

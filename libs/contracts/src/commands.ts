@@ -1,10 +1,19 @@
-import type { CheckpointDecision, ParentRun, RunBudget, TriggerInfo } from './run-events';
+import type { CheckpointDecision, ParentRun, RunBudget, StepError, TriggerInfo, Usage } from './run-events';
 
-/** Commands: imperative, carried on `commands.*` with their id as `Nats-Msg-Id`. */
-export interface StartRun {
-  type: 'StartRun';
+/*
+ * One command vocabulary, from the edge to the engine. A command is `{type, data}` as the engine's
+ * `decide` takes it; the same command on the COMMANDS stream (`commands.runs.*`) is that data
+ * flattened under its type with the envelope `{commandId, runId}` (`Edge<…>` below), so the
+ * shell turns one into the other without knowing any command's fields.
+ */
+
+/** The id a command is deduplicated under (`Nats-Msg-Id`) and the run it is for. */
+export interface CommandEnvelope {
   commandId: string;
   runId: string;
+}
+
+export interface StartRunData extends CommandEnvelope {
   workflow: string;
   version: number;
   inputs: Record<string, unknown>;
@@ -21,10 +30,7 @@ export interface StartRun {
   vars?: Record<string, unknown>;
 }
 
-export interface CancelRun {
-  type: 'CancelRun';
-  commandId: string;
-  runId: string;
+export interface CancelRunData {
   reason: string;
   by: string;
 }
@@ -38,20 +44,14 @@ export type TimerPurpose =
   /** A deferred attempt (its agent was busy) tries its call again. */
   | { kind: 'resume'; stepId: string; visit: number; attempt: number; deferral: number };
 
-/** Sent by scheduling when a durable timer is due. */
-export interface FireTimer {
-  type: 'FireTimer';
-  commandId: string;
-  runId: string;
+/** A durable timer is due (sent by scheduling). Stale timers decide nothing. */
+export interface FireTimerData {
   timer: TimerPurpose;
   dueAt: string;
 }
 
 /** A person's decision at a checkpoint (`POST /v1/runs/:id/checkpoints/:step`). */
-export interface ResolveCheckpoint {
-  type: 'ResolveCheckpoint';
-  commandId: string;
-  runId: string;
+export interface ResolveCheckpointData {
   stepId: string;
   /** The visit decided on; absent: whichever visit is open. */
   visit?: number;
@@ -61,24 +61,79 @@ export interface ResolveCheckpoint {
   by: string;
 }
 
-/**
- * A reply to an email agent's mail, matched by ingress (`In-Reply-To`/`References` naming the
- * agent mail's Message-ID, sent from the agent's mailbox). `text` is the reply as received;
- * execution strips quoted history and signatures before it becomes the step's output.
- */
-export interface CompleteAgentMail {
-  type: 'CompleteAgentMail';
-  commandId: string;
-  runId: string;
+/** What an agent call (or a child run) came back with, as the shell reports it to the engine. */
+export type StepOutcome =
+  | { ok: true; output: string; usage?: Usage; durationMs: number }
+  /** `usage`: what a failed attempt spent anyway (a sub-workflow run that failed after model calls). */
+  | { ok: false; error: StepError; durationMs: number; usage?: Usage };
+
+export interface CompleteStepData {
+  stepId: string;
+  visit: number;
+  attempt: number;
+  outcome: StepOutcome;
+}
+
+/** The agent is at its concurrency limit: the attempt waits for a resume timer, no attempt used. */
+export interface DeferStepData {
+  stepId: string;
+  visit: number;
+  attempt: number;
+  reason: string;
+}
+
+/** An email agent's mail went out (the shell sent it): the step waits for the reply. */
+export interface RecordAgentMailData {
+  stepId: string;
+  visit: number;
+  attempt: number;
+  messageId: string;
+  to: string;
+  subject: string;
+}
+
+/** The reply to an agent mail, already stripped of quotes and signature. */
+export interface ReceiveAgentReplyData {
   stepId: string;
   visit: number;
   attempt: number;
   from: string;
   /** The reply's own Message-ID. */
   messageId?: string;
-  text: string;
+  output: string;
 }
 
+/** Every command a run's decider takes. */
+export type RunCommand =
+  | { type: 'StartRun'; data: StartRunData }
+  | { type: 'CancelRun'; data: CancelRunData }
+  | { type: 'FireTimer'; data: FireTimerData }
+  | { type: 'ResolveCheckpoint'; data: ResolveCheckpointData }
+  | { type: 'CompleteStep'; data: CompleteStepData }
+  | { type: 'DeferStep'; data: DeferStepData }
+  | { type: 'RecordAgentMail'; data: RecordAgentMailData }
+  | { type: 'ReceiveAgentReply'; data: ReceiveAgentReplyData };
+
+export type RunCommandType = RunCommand['type'];
+export type RunCommandOf<T extends RunCommandType> = Extract<RunCommand, { type: T }>;
+
+/** A command as sent on `commands.runs.*`: its data flattened under its type, with the envelope. */
+export type Edge<T extends RunCommandType> = { type: T } & CommandEnvelope & RunCommandOf<T>['data'];
+
+export type StartRun = Edge<'StartRun'>;
+export type CancelRun = Edge<'CancelRun'>;
+export type FireTimer = Edge<'FireTimer'>;
+export type ResolveCheckpoint = Edge<'ResolveCheckpoint'>;
+
+/**
+ * A reply to an email agent's mail, matched by ingress (`In-Reply-To`/`References` naming the
+ * agent mail's Message-ID, sent from the agent's mailbox): `ReceiveAgentReply` as received, its
+ * `text` not yet stripped of quoted history and signature (execution does that, then decides).
+ */
+export type CompleteAgentMail = { type: 'CompleteAgentMail' } & CommandEnvelope &
+  Omit<ReceiveAgentReplyData, 'output'> & { text: string };
+
+/** What the COMMANDS stream carries: the commands that come from outside a run's own shell. */
 export type Command = StartRun | CancelRun | FireTimer | ResolveCheckpoint | CompleteAgentMail;
 
 /** Request/reply payloads of the registry. */

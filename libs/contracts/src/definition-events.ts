@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from './definition';
 import type { AgentRegisteredData, AgentRemovedData } from './agent-events';
 
 /**

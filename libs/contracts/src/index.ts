@@ -1,3 +1,4 @@
+export * from './definition';
 export * from './subjects';
 export * from './run-events';
 export * from './definition-events';

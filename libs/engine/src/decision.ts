@@ -6,12 +6,17 @@ import {
   type SkipCause,
   type StepError,
 } from '@chainmail/contracts';
-import { evaluateCondition, evaluateExpression, renderTemplate } from '@chainmail/workflow-dsl';
+import {
+  evaluateCondition,
+  evaluateExpression,
+  renderTemplate,
+  stepGraph,
+  type StepGraph,
+} from '@chainmail/workflow-dsl';
 import type { DecisionContext } from './commands';
 import { evolve } from './evolve';
 import { hasBegun, isActive, isStepDone, isTerminal, type RunState, type StepRuntime } from './run-state';
 import { scopeOf } from './scope';
-import { stepGraph, type StepGraph } from './step-graph';
 
 export type Rendered = { ok: true; text: string } | { ok: false; error: StepError };
 

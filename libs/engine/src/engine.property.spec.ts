@@ -1,9 +1,8 @@
 import fc from 'fast-check';
-import type { RunEvent } from '@chainmail/contracts';
-import type { ErrorPolicy, RetryPolicy, Step, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { stepGraph } from '@chainmail/workflow-dsl';
+import type { RunEvent, ErrorPolicy, RetryPolicy, Step, WorkflowDefinition } from '@chainmail/contracts';
 import { evolve, foldCommits } from './evolve';
 import { initialRunState, type RunState } from './run-state';
-import { stepGraph } from './step-graph';
 import { simulate } from './testing/simulator';
 
 /**

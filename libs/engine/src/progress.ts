@@ -1,4 +1,4 @@
-import type { Step } from '@chainmail/workflow-dsl';
+import type { Step } from '@chainmail/contracts';
 import type { Decision } from './decision';
 import { isActive } from './run-state';
 import { beginAttempt, beginItem } from './step-end';

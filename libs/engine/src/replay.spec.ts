@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunEvent } from '@chainmail/contracts';
+import type { RunEvent, WorkflowDefinition } from '@chainmail/contracts';
 import {
   decide,
   evolveAll,
@@ -9,7 +9,6 @@ import {
   type RunCommand,
   type RunState,
 } from '@chainmail/engine';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
 import { definitionOf } from './testing/run-script';
 import { commandOf, stateSummary, type RecordedRun, type ReplayLog } from './testing/replay-log';
 

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@chainmail/workflow-dsl';
+import type { RetryPolicy } from '@chainmail/contracts';
 
 export interface AttemptKey {
   runId: string;

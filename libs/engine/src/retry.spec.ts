@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '@chainmail/workflow-dsl';
+import type { RetryPolicy } from '@chainmail/contracts';
 import { retryDelayMs } from '@chainmail/engine';
 import { spec, type Decided } from './testing/decider-specification';
 import { cancel, complete, fire } from './testing/commands';

@@ -1,11 +1,6 @@
-import {
-  buildScope,
-  type StepView,
-  type TemplateScope,
-  type WorkflowDefinition,
-} from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
+import { buildScope, stepGraph, type StepView, type TemplateScope } from '@chainmail/workflow-dsl';
 import type { RunState, StepRuntime } from './run-state';
-import { stepGraph } from './step-graph';
 
 /**
  * What the engine shows a template of a step, beyond `StepView`: a parallel or foreach step's

@@ -1,5 +1,4 @@
-import type { StepError, Usage } from '@chainmail/contracts';
-import type { ForeachStep, RetryPolicy } from '@chainmail/workflow-dsl';
+import type { StepError, Usage, ForeachStep, RetryPolicy } from '@chainmail/contracts';
 import type { StepOutcome } from './commands';
 import type { Decision } from './decision';
 import { gotoFrom } from './goto';

@@ -1,5 +1,5 @@
-import type { RunEventMap, StepError } from '@chainmail/contracts';
-import { isTruthy, type ForeachStep, type Step, type SwitchStep } from '@chainmail/workflow-dsl';
+import type { RunEventMap, StepError, ForeachStep, Step, SwitchStep } from '@chainmail/contracts';
+import { isTruthy } from '@chainmail/workflow-dsl';
 import { budgetRefusal, childBudget } from './budget';
 import { childRunId, MAX_WORKFLOW_DEPTH } from './child-run';
 import type { Decision } from './decision';

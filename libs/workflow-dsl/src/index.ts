@@ -1,4 +1,28 @@
-export * from './definition';
+// The definition types live in contracts (the bottom layer); re-exported for code that also parses.
+export type {
+  DurationMs,
+  InputType,
+  InputDeclaration,
+  Trigger,
+  RetryPolicy,
+  ErrorPolicy,
+  AgentStep,
+  CheckpointStep,
+  CheckpointAction,
+  ParallelStep,
+  ForeachStep,
+  SwitchStep,
+  WorkflowStep,
+  Step,
+  OutputFormat,
+  OutputSpec,
+  RunMode,
+  RunLimits,
+  WorkflowDefinition,
+  SourcePosition,
+  ValidationCode,
+  ValidationIssue,
+} from '@chainmail/contracts';
 export { parseDuration } from './duration';
 export * from './limits';
 export { TemplateError } from './template/template-error';
@@ -24,3 +48,4 @@ export {
 export { parseWorkflow, type ParseOptions, type ParseResult } from './parse-workflow';
 export { CronSchedule, canonicalTimeZone, type CronParseResult } from './schedule/cron';
 export { describeCron } from './schedule/describe-cron';
+export { stepGraph, type StepGraph } from './step-graph';

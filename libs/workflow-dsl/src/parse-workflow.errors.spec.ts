@@ -1,4 +1,4 @@
-import type { ValidationIssue } from './definition';
+import type { ValidationIssue } from '@chainmail/contracts';
 import { parseWorkflow, type ParseOptions } from './parse-workflow';
 
 function errorsOf(source: string, options?: ParseOptions): ValidationIssue[] {

@@ -5,7 +5,7 @@ import type {
   Step,
   SwitchStep,
   WorkflowDefinition,
-} from './definition';
+} from '@chainmail/contracts';
 import { parseWorkflow } from './parse-workflow';
 
 /** Parses and fails the test with the issues when the document is refused. */

@@ -1,4 +1,4 @@
-import type { ValidationIssue } from './definition';
+import type { ValidationIssue } from '@chainmail/contracts';
 import { parseWorkflow } from './parse-workflow';
 
 function errorsOf(source: string): ValidationIssue[] {

@@ -6,7 +6,7 @@ import type {
   RunMode,
   ValidationIssue,
   WorkflowDefinition,
-} from './definition';
+} from '@chainmail/contracts';
 import { DEFAULT_MAX_BYTES } from './limits';
 import { IDENTIFIER, UNSAFE_NAMES, WORKFLOW_NAME, type ParseContext } from './parse/context';
 import { checkGraph } from './parse/graph';

@@ -1,5 +1,6 @@
 import { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
+import type { WorkflowDefinition } from '@chainmail/contracts';
 import { TriggerBindings } from './trigger-bindings';
 
 function definition(yaml: string): WorkflowDefinition {

@@ -1,5 +1,5 @@
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { RunMode, Trigger } from '@chainmail/workflow-dsl';
+import type { RunMode, Trigger } from '@chainmail/contracts';
 
 type EmailTrigger = Extract<Trigger, { type: 'email' }>;
 type WebhookTrigger = Extract<Trigger, { type: 'webhook' }>;

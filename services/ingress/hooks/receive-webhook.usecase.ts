@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalOwner, ChainmailError, type ErrorCode } from '@chainmail/contracts';
-import type { RunMode } from '@chainmail/workflow-dsl';
+import type { RunMode } from '@chainmail/contracts';
 import type { BindingCatalog, TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../runs/run-ids';

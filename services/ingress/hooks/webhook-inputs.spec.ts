@@ -1,4 +1,4 @@
-import type { InputDeclaration } from '@chainmail/workflow-dsl';
+import type { InputDeclaration } from '@chainmail/contracts';
 import { webhookInputs } from './webhook-inputs';
 
 const body = (text: string): Buffer => Buffer.from(text, 'utf8');

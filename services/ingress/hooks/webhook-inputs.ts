@@ -1,4 +1,4 @@
-import type { InputDeclaration } from '@chainmail/workflow-dsl';
+import type { InputDeclaration } from '@chainmail/contracts';
 
 export type WebhookInputs = { ok: true; inputs: Record<string, unknown> } | { ok: false; reason: string };
 

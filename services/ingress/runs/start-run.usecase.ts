@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChainmailError, type StartRun, type TriggerInfo } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { InputDeclaration } from '@chainmail/workflow-dsl';
+import type { InputDeclaration } from '@chainmail/contracts';
 
 export interface CommandSender {
   send(subject: string, command: StartRun, headers?: Record<string, string>): Promise<unknown>;

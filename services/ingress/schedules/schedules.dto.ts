@@ -1,6 +1,7 @@
 import type { WorkflowEntry } from '@chainmail/catalog';
 import type { LastScheduledRun, ScheduleKey } from '@chainmail/persistence';
-import { CronSchedule, describeCron, type OutputFormat, type Trigger } from '@chainmail/workflow-dsl';
+import { CronSchedule, describeCron } from '@chainmail/workflow-dsl';
+import type { OutputFormat, Trigger } from '@chainmail/contracts';
 
 type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
 

@@ -1,6 +1,5 @@
-import type { CheckpointDecision, TimerPurpose } from '@chainmail/contracts';
+import type { CheckpointDecision, TimerPurpose, WorkflowDefinition } from '@chainmail/contracts';
 import type { RunCommand, StepOutcome } from '@chainmail/engine';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
 import { T0 } from './clock';
 
 /**

@@ -1,5 +1,5 @@
 import { AssertionError, deepStrictEqual } from 'node:assert/strict';
-import type { RunEvent, RunEventMap, RunEventType } from '@chainmail/contracts';
+import type { RunEvent, RunEventMap, RunEventType, WorkflowDefinition } from '@chainmail/contracts';
 import {
   decide,
   evolveAll,
@@ -8,7 +8,6 @@ import {
   type RunCommand,
   type RunState,
 } from '@chainmail/engine';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
 import { T0 } from './run-script';
 
 /**

@@ -5,7 +5,7 @@ import {
   type RunEventOf,
   type RunEventType,
 } from '@chainmail/contracts';
-import type { Step, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { Step, WorkflowDefinition } from '@chainmail/contracts';
 import { T0 } from './clock';
 
 /**

@@ -1,4 +1,10 @@
-import type { CheckpointDecision, RunEvent, StartRun, TimerPurpose } from '@chainmail/contracts';
+import type {
+  CheckpointDecision,
+  RunEvent,
+  StartRun,
+  TimerPurpose,
+  WorkflowDefinition,
+} from '@chainmail/contracts';
 import {
   decide,
   evolveAll,
@@ -9,7 +15,7 @@ import {
   type StepOutcome,
   type StepRuntime,
 } from '@chainmail/engine';
-import { parseWorkflow, type WorkflowDefinition } from '@chainmail/workflow-dsl';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
 import { cancel, complete, fire, resolve, start } from './commands';
 import { T0 } from './clock';
 

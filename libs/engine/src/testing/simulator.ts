@@ -1,5 +1,4 @@
-import type { CheckpointDecision, TimerPurpose } from '@chainmail/contracts';
-import type { WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { CheckpointDecision, TimerPurpose, WorkflowDefinition } from '@chainmail/contracts';
 import { isTerminal } from '@chainmail/engine';
 import { failure, ok, RunScript } from './run-script';
 

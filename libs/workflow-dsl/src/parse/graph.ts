@@ -1,4 +1,4 @@
-import type { Step } from '../definition';
+import { stepGraph } from '../step-graph';
 import type { ParseContext } from './context';
 import { didYouMean } from './issues';
 import type { StepRecord, StepTable } from './steps';
@@ -128,30 +128,14 @@ function reportCycle(ctx: ParseContext, table: StepTable, cycle: string[]): void
 }
 
 function ancestorsOf(table: StepTable, cyclic: Set<string>): Map<string, ReadonlySet<string>> {
-  const memo = new Map<string, Set<string>>();
-  const of = (id: string, guard: Set<string>): Set<string> => {
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    const out = new Set<string>();
-    const record = table.records.get(id);
-    if (record === undefined || guard.has(id) || cyclic.has(id)) return out;
-    guard.add(id);
-    for (const need of record.step.needs) {
-      const target = table.records.get(need);
-      if (target === undefined || !target.topLevel) continue;
-      out.add(need);
-      for (const branch of descendants(target.step)) out.add(branch);
-      for (const earlier of of(need, guard)) out.add(earlier);
-    }
-    guard.delete(id);
-    memo.set(id, out);
-    return out;
-  };
+  // The definition's own step graph, with the needs of steps on a cycle cut (reported already).
+  const steps = table.steps.map((step) => (cyclic.has(step.id) ? { ...step, needs: [] } : step));
+  const graph = stepGraph({ steps });
   const result = new Map<string, ReadonlySet<string>>();
   for (const record of table.records.values()) {
     // A branch has finished nothing of its own; it sees what its top-level parallel step sees.
     const top = record.topLevel ? record.step.id : topParent(table.records, record);
-    result.set(record.step.id, of(top, new Set()));
+    result.set(record.step.id, graph.upstream(top));
   }
   return result;
 }
@@ -164,10 +148,4 @@ function topParent(records: Map<string, StepRecord>, record: StepRecord): string
     current = parent;
   }
   return current.step.id;
-}
-
-/** Ids of every branch nested in a parallel step. */
-function descendants(step: Step): string[] {
-  if (step.kind !== 'parallel') return [];
-  return step.branches.flatMap((branch) => [branch.id, ...descendants(branch)]);
 }

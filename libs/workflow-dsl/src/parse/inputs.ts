@@ -1,4 +1,4 @@
-import type { InputDeclaration, InputType } from '../definition';
+import type { InputDeclaration, InputType } from '@chainmail/contracts';
 import { IDENTIFIER, UNSAFE_NAMES, type ParseContext } from './context';
 import { childPath, toPlain } from './reader';
 import type { MapEntry, YNode } from './yaml-tree';

@@ -1,5 +1,5 @@
 import type { LineCounter } from 'yaml';
-import type { ValidationCode, ValidationIssue } from '../definition';
+import type { ValidationCode, ValidationIssue } from '@chainmail/contracts';
 import { MAX_ISSUES } from '../limits';
 
 interface PendingIssue {

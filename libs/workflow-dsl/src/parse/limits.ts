@@ -1,4 +1,4 @@
-import type { RunLimits } from '../definition';
+import type { RunLimits } from '@chainmail/contracts';
 import type { ParseContext } from './context';
 import { childPath } from './reader';
 import type { MapEntry } from './yaml-tree';

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../definition';
+import type { RetryPolicy } from '@chainmail/contracts';
 import { WORKFLOW_NAME, type ParseContext } from './context';
 import { childPath } from './reader';
 import type { StepTable } from './steps';

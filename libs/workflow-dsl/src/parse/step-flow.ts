@@ -1,4 +1,4 @@
-import type { CheckpointAction, CheckpointStep, ErrorPolicy, SwitchStep } from '../definition';
+import type { CheckpointAction, CheckpointStep, ErrorPolicy, SwitchStep } from '@chainmail/contracts';
 import type { ParseContext } from './context';
 import { didYouMean } from './issues';
 import { childPath, describe } from './reader';

@@ -1,4 +1,4 @@
-import type { InputDeclaration } from '../definition';
+import type { InputDeclaration } from '@chainmail/contracts';
 import { SCOPE_NAMES } from '../template/scope';
 import { compileTemplate, type CompiledTemplate } from '../template/template';
 import { TemplateError } from '../template/template-error';

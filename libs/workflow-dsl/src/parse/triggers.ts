@@ -1,4 +1,4 @@
-import type { InputDeclaration, Trigger } from '../definition';
+import type { InputDeclaration, Trigger } from '@chainmail/contracts';
 import { canonicalTimeZone, CronSchedule } from '../schedule/cron';
 import type { ParseContext } from './context';
 import { didYouMean } from './issues';

@@ -1,8 +1,9 @@
-import type { Step, WorkflowDefinition } from '@chainmail/workflow-dsl';
+import type { Step, WorkflowDefinition } from '@chainmail/contracts';
 
 /**
- * What the engine asks of a definition's shape, computed once per definition: steps by id
- * (branches too), each branch's parallel step, and who depends on whom through `needs`.
+ * A definition's shape, computed once per definition: steps by id (branches too), each branch's
+ * parallel step, and who depends on whom through `needs`. The parser checks templates with it
+ * (what has finished before a step) and the engine decides with it.
  */
 export interface StepGraph {
   readonly topLevel: readonly Step[];
@@ -15,15 +16,23 @@ export interface StepGraph {
   order(id: string): number;
   /** Top-level steps that need `id`, directly or through others, in list order. */
   downstream(id: string): readonly string[];
+  /**
+   * The steps guaranteed to have finished before `id` starts: its top-level step's needs, through
+   * others, with the branches of each needed parallel step. Unknown ids and branch targets in
+   * `needs` are left out; a cycle ends the walk (a definition with one does not validate).
+   */
+  upstream(id: string): ReadonlySet<string>;
+  /** The top-level step a step is, or is nested in. */
+  topOf(id: string): string;
   /** The needs that are data edges (written by the author). */
   explicitNeeds(step: Step): readonly string[];
   /** Ids of the branches nested in a parallel step, at any depth. */
   nested(id: string): readonly string[];
 }
 
-const cache = new WeakMap<WorkflowDefinition, StepGraph>();
+const cache = new WeakMap<Pick<WorkflowDefinition, 'steps'>, StepGraph>();
 
-export function stepGraph(definition: WorkflowDefinition): StepGraph {
+export function stepGraph(definition: Pick<WorkflowDefinition, 'steps'>): StepGraph {
   let graph = cache.get(definition);
   if (graph === undefined) {
     graph = buildGraph(definition);
@@ -32,7 +41,7 @@ export function stepGraph(definition: WorkflowDefinition): StepGraph {
   return graph;
 }
 
-function buildGraph(definition: WorkflowDefinition): StepGraph {
+function buildGraph(definition: Pick<WorkflowDefinition, 'steps'>): StepGraph {
   const topLevel = definition.steps;
   const byId = new Map<string, Step>();
   const parents = new Map<string, string>();
@@ -70,6 +79,31 @@ function buildGraph(definition: WorkflowDefinition): StepGraph {
     return ordered;
   };
 
+  const topOf = (id: string): string => {
+    let current = id;
+    for (let parent = parents.get(current); parent !== undefined; parent = parents.get(current))
+      current = parent;
+    return current;
+  };
+  const upstreamMemo = new Map<string, ReadonlySet<string>>();
+  const upstreamOf = (id: string, guard: Set<string>): ReadonlySet<string> => {
+    const known = upstreamMemo.get(id);
+    if (known !== undefined) return known;
+    const out = new Set<string>();
+    const step = byId.get(id);
+    if (step === undefined || guard.has(id)) return out;
+    guard.add(id);
+    for (const need of step.needs) {
+      if (!byId.has(need) || parents.has(need)) continue;
+      out.add(need);
+      for (const branch of nestedIds.get(need) ?? []) out.add(branch);
+      for (const earlier of upstreamOf(need, guard)) out.add(earlier);
+    }
+    guard.delete(id);
+    upstreamMemo.set(id, out);
+    return out;
+  };
+
   const explicitNeeds = (step: Step): readonly string[] => {
     if (step.needsDeclared === true) return step.needs;
     if (step.needsDeclared === false || parents.has(step.id)) return [];
@@ -86,6 +120,8 @@ function buildGraph(definition: WorkflowDefinition): StepGraph {
     parentOf: (id) => parents.get(id),
     order: (id) => orders.get(id) ?? Number.MAX_SAFE_INTEGER,
     downstream,
+    upstream: (id) => upstreamOf(topOf(id), new Set()),
+    topOf,
     explicitNeeds,
     nested: (id) => nestedIds.get(id) ?? [],
   };

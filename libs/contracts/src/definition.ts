@@ -1,7 +1,7 @@
 /**
- * The normalized, validated form of a workflow definition. The parser turns YAML/JSON (with the
- * seed's shorthands) into this shape; everything downstream (registry, engine, scheduling) reads
- * only this. Templates stay as source text here: they are compiled once per process and cached.
+ * The normalized, validated form of a workflow definition. The parser (`libs/workflow-dsl`) turns
+ * YAML/JSON (with the seed's shorthands) into this shape; everything downstream (registry, engine,
+ * scheduling) reads only this. It lives here, at the bottom layer, so events can carry it. Templates stay as source text here: they are compiled once per process and cached.
  */
 
 export type DurationMs = number;
