@@ -37,8 +37,8 @@ import { WorkflowsController } from './workflows/workflows.controller';
   providers: [
     {
       provide: RegistryClient,
-      inject: [NATS_CONNECTION],
-      useFactory: (nc: NatsConnection) => new RegistryClient(nc),
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new RegistryClient(nc, names),
     },
     {
       provide: RunLog,

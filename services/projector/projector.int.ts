@@ -1,9 +1,16 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { PROJECTOR_REBUILD_SUBJECT, type RunEvent } from '@chainmail/contracts';
 import { RunLog } from '@chainmail/event-log';
 import { createDataSource, RunReadRepository } from '@chainmail/persistence';
-import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION, TELEMETRY } from '@chainmail/platform';
+import {
+  DATA_SOURCE,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  NatsRequestClient,
+  serveRequests,
+  TELEMETRY,
+} from '@chainmail/platform';
 import { createTelemetry } from '@chainmail/telemetry';
 import {
   createTestDatabase,
@@ -39,7 +46,7 @@ describe('ProjectorModule against NATS and Postgres', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let eventLog: IsolatedEventLog;
-  let app: TestingModule;
+  let app: INestApplication;
   let projector: RunProjector;
   let runLog: RunLog;
   let reads: RunReadRepository;
@@ -47,12 +54,14 @@ describe('ProjectorModule against NATS and Postgres', () => {
   beforeAll(async () => {
     [db, eventLog] = await Promise.all([createTestDatabase('projector'), isolatedEventLog()]);
     dataSource = await createDataSource(db.url, { migrationsRun: true, poolSize: 4 });
-    app = await Test.createTestingModule({
+    const testing = await Test.createTestingModule({
       imports: [TestPlatformModule.with(eventLog, dataSource), ProjectorModule.register({ maxWaitMs: 2 })],
     })
       .setLogger(quiet)
       .compile();
+    app = testing.createNestApplication({ logger: quiet });
     await app.init();
+    await serveRequests(app);
     projector = app.get(RunProjector);
     runLog = new RunLog(eventLog.nc, eventLog.names);
     reads = new RunReadRepository(dataSource);
@@ -147,19 +156,10 @@ describe('ProjectorModule against NATS and Postgres', () => {
   it('answers the rebuild request on its namespaced subject', async () => {
     const before = await dump();
     await dataSource.query(`UPDATE runs SET output = 'tampered'`);
-    const reply = await eventLog.nc.request(
-      eventLog.names.subject(PROJECTOR_REBUILD_SUBJECT),
-      new Uint8Array(),
-      {
-        timeout: 5_000,
-      },
-    );
-    const body = JSON.parse(new TextDecoder().decode(reply.data)) as {
-      ok: boolean;
-      result: { targetSeq: number };
-    };
-    expect(body).toEqual({ ok: true, result: { targetSeq: await lastSeq() } });
-    expect(await projector.waitForSequence(body.result.targetSeq, 4_000)).toBe(true);
+    const client = new NatsRequestClient(eventLog.nc, eventLog.names);
+    const result = await client.ask<{ targetSeq: number }>(PROJECTOR_REBUILD_SUBJECT, {}, 'projector', 5_000);
+    expect(result).toEqual({ targetSeq: await lastSeq() });
+    expect(await projector.waitForSequence(result.targetSeq, 4_000)).toBe(true);
     expect(await dump()).toEqual(before);
   });
 

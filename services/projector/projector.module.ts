@@ -6,7 +6,6 @@ import { RunProjector } from './run-projector.service';
 const providers = (settings: ProjectorSettings): Provider[] => [
   { provide: PROJECTOR_SETTINGS, useValue: settings },
   RunProjector,
-  ProjectorResponder,
 ];
 
 /**
@@ -14,7 +13,12 @@ const providers = (settings: ProjectorSettings): Provider[] => [
  * EVENT_LOG_NAMES from the process's PlatformModule (global), so the all-in-one process shares
  * one connection and one DataSource. Exports `RunProjector` for rebuild and read-your-writes.
  */
-@Module({ providers: providers(DEFAULT_PROJECTOR_SETTINGS), exports: [RunProjector] })
+@Module({
+  // The responder is a controller: its `@MessagePattern` handler answers `projector.rebuild`.
+  controllers: [ProjectorResponder],
+  providers: providers(DEFAULT_PROJECTOR_SETTINGS),
+  exports: [RunProjector],
+})
 export class ProjectorModule {
   /** The same module with other settings (batch size, wait, auto start). */
   static register(settings: Partial<ProjectorSettings> = {}): DynamicModule {

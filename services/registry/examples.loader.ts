@@ -5,7 +5,7 @@ import { ChainmailError, FIRST_ADMIN_OWNER } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CHAINMAIL_CONFIG, DEFINITION_CATALOG } from '@chainmail/platform';
-import { RegistryResponder } from './registry.responder';
+import { RegistryService } from './registry.service';
 
 /**
  * Publishes the workflow files of a folder at start (the shipped examples on a local install).
@@ -18,7 +18,7 @@ export class ExamplesLoader implements OnApplicationBootstrap {
   constructor(
     @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
-    private readonly registry: RegistryResponder,
+    private readonly registry: RegistryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,7 @@ import { ChainmailError, INSTALLATION_OWNER } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { AgentCatalog } from '@chainmail/catalog';
 import { AGENT_CATALOG, CHAINMAIL_CONFIG } from '@chainmail/platform';
-import { RegistryResponder } from './registry.responder';
+import { RegistryService } from './registry.service';
 
 /** Who registers the model bindings: entries by anyone else are never touched by this loader. */
 export const MODEL_BINDING_BY = 'config';
@@ -35,7 +35,7 @@ export class ModelAgentsLoader implements OnApplicationBootstrap {
   constructor(
     @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
     @Inject(AGENT_CATALOG) private readonly agents: AgentCatalog,
-    private readonly registry: RegistryResponder,
+    private readonly registry: RegistryService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

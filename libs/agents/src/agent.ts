@@ -1,11 +1,13 @@
 import type { StepError, Usage } from '@chainmail/contracts';
-import type { SecretValues } from './secrets/secret-refs';
 
 /**
  * The agent interface every kind implements (builtin today; openai, http, email and workflow
  * later). Calls are async and cancellable; an agent reports usage when it has any and fails with
  * an `AgentError` whose `retryable` flag tells the engine whether another attempt can help.
  */
+/** The run owner's secrets a call may use, by name (resolved just before the call). */
+export type SecretValues = Readonly<Record<string, string>>;
+
 export type AgentKind = 'builtin' | 'openai' | 'http' | 'email' | 'workflow';
 
 export interface AgentCall {

@@ -24,7 +24,7 @@ export type { NetworkPolicy } from './net/network-policy';
 export { restrictedRange } from './net/ip-ranges';
 export { retryAfterMs } from './net/retry-after';
 export { maskSecrets, resolveSecrets, secretNamesIn, secretNamesInConfig } from './secrets/secret-refs';
-export type { SecretValues } from './secrets/secret-refs';
+export type { SecretValues } from './agent';
 export { proofreadText } from './builtin/proofread';
 export type { Correction, CorrectionKind, Proofread } from './builtin/proofread';
 export { RESEARCH_STAND_IN_NOTICE, researchBrief } from './builtin/research';

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { PlatformModule, type PlatformOptions } from './platform.module';
+import { serveRequests } from './request-reply';
 
 export interface ProcessOptions extends PlatformOptions {
   /** The service modules this process hosts. */
@@ -26,28 +27,33 @@ export function processModule(options: ProcessOptions): DynamicModule {
 
 /**
  * Starts one process: every service alone (`node dist/services/<name>/main.js`) and the all-in-one
- * process go through here. SIGTERM/SIGINT close it cleanly (consumers drain, NATS drains).
+ * process go through here. Each is a hybrid Nest app: request/reply handlers (`@MessagePattern`)
+ * answer over NATS, and a process that serves HTTP (ingress) listens too. SIGTERM/SIGINT close it
+ * cleanly (request handlers stop, consumers drain, NATS drains).
  */
 export async function startProcess(options: ProcessOptions): Promise<INestApplicationContext> {
   const logger = LEVELS[options.config.logLevel];
   const root = processModule(options);
-  let app: INestApplicationContext;
-  if (options.http) {
-    const web = await NestFactory.create<NestExpressApplication>(root, {
-      logger,
-      rawBody: true,
-      bodyParser: false,
-    });
-    options.http(web, options.config);
-    web.enableShutdownHooks();
-    await web.listen(options.config.httpPort, options.config.httpHost);
-    new Logger(options.processName).log(
-      `listening on http://${options.config.httpHost}:${options.config.httpPort}`,
-    );
-    app = web;
-  } else {
-    app = await NestFactory.createApplicationContext(root, { logger });
+  if (!options.http) {
+    const app = await NestFactory.create(root, { logger });
     app.enableShutdownHooks();
+    await app.init();
+    await serveRequests(app);
+    return app;
   }
-  return app;
+  const web = await NestFactory.create<NestExpressApplication>(root, {
+    logger,
+    rawBody: true,
+    bodyParser: false,
+  });
+  options.http(web, options.config);
+  web.enableShutdownHooks();
+  // Bootstrapped (catalogs live, consumers started) before answering requests or HTTP.
+  await web.init();
+  await serveRequests(web);
+  await web.listen(options.config.httpPort, options.config.httpHost);
+  new Logger(options.processName).log(
+    `listening on http://${options.config.httpHost}:${options.config.httpPort}`,
+  );
+  return web;
 }

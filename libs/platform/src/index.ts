@@ -1,3 +1,4 @@
 export * from './tokens';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './request-reply';

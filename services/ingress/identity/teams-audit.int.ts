@@ -1,6 +1,7 @@
+import { Controller, Module } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import { REGISTRY_ROLLBACK_SUBJECT } from '@chainmail/contracts';
 import { startNatsServer, type NatsServerHandle } from '@chainmail/testing';
-import { connect, type NatsConnection } from 'nats';
 import { call } from '../testing/http-call';
 import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-test-app';
 
@@ -10,28 +11,28 @@ import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-tes
  * server of its own.
  */
 
+/** The registry's rollback, played in the ingress process: it accepts every rollback. */
+@Controller()
+class RollbackStandIn {
+  @MessagePattern(REGISTRY_ROLLBACK_SUBJECT)
+  rollback(@Payload() request: { name: string; version: number }) {
+    return { name: request.name, version: request.version, seq: 0 };
+  }
+}
+@Module({ controllers: [RollbackStandIn] })
+class RegistryStandIn {}
+
 let nats: NatsServerHandle;
-let registry: NatsConnection;
 let app: IngressTestApp;
 let admin: string;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  app = await startIngressTestApp({}, { natsUrl: nats.url });
+  app = await startIngressTestApp({}, { natsUrl: nats.url, modules: [RegistryStandIn] });
   admin = app.adminToken;
-  registry = await connect({ servers: nats.url });
-  registry.subscribe(REGISTRY_ROLLBACK_SUBJECT, {
-    callback: (_err, msg) => {
-      const request = msg.json<{ name: string; version: number }>();
-      msg.respond(
-        JSON.stringify({ ok: true, result: { name: request.name, version: request.version, seq: 0 } }),
-      );
-    },
-  });
 }, 30_000);
 
 afterAll(async () => {
-  await registry?.close();
   await app?.close();
   await nats?.stop();
 });

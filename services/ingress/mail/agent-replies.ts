@@ -8,7 +8,7 @@ import {
 import { foldCommits } from '@chainmail/engine';
 import type { InboundEntry } from '../inbound/inbound-record';
 import type { InboundMail } from './inbound-mail';
-import type { MailEnvelope, SmtpReply } from './receive-mail.usecase';
+import type { MailEnvelope, SmtpReply } from './smtp-reply';
 
 export interface AgentReplySettings {
   /** The domain of agent mails' Message-IDs (`CHAINMAIL_MAIL_DOMAIN`). */

@@ -7,18 +7,14 @@ import type { RunStarter } from '../runs/traced-run-starter';
 import type { AgentReplies } from './agent-replies';
 import { MailUnreadable, readMail, type InboundMail } from './inbound-mail';
 import { SenderAllowList } from './sender-allow-list';
+import type { MailEnvelope, SmtpReply } from './smtp-reply';
+
+export type { MailEnvelope, SmtpReply } from './smtp-reply';
 
 /** The SMTP answer to one command: accept (with an optional text), or a reply code and why. */
-export type SmtpReply = { accept: true; message?: string } | { accept: false; code: number; message: string };
 
 export interface MailSession {
   remoteAddress?: string;
-}
-
-export interface MailEnvelope {
-  /** `MAIL FROM`; '' for the null sender of a bounce. */
-  sender: string;
-  recipients: string[];
 }
 
 export type MailData = { raw: Buffer } | { tooLarge: true; bytes: number };

@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AgentDirectory } from '@chainmail/agents';
@@ -15,6 +15,7 @@ import {
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
+  serveRequests,
   TELEMETRY,
 } from '@chainmail/platform';
 import { createTelemetry } from '@chainmail/telemetry';
@@ -75,6 +76,11 @@ export async function startIngressTestApp(
     logger?: boolean;
     /** The agent catalog and directory the app reads (default: an empty catalog, no directory). */
     agents?: { catalog: AgentCatalog; directory: AgentDirectory };
+    /**
+     * More modules in the same process, answering requests (`@MessagePattern`): the registry in
+     * services/all-in-one's tests, or a stand-in a suite plays.
+     */
+    modules?: (Type<unknown> | DynamicModule)[];
   } = {},
 ): Promise<IngressTestApp> {
   let db: TestDatabase | undefined;
@@ -97,7 +103,7 @@ export async function startIngressTestApp(
     const catalog = new DefinitionCatalog();
     const platform = testPlatform(config, log, dataSource, catalog, options.agents);
     const app = await NestFactory.create<NestExpressApplication>(
-      { module: class IngressTestRoot {}, imports: [platform, IngressModule] },
+      { module: class IngressTestRoot {}, imports: [platform, IngressModule, ...(options.modules ?? [])] },
       {
         logger: options.logger === true ? ['error', 'warn', 'log'] : quiet,
         rawBody: true,
@@ -105,6 +111,8 @@ export async function startIngressTestApp(
       },
     );
     configureIngressHttp(app, config);
+    await app.init();
+    await serveRequests(app);
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const events = log;

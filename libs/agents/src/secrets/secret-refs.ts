@@ -1,4 +1,4 @@
-import { AgentError } from '../agent';
+import { AgentError, type SecretValues } from '../agent';
 
 /**
  * `{{secrets.NAME}}` in agent configuration. The directory stores the reference; the value comes
@@ -9,8 +9,6 @@ const SECRET_REF = /\{\{\s*secrets\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const ANY_TEMPLATE = /\{\{[\s\S]*?\}\}/g;
 /** Shorter values would mask ordinary words in messages; they are weak secrets anyway. */
 const MIN_MASKED_LENGTH = 4;
-
-export type SecretValues = Readonly<Record<string, string>>;
 
 /** Names referenced by a text, in order. */
 export function secretNamesIn(text: string): string[] {

@@ -1,7 +1,7 @@
 import { stepGraph } from '../step-graph';
 import type { ParseContext } from './context';
 import { didYouMean } from './issues';
-import type { StepRecord, StepTable } from './steps';
+import type { StepRecord, StepTable } from './step-table';
 
 /**
  * Checks the step graph — `needs` and `goto` targets exist and are top-level steps, `needs` has

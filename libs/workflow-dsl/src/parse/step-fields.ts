@@ -1,7 +1,7 @@
 import type { RetryPolicy } from '@chainmail/contracts';
 import { WORKFLOW_NAME, type ParseContext } from './context';
 import { childPath } from './reader';
-import type { StepTable } from './steps';
+import type { StepTable } from './step-table';
 import type { MapEntry, YNode } from './yaml-tree';
 
 // Fields shared by several kinds of step: retry, needs, agent addresses, workflow names.

@@ -4,7 +4,7 @@ import { compileTemplate, type CompiledTemplate } from '../template/template';
 import { TemplateError } from '../template/template-error';
 import type { ParseContext, TemplateUse } from './context';
 import { didYouMean } from './issues';
-import type { StepTable } from './steps';
+import type { StepTable } from './step-table';
 import type { ScalarNode } from './yaml-tree';
 
 /** Names every template may read, besides steps and inputs. `secrets` is handled apart. */

@@ -2,16 +2,16 @@ import { AgentDirectory, builtinAgents } from '@chainmail/agents';
 import { AgentCatalog, type DefinitionCatalog } from '@chainmail/catalog';
 import { DefinitionLog } from '@chainmail/event-log';
 import { startNatsServer, type NatsServerHandle } from '@chainmail/testing';
-import { RegistryResponder } from '../../registry/registry.responder';
-import { call, type HttpAnswer } from '../testing/http-call';
-import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-test-app';
+import { call, type HttpAnswer } from '../ingress/testing/http-call';
+import { startIngressTestApp, type IngressTestApp } from '../ingress/testing/ingress-test-app';
+import { RegistryModule } from '../registry/registry.module';
 
 /**
- * Two users in two teams on one ingress, with the real registry answering on a NATS server of
- * this suite's own: each route that names an object (every `:param` route the app serves) is
- * driven by one user against the other's object and refused — 404 when the object is not
- * theirs to see, 403 when they see it without the role — and lists, live streams and team
- * roles are checked on top.
+ * Two users in two teams on one ingress, with the real registry composed into the same process
+ * (as the all-in-one process does), on a NATS server of this suite's own: each route that names
+ * an object (every `:param` route the app serves) is driven by one user against the other's
+ * object and refused — 404 when the object is not theirs to see, 403 when they see it without
+ * the role — and lists, live streams and team roles are checked on top.
  */
 
 interface Person {
@@ -22,7 +22,6 @@ interface Person {
 
 let nats: NatsServerHandle;
 let app: IngressTestApp;
-let registry: RegistryResponder;
 const feed = new AbortController();
 const people: Record<'ann' | 'bob' | 'vic' | 'rud' | 'eddie', Person> = {} as never;
 let red: string;
@@ -97,17 +96,12 @@ beforeAll(async () => {
       throw new Error('no agent is called in this suite');
     },
   });
-  app = await startIngressTestApp({}, { natsUrl: nats.url, agents: { catalog: agents, directory } });
-  await follow(app.catalog, agents, new DefinitionLog(app.events.nc, app.events.names));
-  registry = new RegistryResponder(
-    app.events.nc,
-    app.catalog,
-    directory,
-    app.config,
-    app.events.names,
-    agents,
+  // Ingress and the registry composed in one process, as services/all-in-one does.
+  app = await startIngressTestApp(
+    {},
+    { natsUrl: nats.url, agents: { catalog: agents, directory }, modules: [RegistryModule] },
   );
-  registry.onApplicationBootstrap();
+  await follow(app.catalog, agents, new DefinitionLog(app.events.nc, app.events.names));
 
   for (const name of ['ann', 'bob', 'vic', 'rud', 'eddie'] as const) people[name] = await person(name);
   const redTeam = await as(app.adminToken, 'POST', '/v1/teams', { name: 'Red', owner: people.ann.id });
@@ -145,7 +139,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   feed.abort();
-  registry?.onApplicationShutdown();
   await app?.close();
   await nats?.stop();
 });

@@ -3,13 +3,14 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '@chainmail/config';
 import { REGISTRY_PUBLISH_SUBJECT, type Actor } from '@chainmail/contracts';
-import { NATS_CONNECTION, processModule } from '@chainmail/platform';
+import type { EventLogNames } from '@chainmail/event-log';
+import { EVENT_LOG_NAMES, NATS_CONNECTION, processModule, serveRequests } from '@chainmail/platform';
 import { startNatsServer, type NatsServerHandle } from '@chainmail/testing';
 import type { NatsConnection } from 'nats';
-import { RegistryModule } from '../../registry/registry.module';
-import { configureIngressHttp } from '../ingress.http';
-import { RegistryClient } from '../registry.client';
-import { AgentsController } from './agents.controller';
+import { AgentsController } from '../ingress/agents/agents.controller';
+import { configureIngressHttp } from '../ingress/ingress.http';
+import { RegistryClient } from '../ingress/registry.client';
+import { RegistryModule } from '../registry/registry.module';
 
 /**
  * The directory's REST routes through the registry's request/reply, with the real platform
@@ -35,8 +36,8 @@ let caller: Actor = JANE;
   providers: [
     {
       provide: RegistryClient,
-      inject: [NATS_CONNECTION],
-      useFactory: (nc: NatsConnection) => new RegistryClient(nc),
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new RegistryClient(nc, names),
     },
     {
       provide: APP_GUARD,
@@ -76,6 +77,8 @@ beforeAll(async () => {
     { logger: false, rawBody: true, bodyParser: false },
   );
   configureIngressHttp(app, config);
+  await app.init();
+  await serveRequests(app);
   await app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   registry = app.get(RegistryClient);
