@@ -1,5 +1,5 @@
 import type { RunCommit, RunEvent, StoredRunCommit } from '@chainmail/contracts';
-import { evolveAll, foldCommits, type RunState } from '@chainmail/engine';
+import { evolveAll, foldCommits, initialRunState, type RunState } from '@chainmail/engine';
 
 /** Where a run's commits live; the event log in production, an array in unit tests. */
 export interface RunLogPort {
@@ -21,8 +21,12 @@ export interface LoadedRun {
  * Hot runs with their last sequence, so a step costs one append and no reread of the log.
  * The log stays the truth: a miss, or a commit the cache has not seen, reloads from it.
  */
+/** Told of each commit this process appended, as soon as the log has it. */
+export type AppendListener = (commit: StoredRunCommit, headers?: Record<string, string>) => void;
+
 export class RunStore {
   private readonly hot = new Map<string, LoadedRun>();
+  private readonly listeners: AppendListener[] = [];
 
   constructor(
     private readonly log: RunLogPort,
@@ -34,10 +38,20 @@ export class RunStore {
     return this.hot.has(runId);
   }
 
+  /** Reacting to one's own commits at once saves waiting for the stream to bring them back. */
+  onAppended(listener: AppendListener): void {
+    this.listeners.push(listener);
+  }
+
   async load(runId: string): Promise<LoadedRun> {
     const cached = this.hot.get(runId);
     if (cached) return cached;
     return this.reload(runId);
+  }
+
+  /** A run taken to have no commits yet, unread and uncached (an append with `prev = 0` checks it). */
+  unstarted(runId: string): LoadedRun {
+    return { state: initialRunState(runId), seq: 0 };
   }
 
   async reload(runId: string): Promise<LoadedRun> {
@@ -75,7 +89,11 @@ export class RunStore {
       // Another writer already stored this very decision: take the log's version of it.
       if (duplicate) return this.reload(runId);
       const next = { state: evolveAll(loaded.state, events), seq };
-      this.remember(runId, next);
+      // The consumer may have delivered this commit, and what followed it, before the ack came.
+      const cached = this.hot.get(runId);
+      if (cached === undefined || cached.seq < seq) this.remember(runId, next);
+      const stored = { runId, prev: loaded.seq, events, seq };
+      for (const listener of this.listeners) listener(stored, headers);
       return next;
     } catch (err) {
       this.hot.delete(runId);
