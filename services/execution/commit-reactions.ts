@@ -1,5 +1,8 @@
 import type { StoredRunCommit } from '@chainmail/contracts';
 
+/** What this process knows of its reaction to a commit: made, in hand, or none. */
+export type ReactionState = 'done' | 'working' | 'unknown';
+
 export type CommitReaction = (commit: StoredRunCommit, headers?: Record<string, string>) => Promise<void>;
 
 /**
@@ -12,6 +15,7 @@ export type CommitReaction = (commit: StoredRunCommit, headers?: Record<string, 
 export class CommitReactions {
   /** Reactions by `<runId>@<seq>`, oldest first; kept once settled so a redelivery is a no-op. */
   private readonly reactions = new Map<string, Promise<void>>();
+  private readonly settled = new Set<Promise<void>>();
 
   constructor(
     private readonly react: CommitReaction,
@@ -38,6 +42,12 @@ export class CommitReactions {
     return this.reactions.get(keyOf(commit));
   }
 
+  stateOf(commit: Pick<StoredRunCommit, 'runId' | 'seq'>): ReactionState {
+    const reaction = this.reactions.get(keyOf(commit));
+    if (reaction === undefined) return 'unknown';
+    return this.settled.has(reaction) ? 'done' : 'working';
+  }
+
   /** Whether this process reacted (or is reacting) to the commit. */
   has(commit: Pick<StoredRunCommit, 'runId' | 'seq'>): boolean {
     return this.reactions.has(keyOf(commit));
@@ -53,11 +63,19 @@ export class CommitReactions {
     this.reactions.set(key, reaction);
     if (this.reactions.size > this.capacity) {
       const oldest = this.reactions.keys().next().value;
-      if (oldest !== undefined) this.reactions.delete(oldest);
+      if (oldest !== undefined) {
+        this.settled.delete(this.reactions.get(oldest) as Promise<void>);
+        this.reactions.delete(oldest);
+      }
     }
-    reaction.catch(() => {
-      if (this.reactions.get(key) === reaction) this.reactions.delete(key);
-    });
+    reaction.then(
+      () => {
+        if (this.reactions.get(key) === reaction) this.settled.add(reaction);
+      },
+      () => {
+        if (this.reactions.get(key) === reaction) this.reactions.delete(key);
+      },
+    );
     return reaction;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, Module, OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
@@ -29,11 +30,13 @@ import {
   AGENT_GATE,
   AGENT_MAIL_TRANSPORT,
   AGENT_SLOTS,
+  EXECUTION_INSTANCE,
   EXECUTION_TRACER,
   OWNER_MEMBERSHIPS,
   STEP_INVOKER,
 } from './execution.tokens';
 import { NO_MEMBERSHIPS, PostgresMemberships, type OwnerMemberships } from './owner-memberships';
+import { REACTOR_HEADER, ReactionPeers } from './reaction-peers';
 import { RunCommandHandler } from './run-command-handler';
 import { RunCommandsConsumer } from './run-commands.consumer';
 import { RunCommitsConsumer } from './run-commits.consumer';
@@ -65,9 +68,15 @@ const providers: Provider[] = [
     useFactory: (telemetry: Telemetry): Tracer => telemetry.tracer('execution'),
   },
   {
+    // This process among execution replicas: peers ask it about the commits it wrote.
+    provide: EXECUTION_INSTANCE,
+    useFactory: (): string => randomUUID(),
+  },
+  {
     provide: RunStore,
-    inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
-    useFactory: (nc: NatsConnection, names: EventLogNames) => new RunStore(new RunLog(nc, names)),
+    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE],
+    useFactory: (nc: NatsConnection, names: EventLogNames, instance: string) =>
+      new RunStore(new RunLog(nc, names), undefined, { [REACTOR_HEADER]: instance }),
   },
   {
     provide: CatalogDefinitions,
@@ -172,6 +181,12 @@ const providers: Provider[] = [
       runs.onAppended((commit, headers) => reactions.appended(commit, headers));
       return reactions;
     },
+  },
+  {
+    provide: ReactionPeers,
+    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE, CommitReactions],
+    useFactory: (nc: NatsConnection, names: EventLogNames, instance: string, reactions: CommitReactions) =>
+      new ReactionPeers(nc, names, instance, reactions),
   },
   ExecutionResources,
   RunCommandsConsumer,

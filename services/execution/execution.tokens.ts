@@ -6,3 +6,4 @@ export const AGENT_MAIL_TRANSPORT = Symbol('AGENT_MAIL_TRANSPORT');
 export const AGENT_GATE = Symbol('AGENT_GATE');
 export const STEP_INVOKER = Symbol('STEP_INVOKER');
 export const EXECUTION_TRACER = Symbol('EXECUTION_TRACER');
+export const EXECUTION_INSTANCE = Symbol('EXECUTION_INSTANCE');

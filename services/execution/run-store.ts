@@ -31,6 +31,8 @@ export class RunStore {
   constructor(
     private readonly log: RunLogPort,
     private readonly capacity = 10_000,
+    /** Put on every append (which process wrote the commit). */
+    private readonly appendHeaders: Record<string, string> = {},
   ) {}
 
   /** Whether `load` would answer from the cache (which may be behind the log). */
@@ -85,7 +87,10 @@ export class RunStore {
   ): Promise<LoadedRun> {
     const runId = loaded.state.runId;
     try {
-      const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, headers);
+      const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, {
+        ...headers,
+        ...this.appendHeaders,
+      });
       // Another writer already stored this very decision: take the log's version of it.
       if (duplicate) return this.reload(runId);
       const next = { state: evolveAll(loaded.state, events), seq };

@@ -1,5 +1,5 @@
 import { awaitsCall } from './awaiting-call';
-import { definitionOf, failure, ok, RunScript } from './testing/run-script';
+import { definitionOf, failure, RunScript } from './testing/run-script';
 
 const flow = definitionOf(`
 name: flow

@@ -9,7 +9,12 @@ export { DefinitionLog, type StoredDefinitionEvent } from './definition-log';
 export { CommandBus } from './command-bus';
 export { AuditLog, AUDIT_LIST_MAX, type AuditFilter, type StoredAuditEntry } from './audit-log';
 export type { ConsumedMessage } from './consumed-message';
-export { defaultNakDelayMs, type ConsumerRunner, type DurableConsumerOptions } from './consumer-config';
+export {
+  defaultNakDelayMs,
+  RedeliverLater,
+  type ConsumerRunner,
+  type DurableConsumerOptions,
+} from './consumer-config';
 export { startConsumer, type ConsumerOptions } from './consumer-runner';
 export { startBatchConsumer, type BatchConsumerOptions } from './batch-consumer-runner';
 export { consoleLogger, silentLogger, type EventLogLogger } from './logger';
