@@ -20,7 +20,7 @@ export class CommitReactions {
   constructor(
     private readonly react: CommitReaction,
     private readonly onError: (commit: StoredRunCommit, err: unknown) => void,
-    private readonly capacity = 100_000,
+    private readonly capacity = 20_000,
   ) {}
 
   /** A commit this process just appended: its reaction starts now, unless a delivery beat it. */
