@@ -1,4 +1,5 @@
-import { awaitsCall } from './awaiting-call';
+import { awaitsCall } from '@chainmail/engine';
+// A state query, not a decision: the states come from a scripted run.
 import { definitionOf, failure, RunScript } from './testing/run-script';
 
 const flow = definitionOf(`
