@@ -17,12 +17,13 @@ export interface LoadedRun {
   seq: number;
 }
 
+/** Told of each commit this process appended, as soon as the log has it. */
+export type AppendListener = (commit: StoredRunCommit, headers?: Record<string, string>) => void;
+
 /**
  * Hot runs with their last sequence, so a step costs one append and no reread of the log.
  * The log stays the truth: a miss, or a commit the cache has not seen, reloads from it.
  */
-/** Told of each commit this process appended, as soon as the log has it. */
-export type AppendListener = (commit: StoredRunCommit, headers?: Record<string, string>) => void;
 
 export class RunStore {
   private readonly hot = new Map<string, LoadedRun>();
