@@ -52,9 +52,14 @@ export class RunStore {
     return this.reload(runId);
   }
 
-  /** A run taken to have no commits yet, unread and uncached (an append with `prev = 0` checks it). */
+  /**
+   * A run taken to have no commits yet, without reading the log (an append with `prev = 0` checks
+   * it). Cached, so that its first commit, delivered before the append's ack, folds in unread.
+   */
   unstarted(runId: string): LoadedRun {
-    return { state: initialRunState(runId), seq: 0 };
+    const loaded = { state: initialRunState(runId), seq: 0 };
+    this.remember(runId, loaded);
+    return loaded;
   }
 
   async reload(runId: string): Promise<LoadedRun> {
