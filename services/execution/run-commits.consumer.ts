@@ -97,6 +97,6 @@ function runIdOf(subject: string): string {
 }
 
 /** Several heartbeats per ack wait, so one late timer (a busy event loop) does not lose the message. */
-export function heartbeatMs(ackWaitMs: number): number {
+function heartbeatMs(ackWaitMs: number): number {
   return Math.max(100, Math.floor(ackWaitMs / 5));
 }
