@@ -9,6 +9,7 @@ import { AgentMailNotSent, type AgentMailMessage, type AgentMailTransport } from
 import { AgentMailer } from './agent-mailer';
 import type { AgentLease, AgentSlots } from './agent-slots';
 import { ChildRuns, type CommandSender } from './child-runs';
+import { CommitReactions } from './commit-reactions';
 import type { OwnerMemberships } from './owner-memberships';
 import { RunCommandHandler } from './run-command-handler';
 import { RunStore, type RunLogPort } from './run-store';
@@ -132,6 +133,9 @@ export class ExecutionHarness {
   readonly directory: AgentDirectory;
   readonly commands: RunCommandHandler;
   readonly runner: StepRunner;
+  readonly reactions: CommitReactions;
+  /** Reactions to commits that failed (the consumer would redeliver them). */
+  readonly failures: unknown[] = [];
   readonly slots = new MemorySlots();
   readonly mail = new RecordingMailTransport();
   private readonly deliveries: Promise<void>[] = [];
@@ -189,9 +193,15 @@ export class ExecutionHarness {
       tracer,
       { entry: (address) => this.directory.entry(address), slots: this.slots, mailer },
     );
-    // Every stored commit goes to the runner, as the durable consumer delivers it.
+    // As in the service: the writer reacts to its own commit at once, and every stored commit
+    // is delivered too, as the durable consumer does; the delivery joins the reaction in hand.
+    this.reactions = new CommitReactions(
+      (commit) => this.runner.onCommit(commit),
+      (_commit, err) => this.failures.push(err),
+    );
+    runs.onAppended((commit) => this.reactions.appended(commit));
     this.log.onAppend = (commit) => {
-      this.deliveries.push(Promise.resolve().then(() => this.runner.onCommit(commit)));
+      this.deliveries.push(Promise.resolve().then(() => this.reactions.delivered(commit)));
     };
   }
 

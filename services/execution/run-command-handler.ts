@@ -39,7 +39,11 @@ export class RunCommandHandler {
     // counts (a conflict on append catches the other case), else a due timer or an agent's
     // reply could be lost on a replica that has not seen the event it answers.
     let fresh = !this.runs.isCached(runId);
-    let loaded = await this.runs.load(runId);
+    // A start is nearly always for a run with no commits: the append's `prev = 0` checks that, so
+    // no read is spent on it (a run that exists after all conflicts and is reread).
+    const assumeNew = fresh && command.type === 'StartRun';
+    if (assumeNew) fresh = false;
+    let loaded = assumeNew ? this.runs.unstarted(runId) : await this.runs.load(runId);
     const reread = async (): Promise<void> => {
       loaded = await this.runs.reload(runId);
       fresh = true;

@@ -1,5 +1,5 @@
 import type { RunCommit, RunEvent, StoredRunCommit } from '@chainmail/contracts';
-import { evolveAll, foldCommits, type RunState } from '@chainmail/engine';
+import { evolveAll, foldCommits, initialRunState, type RunState } from '@chainmail/engine';
 
 /** Where a run's commits live; the event log in production, an array in unit tests. */
 export interface RunLogPort {
@@ -17,16 +17,23 @@ export interface LoadedRun {
   seq: number;
 }
 
+/** Told of each commit this process appended, as soon as the log has it. */
+export type AppendListener = (commit: StoredRunCommit, headers?: Record<string, string>) => void;
+
 /**
  * Hot runs with their last sequence, so a step costs one append and no reread of the log.
  * The log stays the truth: a miss, or a commit the cache has not seen, reloads from it.
  */
+
 export class RunStore {
   private readonly hot = new Map<string, LoadedRun>();
+  private readonly listeners: AppendListener[] = [];
 
   constructor(
     private readonly log: RunLogPort,
     private readonly capacity = 10_000,
+    /** Put on every append (which process wrote the commit). */
+    private readonly appendHeaders: Record<string, string> = {},
   ) {}
 
   /** Whether `load` would answer from the cache (which may be behind the log). */
@@ -34,10 +41,25 @@ export class RunStore {
     return this.hot.has(runId);
   }
 
+  /** Reacting to one's own commits at once saves waiting for the stream to bring them back. */
+  onAppended(listener: AppendListener): void {
+    this.listeners.push(listener);
+  }
+
   async load(runId: string): Promise<LoadedRun> {
     const cached = this.hot.get(runId);
     if (cached) return cached;
     return this.reload(runId);
+  }
+
+  /**
+   * A run taken to have no commits yet, without reading the log (an append with `prev = 0` checks
+   * it). Cached, so that its first commit, delivered before the append's ack, folds in unread.
+   */
+  unstarted(runId: string): LoadedRun {
+    const loaded = { state: initialRunState(runId), seq: 0 };
+    this.remember(runId, loaded);
+    return loaded;
   }
 
   async reload(runId: string): Promise<LoadedRun> {
@@ -71,11 +93,18 @@ export class RunStore {
   ): Promise<LoadedRun> {
     const runId = loaded.state.runId;
     try {
-      const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, headers);
+      const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, {
+        ...headers,
+        ...this.appendHeaders,
+      });
       // Another writer already stored this very decision: take the log's version of it.
       if (duplicate) return this.reload(runId);
       const next = { state: evolveAll(loaded.state, events), seq };
-      this.remember(runId, next);
+      // The consumer may have delivered this commit, and what followed it, before the ack came.
+      const cached = this.hot.get(runId);
+      if (cached === undefined || cached.seq < seq) this.remember(runId, next);
+      const stored = { runId, prev: loaded.seq, events, seq };
+      for (const listener of this.listeners) listener(stored, headers);
       return next;
     } catch (err) {
       this.hot.delete(runId);

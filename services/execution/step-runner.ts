@@ -1,6 +1,6 @@
 import type { AgentEntry } from '@chainmail/agents';
 import { TERMINAL_RUN_EVENTS, type RunEventOf, type StoredRunCommit } from '@chainmail/contracts';
-import type { RunState } from '@chainmail/engine';
+import { awaitsCall, type RunState } from '@chainmail/engine';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -102,18 +102,9 @@ export class StepRunner {
     }
     if (calls.length > 0 || resumed.length > 0 || childStarts.length > 0 || ended) {
       const loaded = await this.runs.observe(commit);
-      // The attempt still waits for this very call: not ended, not deferred, no mail sent yet.
-      const current = (at: { stepId: string; visit: number; attempt: number }): boolean => {
-        const step = loaded.state.steps[at.stepId];
-        return (
-          step?.status === 'running' &&
-          step.pending !== true &&
-          step.visit === at.visit &&
-          step.attempt === at.attempt &&
-          step.deferred === undefined &&
-          step.mail === undefined
-        );
-      };
+      // The engine says whether the attempt still waits for this very call (the log may have moved on).
+      const current = (at: { stepId: string; visit: number; attempt: number }): boolean =>
+        awaitsCall(loaded.state, at);
       for (const start of childStarts)
         if (current(start.data)) work.push(this.startChild(loaded.state, start, headers));
       for (const start of calls) {

@@ -11,6 +11,7 @@ import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, TERMINAL_RUN_EVENTS } from 
 import {
   decodeRunMessage,
   RunLog,
+  mayHoldEvents,
   startConsumer,
   type ConsumedMessage,
   type ConsumerRunner,
@@ -45,6 +46,14 @@ import { MAIL_SENDER, WEBHOOK_POSTER } from './notification.tokens';
 import type { MailSender } from './smtp-mailer';
 import { signatureOf, webhookPayload, webhookUrl } from './webhook-payload';
 import type { WebhookPoster } from './webhook-poster';
+
+/** The events `planCommit` plans deliveries for; a commit with none of them is skipped unparsed. */
+const NOTIFIED_EVENTS: ReadonlySet<string> = new Set([
+  'RunStarted',
+  'StepSucceeded',
+  'StepFailed',
+  ...TERMINAL_RUN_EVENTS,
+]);
 
 /** Thrown to have a commit come back later: one of its deliveries must wait (a retry, another sender). */
 export class DeliveriesDeferred extends Error {
@@ -131,6 +140,7 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
 
   /** Settles the deliveries one commit causes; throws to have it redelivered while any must wait. */
   async handle(message: ConsumedMessage): Promise<void> {
+    if (!mayHoldEvents(message, NOTIFIED_EVENTS)) return;
     const decoded = decodeRunMessage(message);
     if (!decoded.ok) {
       this.logger.error(`skipping stream message ${message.seq}: ${decoded.reason}`);

@@ -11,11 +11,13 @@ import {
   HEADERS,
   RUN_EVENTS_STREAM,
   RUN_SUBJECTS,
+  TERMINAL_RUN_EVENTS,
   type FireTimer,
 } from '@chainmail/contracts';
 import {
   decodeRunMessage,
   CommandBus,
+  mayHoldEvents,
   startBatchConsumer,
   type ConsumedMessage,
   type ConsumerRunner,
@@ -30,6 +32,21 @@ import { planTimers } from './timer-plan';
 import { TimerRepository, type DueTimer, type FireResult } from './timer.repository';
 
 const MIN_SLEEP_MS = 5;
+
+/** The events `planTimers` arms or disarms for; a commit with none of them is skipped unparsed. */
+const TIMER_EVENTS: ReadonlySet<string> = new Set([
+  'RunStarted',
+  'StepStarted',
+  'StepSucceeded',
+  'StepFailed',
+  'StepSkipped',
+  'StepRetryScheduled',
+  'StepDeferred',
+  'CheckpointOpened',
+  'CheckpointResolved',
+  'RunTimeoutDeferred',
+  ...TERMINAL_RUN_EVENTS,
+]);
 
 /**
  * Durable timers: a consumer shared by every replica arms and disarms them from RUN_EVENTS, and
@@ -99,6 +116,7 @@ export class TimerService implements OnApplicationBootstrap, BeforeApplicationSh
   async handle(messages: readonly ConsumedMessage[]): Promise<void> {
     const plans: TracedTimerPlan[] = [];
     for (const message of messages) {
+      if (!mayHoldEvents(message, TIMER_EVENTS)) continue;
       const decoded = decodeRunMessage(message);
       if (!decoded.ok) {
         this.logger.error(`skipping stream message ${message.seq}: ${decoded.reason}`);

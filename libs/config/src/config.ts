@@ -85,11 +85,15 @@ export class ChainmailConfig {
   @Max(1024)
   executionConcurrency = 64;
 
-  /** How long a delivered commit may be worked on before another replica gets it (crash recovery). */
+  /**
+   * How long a delivered commit or command may go unanswered before another replica (or the
+   * restarted process) gets it: how soon runs go on after a crash. A live replica heartbeats
+   * while it works, so a long agent call does not need a long wait.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(500)
-  executionAckWaitMs = 30_000;
+  executionAckWaitMs = 5_000;
 
   @Type(() => Number)
   @IsInt()

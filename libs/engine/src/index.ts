@@ -11,3 +11,4 @@ export { estimateCall, CHARS_PER_TOKEN } from './budget';
 export type { CallEstimate } from './budget';
 export { deferDelayMs, DEFER_BASE_MS, DEFER_MAX_MS } from './deferral';
 export { MAX_RETRY_AFTER_MS } from './step-end';
+export { awaitsCall, type AttemptRef } from './awaiting-call';

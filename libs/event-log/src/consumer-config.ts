@@ -37,6 +37,20 @@ export interface ConsumerRunner {
   stop(): Promise<void>;
 }
 
+/**
+ * Thrown by a handler to hand the message back, not as a failure: it comes again after `delayMs`
+ * (to this or another replica), and nothing is logged.
+ */
+export class RedeliverLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RedeliverLater';
+  }
+}
+
 export const defaultNakDelayMs = (redeliveryCount: number): number =>
   Math.min(250 * 2 ** redeliveryCount, 15_000);
 

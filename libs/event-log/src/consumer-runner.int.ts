@@ -4,6 +4,7 @@ import type { NatsConnection } from 'nats';
 import { startBatchConsumer } from './batch-consumer-runner';
 import type { ConsumedMessage } from './consumed-message';
 import { connectNats } from './connection';
+import { RedeliverLater } from './consumer-config';
 import { startConsumer, type ConsumerOptions } from './consumer-runner';
 import { silentLogger } from './logger';
 
@@ -119,6 +120,28 @@ describe('startConsumer / startBatchConsumer', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/not yet/);
     expect((await consumerInfo('retry')).num_ack_pending).toBe(0);
+  });
+
+  it('hands a message back after the delay the handler asks for, quietly', async () => {
+    const delivered: number[] = [];
+    const warnings: string[] = [];
+    const runner = await startConsumer(
+      env.nc,
+      options(
+        'later',
+        async (m) => {
+          delivered.push(Date.now());
+          if (m.redeliveryCount < 2) throw new RedeliverLater(150, 'another replica is at it');
+        },
+        { logger: { warn: (w) => warnings.push(w), error: (e) => warnings.push(e) } },
+      ),
+    );
+    await publish('later', 1);
+    await waitFor('third delivery', () => delivered.length === 3);
+    await runner.stop();
+    expect(delivered[1] - delivered[0]).toBeGreaterThanOrEqual(100);
+    expect(warnings).toEqual([]);
+    expect((await consumerInfo('later')).num_ack_pending).toBe(0);
   });
 
   it('runs at most `concurrency` handlers and holds no more unacked messages than that', async () => {

@@ -2,6 +2,7 @@ import type { Msg, NatsConnection } from 'nats';
 import { DeliveredMessage, type ConsumedMessage } from './consumed-message';
 import {
   ensureConsumer,
+  RedeliverLater,
   resolveConsumer,
   type ConsumerRunner,
   type DurableConsumerOptions,
@@ -101,6 +102,10 @@ class ConcurrentRunner implements ConsumerRunner {
   }
 
   private fail(message: DeliveredMessage, err: unknown): void {
+    if (err instanceof RedeliverLater) {
+      message.nak(err.delayMs);
+      return;
+    }
     const { logger, maxDeliver, nakDelayMs } = this.consumer;
     const deliveries = message.redeliveryCount + 1;
     if (maxDeliver > 0 && deliveries >= maxDeliver) {

@@ -1,6 +1,7 @@
 import { makeRunEvent, type RunCommit } from '@chainmail/contracts';
 import { isolatedEventLog, type IsolatedEventLog } from '@chainmail/testing';
 import { AppendConflict } from './append-conflict';
+import { EVENTS_HEADER } from './commit-events';
 import { RunLog } from './run-log';
 
 const at = '2024-01-01T00:00:00.000Z';
@@ -33,6 +34,26 @@ describe('RunLog', () => {
     expect(commits.map((x) => x.prev)).toEqual([0, a.seq, b.seq]);
     expect(commits.map((x) => (x.events[0].data as { stepId: string }).stepId)).toEqual(['s1', 's2', 's3']);
     expect(await log.lastSequence('r1')).toBe(c.seq);
+  });
+
+  it("carries the commit's event types in a header, so consumers can skip it unparsed", async () => {
+    const events = [
+      makeRunEvent('StepSucceeded', 'hdr', at, {
+        stepId: 'a',
+        visit: 1,
+        attempt: 1,
+        output: 'x',
+        durationMs: 1,
+      }),
+      makeRunEvent('StepStarted', 'hdr', at, { stepId: 'b', visit: 1, attempt: 1 }),
+    ];
+    const { seq } = await log.append({ runId: 'hdr', prev: 0, events }, 'hdr-1', {
+      traceparent: '00-abc-def-01',
+    });
+    const jsm = await env.nc.jetstreamManager();
+    const stored = await jsm.streams.getMessage(env.names.runEventsStream, { seq });
+    expect(stored.header.get(EVENTS_HEADER)).toBe('StepSucceeded,StepStarted');
+    expect(stored.header.get('traceparent')).toBe('00-abc-def-01');
   });
 
   it('reads a long run past the message-get walk', async () => {

@@ -2,6 +2,7 @@ import type { RunCommit, StoredRunCommit } from '@chainmail/contracts';
 import type { JsMsg, NatsConnection, StoredMsg } from 'nats';
 import { toAppendError } from './append-conflict';
 import { decodeJson, encodeJson, toMsgHdrs } from './codec';
+import { EVENTS_HEADER, eventTypesOf } from './commit-events';
 import { jetStreamOf, type JetStreamHandles } from './jetstream';
 import { eventLogNames, type EventLogNames } from './names';
 import { followRange, readRange } from './ordered-reader';
@@ -31,6 +32,7 @@ export class RunLog {
    * Appends a commit after `commit.prev` (0: the run's first commit, refused if the run exists).
    * Throws `AppendConflict` when another writer appended first. A retry with the same `msgId`
    * within the duplicate window returns the stored commit's sequence with `duplicate: true`.
+   * The commit's event types ride along in the `Chainmail-Events` header, for consumers that skip.
    */
   async append(
     commit: RunCommit,
@@ -43,7 +45,7 @@ export class RunLog {
       const ack = await this.jet.js.publish(subject, encodeJson(commit), {
         msgID: msgId,
         expect: { lastSubjectSequence: commit.prev },
-        headers: toMsgHdrs(headers),
+        headers: toMsgHdrs({ ...headers, [EVENTS_HEADER]: eventTypesOf(commit.events) }),
       });
       return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {

@@ -1,0 +1,98 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
+import { COMMANDS_STREAM, CONSUMERS, RUN_COMMAND_SUBJECTS, type Command } from '@chainmail/contracts';
+import type { ChainmailConfig } from '@chainmail/config';
+import {
+  startConsumer,
+  type ConsumedMessage,
+  type ConsumerRunner,
+  type EventLogNames,
+} from '@chainmail/event-log';
+import { CHAINMAIL_CONFIG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import { VariableStore } from '@chainmail/secrets';
+import {
+  extractTraceContext,
+  injectTraceHeaders,
+  runAttributes,
+  withSpan,
+  type Tracer,
+} from '@chainmail/telemetry';
+import type { NatsConnection } from 'nats';
+import { EXECUTION_TRACER } from './execution.tokens';
+import { RunCommandHandler } from './run-command-handler';
+import { toRunCommand } from './run-commands';
+import { withOwnerVariables } from './secrets/run-variables';
+
+/** A parent's cancel can overtake its child's start in the queue: it is retried this many times. */
+const CHILD_CANCEL_DELIVERIES = 20;
+
+/**
+ * Start, cancel, timer, checkpoint and agent-reply commands from the COMMANDS stream, decided one
+ * at a time per message. The commit a command appends is reacted to at once by this process.
+ */
+@Injectable()
+export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('execution');
+  private consumer?: ConsumerRunner;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
+    @Inject(EVENT_LOG_NAMES) private readonly names: EventLogNames,
+    @Inject(EXECUTION_TRACER) private readonly tracer: Tracer,
+    private readonly commands: RunCommandHandler,
+    /** The run owners' variables, recorded at each start. */
+    @Optional() @Inject(VariableStore) private readonly variables?: VariableStore,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.consumer = await startConsumer(this.nc, {
+      names: this.names,
+      stream: COMMANDS_STREAM,
+      durable: CONSUMERS.executionCommands,
+      filterSubject: RUN_COMMAND_SUBJECTS,
+      concurrency: this.config.executionConcurrency,
+      // A decision takes milliseconds: after a crash, its command goes to the next replica soon.
+      ackWaitMs: this.config.executionAckWaitMs,
+      handler: (message) => this.onCommand(message),
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async onCommand(message: ConsumedMessage): Promise<void> {
+    const command = message.json<Command>();
+    await withSpan(
+      this.tracer,
+      `run command ${command.type}`,
+      { parent: extractTraceContext(message.headers), attributes: runAttributes({ runId: command.runId }) },
+      () => this.handle(command, message),
+    );
+  }
+
+  private async handle(command: Command, message: ConsumedMessage): Promise<void> {
+    const decided = toRunCommand(command);
+    if (decided === undefined) {
+      this.logger.warn(`ignoring unknown command on ${message.subject}`);
+      return;
+    }
+    const handled = await this.commands.handle(
+      command.runId,
+      await withOwnerVariables(decided.command, this.variables),
+      decided.msgId,
+      injectTraceHeaders({}),
+    );
+    const fromParent = command.type === 'CancelRun' && command.by.startsWith('run:');
+    if (fromParent && handled.state.status === 'new' && message.redeliveryCount < CHILD_CANCEL_DELIVERIES) {
+      throw new Error(`run ${command.runId} has not started yet; its cancel waits for the start`);
+    }
+  }
+}
