@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { drive, stepCost, type LoadResult } from './load';
 import { OptionsError, parseOptions, type BenchOptions, type Phase } from './options';
 import { measureParked } from './parked';
 import { measureRebuild } from './rebuild';
+import { measureRecovery, type RecoveryReport } from './recovery';
 import { formatTable, tableRows, TARGETS, type BenchReport } from './report';
 import { memoryOf, settle, startChainmail, type ChainmailProcess } from './server';
 
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       server = undefined;
     }
 
-    if (has('recovery')) report.recovery = await recovery(opts, nats.url, db.url);
+    if (has('recovery')) report.recovery = await recovery(opts);
 
     print(report);
     const out = opts.out ? resolve(opts.out) : join(ROOT, 'bench', 'results', 'latest.json');
@@ -169,23 +169,12 @@ async function main(): Promise<void> {
 }
 
 /**
- * RECOVERY GOES HERE. The kill -9 recovery measurement lives in bench/recovery.ts (exporting
- * `measureRecovery`); until that file exists the phase reports "not measured". It gets the bench's
- * NATS server and database and starts its own Chainmail process, since it kills it.
+ * The kill -9 recovery measurement (bench/recovery.ts): it runs the services as separate processes
+ * on a NATS server and database of its own, since it kills execution.
  */
-async function recovery(opts: BenchOptions, natsUrl: string, databaseUrl: string): Promise<unknown> {
-  const file = join(__dirname, 'recovery.js');
-  if (!existsSync(file)) return undefined;
-  say('recovery: kill -9 under load…');
-  const mod = (await import(file)) as { measureRecovery?: (context: unknown) => Promise<unknown> };
-  if (typeof mod.measureRecovery !== 'function') throw new Error(`${file} does not export measureRecovery`);
-  return mod.measureRecovery({
-    root: ROOT,
-    natsUrl,
-    databaseUrl,
-    adminToken: ADMIN_TOKEN,
-    quick: opts.quick,
-  });
+async function recovery(opts: BenchOptions): Promise<RecoveryReport> {
+  say(`recovery: kill -9 of execution with ${opts.quick ? 60 : 300} runs in flight…`);
+  return measureRecovery({ runs: opts.quick ? 60 : 300 });
 }
 
 function print(report: BenchReport): void {

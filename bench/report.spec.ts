@@ -59,10 +59,36 @@ describe('tableRows', () => {
     expect(row('REST + poll 5 ms: run latency, one at a time (ms)')?.[4]).toBe('MISSED');
   });
 
-  it('leaves the ratios out without a floor, and marks where recovery goes', () => {
+  it('leaves the ratios out without a floor, and says recovery was not measured', () => {
     const rows = tableRows({ ...base, wait: { sequential: load(1, 30, 25), concurrent: load(16, 360, 44) } });
     expect(rows.find((r) => r[0] === 'REST ?wait=true: runs/s at 16')?.slice(2)).toEqual(['', '≥ ×0.85', '']);
-    expect(rows[rows.length - 1]).toEqual(['recovery after kill -9', 'not measured', '', '', '']);
+    expect(rows[rows.length - 1]).toEqual([
+      'recovery after kill -9 of execution',
+      'not measured',
+      '',
+      '',
+      '',
+    ]);
+  });
+
+  it('judges recovery after kill -9 by its time, losses and duplicates', () => {
+    const recovery = {
+      at: '2026-12-07T00:00:00.000Z',
+      runs: 300,
+      inFlightAtKill: 181,
+      restartToAllFinishedS: 4.2,
+      restartToFirstCommitS: 1.1,
+      lost: 0,
+      failed: 0,
+      duplicates: 0,
+    };
+    const ok = tableRows({ ...base, recovery });
+    expect(ok[ok.length - 1][1]).toBe('all ended 4.2 s after the restart; lost 0, duplicate step results 0');
+    expect(ok[ok.length - 1][4]).toBe('ok');
+    const late = tableRows({ ...base, recovery: { ...recovery, restartToAllFinishedS: 7.2 } });
+    expect(late[late.length - 1][4]).toBe('MISSED');
+    const lost = tableRows({ ...base, recovery: { ...recovery, lost: 1 } });
+    expect(lost[lost.length - 1][4]).toBe('MISSED');
   });
 
   it('judges memory, parked runs and rebuild speed against their targets', () => {

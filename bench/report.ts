@@ -3,6 +3,7 @@ import type { EngineFloor, Floor } from './floor';
 import type { LoadResult } from './load';
 import type { ParkedResult } from './parked';
 import type { RebuildResult } from './rebuild';
+import type { RecoveryReport } from './recovery';
 import { round, type Summary } from './stats';
 
 /** Everything one bench run measured; a phase left out (`--only`) is absent. */
@@ -18,8 +19,8 @@ export interface BenchReport {
   memory?: { idleRssMb: number; peakRssMb: number; profiled: boolean };
   parked?: ParkedResult;
   rebuild?: RebuildResult;
-  /** Filled by the kill -9 recovery measurement when it is present (bench/recovery.ts). */
-  recovery?: unknown;
+  /** The kill -9 recovery measurement (bench/recovery.ts), when its phase ran. */
+  recovery?: RecoveryReport;
   profile?: { dir: string; file: string; wait?: ProfileSummary; poll?: ProfileSummary };
   targets: typeof TARGETS;
 }
@@ -33,6 +34,8 @@ export const TARGETS = {
   parkedAddedRssMb: 50,
   /** "~0 CPU": under 1 % of a core. */
   parkedIdleCpuShare: 0.01,
+  /** Restart of execution → every in-flight run ended. */
+  recoverySeconds: 5,
 };
 
 type Row = [figure: string, value: string, vsFloor: string, target: string, verdict: string];
@@ -155,14 +158,23 @@ export function tableRows(r: BenchReport): Row[] {
       verdict(b.eventsPerSecond >= TARGETS.rebuildEventsPerSecond),
     ]);
   }
-  // Recovery after kill -9: measured by bench/recovery.ts when present (see main.ts).
-  rows.push([
-    'recovery after kill -9',
-    r.recovery === undefined ? 'not measured' : JSON.stringify(r.recovery),
-    '',
-    '',
-    '',
-  ]);
+  const rec = r.recovery;
+  rows.push(
+    rec === undefined
+      ? ['recovery after kill -9 of execution', 'not measured', '', '', '']
+      : [
+          `recovery after kill -9 of execution (${rec.inFlightAtKill} of ${rec.runs} runs in flight)`,
+          `all ended ${rec.restartToAllFinishedS ?? '—'} s after the restart; lost ${rec.lost}, duplicate step results ${rec.duplicates}`,
+          '',
+          `≤ ${TARGETS.recoverySeconds} s, 0 lost, 0 duplicates`,
+          verdict(
+            rec.restartToAllFinishedS !== null &&
+              rec.restartToAllFinishedS <= TARGETS.recoverySeconds &&
+              rec.lost === 0 &&
+              rec.duplicates === 0,
+          ),
+        ],
+  );
   return rows;
 }
 
