@@ -9,6 +9,8 @@ import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from
 /** The `chainmail` CLI as a user types it, against the built all-in-one process. */
 
 const run = promisify(execFile);
+// Each test starts several CLI processes (half a second each on a busy machine): not a speed check.
+jest.setTimeout(30_000);
 let chainmail: ChainmailUnderTest;
 
 beforeAll(async () => {
