@@ -1,16 +1,19 @@
 import {
+  Composer,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
+  Parser,
+  YAMLParseError,
   type Document,
   type Node,
 } from 'yaml';
 import { MAX_ALIASES, MAX_DEPTH, MAX_ITEMS_PER_LIST, MAX_KEYS_PER_MAP, MAX_NODES } from '../limits';
 import type { Issues } from './issues';
+import { checkYamlBounds } from './yaml-bounds';
 
 /**
  * The document as a small tree of maps, lists and scalars, each with its source offset. The
@@ -47,14 +50,43 @@ export interface ParsedSource {
   lineCounter: LineCounter;
 }
 
-/** Parses YAML (or JSON, which is YAML) into a YNode tree; syntax errors and limits go to `issues`. */
+/**
+ * Parses YAML (or JSON, which is YAML) into a YNode tree; syntax errors and limits go to `issues`.
+ * The steps of the `yaml` package's `parseDocument`, with the syntax tree measured in between
+ * (see checkYamlBounds) and duplicate keys found with a set instead of pairwise.
+ */
 export function readYaml(source: string, issues: Issues): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
-  for (const error of doc.errors) {
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(source)];
+  const crossed = checkYamlBounds(tokens);
+  if (crossed !== undefined) {
+    issues.add(
+      'TOO_LARGE',
+      `the definition is too large: ${crossed.message}`,
+      crossed.path,
+      crossed.offset,
+      crossed.hint,
+    );
+    return { root: undefined, lineCounter };
+  }
+  // The package's own alias guard (maxAliasCount) applies to toJS, which is never called: the
+  // TreeBuilder expands aliases itself, under MAX_ALIASES and MAX_NODES.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, schema: 'core' });
+  const docs = [...composer.compose(tokens, true, source.length)];
+  const doc = docs[0];
+  const errors = [...doc.errors];
+  if (docs.length > 1)
+    errors.push(
+      new YAMLParseError(
+        [docs[1].range[0], docs[1].range[1]],
+        'MULTIPLE_DOCS',
+        'Source contains multiple documents',
+      ),
+    );
+  for (const error of errors) {
     issues.add('YAML_SYNTAX', firstLine(error.message), '', error.pos[0], yamlHint(error.code));
   }
-  if (doc.errors.length > 0) return { root: undefined, lineCounter };
+  if (errors.length > 0) return { root: undefined, lineCounter };
   const builder = new TreeBuilder(doc, issues);
   const root = doc.contents === null ? undefined : builder.build(doc.contents, 0, '');
   return { root, lineCounter };
@@ -99,6 +131,7 @@ class TreeBuilder {
     }
     if (isMap(node)) {
       const entries: MapEntry[] = [];
+      const seen = new Set<string>();
       for (const pair of node.items) {
         if (entries.length >= MAX_KEYS_PER_MAP) {
           this.tooLarge('keys', `a map has more than ${MAX_KEYS_PER_MAP} keys`, path, offset);
@@ -114,6 +147,17 @@ class TreeBuilder {
         }
         const key = resolvedKey === null || resolvedKey === undefined ? '' : scalarText(resolvedKey.value);
         const childPath = path === '' ? key : `${path}.${key}`;
+        if (seen.has(key)) {
+          this.issues.add(
+            'YAML_SYNTAX',
+            `Map keys must be unique; "${key}" is written twice`,
+            childPath,
+            keyOffset,
+            'remove or rename one of the two keys',
+          );
+          continue;
+        }
+        seen.add(key);
         const valueNode = pair.value as Node | null;
         const value: YNode =
           valueNode === null
