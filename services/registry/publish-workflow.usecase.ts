@@ -5,8 +5,10 @@ import {
   type PublishWorkflowRequest,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type ParseResult } from '@chainmail/workflow-dsl';
+import { WorkerPool } from '@chainmail/platform';
+import type { ParseResult } from '@chainmail/workflow-dsl';
 import type { ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
+import { DefinitionParser, type DefinitionSource } from './definition-parser';
 import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';
@@ -35,20 +37,22 @@ export class PublishWorkflow {
   /** The owners' secret names: trigger settings may name only secrets their owner has. Unset: not checked. */
   secretNames?: SecretNames;
 
+  protected readonly parser: DefinitionParser;
+
   constructor(
     private readonly catalog: DefinitionCatalog,
     private readonly log: DefinitionAppender,
-    private readonly knownAgent: (address: string) => boolean,
-    private readonly maxBytes: number,
+    protected readonly knownAgent: (address: string) => boolean,
+    maxBytes: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+    /** Where parsing runs: worker threads, off the event loop that serves other requests. */
+    pool: WorkerPool = new WorkerPool(),
+  ) {
+    this.parser = new DefinitionParser(pool, maxBytes);
+  }
 
-  validate(request: Pick<PublishWorkflowRequest, 'source' | 'contentType'>): ParseResult {
-    const parsed = parseWorkflow(request.source, {
-      contentType: request.contentType,
-      knownAgents: this.knownAgent,
-      maxBytes: this.maxBytes,
-    });
+  async validate(request: DefinitionSource): Promise<ParseResult> {
+    const parsed = await this.parser.parse(request, this.knownAgent);
     if (!parsed.ok) return parsed;
     const cycle = workflowCycleIssue(
       parsed.definition,
@@ -70,7 +74,7 @@ export class PublishWorkflow {
   }
 
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
-    const parsed = this.validate(request);
+    const parsed = await this.validate(request);
     if (!parsed.ok) {
       throw new ChainmailError('WORKFLOW_INVALID', describeIssues(parsed.errors.length), {
         issues: parsed.errors,
