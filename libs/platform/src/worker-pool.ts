@@ -55,12 +55,12 @@ export class WorkerPool {
   constructor(private readonly options: WorkerPoolOptions = DEFAULT_WORKER_POOL) {}
 
   /** Whether `job` runs on a thread (its compiled module exists) rather than inline. */
-  static threaded(job: WorkerJob<unknown, unknown>): boolean {
+  static threaded(job: { filename: string }): boolean {
     return job.filename.endsWith('.js') && existsSync(job.filename);
   }
 
   async run<T, R>(job: WorkerJob<T, R>, task: T): Promise<R> {
-    if (!WorkerPool.threaded(job as WorkerJob<unknown, unknown>)) return job.inline(task);
+    if (!WorkerPool.threaded(job)) return job.inline(task);
     const pool = this.started();
     if (pool.queueSize >= this.options.queue) throw busy(job.what);
     const signal = AbortSignal.timeout(this.options.timeoutMs);
