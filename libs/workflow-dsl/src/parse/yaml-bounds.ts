@@ -59,7 +59,7 @@ export function checkYamlBounds(tokens: readonly CST.Token[]): BoundCrossed | un
             isMap
               ? `a map has more than ${MAX_KEYS_PER_MAP} keys`
               : `a list has more than ${MAX_ITEMS_PER_LIST} items`,
-            token.items[limit].start[0]?.offset ?? token.offset,
+            itemOffset(token.items[limit] as CST.CollectionItem, token.offset),
             path,
             isMap ? 'split the map or move the data out of the definition' : 'shorten the list',
           );
@@ -102,6 +102,11 @@ function keyText(key: CST.Token | null | undefined): string {
     return resolved.value.length > 60 ? resolved.value.slice(0, 60) + '…' : resolved.value;
   }
   return '?';
+}
+
+function itemOffset(item: CST.CollectionItem, fallback: number): number {
+  const token = item.key ?? item.value;
+  return token ? tokenOffset(token) : fallback;
 }
 
 function tokenOffset(token: CST.Token): number {
