@@ -30,7 +30,7 @@ export interface WorkerPoolOptions {
 export const DEFAULT_WORKER_POOL: WorkerPoolOptions = {
   threads: 2,
   queue: 64,
-  timeoutMs: 10_000,
+  timeoutMs: 5_000,
   idleMs: 30_000,
   maxHeapMb: 256,
 };

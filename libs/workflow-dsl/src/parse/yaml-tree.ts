@@ -1,5 +1,7 @@
 import {
   Composer,
+  CST,
+  Lexer,
   isAlias,
   isMap,
   isPair,
@@ -13,7 +15,7 @@ import {
 } from 'yaml';
 import { MAX_ALIASES, MAX_DEPTH, MAX_ITEMS_PER_LIST, MAX_KEYS_PER_MAP, MAX_NODES } from '../limits';
 import type { Issues } from './issues';
-import { checkYamlBounds } from './yaml-bounds';
+import { checkYamlBounds, type BoundCrossed } from './yaml-bounds';
 
 /**
  * The document as a small tree of maps, lists and scalars, each with its source offset. The
@@ -57,8 +59,7 @@ export interface ParsedSource {
  */
 export function readYaml(source: string, issues: Issues): ParsedSource {
   const lineCounter = new LineCounter();
-  const tokens = [...new Parser(lineCounter.addNewLine).parse(source)];
-  const crossed = checkYamlBounds(tokens);
+  const { tokens, crossed } = lexAndParse(source, lineCounter);
   if (crossed !== undefined) {
     issues.add(
       'TOO_LARGE',
@@ -90,6 +91,34 @@ export function readYaml(source: string, issues: Issues): ParsedSource {
   const builder = new TreeBuilder(doc, issues);
   const root = doc.contents === null ? undefined : builder.build(doc.contents, 0, '');
   return { root, lineCounter };
+}
+
+/**
+ * `Parser.parse`, with the lexer's tokens watched on the way: the parser's time grows faster
+ * than linearly with flow nesting (100,000 `[` take seconds), so nesting past MAX_DEPTH stops
+ * it at the first bracket too many. The syntax tree is then measured whole (checkYamlBounds).
+ */
+function lexAndParse(
+  source: string,
+  lineCounter: LineCounter,
+): { tokens: CST.Token[]; crossed?: BoundCrossed } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let flowDepth = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(source)) {
+    // After the scalar marker comes a scalar's text, never a bracket.
+    if (!scalarNext && (lexeme === '[' || lexeme === '{') && ++flowDepth > MAX_DEPTH) {
+      const message = `nested more than ${MAX_DEPTH} levels deep`;
+      return { tokens, crossed: { message, offset: parser.offset, path: '', hint: 'flatten the structure' } };
+    }
+    if (!scalarNext && (lexeme === ']' || lexeme === '}')) flowDepth = Math.max(0, flowDepth - 1);
+    scalarNext = lexeme === CST.SCALAR;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens, crossed: checkYamlBounds(tokens) };
 }
 
 function firstLine(message: string): string {
