@@ -1,12 +1,13 @@
 import type { PublishWorkflowRequest } from '@chainmail/contracts';
 import { WorkerPool, WorkerTimeout } from '@chainmail/platform';
-import { parseDefinitionJob, type ParseResult } from '@chainmail/workflow-dsl';
+import type { ParseDefinitionTask, ParseResult } from '@chainmail/workflow-dsl';
+import { checkDefinitionJob } from './definition.worker';
 
 export type DefinitionSource = Pick<PublishWorkflowRequest, 'source' | 'contentType'>;
 
 /**
- * Parses and validates a definition against the live agent directory. Parsing runs on the
- * worker pool; the directory stays here, so an address the definition names that the
+ * Parses and validates a definition against the live agent directory. Parsing (and the rules
+ * that need only the source, see definition.worker.ts) runs on the worker pool; the directory stays here, so an address the definition names that the
  * directory does not know (or that `refused` names) sends the source back for a second pass
  * that reports each use at its line and column.
  */
@@ -30,9 +31,9 @@ export class DefinitionParser {
     return second === undefined ? timedOut() : second.result;
   }
 
-  private async run(task: Parameters<typeof parseDefinitionJob.inline>[0]) {
+  private async run(task: ParseDefinitionTask) {
     try {
-      return await this.pool.run(parseDefinitionJob, task);
+      return await this.pool.run(checkDefinitionJob, task);
     } catch (err) {
       if (err instanceof WorkerTimeout) return undefined;
       throw err;

@@ -13,7 +13,6 @@ import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';
 import { triggerClaimIssues } from './trigger-claims';
-import { openWebhookIssues } from './webhook-secret-rule';
 
 /** The registry's port onto DEFINITION_EVENTS. */
 export interface DefinitionAppender {
@@ -59,9 +58,7 @@ export class PublishWorkflow {
       request.source,
       (name) => this.catalog.active(name)?.definition,
     );
-    if (cycle !== undefined) return { ok: false, errors: [cycle] };
-    const openWebhooks = openWebhookIssues(parsed.definition, request.source);
-    return openWebhooks.length === 0 ? parsed : { ok: false, errors: openWebhooks };
+    return cycle === undefined ? parsed : { ok: false, errors: [cycle] };
   }
 
   /** Refuses a definition whose trigger settings name secrets its owner does not have. */

@@ -1,4 +1,4 @@
-import { parseWorkflow, type ParseResult } from '../parse-workflow';
+import { parseWorkflow, type ParseResult } from './parse-workflow';
 
 export interface ParseDefinitionTask {
   source: string;
@@ -15,7 +15,7 @@ export interface ParsedDefinition {
 }
 
 /**
- * parseWorkflow as a task for a worker thread: plain data in and out. The directory of known
+ * parseWorkflow as a task for a worker thread (the registry's): plain data in and out. The directory of known
  * agents cannot cross threads, so the caller asks with the addresses it already knows to be
  * unknown (none at first), and asks again only when `agents` names one.
  */
@@ -32,11 +32,3 @@ export function parseDefinition(task: ParseDefinitionTask): ParsedDefinition {
   });
   return { result, agents: [...agents] };
 }
-
-/** The job for `WorkerPool.run` (libs/platform): this compiled module, or inline under ts. */
-export const parseDefinitionJob = {
-  filename: __filename,
-  name: 'parseDefinition',
-  inline: parseDefinition,
-  what: 'checking the definition',
-};
