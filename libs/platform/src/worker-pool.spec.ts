@@ -41,6 +41,12 @@ describe('WorkerPool', () => {
     expect(await pool.run(job, 1)).not.toBe(threadId);
   });
 
+  it("starts a task's time budget when it starts, not while it waits for a thread", async () => {
+    pool = new WorkerPool({ ...options, timeoutMs: 1_500 });
+    const [first, second] = await Promise.all([pool.run(job, 1_000), pool.run(job, 1_000)]);
+    expect([first, second]).toEqual([expect.any(Number), expect.any(Number)]);
+  });
+
   it('refuses a task when the queue is full (503), without waiting', async () => {
     pool = new WorkerPool({ ...options, queue: 1 });
     const running = pool.run(job, 500);

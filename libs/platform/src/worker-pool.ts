@@ -51,6 +51,9 @@ export class WorkerTimeout extends Error {
  */
 export class WorkerPool {
   private pool?: Piscina;
+  /** Tasks on a thread now, and those waiting for one (FIFO). */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: WorkerPoolOptions = DEFAULT_WORKER_POOL) {}
 
@@ -61,18 +64,36 @@ export class WorkerPool {
 
   async run<T, R>(job: WorkerJob<T, R>, task: T): Promise<R> {
     if (!WorkerPool.threaded(job)) return job.inline(task);
-    const pool = this.started();
-    if (pool.queueSize >= this.options.queue) throw busy(job.what);
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    await this.slot(job.what);
     try {
-      return (await pool.run(task, { filename: job.filename, name: job.name, signal })) as R;
-    } catch (err) {
-      if (signal.aborted) {
-        throw new WorkerTimeout(`${job.what} took longer than ${this.options.timeoutMs} ms and was stopped`);
+      // The budget starts when the task does: waiting for a thread is not the input's fault.
+      const signal = AbortSignal.timeout(this.options.timeoutMs);
+      try {
+        return (await this.started().run(task, { filename: job.filename, name: job.name, signal })) as R;
+      } catch (err) {
+        if (signal.aborted)
+          throw new WorkerTimeout(
+            `${job.what} took longer than ${this.options.timeoutMs} ms and was stopped`,
+          );
+        if (isQueueFull(err)) throw busy(job.what);
+        throw err;
       }
-      if (isQueueFull(err)) throw busy(job.what);
-      throw err;
+    } finally {
+      // The slot goes straight to the next waiting task, if any.
+      const next = this.waiting.shift();
+      if (next !== undefined) next();
+      else this.running--;
     }
+  }
+
+  /** A thread for one task, at once or after the tasks queued before it; refused past the queue bound. */
+  private async slot(what: string): Promise<void> {
+    if (this.running < this.options.threads) {
+      this.running++;
+      return;
+    }
+    if (this.waiting.length >= this.options.queue) throw busy(what);
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
   /** Threads running now (0 until the first task, and again after `idleMs` without one). */
