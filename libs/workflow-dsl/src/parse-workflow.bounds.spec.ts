@@ -1,4 +1,4 @@
-import type { ValidationIssue } from './definition';
+import type { ValidationIssue } from '@chainmail/contracts';
 import {
   MAX_ALIASES,
   MAX_DEPTH,
