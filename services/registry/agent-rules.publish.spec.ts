@@ -39,7 +39,7 @@ describe('PublishWithAgentRules', () => {
 
   it('knows an agent the moment it is registered, and not before', async () => {
     const { publish, put } = await setup();
-    const before = publish.validate({ source: SOURCE, contentType: 'yaml' });
+    const before = await publish.validate({ source: SOURCE, contentType: 'yaml' });
     expect(before.ok ? [] : before.errors.map((e) => [e.code, e.line, e.column])).toEqual([
       ['UNKNOWN_AGENT', 4, 12],
       ['UNKNOWN_AGENT', 7, 12],
@@ -50,7 +50,7 @@ describe('PublishWithAgentRules', () => {
       by: 'api',
       owner: 'o',
     });
-    expect(publish.validate({ source: SOURCE, contentType: 'yaml' }).ok).toBe(true);
+    expect((await publish.validate({ source: SOURCE, contentType: 'yaml' })).ok).toBe(true);
   });
 
   it('refuses, at each use, an agent whose entry allows only other workflows', async () => {
@@ -61,7 +61,7 @@ describe('PublishWithAgentRules', () => {
       by: 'api',
       owner: 'o',
     });
-    const result = publish.validate({ source: SOURCE, contentType: 'yaml' });
+    const result = await publish.validate({ source: SOURCE, contentType: 'yaml' });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.map((e) => [e.code, e.message, e.line, e.column])).toEqual([
@@ -79,6 +79,6 @@ describe('PublishWithAgentRules', () => {
       by: 'api',
       owner: 'o',
     });
-    expect(publish.validate({ source: SOURCE, contentType: 'yaml' }).ok).toBe(true);
+    expect((await publish.validate({ source: SOURCE, contentType: 'yaml' })).ok).toBe(true);
   });
 });

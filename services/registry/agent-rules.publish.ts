@@ -1,7 +1,8 @@
-import type { PublishWorkflowRequest } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type ParseResult } from '@chainmail/workflow-dsl';
+import type { WorkerPool } from '@chainmail/platform';
+import type { ParseResult } from '@chainmail/workflow-dsl';
 import { stepAgents } from './agent-usage';
+import type { DefinitionSource } from './definition-parser';
 import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
 
 /** Why a workflow may not call an agent (the entry's `allowedWorkflows`), or undefined when it may. */
@@ -16,15 +17,16 @@ export class PublishWithAgentRules extends PublishWorkflow {
   constructor(
     catalog: DefinitionCatalog,
     log: DefinitionAppender,
-    private readonly known: (address: string) => boolean,
-    private readonly maxSourceBytes: number,
+    known: (address: string) => boolean,
+    maxSourceBytes: number,
     private readonly restriction: AgentRestriction,
+    pool?: WorkerPool,
   ) {
-    super(catalog, log, known, maxSourceBytes);
+    super(catalog, log, known, maxSourceBytes, Date.now, pool);
   }
 
-  override validate(request: Pick<PublishWorkflowRequest, 'source' | 'contentType'>): ParseResult {
-    const result = super.validate(request);
+  override async validate(request: DefinitionSource): Promise<ParseResult> {
+    const result = await super.validate(request);
     if (!result.ok) return result;
     const name = result.definition.name;
     const refused = new Map<string, string>();
@@ -34,11 +36,7 @@ export class PublishWithAgentRules extends PublishWorkflow {
     }
     if (refused.size === 0) return result;
     // Parse again with the refused agents unknown: the parser finds each use with its position.
-    const again = parseWorkflow(request.source, {
-      contentType: request.contentType,
-      maxBytes: this.maxSourceBytes,
-      knownAgents: (address) => !refused.has(address) && this.known(address),
-    });
+    const again = await this.parser.parse(request, this.knownAgent, new Set(refused.keys()));
     const errors = again.ok ? [] : again.errors.filter((issue) => issue.code === 'UNKNOWN_AGENT');
     return {
       ok: false,

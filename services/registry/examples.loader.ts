@@ -28,7 +28,7 @@ export class ExamplesLoader implements OnApplicationBootstrap {
     for (const file of files) {
       const source = await readFile(join(dir, file), 'utf8');
       const contentType = file.endsWith('.json') ? 'json' : 'yaml';
-      const parsed = this.registry.publish.validate({ source, contentType });
+      const parsed = await this.registry.publish.validate({ source, contentType });
       if (!parsed.ok) {
         this.logger.warn(
           `example ${file} is invalid and was not published: ${parsed.errors[0]?.message ?? ''}`,

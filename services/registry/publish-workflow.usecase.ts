@@ -5,13 +5,14 @@ import {
   type PublishWorkflowRequest,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import { parseWorkflow, type ParseResult } from '@chainmail/workflow-dsl';
+import { WorkerPool } from '@chainmail/platform';
+import type { ParseResult } from '@chainmail/workflow-dsl';
 import type { ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
+import { DefinitionParser, type DefinitionSource } from './definition-parser';
 import { missingSecretIssues, type SecretNames } from './secret-refs.publish';
 import { workflowCycleIssue } from './workflow-cycles';
 import { ownerOfPublish } from './publish-owner';
 import { triggerClaimIssues } from './trigger-claims';
-import { openWebhookIssues } from './webhook-secret-rule';
 
 /** The registry's port onto DEFINITION_EVENTS. */
 export interface DefinitionAppender {
@@ -35,29 +36,29 @@ export class PublishWorkflow {
   /** The owners' secret names: trigger settings may name only secrets their owner has. Unset: not checked. */
   secretNames?: SecretNames;
 
+  protected readonly parser: DefinitionParser;
+
   constructor(
     private readonly catalog: DefinitionCatalog,
     private readonly log: DefinitionAppender,
-    private readonly knownAgent: (address: string) => boolean,
-    private readonly maxBytes: number,
+    protected readonly knownAgent: (address: string) => boolean,
+    maxBytes: number,
     private readonly clock: () => number = Date.now,
-  ) {}
+    /** Where parsing runs: worker threads, off the event loop that serves other requests. */
+    pool: WorkerPool = new WorkerPool(),
+  ) {
+    this.parser = new DefinitionParser(pool, maxBytes);
+  }
 
-  validate(request: Pick<PublishWorkflowRequest, 'source' | 'contentType'>): ParseResult {
-    const parsed = parseWorkflow(request.source, {
-      contentType: request.contentType,
-      knownAgents: this.knownAgent,
-      maxBytes: this.maxBytes,
-    });
+  async validate(request: DefinitionSource): Promise<ParseResult> {
+    const parsed = await this.parser.parse(request, this.knownAgent);
     if (!parsed.ok) return parsed;
     const cycle = workflowCycleIssue(
       parsed.definition,
       request.source,
       (name) => this.catalog.active(name)?.definition,
     );
-    if (cycle !== undefined) return { ok: false, errors: [cycle] };
-    const openWebhooks = openWebhookIssues(parsed.definition, request.source);
-    return openWebhooks.length === 0 ? parsed : { ok: false, errors: openWebhooks };
+    return cycle === undefined ? parsed : { ok: false, errors: [cycle] };
   }
 
   /** Refuses a definition whose trigger settings name secrets its owner does not have. */
@@ -70,7 +71,7 @@ export class PublishWorkflow {
   }
 
   async execute(request: PublishWorkflowRequest): Promise<PublishedWorkflow> {
-    const parsed = this.validate(request);
+    const parsed = await this.validate(request);
     if (!parsed.ok) {
       throw new ChainmailError('WORKFLOW_INVALID', describeIssues(parsed.errors.length), {
         issues: parsed.errors,

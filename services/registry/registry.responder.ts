@@ -33,8 +33,8 @@ export class RegistryResponder {
   }
 
   @MessagePattern(REGISTRY_VALIDATE_SUBJECT, SHARED)
-  validateWorkflow(@Payload() request: PublishWorkflowRequest): unknown {
-    const result = this.registry.publish.validate(request);
+  async validateWorkflow(@Payload() request: PublishWorkflowRequest): Promise<unknown> {
+    const result = await this.registry.publish.validate(request);
     return result.ok
       ? { valid: true, name: result.definition.name, warnings: result.warnings }
       : { valid: false, issues: result.errors };

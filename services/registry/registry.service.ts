@@ -10,6 +10,8 @@ import {
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
+  WORKER_POOL,
+  type WorkerPool,
 } from '@chainmail/platform';
 import type { NatsConnection } from 'nats';
 import { SecretStore } from '@chainmail/secrets';
@@ -40,6 +42,8 @@ export class RegistryService {
     @Inject(AGENT_CATALOG) agentCatalog: AgentCatalog,
     /** Owners' secret names, for trigger settings that name secrets (absent without a database). */
     @Optional() @Inject(SecretStore) secrets?: SecretStore,
+    /** Where definitions are parsed (the platform's threads); absent: a pool of its own. */
+    @Optional() @Inject(WORKER_POOL) pool?: WorkerPool,
   ) {
     const log = new DefinitionLog(nc, names);
     const appender: DefinitionAppender = {
@@ -58,6 +62,7 @@ export class RegistryService {
         const entry = agents.entry(address);
         return `agent "${address}" may be used only by the workflows ${entry?.allowedWorkflows?.join(', ') ?? ''}, not by ${workflow}`;
       },
+      pool,
     );
     if (secrets !== undefined) this.publish.secretNames = (owner) => secrets.namesOf(owner);
     const agentLog: AgentAppender = {

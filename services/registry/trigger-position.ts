@@ -1,9 +1,24 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+
+/**
+ * The source parsed once for every position asked in the same tick: one issue per trigger
+ * would otherwise parse a megabyte again for each. Dropped on the next turn of the event loop.
+ */
+let parsed: { source: string; document: Document; lineCounter: LineCounter } | undefined;
+
+function documentOf(source: string): { document: Document; lineCounter: LineCounter } {
+  if (parsed?.source !== source) {
+    const lineCounter = new LineCounter();
+    parsed = { source, document: parseDocument(source, { lineCounter, uniqueKeys: false }), lineCounter };
+    setImmediate(() => (parsed = undefined));
+  }
+  return parsed;
+}
 
 /** Where the `index`th trigger is written: `trigger` (one) or `triggers[i]` (a list), as the parser reads them. */
 export function triggerPath(source: string, index: number): { text: string; parts: (string | number)[] } {
   try {
-    if (parseDocument(source).has('triggers'))
+    if (documentOf(source).document.has('triggers'))
       return { text: `triggers[${index}]`, parts: ['triggers', index] };
   } catch {
     // Positions are a help; an issue stands without them.
@@ -14,8 +29,7 @@ export function triggerPath(source: string, index: number): { text: string; part
 /** Line and column of the value at `path` in the source (YAML, or JSON read as YAML). */
 export function positionOf(source: string, path: (string | number)[]): { line?: number; column?: number } {
   try {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(source, { lineCounter });
+    const { document, lineCounter } = documentOf(source);
     const node = document.getIn(path, true) as { range?: [number, number, number] } | undefined;
     if (node?.range === undefined) return {};
     const { line, col } = lineCounter.linePos(node.range[0]);

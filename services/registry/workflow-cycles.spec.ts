@@ -49,8 +49,11 @@ const useCase = (catalog: DefinitionCatalog): PublishWorkflow =>
   );
 
 describe('publishing refuses workflows that call each other in a cycle', () => {
-  it('walks workflow steps, foreach bodies and parallel branches through the active versions', () => {
-    const result = useCase(catalogWith(CHILD, GRANDCHILD)).validate({ source: PARENT, contentType: 'yaml' });
+  it('walks workflow steps, foreach bodies and parallel branches through the active versions', async () => {
+    const result = await useCase(catalogWith(CHILD, GRANDCHILD)).validate({
+      source: PARENT,
+      contentType: 'yaml',
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
@@ -64,14 +67,18 @@ describe('publishing refuses workflows that call each other in a cycle', () => {
     ]);
   });
 
-  it('accepts a chain without a way back, and a call to a workflow not published yet', () => {
+  it('accepts a chain without a way back, and a call to a workflow not published yet', async () => {
     const chain = PARENT.replace('workflow: child', 'workflow: leaf');
-    expect(useCase(catalogWith(CHILD)).validate({ source: chain, contentType: 'yaml' }).ok).toBe(true);
+    expect((await useCase(catalogWith(CHILD)).validate({ source: chain, contentType: 'yaml' })).ok).toBe(
+      true,
+    );
     expect(
-      useCase(catalogWith(CHILD, GRANDCHILD.replace('parent', 'other'))).validate({
-        source: PARENT,
-        contentType: 'yaml',
-      }).ok,
+      (
+        await useCase(catalogWith(CHILD, GRANDCHILD.replace('parent', 'other'))).validate({
+          source: PARENT,
+          contentType: 'yaml',
+        })
+      ).ok,
     ).toBe(true);
   });
 

@@ -2,3 +2,4 @@ export * from './tokens';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './request-reply';
+export * from './worker-pool';

@@ -32,7 +32,9 @@ import {
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
   TELEMETRY,
+  WORKER_POOL,
 } from './tokens';
+import { WorkerPool } from './worker-pool';
 
 export interface PlatformOptions {
   config: ChainmailConfig;
@@ -58,6 +60,7 @@ export class PlatformModule implements OnApplicationShutdown {
     @Inject(NATS_CONNECTION) private readonly nats: NatsConnection,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
     @Inject(TELEMETRY) private readonly telemetry: Telemetry,
+    @Inject(WORKER_POOL) private readonly workers: WorkerPool,
   ) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -109,6 +112,8 @@ export class PlatformModule implements OnApplicationShutdown {
           );
         },
       },
+      // Threads start with the first task and stop when idle: an idle process holds none.
+      { provide: WORKER_POOL, useFactory: () => new WorkerPool() },
       {
         provide: TELEMETRY,
         useFactory: () =>
@@ -133,6 +138,7 @@ export class PlatformModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     CatalogFeed.stop(this.catalog);
+    await this.workers.close();
     await this.telemetry.shutdown();
     try {
       await this.nats.drain();

@@ -8,3 +8,5 @@ export const AGENT_DIRECTORY = Symbol('AGENT_DIRECTORY');
 export const AGENT_CATALOG = Symbol('AGENT_CATALOG');
 export const EVENT_LOG_NAMES = Symbol('EVENT_LOG_NAMES');
 export const TELEMETRY = Symbol('TELEMETRY');
+/** The process's worker threads for parsing untrusted input (`WorkerPool`). */
+export const WORKER_POOL = Symbol('WORKER_POOL');

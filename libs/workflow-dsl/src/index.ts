@@ -49,3 +49,4 @@ export { parseWorkflow, type ParseOptions, type ParseResult } from './parse-work
 export { CronSchedule, canonicalTimeZone, type CronParseResult } from './schedule/cron';
 export { describeCron } from './schedule/describe-cron';
 export { stepGraph, type StepGraph } from './step-graph';
+export { parseDefinition, type ParseDefinitionTask, type ParsedDefinition } from './parse-definition';

@@ -25,7 +25,7 @@ describe('parseWorkflow — errors with line and column', () => {
     const errors = errorsOf(lines('name: w', 'steps:', '  - id: a', '    agent: [a@'));
     expect(errors[0].code).toBe('YAML_SYNTAX');
     expect(errors[0].line).toBeGreaterThanOrEqual(4);
-    expect(theIssue(lines('name: w', 'name: x', 'steps: []'))).toEqual(['YAML_SYNTAX', 2, 1, '']);
+    expect(theIssue(lines('name: w', 'name: x', 'steps: []'))).toEqual(['YAML_SYNTAX', 2, 1, 'name']);
   });
 
   it('reports an unknown key with a "did you mean"', () => {

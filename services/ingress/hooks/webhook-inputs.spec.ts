@@ -58,3 +58,11 @@ describe('webhookInputs', () => {
     });
   });
 });
+
+describe('webhookInputs — nesting', () => {
+  it('refuses a JSON body nested deeper than the JSON limit, before parsing it', () => {
+    const deep = Buffer.from('{"a":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}');
+    const result = webhookInputs(deep, 'application/json', []);
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('nested more than 64 levels deep') });
+  });
+});

@@ -1,4 +1,5 @@
 import type { InputDeclaration } from '@chainmail/contracts';
+import { checkJsonDepth } from '../json-body';
 
 export type WebhookInputs = { ok: true; inputs: Record<string, unknown> } | { ok: false; reason: string };
 
@@ -19,6 +20,12 @@ export function webhookInputs(
   if (type.includes('json') || (type === '' && looksLikeJson(text))) {
     if (text.trim() !== '') {
       let value: unknown;
+      try {
+        // The bound of every JSON body, on the bytes before parsing: deeper data breaks what walks it.
+        checkJsonDepth(raw);
+      } catch (err) {
+        return { ok: false, reason: (err as Error).message };
+      }
       try {
         value = JSON.parse(text);
       } catch (err) {

@@ -13,6 +13,8 @@ import {
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
   TELEMETRY,
+  WORKER_POOL,
+  type WorkerPool,
 } from '@chainmail/platform';
 import type { Telemetry } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
@@ -111,13 +113,21 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
     },
     {
       provide: ReceiveMailUseCase,
-      inject: [TriggerBindings, MAIL_STARTER, InboundRepository, CHAINMAIL_CONFIG, AgentReplies],
+      inject: [
+        TriggerBindings,
+        MAIL_STARTER,
+        InboundRepository,
+        CHAINMAIL_CONFIG,
+        AgentReplies,
+        { token: WORKER_POOL, optional: true },
+      ],
       useFactory: (
         bindings: TriggerBindings,
         starter: TracedRunStarter,
         inbound: InboundRepository,
         config: ChainmailConfig,
         replies: AgentReplies,
+        pool: WorkerPool | undefined,
       ) =>
         new ReceiveMailUseCase(
           bindings,
@@ -128,6 +138,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
             maxMailBytes: config.maxMailBytes,
             maxInputBytes: config.maxInputBytes,
             parseTimeoutMs: MAIL_PARSE_TIMEOUT_MS,
+            pool,
           },
           undefined,
           undefined,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { checkMailBounds } from './mail-bounds';
 
 /** What a workflow sees of a mail: its text and the facts templates read as `trigger.*`. */
 export interface InboundMail {
@@ -22,7 +23,10 @@ export interface InboundMail {
 
 export class MailUnreadable extends Error {}
 
-/** Parses a raw message with mailparser, bounded in time: a hostile message cannot hold the session. */
+/**
+ * Parses a raw message with mailparser, bounded in time: a hostile message cannot hold the
+ * session. Inline, on the calling thread: MailReader runs parseMail on the worker pool instead.
+ */
 export async function readMail(raw: Buffer, timeoutMs: number): Promise<InboundMail> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -31,22 +35,28 @@ export async function readMail(raw: Buffer, timeoutMs: number): Promise<InboundM
       timeoutMs,
     );
   });
-  let parsed: ParsedMail;
   try {
-    parsed = await Promise.race([
-      simpleParser(raw, {
-        skipTextToHtml: true,
-        skipImageLinks: true,
-        keepCidLinks: true,
-        checksumAlgo: false,
-        maxHtmlLengthToParse: 5 * 1024 * 1024,
-      }),
-      timeout,
-    ]);
-  } catch (err) {
-    throw err instanceof MailUnreadable ? err : new MailUnreadable((err as Error).message);
+    return await Promise.race([parseMail(raw), timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The message's facts, after its structure is checked against the bounds of mail-bounds.ts. */
+export async function parseMail(raw: Buffer): Promise<InboundMail> {
+  const crossed = checkMailBounds(raw);
+  if (crossed !== undefined) throw new MailUnreadable(crossed);
+  let parsed: ParsedMail;
+  try {
+    parsed = await simpleParser(raw, {
+      skipTextToHtml: true,
+      skipImageLinks: true,
+      keepCidLinks: true,
+      checksumAlgo: false,
+      maxHtmlLengthToParse: 5 * 1024 * 1024,
+    });
+  } catch (err) {
+    throw new MailUnreadable((err as Error).message);
   }
   const autoSubmitted = headerText(parsed, 'auto-submitted');
   return {

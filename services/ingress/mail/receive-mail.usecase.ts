@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ChainmailError } from '@chainmail/contracts';
+import type { WorkerPool } from '@chainmail/platform';
 import type { EmailBinding, TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../runs/run-ids';
 import type { RunStarter } from '../runs/traced-run-starter';
 import type { AgentReplies } from './agent-replies';
-import { MailUnreadable, readMail, type InboundMail } from './inbound-mail';
+import { MailUnreadable, type InboundMail } from './inbound-mail';
+import { MailReader } from './mail-reader';
 import { SenderAllowList } from './sender-allow-list';
 import type { MailEnvelope, SmtpReply } from './smtp-reply';
 
@@ -26,6 +28,8 @@ export interface MailSettings {
   /** A run's inputs must fit this (`CHAINMAIL_MAX_INPUT_BYTES`): the text body becomes one. */
   maxInputBytes: number;
   parseTimeoutMs: number;
+  /** Where MIME is parsed: worker threads; without one, inline. */
+  pool?: WorkerPool;
 }
 
 const accept = (message?: string): SmtpReply => ({ accept: true, message });
@@ -40,6 +44,7 @@ const refuse = (code: number, message: string): SmtpReply => ({ accept: false, c
 export class ReceiveMailUseCase {
   /** Compiled once per binding; bindings are rebuilt (and these dropped) when the catalog changes. */
   private readonly allowLists = new WeakMap<EmailBinding, SenderAllowList>();
+  private readonly reader: MailReader;
 
   constructor(
     private readonly bindings: TriggerBindings,
@@ -50,7 +55,9 @@ export class ReceiveMailUseCase {
     private readonly newId: () => string = randomUUID,
     /** Replies to email agents' mails; without it every mail is a trigger. */
     private readonly replies?: AgentReplies,
-  ) {}
+  ) {
+    this.reader = new MailReader(settings.parseTimeoutMs, settings.pool);
+  }
 
   async mailFrom(sender: string, session: MailSession): Promise<SmtpReply> {
     if (sender === '') return accept(); // A bounce: refused per recipient, where it is recorded with one.
@@ -125,7 +132,7 @@ export class ReceiveMailUseCase {
     }
     let mail: InboundMail;
     try {
-      mail = await readMail(data.raw, this.settings.parseTimeoutMs);
+      mail = await this.reader.read(data.raw);
     } catch (err) {
       if (!(err instanceof MailUnreadable)) throw err;
       return refuseAll(

@@ -26,6 +26,11 @@ export class Issues {
     if (this.warnings.length < MAX_ISSUES) this.warnings.push({ code, message, path, offset, hint });
   }
 
+  /** No further error will be kept: callers may skip work that only serves a message (hints). */
+  get full(): boolean {
+    return this.errors.length >= MAX_ISSUES;
+  }
+
   get hasErrors(): boolean {
     return this.errors.length > 0;
   }

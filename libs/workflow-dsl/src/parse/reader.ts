@@ -43,6 +43,8 @@ export class Reader {
         out.set(entry.key, entry);
         continue;
       }
+      // Past the cap nothing more is kept: skip the "did you mean" search (thousands of keys).
+      if (this.issues.full) continue;
       const elsewhere = misplaced?.[entry.key];
       const hint = elsewhere ?? didYouMean(entry.key, allowed) ?? `allowed keys: ${allowed.join(', ')}`;
       this.issues.add(

@@ -24,6 +24,8 @@ export function checkTemplates(
   const stepIds = new Set(table.declared.keys());
   const inputNames = new Set(inputs.map((input) => input.name));
   for (const use of ctx.templates) {
+    // Nothing more would be reported: compiling the rest is work for no one.
+    if (ctx.issues.full) return;
     let template: CompiledTemplate;
     try {
       template = compileTemplate(use.text, stepIds);
@@ -33,12 +35,11 @@ export function checkTemplates(
         err.expression !== undefined
           ? `{{${err.expression}}}`
           : use.text.slice(err.offset, err.offset + 40).split('\n')[0];
-      const hint =
-        err.offset === 0 && use.text.length > 1000
-          ? 'shorten the template'
-          : 'expressions are jexl: a.b, a == "x", a ? b : c, list[0], x | upper';
+      const hint = err.tooLarge
+        ? 'shorten the template or expression, or split the logic over several steps'
+        : 'expressions are jexl: a.b, a == "x", a ? b : c, list[0], x | upper';
       ctx.issues.add(
-        err.message.includes('characters long') ? 'TOO_LARGE' : 'BAD_TEMPLATE',
+        err.tooLarge ? 'TOO_LARGE' : 'BAD_TEMPLATE',
         `${use.what}: ${err.message}`,
         use.path,
         locate(ctx.source, use.node, needle),

@@ -1,16 +1,21 @@
 import {
+  Composer,
+  CST,
+  Lexer,
   isAlias,
   isMap,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
+  Parser,
+  YAMLParseError,
   type Document,
   type Node,
 } from 'yaml';
 import { MAX_ALIASES, MAX_DEPTH, MAX_ITEMS_PER_LIST, MAX_KEYS_PER_MAP, MAX_NODES } from '../limits';
 import type { Issues } from './issues';
+import { checkYamlBounds, type BoundCrossed } from './yaml-bounds';
 
 /**
  * The document as a small tree of maps, lists and scalars, each with its source offset. The
@@ -47,17 +52,73 @@ export interface ParsedSource {
   lineCounter: LineCounter;
 }
 
-/** Parses YAML (or JSON, which is YAML) into a YNode tree; syntax errors and limits go to `issues`. */
+/**
+ * Parses YAML (or JSON, which is YAML) into a YNode tree; syntax errors and limits go to `issues`.
+ * The steps of the `yaml` package's `parseDocument`, with the syntax tree measured in between
+ * (see checkYamlBounds) and duplicate keys found with a set instead of pairwise.
+ */
 export function readYaml(source: string, issues: Issues): ParsedSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
-  for (const error of doc.errors) {
+  const { tokens, crossed } = lexAndParse(source, lineCounter);
+  if (crossed !== undefined) {
+    issues.add(
+      'TOO_LARGE',
+      `the definition is too large: ${crossed.message}`,
+      crossed.path,
+      crossed.offset,
+      crossed.hint,
+    );
+    return { root: undefined, lineCounter };
+  }
+  // The package's own alias guard (maxAliasCount) applies to toJS, which is never called: the
+  // TreeBuilder expands aliases itself, under MAX_ALIASES and MAX_NODES.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, schema: 'core' });
+  const docs = [...composer.compose(tokens, true, source.length)];
+  const doc = docs[0];
+  const errors = [...doc.errors];
+  if (docs.length > 1)
+    errors.push(
+      new YAMLParseError(
+        [docs[1].range[0], docs[1].range[1]],
+        'MULTIPLE_DOCS',
+        'Source contains multiple documents',
+      ),
+    );
+  for (const error of errors) {
     issues.add('YAML_SYNTAX', firstLine(error.message), '', error.pos[0], yamlHint(error.code));
   }
-  if (doc.errors.length > 0) return { root: undefined, lineCounter };
+  if (errors.length > 0) return { root: undefined, lineCounter };
   const builder = new TreeBuilder(doc, issues);
   const root = doc.contents === null ? undefined : builder.build(doc.contents, 0, '');
   return { root, lineCounter };
+}
+
+/**
+ * `Parser.parse`, with the lexer's tokens watched on the way: the parser's time grows faster
+ * than linearly with flow nesting (100,000 `[` take seconds), so nesting past MAX_DEPTH stops
+ * it at the first bracket too many. The syntax tree is then measured whole (checkYamlBounds).
+ */
+function lexAndParse(
+  source: string,
+  lineCounter: LineCounter,
+): { tokens: CST.Token[]; crossed?: BoundCrossed } {
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let flowDepth = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(source)) {
+    // After the scalar marker comes a scalar's text, never a bracket.
+    if (!scalarNext && (lexeme === '[' || lexeme === '{') && ++flowDepth > MAX_DEPTH) {
+      const message = `nested more than ${MAX_DEPTH} levels deep`;
+      return { tokens, crossed: { message, offset: parser.offset, path: '', hint: 'flatten the structure' } };
+    }
+    if (!scalarNext && (lexeme === ']' || lexeme === '}')) flowDepth = Math.max(0, flowDepth - 1);
+    scalarNext = lexeme === CST.SCALAR;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+  }
+  for (const token of parser.end()) tokens.push(token);
+  return { tokens, crossed: checkYamlBounds(tokens) };
 }
 
 function firstLine(message: string): string {
@@ -99,6 +160,7 @@ class TreeBuilder {
     }
     if (isMap(node)) {
       const entries: MapEntry[] = [];
+      const seen = new Set<string>();
       for (const pair of node.items) {
         if (entries.length >= MAX_KEYS_PER_MAP) {
           this.tooLarge('keys', `a map has more than ${MAX_KEYS_PER_MAP} keys`, path, offset);
@@ -114,6 +176,17 @@ class TreeBuilder {
         }
         const key = resolvedKey === null || resolvedKey === undefined ? '' : scalarText(resolvedKey.value);
         const childPath = path === '' ? key : `${path}.${key}`;
+        if (seen.has(key)) {
+          this.issues.add(
+            'YAML_SYNTAX',
+            `Map keys must be unique; "${key}" is written twice`,
+            childPath,
+            keyOffset,
+            'remove or rename one of the two keys',
+          );
+          continue;
+        }
+        seen.add(key);
         const valueNode = pair.value as Node | null;
         const value: YNode =
           valueNode === null

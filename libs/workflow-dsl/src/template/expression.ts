@@ -1,5 +1,7 @@
 import jexl from 'jexl';
 import type Ast from 'jexl/Ast';
+import { MAX_EVALUATION_STEPS } from '../limits';
+import { checkExpressionSource, checkValueLength, ExpressionLimitError } from './expression-limits';
 import { asText } from './text';
 import { TRANSFORMS } from './transforms';
 
@@ -33,10 +35,20 @@ export interface CompiledExpression {
 
 /** Parses an expression; throws an Error with jexl's message when it is not valid. */
 export function compileExpression(source: string): CompiledExpression {
+  checkExpressionSource(source);
   const ast = parser.compile(source)._getAst();
   checkAst(ast, 0);
   const references = collectReferences(ast);
-  return { source, references, evaluate: (scope) => evaluate(ast, scope, scope) };
+  return {
+    source,
+    references,
+    evaluate: (scope) => evaluate(ast, scope, scope, { left: MAX_EVALUATION_STEPS }),
+  };
+}
+
+/** What one evaluation may still spend: a filter over a long list cannot run unbounded. */
+interface Work {
+  left: number;
 }
 
 function checkAst(node: Ast, depth: number): void {
@@ -105,34 +117,39 @@ function isRoot(node: Ast, name: string): boolean {
   return node.type === 'Identifier' && !node.from && !node.relative && node.value === name;
 }
 
-function evaluate(node: Ast, scope: Scope, relative: unknown): unknown {
+function evaluate(node: Ast, scope: Scope, relative: unknown, work: Work): unknown {
+  if (--work.left < 0)
+    throw new ExpressionLimitError(
+      `expression took more than ${MAX_EVALUATION_STEPS} steps to evaluate; filter smaller lists`,
+    );
   switch (node.type) {
     case 'Literal':
       return node.value;
     case 'Identifier':
-      if (node.from) return member(evaluate(node.from, scope, relative), node.value);
+      if (node.from) return member(evaluate(node.from, scope, relative, work), node.value);
       return ownValue(node.relative ? relative : scope, node.value);
     case 'FilterExpression':
-      return filter(node, scope, relative);
+      return filter(node, scope, relative, work);
     case 'UnaryExpression':
-      return !evaluate(node.right, scope, relative);
+      return !evaluate(node.right, scope, relative, work);
     case 'BinaryExpression':
-      return binary(node.operator, node.left, node.right, scope, relative);
+      return binary(node.operator, node.left, node.right, scope, relative, work);
     case 'ConditionalExpression': {
-      const test = evaluate(node.test, scope, relative);
-      if (test) return node.consequent ? evaluate(node.consequent, scope, relative) : test;
-      return evaluate(node.alternate, scope, relative);
+      const test = evaluate(node.test, scope, relative, work);
+      if (test) return node.consequent ? evaluate(node.consequent, scope, relative, work) : test;
+      return evaluate(node.alternate, scope, relative, work);
     }
     case 'ArrayLiteral':
-      return node.value.map((item) => evaluate(item, scope, relative));
+      return node.value.map((item) => evaluate(item, scope, relative, work));
     case 'ObjectLiteral': {
       const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      for (const [key, value] of Object.entries(node.value)) out[key] = evaluate(value, scope, relative);
+      for (const [key, value] of Object.entries(node.value))
+        out[key] = evaluate(value, scope, relative, work);
       return out;
     }
     case 'FunctionCall': {
       const transform = TRANSFORMS[node.name];
-      const args = node.args.map((arg) => evaluate(arg, scope, relative));
+      const args = node.args.map((arg) => evaluate(arg, scope, relative, work));
       return transform(args[0], ...args.slice(1));
     }
   }
@@ -156,23 +173,35 @@ export function ownValue(subject: unknown, key: string): unknown {
     : undefined;
 }
 
-function filter(node: Extract<Ast, { type: 'FilterExpression' }>, scope: Scope, relative: unknown): unknown {
-  const subject = evaluate(node.subject, scope, relative);
+function filter(
+  node: Extract<Ast, { type: 'FilterExpression' }>,
+  scope: Scope,
+  relative: unknown,
+  work: Work,
+): unknown {
+  const subject = evaluate(node.subject, scope, relative, work);
   if (node.relative) {
     const items = Array.isArray(subject) ? subject : subject === undefined ? [] : [subject];
-    return items.filter((item) => Boolean(evaluate(node.expr, scope, item)));
+    return items.filter((item) => Boolean(evaluate(node.expr, scope, item, work)));
   }
-  const key = evaluate(node.expr, scope, relative);
+  const key = evaluate(node.expr, scope, relative, work);
   if (typeof key === 'boolean') return key ? subject : undefined;
   if (typeof key !== 'string' && typeof key !== 'number') return undefined;
   return ownValue(subject, String(key));
 }
 
-function binary(op: string, leftNode: Ast, rightNode: Ast, scope: Scope, relative: unknown): unknown {
-  const left = evaluate(leftNode, scope, relative);
-  if (op === '&&') return left ? evaluate(rightNode, scope, relative) : left;
-  if (op === '||') return left ? left : evaluate(rightNode, scope, relative);
-  const right = evaluate(rightNode, scope, relative);
+function binary(
+  op: string,
+  leftNode: Ast,
+  rightNode: Ast,
+  scope: Scope,
+  relative: unknown,
+  work: Work,
+): unknown {
+  const left = evaluate(leftNode, scope, relative, work);
+  if (op === '&&') return left ? evaluate(rightNode, scope, relative, work) : left;
+  if (op === '||') return left ? left : evaluate(rightNode, scope, relative, work);
+  const right = evaluate(rightNode, scope, relative, work);
   switch (op) {
     case '==':
       return isPrimitive(left) && isPrimitive(right) ? left == right : left === right;
@@ -180,10 +209,12 @@ function binary(op: string, leftNode: Ast, rightNode: Ast, scope: Scope, relativ
       return isPrimitive(left) && isPrimitive(right) ? left != right : left !== right;
     case 'in':
       if (typeof right === 'string') return typeof left === 'string' && right.includes(left);
-      return Array.isArray(right) && right.some((item) => item === left);
+      if (!Array.isArray(right)) return false;
+      work.left -= right.length; // a scan of the list: `list[.x in other]` is items × items
+      return right.some((item) => item === left);
     case '+':
       if (typeof left === 'number' && typeof right === 'number') return left + right;
-      return asText(left) + asText(right);
+      return concat(asText(left), asText(right));
     case '<':
       return comparable(left, right) && (left as number) < (right as number);
     case '<=':
@@ -210,6 +241,11 @@ function binary(op: string, leftNode: Ast, rightNode: Ast, scope: Scope, relativ
       return Math.pow(a, b);
   }
   throw new Error(`unsupported operator ${op}`);
+}
+
+function concat(left: string, right: string): string {
+  checkValueLength(left.length + right.length, 'the text built with "+"');
+  return left + right;
 }
 
 type Primitive = string | number | boolean | null | undefined;

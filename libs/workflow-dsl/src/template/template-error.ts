@@ -9,6 +9,8 @@ export class TemplateError extends Error {
     readonly offset: number,
     /** The expression source inside `{{ }}`, when the failure is in one. */
     readonly expression?: string,
+    /** The template is past a bound of `limits.ts` (too long, nested too deep, too much work). */
+    readonly tooLarge = false,
   ) {
     super(message);
   }

@@ -1,5 +1,6 @@
-import { MAX_TEMPLATE_LENGTH } from '../limits';
+import { MAX_TEMPLATE_LENGTH, MAX_VALUE_LENGTH } from '../limits';
 import { compileExpression, type CompiledExpression, type Scope } from './expression';
+import { ExpressionLimitError } from './expression-limits';
 import { stepIdsOf } from './scope';
 import { splitTemplate, type Segment } from './segments';
 import { chainCandidates, findHyphenChains, rewriteStepChains, type HyphenChain } from './step-ids';
@@ -113,6 +114,8 @@ function analyse(text: string): CacheEntry {
     throw new TemplateError(
       `template is ${text.length} characters long; the limit is ${MAX_TEMPLATE_LENGTH}`,
       0,
+      undefined,
+      true,
     );
   }
   const segments = splitTemplate(text);
@@ -141,9 +144,10 @@ function build(text: string, entry: CacheEntry, isStep: (id: string) => boolean)
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new TemplateError(
-        `invalid expression "{{${segment.source}}}": ${reason}`,
+        `invalid expression "{{${excerpt(segment.source)}}}": ${reason}`,
         segment.offset,
         segment.source,
+        err instanceof ExpressionLimitError,
       );
     }
     parts.push(expression);
@@ -155,7 +159,17 @@ function build(text: string, entry: CacheEntry, isStep: (id: string) => boolean)
     exprParts.length === 1 && parts.every((part) => typeof part !== 'string' || part.trim() === '');
   const render = (scope: Scope): string => {
     let out = '';
-    for (const part of parts) out += typeof part === 'string' ? part : asText(part.evaluate(scope));
+    for (const part of parts) {
+      out += typeof part === 'string' ? part : asText(evaluateBounded(part, scope));
+      // Each `{{x}}` may be a whole input: thousands of them must not build gigabytes.
+      if (out.length > MAX_VALUE_LENGTH)
+        throw new TemplateError(
+          `the rendered text is longer than ${MAX_VALUE_LENGTH} characters`,
+          0,
+          undefined,
+          true,
+        );
+    }
     return out;
   };
   return {
@@ -164,6 +178,26 @@ function build(text: string, entry: CacheEntry, isStep: (id: string) => boolean)
     expressions,
     single,
     render,
-    evaluate: single ? (scope) => exprParts[0].evaluate(scope) : render,
+    evaluate: single ? (scope) => evaluateBounded(exprParts[0], scope) : render,
   };
+}
+
+/** Evaluates one expression; a bound crossed becomes a TemplateError saying which expression. */
+function evaluateBounded(expression: CompiledExpression, scope: Scope): unknown {
+  try {
+    return expression.evaluate(scope);
+  } catch (err) {
+    if (!(err instanceof ExpressionLimitError)) throw err;
+    throw new TemplateError(
+      `"{{${excerpt(expression.source)}}}": ${err.message}`,
+      0,
+      expression.source,
+      true,
+    );
+  }
+}
+
+/** Long sources are cut in messages: an error must not echo 4 KB of expression. */
+function excerpt(source: string): string {
+  return source.length > 80 ? `${source.slice(0, 80)}…` : source;
 }

@@ -1,8 +1,10 @@
+import { checkValueLength } from './expression-limits';
 import { asText } from './text';
 
 /**
  * The `| name(args)` transforms available in expressions. All are pure and total: a value of
- * the wrong type gives undefined (or the value unchanged), never an exception.
+ * the wrong type gives undefined (or the value unchanged), never an exception — except past a
+ * bound of `limits.ts` (a join that would build a huge text).
  */
 export const TRANSFORMS: Readonly<Record<string, (value: unknown, ...args: unknown[]) => unknown>> =
   Object.freeze({
@@ -26,8 +28,16 @@ export const TRANSFORMS: Readonly<Record<string, (value: unknown, ...args: unkno
             : NaN;
       return Number.isNaN(n) ? undefined : n;
     },
-    join: (value: unknown, separator?: unknown) =>
-      Array.isArray(value) ? value.map(asText).join(typeof separator === 'string' ? separator : ', ') : value,
+    join: (value: unknown, separator?: unknown) => {
+      if (!Array.isArray(value)) return value;
+      const glue = typeof separator === 'string' ? separator : ', ';
+      const parts = value.map(asText);
+      checkValueLength(
+        parts.reduce((sum, part) => sum + part.length, 0) + glue.length * Math.max(0, parts.length - 1),
+        'the joined text',
+      );
+      return parts.join(glue);
+    },
     split: (value: unknown, separator?: unknown) =>
       typeof value === 'string' ? value.split(typeof separator === 'string' ? separator : ',') : undefined,
     first: (value: unknown) => (Array.isArray(value) ? value[0] : value),
