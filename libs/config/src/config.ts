@@ -93,7 +93,7 @@ export class ChainmailConfig {
   @Type(() => Number)
   @IsInt()
   @Min(500)
-  executionAckWaitMs = 5_000;
+  executionAckWaitMs = 2_000;
 
   @Type(() => Number)
   @IsInt()
