@@ -1,7 +1,8 @@
 import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { ChainmailConfig } from '@chainmail/config';
 import { ChainmailError, type Actor } from '@chainmail/contracts';
-import { CaughtMailRepository, type CaughtMailDetail, type CaughtMailSummary } from '@chainmail/persistence';
+import { CaughtMailRepository } from '@chainmail/persistence';
 import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
 import type { DataSource } from 'typeorm';
 import {
@@ -10,9 +11,11 @@ import {
   RequireScope,
   type AuthenticatedRequest,
 } from '../identity/access.decorators';
+import { CaughtMailDetailView, MailboxList, MailboxQuery } from './mailbox.dto';
 import { mailboxPage } from './mailbox.page';
 
 /** What the local mail catcher caught: `GET /v1/mailbox`, `GET /v1/mailbox/:id` and the `/mailbox` page. */
+@ApiTags('mailbox')
 @Controller()
 export class MailboxController {
   private readonly mailbox: CaughtMailRepository;
@@ -26,21 +29,16 @@ export class MailboxController {
 
   @Get('v1/mailbox')
   @RequireScope('read')
-  async list(
-    @CurrentActor() actor: Actor,
-    @Query('limit') limit?: string,
-  ): Promise<{ catcher: boolean; mails: CaughtMailSummary[] }> {
+  @ApiOkResponse({ type: MailboxList })
+  async list(@CurrentActor() actor: Actor, @Query() query: MailboxQuery): Promise<MailboxList> {
     this.requireMailboxReader(actor);
-    const n = limit === undefined ? undefined : Number(limit);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-      throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 200).', { limit });
-    }
-    return { catcher: this.config.mailCatcher, mails: await this.mailbox.list(n) };
+    return { catcher: this.config.mailCatcher, mails: await this.mailbox.list(query.limit) };
   }
 
   @Get('v1/mailbox/:id')
   @RequireScope('read')
-  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaughtMailDetail> {
+  @ApiOkResponse({ type: CaughtMailDetailView })
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaughtMailDetailView> {
     this.requireMailboxReader(actor);
     const mail = /^\d{1,15}$/.test(id) ? await this.mailbox.get(Number(id)) : null;
     if (!mail) throw new NotFoundException(`No caught mail has the id "${id}".`);
@@ -52,6 +50,8 @@ export class MailboxController {
   @LocalMailboxPage()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'the caught mail as an HTML page', schema: { type: 'string' } })
   async page(@Req() req: AuthenticatedRequest): Promise<string> {
     // No caller: the local catcher's page on loopback, opened by the guard.
     if (req.actor !== undefined) this.requireMailboxReader(req.actor);
