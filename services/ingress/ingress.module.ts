@@ -60,8 +60,12 @@ import { WorkflowsController } from './workflows/workflows.controller';
     {
       provide: AgentsService,
       inject: [RegistryClient, AGENT_DIRECTORY, AGENT_CATALOG, CHAINMAIL_CONFIG],
-      useFactory: (registry: RegistryClient, directory: AgentDirectory, catalog: AgentCatalog, config: ChainmailConfig) =>
-        new AgentsService(registry, directory, catalog, config.modelPrices),
+      useFactory: (
+        registry: RegistryClient,
+        directory: AgentDirectory,
+        catalog: AgentCatalog,
+        config: ChainmailConfig,
+      ) => new AgentsService(registry, directory, catalog, config.modelPrices),
     },
     {
       provide: RegistryClient,
@@ -116,7 +120,10 @@ import { WorkflowsController } from './workflows/workflows.controller';
       inject: [DEFINITION_CATALOG, StartRunUseCase, TELEMETRY],
       // The root span of the run's trace: every message of the run carries it on.
       useFactory: (catalog: DefinitionCatalog, start: StartRunUseCase, telemetry: Telemetry) =>
-        new StartWorkflowRunUseCase(catalog, new TracedRunStarter(start, telemetry.tracer('ingress'), 'start run')),
+        new StartWorkflowRunUseCase(
+          catalog,
+          new TracedRunStarter(start, telemetry.tracer('ingress'), 'start run'),
+        ),
     },
   ],
 })

@@ -68,7 +68,11 @@ export class AgentPut {
 export class AgentRemoved {
   @ApiProperty({ enum: ['removed'] }) outcome!: string;
   @ApiProperty() address!: string;
-  @ApiProperty({ type: AgentView, nullable: true, description: 'what answers at the address now (a builtin), or null' })
+  @ApiProperty({
+    type: AgentView,
+    nullable: true,
+    description: 'what answers at the address now (a builtin), or null',
+  })
   now!: AgentView | null;
 }
 

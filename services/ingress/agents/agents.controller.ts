@@ -3,7 +3,14 @@ import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@chainmail/contracts';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { TeamQuery } from '../ownership/team.query';
-import { AgentEntryRequest, AgentList, AgentPut, AgentRemoved, AgentView, RemoveAgentQuery } from './agent.dto';
+import {
+  AgentEntryRequest,
+  AgentList,
+  AgentPut,
+  AgentRemoved,
+  AgentView,
+  RemoveAgentQuery,
+} from './agent.dto';
 import { AgentsService } from './agents.service';
 
 /** `/v1/agents`: the agent directory, builtins and registered entries. */

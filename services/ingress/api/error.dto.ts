@@ -8,7 +8,7 @@ class ErrorDetail {
     type: 'object',
     additionalProperties: true,
     description:
-      'what the code needs: for a 400 of the validation, `issues: [{in, field, message}]` with the field\'s path (`inputs`, `config.baseUrl`, `steps[0].input`)',
+      "what the code needs: for a 400 of the validation, `issues: [{in, field, message}]` with the field's path (`inputs`, `config.baseUrl`, `steps[0].input`)",
   })
   details?: Record<string, unknown>;
 }

@@ -15,7 +15,8 @@ export class OpenApiDocument {
 
   get(): OpenAPIObject {
     if (this.built === undefined) {
-      if (this.build === undefined) throw new Error('The OpenAPI document has no builder; configureIngressHttp sets it.');
+      if (this.build === undefined)
+        throw new Error('The OpenAPI document has no builder; configureIngressHttp sets it.');
       this.built = this.build();
     }
     return this.built;

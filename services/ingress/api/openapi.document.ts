@@ -12,11 +12,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(
       'Chain AI agents into workflows. Every `/v1` route takes `Authorization: Bearer <token>` ' +
         '(`x-required-scope` names the scope it needs); errors are `{error: {code, message, details}}`, ' +
-        'and a 400 of an invalid body or query lists `details.issues` with each field\'s path (`inputs`, `config.baseUrl`, `steps[0].input`).',
+        "and a 400 of an invalid body or query lists `details.issues` with each field's path (`inputs`, `config.baseUrl`, `steps[0].input`).",
     )
     .setVersion('v1')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'an API token (`cm_…`) or an OpenID Connect access token' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'an API token (`cm_…`) or an OpenID Connect access token',
+      },
       'bearer',
     )
     .build();

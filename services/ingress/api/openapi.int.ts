@@ -85,7 +85,11 @@ it('serves the interactive page at /docs with its scripts and styles from the in
   const html = await page.text();
   const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
   expect(assets).toEqual(
-    expect.arrayContaining(['/docs/swagger-ui.css', '/docs/swagger-ui-bundle.js', '/docs/swagger-initializer.js']),
+    expect.arrayContaining([
+      '/docs/swagger-ui.css',
+      '/docs/swagger-ui-bundle.js',
+      '/docs/swagger-initializer.js',
+    ]),
   );
   for (const asset of assets) {
     expect(asset).toMatch(/^\//); // served here, never from a CDN
@@ -93,17 +97,24 @@ it('serves the interactive page at /docs with its scripts and styles from the in
     expect({ asset, status: res.status }).toEqual({ asset, status: 200 });
     expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
   }
-  expect(await (await fetch(`${app.base}/docs/swagger-initializer.js`)).text()).toContain("url: '/v1/openapi.json'");
+  expect(await (await fetch(`${app.base}/docs/swagger-initializer.js`)).text()).toContain(
+    "url: '/v1/openapi.json'",
+  );
   expect((await fetch(`${app.base}/docs/package.json`)).status).toBe(404);
 });
 
 it('answers 400 naming the field of a body or query of the wrong type', async () => {
   const token = app.adminToken;
-  const inputs = await call(app.base, 'POST', '/v1/workflows/anything/runs', { token, body: { inputs: 'text' } });
+  const inputs = await call(app.base, 'POST', '/v1/workflows/anything/runs', {
+    token,
+    body: { inputs: 'text' },
+  });
   expect(inputs.status).toBe(400);
   expect(inputs.body.error).toMatchObject({
     code: 'BAD_REQUEST',
-    details: { issues: [{ in: 'body', field: 'inputs', message: 'must be a JSON object of inputs by name' }] },
+    details: {
+      issues: [{ in: 'body', field: 'inputs', message: 'must be a JSON object of inputs by name' }],
+    },
   });
   expect(inputs.body.error.message).toContain('inputs must be a JSON object');
 
@@ -113,9 +124,15 @@ it('answers 400 naming the field of a body or query of the wrong type', async ()
     { in: 'query', field: 'limit', message: 'must be a whole number ≥ 1 (at most 500)' },
   ]);
 
-  const role = await call(app.base, 'POST', '/v1/teams/t/members', { token, body: { userId: 7, role: 'boss' } });
+  const role = await call(app.base, 'POST', '/v1/teams/t/members', {
+    token,
+    body: { userId: 7, role: 'boss' },
+  });
   expect(role.status).toBe(400);
-  expect(role.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['role', 'userId']);
+  expect(role.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual([
+    'role',
+    'userId',
+  ]);
 
   const notObject = await call(app.base, 'POST', '/v1/users', { token, body: ['Jane'] });
   expect(notObject.status).toBe(400);

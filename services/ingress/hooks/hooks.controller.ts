@@ -25,7 +25,11 @@ export class HooksController {
     schema: { type: 'object', additionalProperties: true },
     required: false,
   })
-  @ApiHeader({ name: SIGNATURE_HEADER, required: false, description: 'sha256=<hex HMAC-SHA256 of the raw body>' })
+  @ApiHeader({
+    name: SIGNATURE_HEADER,
+    required: false,
+    description: 'sha256=<hex HMAC-SHA256 of the raw body>',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key starts one run' })
   @ApiResponse({ status: 202, type: RunAnswer })
   @ApiResponse({ status: 200, type: RunAnswer, description: 'the outcome of a `mode: sync` workflow' })

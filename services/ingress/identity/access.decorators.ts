@@ -22,7 +22,11 @@ export const ACCESS_RULE = 'chainmail:access-rule';
 const bearer = (...refusals: number[]): MethodDecorator & ClassDecorator =>
   applyDecorators(
     ApiBearerAuth('bearer'),
-    ApiResponse({ status: 401, type: ErrorResponse, description: 'no token, or a bad, expired or revoked one' }),
+    ApiResponse({
+      status: 401,
+      type: ErrorResponse,
+      description: 'no token, or a bad, expired or revoked one',
+    }),
     ...refusals.map((status) => ApiResponse({ status, type: ErrorResponse })),
     ApiResponse({ status: 429, type: ErrorResponse, description: 'past the rate limit (Retry-After)' }),
   );

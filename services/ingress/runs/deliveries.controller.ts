@@ -24,10 +24,7 @@ export class DeliveriesController {
   @Get(':id/deliveries')
   @RequireScope('read')
   @ApiOkResponse({ type: DeliveryList })
-  async list(
-    @CurrentActor() actor: Actor,
-    @Param('id') id: string,
-  ): Promise<DeliveryList> {
+  async list(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<DeliveryList> {
     // A run the caller does not see is 404, with deliveries or without.
     await this.queries.visibleRun(actor, id, 'read');
     return { runId: id, deliveries: await this.deliveries.listForRun(id) };

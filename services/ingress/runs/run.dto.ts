@@ -30,7 +30,10 @@ export class RunSummaryView {
   @ApiProperty({ enum: RUN_VIEW_STATUSES }) status!: string;
   @ApiProperty() owner!: string;
   @ApiProperty() actor!: string;
-  @ApiProperty({ ...objectSchema, description: 'how it started: api, cli, email, webhook, schedule, workflow' })
+  @ApiProperty({
+    ...objectSchema,
+    description: 'how it started: api, cli, email, webhook, schedule, workflow',
+  })
   trigger!: object;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;

@@ -52,7 +52,10 @@ export class RunsController {
   @Get(':id/events')
   @RequireScope('read')
   @ApiProduces('application/json', 'text/event-stream')
-  @ApiOkResponse({ type: RunEventsView, description: 'JSON; or, with Accept: text/event-stream, live events' })
+  @ApiOkResponse({
+    type: RunEventsView,
+    description: 'JSON; or, with Accept: text/event-stream, live events',
+  })
   async events(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,

@@ -28,7 +28,11 @@ export class PublishWorkflowUseCase {
     private readonly catalog: Pick<DefinitionCatalog, 'waitFor'>,
   ) {}
 
-  async publish(actor: Actor, definition: DefinitionSource, team: string | undefined): Promise<PublishedWorkflow> {
+  async publish(
+    actor: Actor,
+    definition: DefinitionSource,
+    team: string | undefined,
+  ): Promise<PublishedWorkflow> {
     const rights = actorRights(actor);
     const request: PublishWorkflowRequest = {
       ...definition,

@@ -29,7 +29,9 @@ import {
 const DEFINITION_BODY = {
   schema: { type: 'string', description: 'the workflow definition (YAML, or JSON)' },
   examples: {
-    yaml: { value: 'name: hello\nsteps:\n  - name: greet\n    agent: echo@\n    input: "Hello {{user_input}}"\n' },
+    yaml: {
+      value: 'name: hello\nsteps:\n  - name: greet\n    agent: echo@\n    input: "Hello {{user_input}}"\n',
+    },
   },
 };
 
@@ -108,7 +110,11 @@ export class WorkflowsController {
   @Post(':name/runs')
   @HttpCode(202)
   @RequireScope('run')
-  @ApiResponse({ status: 202, type: RunAnswer, description: 'started (or still running past the wait limit)' })
+  @ApiResponse({
+    status: 202,
+    type: RunAnswer,
+    description: 'started (or still running past the wait limit)',
+  })
   @ApiResponse({ status: 200, type: RunAnswer, description: 'the outcome, when the caller waited' })
   async run(
     @CurrentActor() actor: Actor,
