@@ -31,13 +31,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return withErrorsAndPathParams(document);
 }
 
-/** Every operation may answer the error format; `/hooks/*path` (Express' wildcard) reads as `/hooks/{path}`. */
+/**
+ * Every operation may answer the error format; a `text/plain` body is text (the value itself);
+ * `/hooks/*path` (Express' wildcard) reads as `/hooks/{path}`.
+ */
 function withErrorsAndPathParams(document: OpenAPIObject): OpenAPIObject {
   const paths: OpenAPIObject['paths'] = {};
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
       const operation = item[method];
       if (operation === undefined) continue;
+      const text = (operation.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)
+        ?.content?.['text/plain'];
+      if (text !== undefined) text.schema = { type: 'string' };
       operation.responses.default ??= {
         description: 'an error: `{error: {code, message, details}}`',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } },

@@ -30,7 +30,8 @@ export class HooksController {
     required: false,
     description: 'sha256=<hex HMAC-SHA256 of the raw body>',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'the same key starts one run' })
+  @ApiHeader({ name: 'idempotency-key', required: false, description: 'the same key starts one run' })
+  @ApiHeader({ name: 'content-type', required: false })
   @ApiResponse({ status: 202, type: RunAnswer })
   @ApiResponse({ status: 200, type: RunAnswer, description: 'the outcome of a `mode: sync` workflow' })
   async receive(

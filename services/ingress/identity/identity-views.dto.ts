@@ -70,10 +70,14 @@ export class TokenList {
   @ApiProperty({ type: [TokenView] }) tokens!: TokenView[];
 }
 
+/** The user's record; a caller with no row yet (a first OpenID Connect sign-in) has only the first three. */
 class MeUser {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty() admin!: boolean;
+  @ApiPropertyOptional({ type: String, nullable: true }) email?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) externalId?: string | null;
+  @ApiPropertyOptional({ format: 'date-time' }) createdAt?: string;
 }
 
 class MeTeam {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { Allow, IsDate, IsIn, IsInt, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
 import type { CheckpointDecision } from '@chainmail/contracts';
 import { RUN_VIEW_STATUSES, type RunViewStatus } from '@chainmail/persistence';
+import { anyJson } from '../api/any-json.schema';
 
 /** `GET /v1/runs?workflow=&status=&since=&limit=&before=`. */
 export class ListRunsQuery {
@@ -42,7 +43,7 @@ export class CheckpointRequest {
   @IsIn(DECISIONS, { message: `must be one of ${DECISIONS.join(', ')}` })
   action!: CheckpointDecision;
 
-  @ApiPropertyOptional({ description: 'for `edit`: the new input (text, or any JSON, kept as JSON text)' })
+  @ApiPropertyOptional(anyJson('for `edit`: the new input (text, or any JSON, kept as JSON text)'))
   @Allow()
   input?: unknown;
 

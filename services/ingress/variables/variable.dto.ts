@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBy } from 'class-validator';
-
-const anyJson = { description: 'text, number, boolean, list or map' } as const;
+import { anyJson } from '../api/any-json.schema';
 
 /** `PUT /v1/variables/:name`: any JSON value (null included), but present. */
 export class VariableValueRequest {
   static readonly example = '{"value": "eu-west"}';
 
-  @ApiProperty(anyJson)
+  @ApiProperty(anyJson('text, number, boolean, list or map'))
   @ValidateBy({
     name: 'isPresent',
     validator: {
@@ -21,7 +20,7 @@ export class VariableValueRequest {
 export class VariableView {
   @ApiProperty() owner!: string;
   @ApiProperty() name!: string;
-  @ApiProperty(anyJson) value!: unknown;
+  @ApiProperty(anyJson('text, number, boolean, list or map')) value!: unknown;
   @ApiProperty() version!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() updatedBy!: string;
@@ -29,7 +28,7 @@ export class VariableView {
 
 export class VariableVersionView {
   @ApiProperty() version!: number;
-  @ApiPropertyOptional({ ...anyJson, description: 'absent on a deletion' }) value?: unknown;
+  @ApiPropertyOptional(anyJson('absent on a deletion')) value?: unknown;
   @ApiProperty() deleted!: boolean;
   @ApiProperty({ format: 'date-time' }) at!: string;
   @ApiProperty() by!: string;
