@@ -1,20 +1,15 @@
 import { Module } from '@nestjs/common';
 import { START_RUN_SUBJECT } from '@chainmail/contracts';
-import type { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
+import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
 import {
-  AGENT_CATALOG,
-  AGENT_DIRECTORY,
-  CHAINMAIL_CONFIG,
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
   NATS_CONNECTION,
   TELEMETRY,
 } from '@chainmail/platform';
-import type { AgentDirectory } from '@chainmail/agents';
-import type { ChainmailConfig } from '@chainmail/config';
 import type { Telemetry } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -22,7 +17,7 @@ import { AdminController } from './admin/admin.controller';
 import { OpenApiController } from './api/openapi.controller';
 import { OpenApiDocument } from './api/openapi-document.holder';
 import { AgentsController } from './agents/agents.controller';
-import { AgentsService } from './agents/agents.service';
+import { AGENTS_SERVICE } from './agents/agents.service';
 import { DeliveriesController } from './runs/deliveries.controller';
 import { MailboxController } from './mailbox/mailbox.controller';
 import { HealthController } from './health/health.controller';
@@ -57,16 +52,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
   ],
   providers: [
     OpenApiDocument,
-    {
-      provide: AgentsService,
-      inject: [RegistryClient, AGENT_DIRECTORY, AGENT_CATALOG, CHAINMAIL_CONFIG],
-      useFactory: (
-        registry: RegistryClient,
-        directory: AgentDirectory,
-        catalog: AgentCatalog,
-        config: ChainmailConfig,
-      ) => new AgentsService(registry, directory, catalog, config.modelPrices),
-    },
+    AGENTS_SERVICE,
     {
       provide: RegistryClient,
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],

@@ -14,9 +14,11 @@ import {
 } from '@chainmail/contracts';
 import type { AgentCatalog } from '@chainmail/catalog';
 import type { ChainmailConfig } from '@chainmail/config';
+import type { FactoryProvider } from '@nestjs/common';
 import { parseAgentAddress, type AgentDirectory } from '@chainmail/agents';
+import { AGENT_CATALOG, AGENT_DIRECTORY, CHAINMAIL_CONFIG } from '@chainmail/platform';
 import { ownerFor } from '../ownership/owner-access';
-import type { RegistryClient } from '../registry.client';
+import { RegistryClient } from '../registry.client';
 import { toAgentView, type AgentList, type AgentPut, type AgentRemoved, type AgentView } from './agent.dto';
 
 const CATALOG_WAIT_MS = 5_000;
@@ -114,3 +116,15 @@ function checkedAddress(raw: string): string {
     });
   return parsed.address;
 }
+
+/** The service over the registry client, this process's live directory and catalog, and the price table. */
+export const AGENTS_SERVICE: FactoryProvider<AgentsService> = {
+  provide: AgentsService,
+  inject: [RegistryClient, AGENT_DIRECTORY, AGENT_CATALOG, CHAINMAIL_CONFIG],
+  useFactory: (
+    registry: RegistryClient,
+    directory: AgentDirectory,
+    catalog: AgentCatalog,
+    config: ChainmailConfig,
+  ) => new AgentsService(registry, directory, catalog, config.modelPrices),
+};
