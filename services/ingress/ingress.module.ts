@@ -20,6 +20,7 @@ import { AgentsController } from './agents/agents.controller';
 import { AGENTS_SERVICE } from './agents/agents.service';
 import { DeliveriesController } from './runs/deliveries.controller';
 import { MailboxController } from './mailbox/mailbox.controller';
+import { MAILBOX_SERVICE } from './mailbox/mailbox.service';
 import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
 import { InboundModule } from './inbound/inbound.module';
@@ -53,6 +54,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
   providers: [
     OpenApiDocument,
     AGENTS_SERVICE,
+    MAILBOX_SERVICE,
     {
       provide: RegistryClient,
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
