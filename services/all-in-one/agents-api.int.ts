@@ -8,6 +8,8 @@ import { EVENT_LOG_NAMES, NATS_CONNECTION, processModule, serveRequests } from '
 import { startNatsServer, type NatsServerHandle } from '@chainmail/testing';
 import type { NatsConnection } from 'nats';
 import { AgentsController } from '../ingress/agents/agents.controller';
+import { AGENTS_SERVICE } from '../ingress/agents/agents.service';
+import { OpenApiDocument } from '../ingress/api/openapi-document.holder';
 import { configureIngressHttp } from '../ingress/ingress.http';
 import { RegistryClient } from '../ingress/registry.client';
 import { RegistryModule } from '../registry/registry.module';
@@ -39,6 +41,8 @@ let caller: Actor = JANE;
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
       useFactory: (nc: NatsConnection, names: EventLogNames) => new RegistryClient(nc, names),
     },
+    AGENTS_SERVICE,
+    OpenApiDocument,
     {
       provide: APP_GUARD,
       useValue: {

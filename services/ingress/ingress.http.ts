@@ -1,14 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import type { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
+import { buildOpenApiDocument } from './api/openapi.document';
+import { OpenApiDocument } from './api/openapi-document.holder';
+import { RequestValidationPipe } from './api/request-validation.pipe';
 import { ErrorFilter } from './error.filter';
 import { readHookBody } from './hooks/hook-body.middleware';
 import { checkJsonDepth, isDefinitionUpload, isJson, mediaType } from './json-body';
 import { limitRunInputs, RUN_INPUT_ROUTES } from './runs/run-input-limit';
+import { textBodyAsValue } from './secrets/secret-value.dto';
 
 const DEFINITION_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml', 'text/plain'];
 
-/** Body limits (413 past them; JSON nesting 422), raw bodies for line/column of JSON definitions and for webhook signatures, the error format. */
+/**
+ * Body limits (413 past them; JSON nesting 422), raw bodies for line/column of JSON definitions and
+ * for webhook signatures, request validation and the error format, the OpenAPI document.
+ */
 export function configureIngressHttp(app: NestExpressApplication, config: ChainmailConfig): void {
   // First: webhook bodies stay raw bytes (signatures are over them); the parsers below then skip them.
   app.use('/hooks', readHookBody(config.maxWebhookBytes));
@@ -30,6 +37,9 @@ export function configureIngressHttp(app: NestExpressApplication, config: Chainm
   });
   // The JSON parser's limit is the larger of the two; run inputs have their own, checked here.
   app.use(RUN_INPUT_ROUTES, limitRunInputs(config.maxInputBytes));
+  app.use('/v1/secrets', textBodyAsValue);
+  app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
+  app.get(OpenApiDocument).buildWith(() => buildOpenApiDocument(app));
 }

@@ -3,13 +3,24 @@ import { START_RUN_SUBJECT } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
-import { DATA_SOURCE, DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import {
+  DATA_SOURCE,
+  DEFINITION_CATALOG,
+  EVENT_LOG_NAMES,
+  NATS_CONNECTION,
+  TELEMETRY,
+} from '@chainmail/platform';
+import type { Telemetry } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
+import { OpenApiController } from './api/openapi.controller';
+import { OpenApiDocument } from './api/openapi-document.holder';
 import { AgentsController } from './agents/agents.controller';
+import { AGENTS_SERVICE } from './agents/agents.service';
 import { DeliveriesController } from './runs/deliveries.controller';
 import { MailboxController } from './mailbox/mailbox.controller';
+import { MAILBOX_SERVICE } from './mailbox/mailbox.service';
 import { HealthController } from './health/health.controller';
 import { IdentityModule } from './identity/identity.module';
 import { InboundModule } from './inbound/inbound.module';
@@ -19,6 +30,11 @@ import { RunsController } from './runs/runs.controller';
 import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StartRunUseCase } from './runs/start-run.usecase';
+import { TracedRunStarter } from './runs/traced-run-starter';
+import { AuditRecorder } from './identity/audit.recorder';
+import { PublishWorkflowUseCase } from './workflows/publish-workflow.usecase';
+import { RollbackWorkflowUseCase } from './workflows/rollback-workflow.usecase';
+import { StartWorkflowRunUseCase } from './workflows/start-workflow-run.usecase';
 import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
@@ -33,8 +49,12 @@ import { WorkflowsController } from './workflows/workflows.controller';
     MailboxController,
     AgentsController,
     SchedulesController,
+    OpenApiController,
   ],
   providers: [
+    OpenApiDocument,
+    AGENTS_SERVICE,
+    MAILBOX_SERVICE,
     {
       provide: RegistryClient,
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
@@ -70,6 +90,28 @@ import { WorkflowsController } from './workflows/workflows.controller';
       inject: [DEFINITION_CATALOG, CommandBus],
       useFactory: (catalog: DefinitionCatalog, bus: CommandBus) =>
         new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
+    },
+    {
+      provide: PublishWorkflowUseCase,
+      inject: [RegistryClient, DEFINITION_CATALOG],
+      useFactory: (registry: RegistryClient, catalog: DefinitionCatalog) =>
+        new PublishWorkflowUseCase(registry, catalog),
+    },
+    {
+      provide: RollbackWorkflowUseCase,
+      inject: [RegistryClient, DEFINITION_CATALOG, AuditRecorder],
+      useFactory: (registry: RegistryClient, catalog: DefinitionCatalog, audit: AuditRecorder) =>
+        new RollbackWorkflowUseCase(registry, catalog, audit),
+    },
+    {
+      provide: StartWorkflowRunUseCase,
+      inject: [DEFINITION_CATALOG, StartRunUseCase, TELEMETRY],
+      // The root span of the run's trace: every message of the run carries it on.
+      useFactory: (catalog: DefinitionCatalog, start: StartRunUseCase, telemetry: Telemetry) =>
+        new StartWorkflowRunUseCase(
+          catalog,
+          new TracedRunStarter(start, telemetry.tracer('ingress'), 'start run'),
+        ),
     },
   ],
 })

@@ -1,11 +1,14 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DATA_SOURCE, NATS_CONNECTION } from '@chainmail/platform';
 import type { Response } from 'express';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { Public } from '../identity/access.decorators';
+import { Liveness, Readiness } from './health.dto';
 
 /** Liveness says the process answers; readiness says NATS and Postgres answer too. */
+@ApiTags('health')
 @Controller()
 @Public()
 export class HealthController {
@@ -15,11 +18,14 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
-  health(): { status: 'ok' } {
+  @ApiOkResponse({ type: Liveness })
+  health(): Liveness {
     return { status: 'ok' };
   }
 
   @Get('readyz')
+  @ApiOkResponse({ type: Readiness })
+  @ApiResponse({ status: 503, type: Readiness, description: 'NATS or Postgres does not answer' })
   async ready(@Res() res: Response): Promise<void> {
     const [nats, postgres] = await Promise.all([
       this.check(() => this.nats.flush()),

@@ -1,5 +1,7 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiResponse } from '@nestjs/swagger';
 import { ChainmailError, type Actor, type Scope } from '@chainmail/contracts';
+import { ErrorResponse } from '../api/error.dto';
 
 /**
  * Every route declares who may call it; the global `AuthGuard` refuses a route that declares
@@ -16,13 +18,30 @@ export type AccessRule =
 
 export const ACCESS_RULE = 'chainmail:access-rule';
 
+/** The bearer scheme of the OpenAPI document, and the answers the guard may give instead of the route's. */
+const bearer = (...refusals: number[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    ApiBearerAuth('bearer'),
+    ApiResponse({
+      status: 401,
+      type: ErrorResponse,
+      description: 'no token, or a bad, expired or revoked one',
+    }),
+    ...refusals.map((status) => ApiResponse({ status, type: ErrorResponse })),
+    ApiResponse({ status: 429, type: ErrorResponse, description: 'past the rate limit (Retry-After)' }),
+  );
+
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_RULE, { kind: 'public' });
 export const Authenticated = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_RULE, { kind: 'authenticated' });
+  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'authenticated' }), bearer());
 export const RequireScope = (scope: Scope): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_RULE, { kind: 'scope', scope });
+  applyDecorators(
+    SetMetadata(ACCESS_RULE, { kind: 'scope', scope }),
+    bearer(403),
+    ApiExtension('x-required-scope', scope),
+  );
 export const LocalMailboxPage = (): MethodDecorator & ClassDecorator =>
-  SetMetadata(ACCESS_RULE, { kind: 'local-mailbox' });
+  applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'local-mailbox' }), bearer(403));
 
 /** A request the guard has let through, with its caller. */
 export interface AuthenticatedRequest {

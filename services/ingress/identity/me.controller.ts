@@ -1,16 +1,20 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@chainmail/contracts';
 import { Authenticated, CurrentActor } from './access.decorators';
 import { IdentityStore } from '@chainmail/identity';
+import { MeView } from './identity-views.dto';
 
 /** `GET /v1/me`: who this token is. Any valid token may ask, whatever its scopes (`chainmail login` checks with it). */
+@ApiTags('identity')
 @Controller('v1/me')
 export class MeController {
   constructor(private readonly identities: IdentityStore) {}
 
   @Get()
   @Authenticated()
-  async me(@CurrentActor() actor: Actor): Promise<unknown> {
+  @ApiOkResponse({ type: MeView })
+  async me(@CurrentActor() actor: Actor): Promise<MeView> {
     const [user, teams, token] = await Promise.all([
       this.identities.users.byId(actor.userId),
       this.identities.teams.list(actor.userId),

@@ -16,6 +16,9 @@ const ROUTES: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'POST /hooks/*path': 'public',
+  'GET /v1/openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/:asset': 'public',
   'GET /mailbox': 'local-mailbox',
   'GET /v1/me': 'authenticated',
   'GET /v1/workflows': 'read',
@@ -116,7 +119,14 @@ it('serves exactly the routes of the table: a new route must declare its access 
   expect(servedRoutes().sort()).toEqual(Object.keys(ROUTES).sort());
 });
 
-const v1 = Object.entries(ROUTES).filter(([route]) => route.includes(' /v1/'));
+// The OpenAPI document is the one public route under /v1: it describes the API, calling it needs a token.
+const v1 = Object.entries(ROUTES).filter(([route, access]) => route.includes(' /v1/') && access !== 'public');
+
+it('answers the public routes without a token', async () => {
+  for (const path of ['/healthz', '/v1/openapi.json', '/docs', '/docs/swagger-ui.css']) {
+    expect({ path, status: (await call(app.base, 'GET', path)).status }).toEqual({ path, status: 200 });
+  }
+});
 
 it.each(v1)('%s: 401 without a token', async (route) => {
   const [method, path] = route.split(' ');

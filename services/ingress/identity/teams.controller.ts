@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@chainmail/contracts';
 import { CurrentActor, RequireScope } from './access.decorators';
-import { parseCreateTeam, parseMember } from './identity.dto';
-import type { TeamRecord } from '@chainmail/identity';
-import { TeamsService, type TeamView } from './teams.service';
+import { AddMemberRequest, ChangeRoleRequest, CreateTeamRequest, toCreateTeam } from './identity.dto';
+import { MemberChange, TeamDetail, TeamList } from './identity-views.dto';
+import { TeamsService } from './teams.service';
 
 /** Teams (workspaces) and their members' roles. */
+@ApiTags('identity')
 @Controller('v1/teams')
 export class TeamsController {
   constructor(private readonly teams: TeamsService) {}
@@ -13,19 +15,22 @@ export class TeamsController {
   @Post()
   @HttpCode(201)
   @RequireScope('admin')
-  create(@CurrentActor() actor: Actor, @Body() body: unknown): Promise<TeamView> {
-    return this.teams.createTeam(actor, parseCreateTeam(body));
+  @ApiResponse({ status: 201, type: TeamDetail })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateTeamRequest): Promise<TeamDetail> {
+    return this.teams.createTeam(actor, toCreateTeam(body));
   }
 
   @Get()
   @RequireScope('read')
-  async list(@CurrentActor() actor: Actor): Promise<{ teams: TeamRecord[] }> {
+  @ApiOkResponse({ type: TeamList })
+  async list(@CurrentActor() actor: Actor): Promise<TeamList> {
     return { teams: await this.teams.teams(actor) };
   }
 
   @Get(':id')
   @RequireScope('read')
-  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<TeamView> {
+  @ApiOkResponse({ type: TeamDetail })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<TeamDetail> {
     return this.teams.team(actor, id);
   }
 
@@ -33,28 +38,35 @@ export class TeamsController {
   @Post(':id/members')
   @HttpCode(200)
   @RequireScope('write')
-  addMember(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: unknown): Promise<unknown> {
-    return this.teams.setMember(actor, id, parseMember(body));
+  @ApiOkResponse({ type: MemberChange })
+  addMember(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: AddMemberRequest,
+  ): Promise<MemberChange> {
+    return this.teams.setMember(actor, id, { userId: body.userId, role: body.role });
   }
 
   @Patch(':id/members/:userId')
   @RequireScope('write')
+  @ApiOkResponse({ type: MemberChange })
   changeRole(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('userId') userId: string,
-    @Body() body: unknown,
-  ): Promise<unknown> {
-    return this.teams.setMember(actor, id, parseMember(body, userId), true);
+    @Body() body: ChangeRoleRequest,
+  ): Promise<MemberChange> {
+    return this.teams.setMember(actor, id, { userId, role: body.role }, true);
   }
 
   @Delete(':id/members/:userId')
   @RequireScope('write')
+  @ApiOkResponse({ type: MemberChange })
   removeMember(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('userId') userId: string,
-  ): Promise<unknown> {
+  ): Promise<MemberChange> {
     return this.teams.removeMember(actor, id, userId);
   }
 }

@@ -1,18 +1,15 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ChainmailError, type Actor } from '@chainmail/contracts';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { DEFINITION_CATALOG } from '@chainmail/platform';
-import {
-  INBOUND_CHANNELS,
-  INBOUND_STATUSES,
-  type InboundChannel,
-  type InboundStatus,
-} from '@chainmail/persistence';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { canSee } from '../ownership/owner-access';
-import { INBOUND_LIST_MAX, InboundRepository } from './inbound.repository';
+import { InboundList, InboundQuery } from './inbound.dto';
+import { InboundRepository } from './inbound.repository';
 
 /** Every mail and webhook call that reached the edge, accepted or refused and why; newest first. */
+@ApiTags('inbound')
 @Controller('v1/inbound')
 export class InboundController {
   constructor(
@@ -22,35 +19,10 @@ export class InboundController {
 
   @Get()
   @RequireScope('read')
-  async list(
-    @CurrentActor() actor: Actor,
-    @Query('channel') channel?: string,
-    @Query('status') status?: string,
-    @Query('workflow') workflow?: string,
-    @Query('limit') limit?: string,
-  ): Promise<unknown> {
-    if (channel !== undefined && !INBOUND_CHANNELS.includes(channel as InboundChannel)) {
-      throw new ChainmailError('BAD_REQUEST', `channel must be one of ${INBOUND_CHANNELS.join(', ')}.`, {
-        channel,
-      });
-    }
-    if (status !== undefined && !INBOUND_STATUSES.includes(status as InboundStatus)) {
-      throw new ChainmailError('BAD_REQUEST', `status must be one of ${INBOUND_STATUSES.join(', ')}.`, {
-        status,
-      });
-    }
-    const limitNumber = limit !== undefined ? Number(limit) : undefined;
-    if (limitNumber !== undefined && (!Number.isInteger(limitNumber) || limitNumber < 1)) {
-      throw new ChainmailError(
-        'BAD_REQUEST',
-        `limit must be a whole number ≥ 1 (at most ${INBOUND_LIST_MAX}).`,
-        { limit },
-      );
-    }
+  @ApiOkResponse({ type: InboundList })
+  async list(@CurrentActor() actor: Actor, @Query() query: InboundQuery): Promise<InboundList> {
     const messages = await this.inbound.list({
-      channel: channel as InboundChannel | undefined,
-      status: status as InboundStatus | undefined,
-      workflow,
+      ...query,
       // What reached the caller's workflows (each record names its workflow, whose owner is fixed);
       // mail and calls that reached no workflow only to admins, who run the edge.
       workflows: this.catalog
@@ -58,7 +30,6 @@ export class InboundController {
         .filter((entry) => canSee(actor, entry.owner))
         .map((entry) => entry.name),
       unbound: actor.admin,
-      limit: limitNumber,
     });
     return { messages };
   }

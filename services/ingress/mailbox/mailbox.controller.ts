@@ -1,50 +1,33 @@
-import { Controller, Get, Header, Inject, NotFoundException, Param, Query, Req } from '@nestjs/common';
-import type { ChainmailConfig } from '@chainmail/config';
-import { ChainmailError, type Actor } from '@chainmail/contracts';
-import { CaughtMailRepository, type CaughtMailDetail, type CaughtMailSummary } from '@chainmail/persistence';
-import { CHAINMAIL_CONFIG, DATA_SOURCE } from '@chainmail/platform';
-import type { DataSource } from 'typeorm';
+import { Controller, Get, Header, Param, Query, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@chainmail/contracts';
 import {
   CurrentActor,
   LocalMailboxPage,
   RequireScope,
   type AuthenticatedRequest,
 } from '../identity/access.decorators';
-import { mailboxPage } from './mailbox.page';
+import { CaughtMailDetailView, MailboxList, MailboxQuery } from './mailbox.dto';
+import { MailboxService } from './mailbox.service';
 
 /** What the local mail catcher caught: `GET /v1/mailbox`, `GET /v1/mailbox/:id` and the `/mailbox` page. */
+@ApiTags('mailbox')
 @Controller()
 export class MailboxController {
-  private readonly mailbox: CaughtMailRepository;
-
-  constructor(
-    @Inject(DATA_SOURCE) dataSource: DataSource,
-    @Inject(CHAINMAIL_CONFIG) private readonly config: ChainmailConfig,
-  ) {
-    this.mailbox = new CaughtMailRepository(dataSource);
-  }
+  constructor(private readonly mailbox: MailboxService) {}
 
   @Get('v1/mailbox')
   @RequireScope('read')
-  async list(
-    @CurrentActor() actor: Actor,
-    @Query('limit') limit?: string,
-  ): Promise<{ catcher: boolean; mails: CaughtMailSummary[] }> {
-    this.requireMailboxReader(actor);
-    const n = limit === undefined ? undefined : Number(limit);
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-      throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 200).', { limit });
-    }
-    return { catcher: this.config.mailCatcher, mails: await this.mailbox.list(n) };
+  @ApiOkResponse({ type: MailboxList })
+  list(@CurrentActor() actor: Actor, @Query() query: MailboxQuery): Promise<MailboxList> {
+    return this.mailbox.list(actor, query.limit);
   }
 
   @Get('v1/mailbox/:id')
   @RequireScope('read')
-  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaughtMailDetail> {
-    this.requireMailboxReader(actor);
-    const mail = /^\d{1,15}$/.test(id) ? await this.mailbox.get(Number(id)) : null;
-    if (!mail) throw new NotFoundException(`No caught mail has the id "${id}".`);
-    return mail;
+  @ApiOkResponse({ type: CaughtMailDetailView })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CaughtMailDetailView> {
+    return this.mailbox.get(actor, id);
   }
 
   /** Open without a token only for the local catcher on loopback (`chainmail up`); otherwise `read`. */
@@ -52,27 +35,9 @@ export class MailboxController {
   @LocalMailboxPage()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
-  async page(@Req() req: AuthenticatedRequest): Promise<string> {
-    // No caller: the local catcher's page on loopback, opened by the guard.
-    if (req.actor !== undefined) this.requireMailboxReader(req.actor);
-    return mailboxPage(await this.mailbox.listDetailed(50), this.config.mailCatcher);
-  }
-
-  /**
-   * The catcher holds the mail of every owner's runs: admins read it, and anyone on the local
-   * catcher of `chainmail up` (one person's machine, the API on loopback).
-   */
-  private requireMailboxReader(actor: Actor): void {
-    if (actor.admin || this.localCatcher()) return;
-    throw new ChainmailError(
-      'FORBIDDEN',
-      'The mail catcher holds the mail of every owner: only admins read it on a shared server.',
-      { required: 'admin-user' },
-    );
-  }
-
-  private localCatcher(): boolean {
-    const host = this.config.httpHost;
-    return this.config.mailCatcher && (host === 'localhost' || host === '::1' || host.startsWith('127.'));
+  @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'the caught mail as an HTML page', schema: { type: 'string' } })
+  page(@Req() req: AuthenticatedRequest): Promise<string> {
+    return this.mailbox.page(req.actor);
   }
 }

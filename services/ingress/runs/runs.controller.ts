@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CANCEL_RUN_SUBJECT,
   ChainmailError,
@@ -12,16 +13,19 @@ import {
 } from '@chainmail/contracts';
 import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
-import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
+import { RunReadRepository } from '@chainmail/persistence';
 import type { Response } from 'express';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
+import { CheckpointRequest, ListRunsQuery } from './run-requests.dto';
+import { CancelAnswer, CheckpointAnswer, RunDetailView, RunEventsView, RunPage } from './run.dto';
 
 const SSE_HEARTBEAT_MS = 15_000;
 /** How long a live stream waits for a run that has no events yet (started a moment ago). */
 const SSE_FIRST_COMMIT_WAIT_MS = 10_000;
 
+@ApiTags('runs')
 @Controller('v1/runs')
 export class RunsController {
   constructor(
@@ -33,47 +37,25 @@ export class RunsController {
 
   @Get()
   @RequireScope('read')
-  async list(
-    @CurrentActor() actor: Actor,
-    @Query('workflow') workflow?: string,
-    @Query('status') status?: string,
-    @Query('since') since?: string,
-    @Query('limit') limit?: string,
-    @Query('before') before?: string,
-  ): Promise<unknown> {
-    if (status !== undefined && !RUN_VIEW_STATUSES.includes(status as RunViewStatus)) {
-      throw new ChainmailError('BAD_REQUEST', `status must be one of ${RUN_VIEW_STATUSES.join(', ')}.`, {
-        status,
-      });
-    }
-    const sinceDate = since !== undefined ? new Date(since) : undefined;
-    if (sinceDate !== undefined && Number.isNaN(sinceDate.getTime())) {
-      throw new ChainmailError('BAD_REQUEST', 'since must be an ISO-8601 time, e.g. 2026-01-31T09:00:00Z.', {
-        since,
-      });
-    }
-    const limitNumber = limit !== undefined ? Number(limit) : undefined;
-    if (limitNumber !== undefined && (!Number.isInteger(limitNumber) || limitNumber < 1)) {
-      throw new ChainmailError('BAD_REQUEST', 'limit must be a whole number ≥ 1 (at most 500).', { limit });
-    }
-    return this.readModels.listRuns({
-      owners: ownersVisibleTo(actor),
-      workflow,
-      status: status as RunViewStatus | undefined,
-      since: sinceDate,
-      limit: limitNumber,
-      before,
-    });
+  @ApiOkResponse({ type: RunPage })
+  async list(@CurrentActor() actor: Actor, @Query() query: ListRunsQuery): Promise<RunPage> {
+    return this.readModels.listRuns({ owners: ownersVisibleTo(actor), ...query });
   }
 
   @Get(':id')
   @RequireScope('read')
-  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<unknown> {
+  @ApiOkResponse({ type: RunDetailView })
+  async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<RunDetailView> {
     return this.queries.visibleRun(actor, id, 'read');
   }
 
   @Get(':id/events')
   @RequireScope('read')
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({
+    type: RunEventsView,
+    description: 'JSON; or, with Accept: text/event-stream, live events',
+  })
   async events(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -93,7 +75,8 @@ export class RunsController {
   @Post(':id/cancel')
   @HttpCode(202)
   @RequireScope('run')
-  async cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<unknown> {
+  @ApiResponse({ status: 202, type: CancelAnswer })
+  async cancel(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<CancelAnswer> {
     const run = await this.queries.visibleRun(actor, id, 'run');
     const command: CancelRun = {
       type: 'CancelRun',
@@ -110,12 +93,13 @@ export class RunsController {
   @Post(':id/checkpoints/:step')
   @HttpCode(202)
   @RequireScope('run')
+  @ApiResponse({ status: 202, type: CheckpointAnswer })
   async resolveCheckpoint(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Param('step') stepId: string,
-    @Body() body: unknown,
-  ): Promise<unknown> {
+    @Body() body: CheckpointRequest,
+  ): Promise<CheckpointAnswer> {
     const decision = checkpointDecision(body);
     const commits = await this.log.read(id);
     if (commits.length === 0) throw runNotFound(id);
@@ -215,28 +199,18 @@ async function firstWithin(
   }
 }
 
-const DECISIONS: readonly CheckpointDecision[] = ['approve', 'reject', 'edit'];
-
-/** The request body of a checkpoint decision, checked; `input` may be text or any JSON (kept as JSON text). */
-function checkpointDecision(body: unknown): { action: CheckpointDecision; input?: string; comment?: string } {
-  const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<
-    string,
-    unknown
-  >;
-  const action = fields['action'];
-  if (typeof action !== 'string' || !DECISIONS.includes(action as CheckpointDecision)) {
-    throw new ChainmailError('BAD_REQUEST', `action must be one of ${DECISIONS.join(', ')}.`, { action });
-  }
-  const comment = fields['comment'];
-  if (comment !== undefined && typeof comment !== 'string') {
-    throw new ChainmailError('BAD_REQUEST', 'comment must be text.', { comment });
-  }
-  const raw = fields['input'];
+/** A checked decision as the command takes it; `input` may be text or any JSON (kept as JSON text). */
+function checkpointDecision(body: CheckpointRequest): {
+  action: CheckpointDecision;
+  input?: string;
+  comment?: string;
+} {
+  const raw = body.input;
   const input =
     raw === undefined || raw === null ? undefined : typeof raw === 'string' ? raw : JSON.stringify(raw);
   return {
-    action: action as CheckpointDecision,
+    action: body.action,
     ...(input !== undefined ? { input } : {}),
-    ...(comment !== undefined ? { comment } : {}),
+    ...(body.comment !== undefined ? { comment: body.comment } : {}),
   };
 }

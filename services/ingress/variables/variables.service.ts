@@ -12,10 +12,9 @@ export class VariablesService {
     private readonly audit: AuditRecorder,
   ) {}
 
-  async put(actor: Actor, name: string, team: string | undefined, body: unknown): Promise<VariableInfo> {
+  async put(actor: Actor, name: string, team: string | undefined, value: unknown): Promise<VariableInfo> {
     checkName(name, 'variable');
     const owner = ownerFor(actor, team, 'publish');
-    const value = valueOf(body);
     return this.db.transaction(async (tx) => {
       const info = await this.store.put(owner, name, value, actor.userId, tx);
       await this.audit.record(actor, 'variable.written', targetOf(owner, name), {
@@ -57,15 +56,6 @@ export class VariablesService {
       return deleted;
     });
   }
-}
-
-function valueOf(body: unknown): unknown {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'value' in body)
-    return (body as { value: unknown }).value;
-  throw new ChainmailError(
-    'BAD_REQUEST',
-    'Send the variable as JSON {"value": …} (text, number, boolean, list or map).',
-  );
 }
 
 const targetOf = (owner: string, name: string): { kind: string; id: string } => ({

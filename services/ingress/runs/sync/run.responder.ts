@@ -1,11 +1,14 @@
 import type { Response } from 'express';
-import type { RunOutcomeWaiter } from './run-outcome.waiter';
+import type { RunOutcome, RunOutcomeWaiter } from './run-outcome.waiter';
 
 export interface StartedRunRef {
   runId: string;
   workflow: string;
   version: number;
 }
+
+/** The run, with `accepted` at once, or its outcome (`running` past the wait limit). */
+export type RunAnswerBody = StartedRunRef & (RunOutcome | { status: 'accepted' });
 
 /**
  * The answer to a request that started a run. Async: 202 at once. Sync (the workflow's `mode`,
@@ -18,11 +21,11 @@ export class RunResponder {
     private readonly waitMs: number,
   ) {}
 
-  async respond(res: Response, run: StartedRunRef, wait: boolean): Promise<Record<string, unknown>> {
+  async respond(res: Response, run: StartedRunRef, wait: boolean): Promise<RunAnswerBody> {
     const ref = { runId: run.runId, workflow: run.workflow, version: run.version };
     if (!wait) {
       res.status(202);
-      return { ...ref, status: 'accepted' };
+      return { ...ref, status: 'accepted' as const };
     }
     const hungUp = new AbortController();
     const onClose = (): void => hungUp.abort();

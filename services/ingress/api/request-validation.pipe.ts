@@ -1,0 +1,86 @@
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { ChainmailError } from '@chainmail/contracts';
+
+/** One thing wrong with a request: where (`inputs`, `config.baseUrl`, `steps[0].input`) and what is expected. */
+export interface FieldIssue {
+  /** `body` or `query`. */
+  in: string;
+  /** Dotted, with `[i]` for list items: `steps[0].input`. */
+  field: string;
+  message: string;
+}
+
+/** A class whose instances are request bodies, with a one-line example for the error of a body that is no object. */
+interface BodyClass {
+  example?: string;
+}
+
+/**
+ * Nest's ValidationPipe over the request DTOs (whitelist: unknown fields are dropped; transform:
+ * query text becomes numbers and booleans), with its errors in the API's format: 400 BAD_REQUEST,
+ * one issue per failing field with its path and what is expected.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      transform: true,
+      // One issue per field: the first rule it breaks says what is expected.
+      stopAtFirstError: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors: ValidationError[]) => new RequestInvalid(issuesOf(errors, '')),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const where = metadata.type === 'query' ? 'query' : 'body';
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isBodyObject(value)) {
+      const example = (metadata.metatype as BodyClass | undefined)?.example;
+      throw new ChainmailError(
+        'BAD_REQUEST',
+        `Send a JSON object${example !== undefined ? `: ${example}` : ''}.`,
+        { issues: [{ in: 'body', field: '', message: 'must be a JSON object' }] },
+      );
+    }
+    try {
+      return await super.transform(value, metadata);
+    } catch (err) {
+      if (!(err instanceof RequestInvalid)) throw err;
+      const issues = err.issues.map((issue) => ({ ...issue, in: where }));
+      const noun = where === 'query' ? 'query parameter' : 'request body';
+      throw new ChainmailError(
+        'BAD_REQUEST',
+        `The ${noun} is invalid: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}.`,
+        { issues },
+      );
+    }
+  }
+}
+
+/** A missing body is validated as `{}` (its required fields are then named); anything else must be an object. */
+function isBodyObject(value: unknown): boolean {
+  return value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value));
+}
+
+class RequestInvalid extends Error {
+  constructor(readonly issues: FieldIssue[]) {
+    super('request invalid');
+  }
+}
+
+function issuesOf(errors: ValidationError[], parent: string): FieldIssue[] {
+  return errors.flatMap((error) => {
+    const field = /^\d+$/.test(error.property)
+      ? `${parent}[${error.property}]`
+      : parent === ''
+        ? error.property
+        : `${parent}.${error.property}`;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      in: '',
+      field,
+      // class-validator's own messages start with the property's name; ours start with "must".
+      message: message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message,
+    }));
+    return [...own, ...issuesOf(error.children ?? [], field)];
+  });
+}

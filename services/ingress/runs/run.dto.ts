@@ -1,0 +1,121 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RUN_VIEW_STATUSES } from '@chainmail/persistence';
+
+/** What the run endpoints answer (the shapes of `@chainmail/persistence`'s run views, for the OpenAPI document). */
+
+const objectSchema = { type: 'object', additionalProperties: true } as const;
+
+export class RunError {
+  @ApiProperty({ example: 'STEP_FAILED' }) code!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional() stepId?: string;
+}
+
+/** The answer to a request that started a run: 202 accepted (or still running), 200 with the outcome when it waited. */
+export class RunAnswer {
+  @ApiProperty({ format: 'uuid' }) runId!: string;
+  @ApiProperty() workflow!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ enum: ['accepted', 'running', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'when it succeeded' })
+  output?: string | null;
+  @ApiPropertyOptional({ type: RunError, nullable: true, description: 'when it failed or was cancelled' })
+  error?: RunError | null;
+}
+
+export class RunSummaryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() workflow!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ enum: RUN_VIEW_STATUSES }) status!: string;
+  @ApiProperty() owner!: string;
+  @ApiProperty() actor!: string;
+  @ApiProperty({
+    ...objectSchema,
+    description: 'how it started: api, cli, email, webhook, schedule, workflow',
+  })
+  trigger!: object;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
+  @ApiProperty({ type: RunError, nullable: true }) error!: RunError | null;
+  @ApiProperty() stepsTotal!: number;
+  @ApiProperty() stepsSucceeded!: number;
+  @ApiProperty() lastSeq!: number;
+}
+
+export class StepView {
+  @ApiProperty() stepId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, nullable: true }) agent!: string | null;
+  @ApiProperty() visit!: number;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) input!: string | null;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ ...objectSchema, nullable: true }) error!: object | null;
+  @ApiProperty({ ...objectSchema, nullable: true, description: 'tokens and cost' }) usage!: object | null;
+  @ApiProperty({ type: String, nullable: true }) skipReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
+  @ApiProperty() position!: number;
+}
+
+export class RunDetailView extends RunSummaryView {
+  @ApiProperty(objectSchema) inputs!: Record<string, unknown>;
+  @ApiProperty() debug!: boolean;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+}
+
+export class RunPage {
+  @ApiProperty({ type: [RunSummaryView] }) runs!: RunSummaryView[];
+  @ApiProperty({ type: String, nullable: true, description: 'pass as `before` for the next page' })
+  nextCursor!: string | null;
+}
+
+export class RunEventsView {
+  @ApiProperty() runId!: string;
+  @ApiProperty({
+    type: 'array',
+    items: objectSchema,
+    description: 'every event of the run, in order, each with the `seq` of its commit',
+  })
+  events!: object[];
+}
+
+export class CancelAnswer {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ description: 'the status when the cancel was asked' }) status!: string;
+  @ApiProperty() cancelRequested!: boolean;
+}
+
+export class CheckpointAnswer {
+  @ApiProperty() runId!: string;
+  @ApiProperty() stepId!: string;
+  @ApiProperty() visit!: number;
+  @ApiProperty({ enum: ['approve', 'reject', 'edit'] }) action!: string;
+  @ApiProperty() accepted!: boolean;
+}
+
+export class DeliveryView {
+  @ApiProperty() id!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ enum: ['email', 'webhook'] }) channel!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ enum: ['sending', 'retrying', 'sent', 'failed'] }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ description: 'address or URL' }) recipient!: string;
+  @ApiProperty({ type: String, nullable: true }) messageId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextAttemptAt!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) sentAt!: string | null;
+}
+
+export class DeliveryList {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ type: [DeliveryView] }) deliveries!: DeliveryView[];
+}

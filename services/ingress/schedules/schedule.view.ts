@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** `GET /v1/schedules` as the OpenAPI document shows it (the shape of `ScheduleSummary`). */
+
+class LastScheduledRunView {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ format: 'date-time' }) scheduledFor!: string;
+  @ApiProperty({ format: 'date-time' }) firedAt!: string;
+  @ApiProperty({ enum: ['pending', 'running', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+}
+
+export class ScheduleView {
+  @ApiProperty({ description: "the workflow's name" }) name!: string;
+  @ApiProperty({ description: "the workflow's owner: the schedule's runs are its" }) owner!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ description: 'which of the workflow\'s schedule triggers ("0", "1"…)' }) schedule!: string;
+  @ApiProperty({ example: '0 7 * * *' }) cron!: string;
+  @ApiProperty({ example: 'Europe/Berlin' }) timezone!: string;
+  @ApiProperty({ example: 'Every day at 7:00' }) description!: string;
+  @ApiProperty({ enum: ['none', 'last'] }) catchUp!: string;
+  @ApiProperty({ type: [String] }) steps!: string[];
+  @ApiProperty({ enum: ['email', 'webhook', 'both', 'none'] }) output!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextRunAt!: string | null;
+  @ApiProperty({ type: LastScheduledRunView, nullable: true }) lastRun!: LastScheduledRunView | null;
+  @ApiPropertyOptional({ description: 'why it does not fire, when it cannot' }) problem?: string;
+}
+
+export class ScheduleList {
+  @ApiProperty({ type: [ScheduleView] }) schedules!: ScheduleView[];
+}
