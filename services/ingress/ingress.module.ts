@@ -16,6 +16,8 @@ import { InboundModule } from './inbound/inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './runs/run-queries';
 import { RunsController } from './runs/runs.controller';
+import { RunViews } from './runs/run-views';
+import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StartRunUseCase } from './runs/start-run.usecase';
@@ -23,7 +25,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [IdentityModule, InboundModule, SecretsApiModule],
+  imports: [IdentityModule, InboundModule, SecretsApiModule, RunViewsModule],
   controllers: [
     HealthController,
     WorkflowsController,
@@ -62,8 +64,8 @@ import { WorkflowsController } from './workflows/workflows.controller';
     },
     {
       provide: RunQueries,
-      inject: [RunReadRepository, RunLog],
-      useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log),
+      inject: [RunViews],
+      useFactory: (views: RunViews) => new RunQueries(views),
     },
     {
       provide: StartRunUseCase,

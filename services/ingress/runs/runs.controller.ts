@@ -10,13 +10,13 @@ import {
   type ResolveCheckpoint,
   type StoredRunCommit,
 } from '@chainmail/contracts';
-import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RUN_VIEW_STATUSES, RunReadRepository, type RunViewStatus } from '@chainmail/persistence';
 import type { Response } from 'express';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
+import { RunViews } from './run-views';
 
 const SSE_HEARTBEAT_MS = 15_000;
 /** How long a live stream waits for a run that has no events yet (started a moment ago). */
@@ -29,6 +29,7 @@ export class RunsController {
     private readonly log: RunLog,
     private readonly commands: CommandBus,
     @Inject(RunReadRepository) private readonly readModels: RunReadRepository,
+    private readonly views: RunViews,
   ) {}
 
   @Get()
@@ -117,11 +118,13 @@ export class RunsController {
     @Body() body: unknown,
   ): Promise<unknown> {
     const decision = checkpointDecision(body);
-    const commits = await this.log.read(id);
-    if (commits.length === 0) throw runNotFound(id);
-    requireOwnerAccess(actor, ownerOfRun(commits[0]) ?? '', 'run', () => runNotFound(id));
-    const step = foldCommits(id, commits).steps[stepId];
-    if (step?.checkpoint === undefined || step.pending === true) {
+    await this.queries.visibleRun(actor, id, 'run');
+    const isOpen = async (): Promise<boolean> =>
+      (await this.views.reads.checkpoint(id, stepId))?.open === true;
+    // A checkpoint opened a moment ago may not be in the view yet: wait for the projector to reach the log's end.
+    if (!(await isOpen())) await this.views.catchUp(id);
+    const checkpoint = await this.views.reads.checkpoint(id, stepId);
+    if (checkpoint?.open !== true) {
       throw new ChainmailError('CONFLICT', `Run ${id} is not waiting for a decision at step "${stepId}".`, {
         runId: id,
         stepId,
@@ -129,15 +132,17 @@ export class RunsController {
     }
     const command: ResolveCheckpoint = {
       type: 'ResolveCheckpoint',
-      commandId: `checkpoint:${id}:${stepId}:${step.visit}`,
+      commandId: `checkpoint:${id}:${stepId}:${checkpoint.visit}`,
       runId: id,
       stepId,
-      visit: step.visit,
+      visit: checkpoint.visit,
       ...decision,
       by: actor.userId,
     };
     await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
-    return { runId: id, stepId, visit: step.visit, action: decision.action, accepted: true };
+    // Read-your-writes: a GET after this answer shows the checkpoint decided (waited for briefly).
+    await this.views.until(id, async () => !(await isOpen()));
+    return { runId: id, stepId, visit: checkpoint.visit, action: decision.action, accepted: true };
   }
 
   /**
