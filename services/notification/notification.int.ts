@@ -26,11 +26,12 @@ import {
 import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 import { startSmtpSink, type SmtpSink } from '../../test/support/smtp-sink';
+import { ProjectorModule } from '../projector/projector.module';
 import { NotificationModule } from './notification.module';
 import { DeliveriesDeferred, NotificationService } from './notification.service';
 import { definitionOf, RunScript, SEED_YAML, seedWith } from './notification.fixture';
 
-/** The notification service against NATS, Postgres, a real SMTP sink and a real webhook receiver. */
+/** The notification service (with the projector) against NATS, Postgres, a real SMTP sink and a real webhook receiver. */
 
 const SECRET = 'hook-secret';
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -157,6 +158,8 @@ beforeAll(async () => {
   app = await Test.createTestingModule({
     imports: [
       TestPlatformModule.with(eventLog, dataSource, catalog, sink.url),
+      // Notices are written from the run views: the projector keeps them, as in every deployment.
+      ProjectorModule,
       NotificationModule.register({
         concurrency: 8,
         mailRetry: { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 400 },
