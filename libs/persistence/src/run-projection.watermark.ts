@@ -32,7 +32,8 @@ function decodeProjectionApplied(data: Uint8Array): ProjectionApplied | undefine
 
 interface Waiter {
   minSeq: number;
-  done: () => void;
+  /** Called with the run's announced sequence (undefined: woken for another reason). */
+  done: (seq?: number) => void;
 }
 
 /**
@@ -70,7 +71,8 @@ export class ProjectionWatermark {
 
   /**
    * Resolves true once `ready()` (a read of the views) holds, checked now, after each batch the
-   * projector writes for `runId` (at `minSeq` or later), and at the deadline; false when it never did.
+   * projector writes for `runId`, and at the deadline; false when it never did. With `minSeq`, an
+   * announcement at `minSeq` or later is itself the answer (no read needed).
    */
   async waitUntil(
     runId: string,
@@ -81,10 +83,12 @@ export class ProjectionWatermark {
     const { signal } = options;
     // A wake-up that comes while `ready()` is being read is kept for the next turn.
     let woken = false;
+    let reached = false;
     let wake: () => void = () => undefined;
     const waiter: Waiter = {
       minSeq: options.minSeq ?? 0,
-      done: () => {
+      done: (seq) => {
+        if (seq !== undefined && options.minSeq !== undefined && seq >= options.minSeq) reached = true;
         woken = true;
         wake();
       },
@@ -105,6 +109,7 @@ export class ProjectionWatermark {
       for (;;) {
         if (!woken) await new Promise<void>((resolve) => (wake = resolve));
         woken = false;
+        if (reached) return true;
         // The deadline's own read catches a lost announcement.
         if (await ready()) return true;
         if (expired) return false;
@@ -137,7 +142,7 @@ export class ProjectionWatermark {
     for (const [runId, seq] of Object.entries(applied.runs)) {
       const waiting = this.waiters.get(runId);
       if (!waiting) continue;
-      for (const waiter of waiting) if (seq >= waiter.minSeq) waiter.done();
+      for (const waiter of waiting) if (seq >= waiter.minSeq) waiter.done(seq);
     }
   }
 
