@@ -16,6 +16,7 @@ import { InboundModule } from './inbound/inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './runs/run-queries';
 import { RunsController } from './runs/runs.controller';
+import { ResolveCheckpointUseCase } from './runs/resolve-checkpoint.usecase';
 import { RunViews } from './runs/run-views';
 import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
@@ -66,6 +67,12 @@ import { WorkflowsController } from './workflows/workflows.controller';
       provide: RunQueries,
       inject: [RunViews],
       useFactory: (views: RunViews) => new RunQueries(views),
+    },
+    {
+      provide: ResolveCheckpointUseCase,
+      inject: [RunQueries, RunViews, CommandBus],
+      useFactory: (queries: RunQueries, views: RunViews, bus: CommandBus) =>
+        new ResolveCheckpointUseCase(queries, views, bus),
     },
     {
       provide: StartRunUseCase,

@@ -2,12 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import {
   CANCEL_RUN_SUBJECT,
   ChainmailError,
-  RESOLVE_CHECKPOINT_SUBJECT,
   TERMINAL_RUN_EVENTS,
   type CancelRun,
   type Actor,
   type CheckpointDecision,
-  type ResolveCheckpoint,
   type StoredRunCommit,
 } from '@chainmail/contracts';
 import { CommandBus, RunLog } from '@chainmail/event-log';
@@ -16,7 +14,7 @@ import type { Response } from 'express';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
-import { RunViews } from './run-views';
+import { ResolveCheckpointUseCase } from './resolve-checkpoint.usecase';
 
 const SSE_HEARTBEAT_MS = 15_000;
 /** How long a live stream waits for a run that has no events yet (started a moment ago). */
@@ -29,7 +27,7 @@ export class RunsController {
     private readonly log: RunLog,
     private readonly commands: CommandBus,
     @Inject(RunReadRepository) private readonly readModels: RunReadRepository,
-    private readonly views: RunViews,
+    private readonly checkpoints: ResolveCheckpointUseCase,
   ) {}
 
   @Get()
@@ -117,32 +115,7 @@ export class RunsController {
     @Param('step') stepId: string,
     @Body() body: unknown,
   ): Promise<unknown> {
-    const decision = checkpointDecision(body);
-    await this.queries.visibleRun(actor, id, 'run');
-    const isOpen = async (): Promise<boolean> =>
-      (await this.views.reads.checkpoint(id, stepId))?.open === true;
-    // A checkpoint opened a moment ago may not be in the view yet: wait for the projector to reach the log's end.
-    if (!(await isOpen())) await this.views.catchUp(id);
-    const checkpoint = await this.views.reads.checkpoint(id, stepId);
-    if (checkpoint?.open !== true) {
-      throw new ChainmailError('CONFLICT', `Run ${id} is not waiting for a decision at step "${stepId}".`, {
-        runId: id,
-        stepId,
-      });
-    }
-    const command: ResolveCheckpoint = {
-      type: 'ResolveCheckpoint',
-      commandId: `checkpoint:${id}:${stepId}:${checkpoint.visit}`,
-      runId: id,
-      stepId,
-      visit: checkpoint.visit,
-      ...decision,
-      by: actor.userId,
-    };
-    await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
-    // Read-your-writes: a GET after this answer shows the checkpoint decided (waited for briefly).
-    await this.views.until(id, async () => !(await isOpen()));
-    return { runId: id, stepId, visit: checkpoint.visit, action: decision.action, accepted: true };
+    return this.checkpoints.resolve(actor, id, stepId, checkpointDecision(body));
   }
 
   /**
