@@ -91,10 +91,14 @@ const ATTEMPT_FIELDS = [
   'decision',
 ];
 
-/** The patch is of a later (visit, attempt) than the row: it replaces the attempt's fields. */
-const LATER = `(p.visit > t.visit OR (p.visit = t.visit AND COALESCE(p.attempts, 0) > t.attempts))`;
-/** The patch is of the row's own attempt (a skip names no attempt). */
-const SAME = `(p.visit = t.visit AND (p.attempts IS NULL OR p.attempts = t.attempts))`;
+/**
+ * The patch is of a later (visit, attempt) than the row: it replaces the attempt's fields. A row
+ * that knows no attempt yet (written from a skip or a checkpoint event, which name none) is not
+ * of an earlier attempt: it merges with whichever attempt comes.
+ */
+const LATER = `(p.visit > t.visit OR (p.visit = t.visit AND t.attempts > 0 AND COALESCE(p.attempts, 0) > t.attempts))`;
+/** The patch is of the row's own attempt (one of the two names none). */
+const SAME = `(p.visit = t.visit AND (p.attempts IS NULL OR t.attempts = 0 OR p.attempts = t.attempts))`;
 const NEWER = `p.last_seq > t.last_seq`;
 
 const attemptField = (column: string): string =>
@@ -112,7 +116,8 @@ export const UPSERT_STEPS = `
       status = CASE WHEN ${LATER} OR (${SAME} AND ${NEWER}) THEN p.status ELSE t.status END,
       ${ATTEMPT_FIELDS.map(attemptField).join(',\n      ')},
       visit = CASE WHEN ${LATER} THEN p.visit ELSE t.visit END,
-      attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0) ELSE t.attempts END,
+      attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0)
+        WHEN ${SAME} THEN GREATEST(t.attempts, COALESCE(p.attempts, 0)) ELSE t.attempts END,
       position = LEAST(t.position, p.position),
       last_seq = GREATEST(t.last_seq, p.last_seq)
     FROM p

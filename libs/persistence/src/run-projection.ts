@@ -378,10 +378,14 @@ function stepPatch(
     return fresh;
   }
   existing.status = status;
+  existing.attempts ??= attempt;
   return existing;
 }
 
-/** Same rule as the writer's SQL: a greater visit, or the same visit with a greater attempt. */
+/**
+ * Same rule as the writer's SQL: a greater visit, or the same visit with a greater attempt than a
+ * known one (a patch that knows no attempt yet merges with whichever comes).
+ */
 export function isLaterAttempt(
   visit: number,
   attempt: number | undefined,
@@ -389,7 +393,7 @@ export function isLaterAttempt(
   currentAttempt: number | undefined,
 ): boolean {
   if (visit !== currentVisit) return visit > currentVisit;
-  return attempt !== undefined && attempt > (currentAttempt ?? 0);
+  return attempt !== undefined && currentAttempt !== undefined && attempt > currentAttempt;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
