@@ -27,6 +27,9 @@ import { InboundModule } from './inbound/inbound.module';
 import { RegistryClient } from './registry.client';
 import { RunQueries } from './runs/run-queries';
 import { RunsController } from './runs/runs.controller';
+import { ResolveCheckpointUseCase } from './runs/resolve-checkpoint.usecase';
+import { RunViews } from './runs/run-views';
+import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StartRunUseCase } from './runs/start-run.usecase';
@@ -39,7 +42,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [IdentityModule, InboundModule, SecretsApiModule],
+  imports: [IdentityModule, InboundModule, SecretsApiModule, RunViewsModule],
   controllers: [
     HealthController,
     WorkflowsController,
@@ -82,8 +85,14 @@ import { WorkflowsController } from './workflows/workflows.controller';
     },
     {
       provide: RunQueries,
-      inject: [RunReadRepository, RunLog],
-      useFactory: (rm: RunReadRepository, log: RunLog) => new RunQueries(rm, log),
+      inject: [RunViews],
+      useFactory: (views: RunViews) => new RunQueries(views),
+    },
+    {
+      provide: ResolveCheckpointUseCase,
+      inject: [RunQueries, RunViews, CommandBus],
+      useFactory: (queries: RunQueries, views: RunViews, bus: CommandBus) =>
+        new ResolveCheckpointUseCase(queries, views, bus),
     },
     {
       provide: StartRunUseCase,

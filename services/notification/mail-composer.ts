@@ -1,5 +1,5 @@
 import type { RunEvent } from '@chainmail/contracts';
-import type { RunState } from '@chainmail/engine';
+import type { RunRecord, StepRecord } from '@chainmail/persistence';
 import type { Notice } from './delivery-plan';
 import { renderOutputSetting } from './output-template';
 import { escapeHtml, markdownToHtml } from './markdown-html';
@@ -11,11 +11,19 @@ import { durationInWords } from './duration-words';
 import { triggerMail } from './trigger-mail';
 import { completeSubject, workflowTitle } from './workflow-title';
 
-/** The run as far as the notice's commit: its state and every event up to there. */
+/**
+ * The run for a notice: its views (the projector has reached the notice's commit; they may be
+ * further on) and every event of its log up to the notice's commit.
+ */
 export interface RunSoFar {
   facts: RunFacts;
-  state: RunState;
+  run: RunRecord;
   events: readonly RunEvent[];
+}
+
+/** The step in the run's views, if it has begun. */
+export function stepOf(run: RunRecord, stepId: string): StepRecord | undefined {
+  return run.steps.find((s) => s.stepId === stepId);
 }
 
 export type ComposedMail = { ok: true; mail: OutboundMail } | { ok: false; reason: string; subject: string };
@@ -100,7 +108,7 @@ function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content
       const { stepId, event } = notice;
       const steps = countedStepIds(facts.definition);
       const position = `${steps.indexOf(stepId) + 1}/${steps.length}`;
-      const agent = run.state.steps[stepId]?.agent;
+      const agent = stepOf(run.run, stepId)?.agent;
       const footer = [
         `Workflow: ${facts.workflow}`,
         `Step: ${stepId}${agent ? ` (${agent})` : ''}, ${position}`,
@@ -124,7 +132,7 @@ function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content
       return {
         subject: renderedOr(run, facts.definition.output.subject, completeSubject(facts.workflow)),
         body: notice.event.data.output || '(The run finished without output.)',
-        footer: footerLines(summarize(facts, run.state, run.events, notice.event.data.durationMs)),
+        footer: footerLines(summarize(facts, run.run, run.events, notice.event.data.durationMs)),
       };
     case 'failed':
       return failure(run, notice, title, runLine, identity);
@@ -148,7 +156,7 @@ function failure(
   runLine: string,
   identity: MailIdentity,
 ): Content {
-  const { facts, state } = run;
+  const { facts } = run;
   const event = notice.event;
   const timedOut = event.type === 'RunTimedOut';
   const stepId = timedOut ? event.data.stepId : event.data.error.stepId;
@@ -157,7 +165,7 @@ function failure(
         code: 'RUN_TIMEOUT',
         message:
           event.data.message ??
-          state.error?.message ??
+          run.run.error?.message ??
           `the run took longer than ${durationInWords(event.data.timeoutMs)}`,
       }
     : event.data.error;
@@ -166,7 +174,7 @@ function failure(
     stepId === undefined
       ? ''
       : ` at step ${steps.includes(stepId) ? `${steps.indexOf(stepId) + 1}/${steps.length} ` : ''}"${stepId}"${
-          state.steps[stepId]?.agent ? ` (${state.steps[stepId]?.agent})` : ''
+          stepOf(run.run, stepId)?.agent ? ` (${stepOf(run.run, stepId)?.agent})` : ''
         }`;
   const trigger = triggerMail(facts.trigger);
   return {
@@ -187,7 +195,7 @@ function failure(
       '',
       runLine,
     ].join('\n'),
-    footer: footerLines(summarize(facts, state, run.events, event.data.durationMs)),
+    footer: footerLines(summarize(facts, run.run, run.events, event.data.durationMs)),
   };
 }
 
@@ -220,7 +228,7 @@ export function threadHeaders(
 }
 
 function renderedOr(run: RunSoFar, template: string | undefined, fallback: string): string {
-  return renderOutputSetting(run.state, run.facts.definition, template, fallback);
+  return renderOutputSetting(run.run, run.facts.definition, template, fallback);
 }
 
 function plural(n: number, word: string): string {

@@ -1,5 +1,5 @@
 import { makeRunEvent, type RunEvent, type TriggerInfo } from '@chainmail/contracts';
-import { foldCommits } from '@chainmail/engine';
+import { runRecordOf } from '@chainmail/persistence';
 import { parseWorkflow } from '@chainmail/workflow-dsl';
 import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { RunSoFar } from './mail-composer';
@@ -162,16 +162,14 @@ export class RunScript {
     return runFacts(this.started() as Extract<RunEvent, { type: 'RunStarted' }>, this.definition);
   }
 
-  /** The run as far as (and including) commit `upTo`. */
+  /** The run as far as (and including) commit `upTo`: its views as the projector writes them, its events. */
   soFar(commits: RunEvent[][], upTo = commits.length - 1): RunSoFar {
     const prefix = commits.slice(0, upTo + 1);
-    return {
-      facts: this.facts(),
-      state: foldCommits(
-        this.runId,
-        prefix.map((events, i) => ({ runId: this.runId, prev: i, events })),
-      ),
-      events: prefix.flat(),
-    };
+    const run = runRecordOf(
+      this.runId,
+      prefix.map((events, i) => ({ runId: this.runId, prev: i, seq: i + 1, events })),
+    );
+    if (!run) throw new Error(`run ${this.runId} has no commits up to ${upTo}`);
+    return { facts: this.facts(), run, events: prefix.flat() };
   }
 }

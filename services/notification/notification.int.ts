@@ -7,7 +7,14 @@ import { DefinitionCatalog } from '@chainmail/catalog';
 import { loadConfig } from '@chainmail/config';
 import { runSubject, type RunEvent, type StoredRunCommit } from '@chainmail/contracts';
 import { RunLog, type ConsumedMessage } from '@chainmail/event-log';
-import { createDataSource, DeliveryRepository } from '@chainmail/persistence';
+import {
+  createDataSource,
+  DeliveryRepository,
+  encodeProjectionApplied,
+  projectCommits,
+  PROJECTION_APPLIED_SUBJECT,
+  RunProjectionWriter,
+} from '@chainmail/persistence';
 import {
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
@@ -30,7 +37,11 @@ import { NotificationModule } from './notification.module';
 import { DeliveriesDeferred, NotificationService } from './notification.service';
 import { definitionOf, RunScript, SEED_YAML, seedWith } from './notification.fixture';
 
-/** The notification service against NATS, Postgres, a real SMTP sink and a real webhook receiver. */
+/**
+ * The notification service against NATS, Postgres, a real SMTP sink and a real webhook receiver.
+ * The run views it reads are written here as the projector writes them (same fold, same writer,
+ * same announcement), commit by commit as the test appends, or later when a test holds them back.
+ */
 
 const SECRET = 'hook-secret';
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -99,14 +110,25 @@ function publish(definition: WorkflowDefinition): WorkflowDefinition {
   return definition;
 }
 
-/** Appends the run's commits in order; returns them as stored. */
-async function append(commits: RunEvent[][]): Promise<StoredRunCommit[]> {
+/** Writes commits into the run views and announces them, as the projector does after a batch. */
+async function project(commits: StoredRunCommit[]): Promise<void> {
+  const batch = projectCommits(commits);
+  await new RunProjectionWriter(dataSource).write(batch);
+  eventLog.nc.publish(eventLog.names.subject(PROJECTION_APPLIED_SUBJECT), encodeProjectionApplied(batch));
+}
+
+/** Appends the run's commits in order, each projected into the views unless held back; returns them as stored. */
+async function append(
+  commits: RunEvent[][],
+  options: { project?: boolean } = {},
+): Promise<StoredRunCommit[]> {
   let prev = 0;
   const stored: StoredRunCommit[] = [];
   for (const [i, events] of commits.entries()) {
     const runId = events[0].runId;
     const { seq } = await runLog.append({ runId, prev, events }, `${runId}-${i}`);
     stored.push({ runId, prev, events, seq });
+    if (options.project !== false) await project([stored[stored.length - 1]]);
     prev = seq;
   }
   return stored;
@@ -207,6 +229,20 @@ describe('mail', () => {
       { id: 'mail-1/ack', status: 'sent', attempts: 1, messageId: '<mail-1.ack@chainmail.local>' },
       { id: 'mail-1/done', status: 'sent', attempts: 1, recipient: 'jane@acme.example' },
     ]);
+  });
+
+  it('writes nothing before the run views reach the commit it handles, then the mail from them', async () => {
+    const run = new RunScript('mail-held', publish(definitionOf(SEED_YAML)));
+    const stored = await append(run.seedRun('held report', 3_000), { project: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(mailsOf('mail-held')).toEqual([]);
+    await project(stored);
+    await settled('mail-held', 2);
+    expect(mailsOf('mail-held').map((m) => m.parsed.subject)).toEqual([
+      'Chainmail is working on it: competitor-analysis',
+      'Competitor Analysis Complete',
+    ]);
+    expect(mailsOf('mail-held')[1].parsed.text).toContain('Steps completed: 4/4');
   });
 
   it('sends nothing more when the terminal commit is delivered again, even by several replicas at once', async () => {

@@ -17,7 +17,14 @@ import {
   type ConsumerRunner,
   type EventLogNames,
 } from '@chainmail/event-log';
-import { DeliveryRepository, type DeliveryIntent } from '@chainmail/persistence';
+import {
+  DeliveryRepository,
+  PROJECTION_APPLIED_SUBJECT,
+  ProjectionWatermark,
+  RunReadRepository,
+  type DeliveryIntent,
+  type RunRecord,
+} from '@chainmail/persistence';
 import {
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
@@ -63,6 +70,17 @@ export class DeliveriesDeferred extends Error {
   }
 }
 
+/** Thrown to have a commit come back later: the run views have not reached it yet. */
+export class ViewsBehind extends Error {
+  constructor(runId: string, seq: number) {
+    super(`the run views have not reached commit ${seq} of run ${runId} yet`);
+    this.name = 'ViewsBehind';
+  }
+}
+
+/** How long a commit waits for the projector to reach it before it is handed back for later. */
+const VIEWS_WAIT_MS = 2_000;
+
 /**
  * Sends each run's notifications from RUN_EVENTS: mails (acknowledgement, streamed steps, result,
  * failure, cancellation) and the outcome webhook. A durable consumer shared by every replica; a
@@ -70,12 +88,15 @@ export class DeliveriesDeferred extends Error {
  *
  * A run's mails go out in order: handling a commit sends every mail the run owes up to it that is
  * not settled yet (a faster replica may have the later commit first), stopping at one that waits.
+ * What the notices say comes from the run views, read once the projector has reached the commit.
  */
 @Injectable()
 export class NotificationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('notification');
   private readonly log: RunLog;
   private readonly facts: RunFactsCache;
+  private readonly reads: RunReadRepository;
+  private readonly watermark: ProjectionWatermark;
   private readonly deliveries: DeliveryRepository;
   private readonly runner: DeliveryRunner;
   private readonly identity: MailIdentity;
@@ -94,7 +115,11 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
     @Inject(TELEMETRY) telemetry: Telemetry,
   ) {
     this.log = new RunLog(nc, names);
-    this.facts = new RunFactsCache(this.log, catalog);
+    this.reads = new RunReadRepository(dataSource);
+    this.watermark = new ProjectionWatermark(nc, names.subject(PROJECTION_APPLIED_SUBJECT), (id) =>
+      this.reads.runSequence(id),
+    );
+    this.facts = new RunFactsCache((runId, seq) => this.viewAt(runId, seq), catalog);
     this.deliveries = new DeliveryRepository(dataSource);
     this.runner = new DeliveryRunner(this.deliveries, settings.sendingStaleMs);
     this.tracer = telemetry.tracer('notification');
@@ -112,7 +137,16 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
   /** Finishes the deliveries in hand, then lets the SMTP pool go (nothing is sent after). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
+    this.watermark.close();
     this.mailer.close();
+  }
+
+  /** The run's views once the projector has reached commit `seq`; throws (the commit comes back) when not in time. */
+  private async viewAt(runId: string, seq: number): Promise<RunRecord> {
+    const reached = await this.watermark.waitForRun(runId, seq, VIEWS_WAIT_MS);
+    const run = reached ? await this.reads.findRunRecord(runId) : null;
+    if (!run) throw new ViewsBehind(runId, seq);
+    return run;
   }
 
   async start(): Promise<void> {
@@ -159,9 +193,14 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
           attributes: runAttributes({ runId: facts.runId, workflow: facts.workflow }),
         },
         async () => {
+          const [commits, run] = await Promise.all([
+            this.log.read(commit.runId),
+            this.viewAt(commit.runId, commit.seq),
+          ]);
           const history = new RunHistory(
             facts,
-            (await this.log.read(commit.runId)).filter((c) => c.seq <= commit.seq),
+            commits.filter((c) => c.seq <= commit.seq),
+            run,
           );
           const waits = [
             ...(await this.sendWebhooks(planned, history.at(commit.seq))),

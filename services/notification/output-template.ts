@@ -1,6 +1,7 @@
-import { scopeOf, type RunState } from '@chainmail/engine';
-import { renderTemplate } from '@chainmail/workflow-dsl';
 import type { WorkflowDefinition } from '@chainmail/contracts';
+import type { RunRecord } from '@chainmail/persistence';
+import { renderTemplate } from '@chainmail/workflow-dsl';
+import { scopeOfRun } from './run-scope';
 
 /**
  * One of the output settings (`to`, `subject`, `url`) rendered over the run's scope, on one line.
@@ -8,14 +9,14 @@ import type { WorkflowDefinition } from '@chainmail/contracts';
  * An error or an empty result gives `fallback`.
  */
 export function renderOutputSetting(
-  state: RunState,
+  run: RunRecord,
   definition: WorkflowDefinition,
   template: string | undefined,
   fallback: string,
 ): string {
   if (template === undefined || template.trim() === '') return fallback;
   try {
-    const text = renderTemplate(template, scopeOf(state, definition))
+    const text = renderTemplate(template, scopeOfRun(run, definition))
       .replace(/[\r\n]+/g, ' ')
       .trim();
     return text === '' ? fallback : text;

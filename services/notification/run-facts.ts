@@ -1,4 +1,5 @@
 import type { RunEventOf, TriggerInfo, OutputSpec, RunMode, WorkflowDefinition } from '@chainmail/contracts';
+import type { RunRecord } from '@chainmail/persistence';
 
 /** What decides a run's notifications: known once it has started, fixed for its life (runs are pinned). */
 export interface RunFacts {
@@ -21,6 +22,19 @@ export function runFacts(started: RunEventOf<'RunStarted'>, definition: Workflow
     trigger: d.trigger,
     isChild: d.parent !== undefined,
     inputs: d.inputs,
+    definition,
+  };
+}
+
+/** The same facts from the run's views (their RunStarted facts). */
+export function runFactsOfView(run: RunRecord, definition: WorkflowDefinition): RunFacts {
+  return {
+    runId: run.id,
+    workflow: run.workflow,
+    version: run.version,
+    trigger: run.trigger,
+    isChild: run.parentRunId !== null,
+    inputs: run.inputs,
     definition,
   };
 }

@@ -1,27 +1,22 @@
 import type { StoredRunCommit } from '@chainmail/contracts';
-import { evolveAll, initialRunState, type RunState } from '@chainmail/engine';
+import type { RunRecord } from '@chainmail/persistence';
 import type { RunSoFar } from './mail-composer';
 import type { RunFacts } from './run-facts';
 
-/** A run's log read once, seen as it stood after any of its commits. */
+/**
+ * A run's log up to the commit being handled (what notices it owes), with its views once the
+ * projector has reached that commit (what the notices say). Nothing is folded here.
+ */
 export class RunHistory {
-  private readonly states = new Map<number, RunSoFar>();
-
   constructor(
     readonly facts: RunFacts,
     readonly commits: readonly StoredRunCommit[],
+    readonly run: RunRecord,
   ) {}
 
-  /** The run as of commit `seq` (inclusive). */
+  /** The run for a notice of commit `seq`: the events up to it (inclusive) and the views. */
   at(seq: number): RunSoFar {
-    let found = this.states.get(seq);
-    if (!found) {
-      const prefix = this.commits.filter((c) => c.seq <= seq);
-      const events = prefix.flatMap((c) => c.events);
-      const state: RunState = evolveAll(initialRunState(this.facts.runId), events);
-      found = { facts: this.facts, state, events };
-      this.states.set(seq, found);
-    }
-    return found;
+    const events = this.commits.filter((c) => c.seq <= seq).flatMap((c) => c.events);
+    return { facts: this.facts, run: this.run, events };
   }
 }

@@ -1,5 +1,5 @@
 import type { RunEvent } from '@chainmail/contracts';
-import type { RunState } from '@chainmail/engine';
+import type { RunRecord } from '@chainmail/persistence';
 import { durationInWords } from './duration-words';
 import { countedStepIds, type RunFacts } from './run-facts';
 
@@ -16,7 +16,7 @@ export interface RunSummary {
 
 export function summarize(
   facts: RunFacts,
-  state: RunState,
+  run: RunRecord,
   events: readonly RunEvent[],
   totalMs?: number,
 ): RunSummary {
@@ -28,7 +28,8 @@ export function summarize(
   }
   return {
     workflow: facts.workflow,
-    stepsCompleted: counted.filter((id) => state.steps[id]?.status === 'succeeded').length,
+    stepsCompleted: counted.filter((id) => run.steps.some((s) => s.stepId === id && s.status === 'succeeded'))
+      .length,
     stepsTotal: counted.length,
     totalMs,
     agents,

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { TerminalEvent } from './delivery-plan';
-import type { RunSoFar } from './mail-composer';
+import { stepOf, type RunSoFar } from './mail-composer';
 import { renderOutputSetting } from './output-template';
 import { stepOrder } from './run-summary';
 
@@ -26,14 +26,14 @@ export interface WebhookPayload {
 }
 
 export function webhookPayload(run: RunSoFar, event: TerminalEvent): WebhookPayload {
-  const { facts, state } = run;
+  const { facts } = run;
   const steps = stepOrder(run.events).map((id) => {
-    const step = state.steps[id];
+    const step = stepOf(run.run, id);
     return {
       id,
       status: step?.status ?? 'unknown',
       agent: step?.agent ?? null,
-      attempts: step?.attempt ?? 0,
+      attempts: step?.attempts ?? 0,
       durationMs: step?.durationMs ?? null,
       error: step?.error ? { code: step.error.code, message: step.error.message } : null,
     };
@@ -43,7 +43,7 @@ export function webhookPayload(run: RunSoFar, event: TerminalEvent): WebhookPayl
     workflow: facts.workflow,
     version: facts.version,
     steps,
-    startedAt: state.startedAt ?? null,
+    startedAt: run.run.startedAt || null,
     endedAt: event.at,
     durationMs: event.data.durationMs,
   };
@@ -61,7 +61,7 @@ export function webhookPayload(run: RunSoFar, event: TerminalEvent): WebhookPayl
     }
     case 'RunTimedOut': {
       const message =
-        event.data.message ?? state.error?.message ?? `the run took longer than ${event.data.timeoutMs} ms`;
+        event.data.message ?? run.run.error?.message ?? `the run took longer than ${event.data.timeoutMs} ms`;
       const stepId = event.data.stepId;
       return {
         ...base,
@@ -87,6 +87,6 @@ export function signatureOf(body: string, secret: string): string {
 
 /** Where the webhook goes: `output.url`, rendered; undefined when that is not an http(s) URL. */
 export function webhookUrl(run: RunSoFar): string | undefined {
-  const url = renderOutputSetting(run.state, run.facts.definition, run.facts.definition.output.url, '');
+  const url = renderOutputSetting(run.run, run.facts.definition, run.facts.definition.output.url, '');
   return /^https?:\/\/\S+$/.test(url) ? url : undefined;
 }

@@ -2,7 +2,12 @@ import { Global, Module, type DynamicModule, type INestApplication } from '@nest
 import { Test } from '@nestjs/testing';
 import { PROJECTOR_REBUILD_SUBJECT, type RunEvent } from '@chainmail/contracts';
 import { RunLog } from '@chainmail/event-log';
-import { createDataSource, RunReadRepository } from '@chainmail/persistence';
+import {
+  createDataSource,
+  PROJECTION_APPLIED_SUBJECT,
+  ProjectionWatermark,
+  RunReadRepository,
+} from '@chainmail/persistence';
 import {
   DATA_SOURCE,
   EVENT_LOG_NAMES,
@@ -133,6 +138,27 @@ describe('ProjectorModule against NATS and Postgres', () => {
     expect(await projector.waitForSequence(seq, 5_000)).toBe(true);
     expect((await reads.findRun('e2e-late'))?.steps.map((s) => s.status)).toEqual(['running']);
     expect(await projector.waitForSequence(seq + 1_000, 50)).toBe(false);
+  });
+
+  it('announces each written batch, so a reader waiting for its own write sees it without polling', async () => {
+    const watermark = new ProjectionWatermark(
+      eventLog.nc,
+      eventLog.names.subject(PROJECTION_APPLIED_SUBJECT),
+      // Only at the start and the deadline: the announcement must be what ends this wait.
+      async (id) => (checks++, 0 * id.length),
+    );
+    let checks = 0;
+    try {
+      await eventLog.nc.flush();
+      const log = new RunLogFixture('announced');
+      const waiting = watermark.waitForRun('announced', 1, 10_000);
+      const seq = await appendRun([[log.started()]]);
+      await expect(waiting).resolves.toBe(true);
+      expect(checks).toBe(1);
+      expect((await reads.findRun('announced'))?.lastSeq).toBe(seq);
+    } finally {
+      watermark.close();
+    }
   });
 
   it('skips a message that is not a commit and goes on', async () => {

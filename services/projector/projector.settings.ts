@@ -2,12 +2,15 @@
 export interface ProjectorSettings {
   /** Most commits written in one transaction. */
   maxBatch: number;
-  /** How long a lone commit waits for others to share its transaction. */
+  /**
+   * How long a lone commit waits for others to share its transaction. 0: written at once (polling
+   * clients see progress only through the views); under load batches form while one is written.
+   */
   maxWaitMs: number;
   /** Start consuming on application bootstrap (tests may start it by hand). */
   autoStart: boolean;
 }
 
-export const DEFAULT_PROJECTOR_SETTINGS: ProjectorSettings = { maxBatch: 256, maxWaitMs: 5, autoStart: true };
+export const DEFAULT_PROJECTOR_SETTINGS: ProjectorSettings = { maxBatch: 256, maxWaitMs: 0, autoStart: true };
 
 export const PROJECTOR_SETTINGS = Symbol('PROJECTOR_SETTINGS');

@@ -15,7 +15,13 @@ import {
   type ConsumerRunner,
   type EventLogNames,
 } from '@chainmail/event-log';
-import { projectCommits, RunProjectionWriter, type ProjectionBatch } from '@chainmail/persistence';
+import {
+  encodeProjectionApplied,
+  projectCommits,
+  PROJECTION_APPLIED_SUBJECT,
+  RunProjectionWriter,
+  type ProjectionBatch,
+} from '@chainmail/persistence';
 import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION, TELEMETRY } from '@chainmail/platform';
 import { extractTraceContext, runAttributes, type Telemetry, type Tracer } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
@@ -113,14 +119,27 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
     }
     const seqs = messages.map((m) => m.seq);
     const started = Date.now();
+    const batch = this.project(commits);
     try {
-      await this.writer.write(this.project(commits));
+      await this.writer.write(batch);
     } catch (err) {
       this.applied.failed(seqs);
       throw err;
     }
     this.applied.applied(seqs);
+    this.announce(batch);
     this.traceBatch(messages, commits, started);
+  }
+
+  /** Tells readers waiting for their own writes (ProjectionWatermark) which runs are now in the views. */
+  private announce(batch: ProjectionBatch): void {
+    if (batch.runs.length === 0 || this.nc.isClosed()) return;
+    try {
+      this.nc.publish(this.names.subject(PROJECTION_APPLIED_SUBJECT), encodeProjectionApplied(batch));
+    } catch (err) {
+      // Readers re-check Postgres at their deadline: a lost announcement only delays them.
+      this.logger.warn(`could not announce a written batch: ${(err as Error).message}`);
+    }
   }
 
   /** One span per commit, in its run's trace, covering the batch write that projected it. */

@@ -13,6 +13,7 @@ import { IDENTITY_ENTITIES } from '@chainmail/identity';
 import { CreateIdentities1732910000000 } from './migrations/1732910000000-create-identities';
 import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
 import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
+import { ExtendRunReadModels1733000000000 } from './migrations/1733000000000-extend-run-read-models';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -37,6 +38,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateIdentities1732910000000,
   CreateSecretsAndVariables1732930000000,
   IndexRunsByOwner1732950000000,
+  ExtendRunReadModels1733000000000,
 ];
 
 /** An entity or migration class. */

@@ -13,3 +13,5 @@ export * from './caught-mail.repository';
 export * from './schedule-read.repository';
 export { encodeListCursor, decodeListCursor, type ListCursor } from './list-cursor';
 export { inRetryingTransaction, pgCode } from './retrying-transaction';
+export * from './run-projection.watermark';
+export { runRecordOf } from './run-record';

@@ -1,5 +1,5 @@
 import { makeRunEvent } from '@chainmail/contracts';
-import { projectCommits, stepPosition } from './run-projection';
+import { projectCommits, runEndOf, stepPosition } from './run-projection';
 import { RunLogFixture } from './testing/run-commits.fixture';
 
 describe('projectCommits', () => {
@@ -195,7 +195,7 @@ describe('projectCommits', () => {
   });
 
   it('an empty batch projects nothing', () => {
-    expect(projectCommits([])).toEqual({ runs: [], steps: [], lastSeq: 0 });
+    expect(projectCommits([])).toEqual({ runs: [], steps: [], mails: [], lastSeq: 0 });
   });
 
   it('orders step positions by stream sequence, then by index within the commit', () => {
@@ -223,5 +223,87 @@ describe('projectCommits', () => {
         message: 'the run did not finish within 1m (its timeout)',
       },
     });
+  });
+
+  it('keeps a checkpoint open from CheckpointOpened until its decision, on the visit it names', () => {
+    const log = new RunLogFixture('r1');
+    const at = log.at();
+    const opened = makeRunEvent('CheckpointOpened', 'r1', at, { stepId: 'review', visit: 1, message: 'ok?' });
+    const resolved = makeRunEvent('CheckpointResolved', 'r1', at, {
+      stepId: 'review',
+      visit: 1,
+      action: 'edit',
+      input: 'better text',
+      by: 'alice',
+    });
+    const open = projectCommits([
+      log.commit(1, log.started()),
+      log.commit(2, log.stepStarted('review'), opened),
+    ]);
+    expect(open.steps[0]).toMatchObject({ stepId: 'review', status: 'running', checkpointMessage: 'ok?' });
+    expect(open.steps[0]).not.toHaveProperty('decision');
+    const decided = projectCommits([log.commit(3, resolved)]);
+    expect(decided.steps[0]).toMatchObject({
+      visit: 1,
+      status: 'running',
+      decision: { action: 'edit', input: 'better text', by: 'alice' },
+    });
+    expect(decided.steps[0].attempts).toBeUndefined();
+  });
+
+  it('records an email agent\u2019s mail and its reply by attempt, in either order', () => {
+    const log = new RunLogFixture('r1');
+    const sent = makeRunEvent('AgentMailSent', 'r1', log.at(), {
+      stepId: 'research',
+      visit: 1,
+      attempt: 2,
+      agent: 'research@',
+      messageId: '<r1.research.1.2@x>',
+      to: 'r@mail.example',
+      subject: 's',
+    });
+    const replied = makeRunEvent('AgentReplyReceived', 'r1', log.at(), {
+      stepId: 'research',
+      visit: 1,
+      attempt: 2,
+      from: 'r@mail.example',
+      messageId: '<answer@x>',
+    });
+    const expected = {
+      runId: 'r1',
+      stepId: 'research',
+      visit: 1,
+      attempt: 2,
+      lastSeq: 5,
+      messageId: '<r1.research.1.2@x>',
+      agent: 'research@',
+      to: 'r@mail.example',
+      replied: true,
+      replyMessageId: '<answer@x>',
+    };
+    expect(projectCommits([log.commit(4, sent), log.commit(5, replied)]).mails).toEqual([expected]);
+    expect(projectCommits([log.commit(5, replied), log.commit(4, sent)]).mails).toEqual([expected]);
+    // Mail events are not steps: the step row is left to the step's own events.
+    expect(projectCommits([log.commit(4, sent)]).steps).toEqual([]);
+  });
+
+  it('keeps RunStarted\u2019s parent run and variables, and reads every terminal event one way', () => {
+    const log = new RunLogFixture('child');
+    const started = log.started();
+    if (started.type !== 'RunStarted') throw new Error('fixture');
+    started.data.parent = { runId: 'parent', stepId: 's', visit: 1, attempt: 1 };
+    started.data.vars = { region: 'eu' };
+    expect(projectCommits([log.commit(1, started)]).runs[0].started).toMatchObject({
+      parentRunId: 'parent',
+      vars: { region: 'eu' },
+    });
+    expect(runEndOf(log.succeeded('out'))).toEqual({ status: 'succeeded', output: 'out', durationMs: 1234 });
+    expect(runEndOf(log.failed('draft'))).toMatchObject({
+      status: 'failed',
+      error: { code: 'STEP_FAILED', stepId: 'draft' },
+    });
+    const timedOut = makeRunEvent('RunTimedOut', 'child', log.at(), { timeoutMs: 5, durationMs: 6 });
+    expect(runEndOf(timedOut)).toMatchObject({ status: 'failed', error: { code: 'RUN_TIMEOUT' } });
+    expect(runEndOf(log.stepStarted('x'))).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ const RUN_RECORD = `p(
   id text, last_seq bigint, first_at timestamptz, started boolean,
   workflow text, version integer, owner text, actor text, trigger jsonb, inputs jsonb, debug boolean,
   started_at timestamptz, status text, output text, error jsonb, ended_at timestamptz, duration_ms bigint,
-  has_steps boolean)`;
+  has_steps boolean, parent_run_id text, vars jsonb)`;
 
 /**
  * Counters are recounted from the steps (written by the previous statement of the transaction),
@@ -44,7 +44,7 @@ export const UPSERT_RUNS = `
   WITH p AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS ${RUN_RECORD}),
   updated AS (
     UPDATE runs AS t SET
-      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at'].map(startedFact).join(',\n      ')},
+      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars'].map(startedFact).join(',\n      ')},
       trigger_kind = CASE WHEN p.started THEN p.trigger->>'kind' ELSE t.trigger_kind END,
       status = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END,
       ${['output', 'error', 'ended_at', 'duration_ms'].map(latestFact).join(',\n      ')},
@@ -57,12 +57,13 @@ export const UPSERT_RUNS = `
   )
   -- A run first seen through a later commit gets stand-in facts until its RunStarted arrives.
   INSERT INTO runs (id, workflow, version, status, owner, actor, trigger_kind, trigger, inputs, debug,
-                    output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq)
+                    output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq,
+                    parent_run_id, vars)
   SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), COALESCE(p.status, 'running'),
          COALESCE(p.owner, ''), COALESCE(p.actor, ''), COALESCE(p.trigger->>'kind', 'api'),
          COALESCE(p.trigger, '{"kind":"api"}'), COALESCE(p.inputs, '{}'), COALESCE(p.debug, false),
          p.output, p.error, COALESCE(p.started_at, p.first_at), p.ended_at, p.duration_ms,
-         COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq
+         COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq, p.parent_run_id, p.vars
   FROM p ${STEP_COUNTS}
   WHERE p.id NOT IN (SELECT id FROM updated)
   ORDER BY p.id`;
@@ -70,7 +71,8 @@ export const UPSERT_RUNS = `
 const STEP_RECORD = `p(
   run_id text, step_id text, last_seq bigint, position bigint, visit integer, attempts integer,
   status text, agent text, input text, output text, error jsonb, usage jsonb, skip_reason text,
-  started_at timestamptz, ended_at timestamptz, duration_ms bigint)`;
+  started_at timestamptz, ended_at timestamptz, duration_ms bigint,
+  kind text, items jsonb, checkpoint_message text, decision jsonb)`;
 
 /** Fields of one (visit, attempt) of a step. */
 const ATTEMPT_FIELDS = [
@@ -83,12 +85,20 @@ const ATTEMPT_FIELDS = [
   'started_at',
   'ended_at',
   'duration_ms',
+  'kind',
+  'items',
+  'checkpoint_message',
+  'decision',
 ];
 
-/** The patch is of a later (visit, attempt) than the row: it replaces the attempt's fields. */
-const LATER = `(p.visit > t.visit OR (p.visit = t.visit AND COALESCE(p.attempts, 0) > t.attempts))`;
-/** The patch is of the row's own attempt (a skip names no attempt). */
-const SAME = `(p.visit = t.visit AND (p.attempts IS NULL OR p.attempts = t.attempts))`;
+/**
+ * The patch is of a later (visit, attempt) than the row: it replaces the attempt's fields. A row
+ * that knows no attempt yet (written from a skip or a checkpoint event, which name none) is not
+ * of an earlier attempt: it merges with whichever attempt comes.
+ */
+const LATER = `(p.visit > t.visit OR (p.visit = t.visit AND t.attempts > 0 AND COALESCE(p.attempts, 0) > t.attempts))`;
+/** The patch is of the row's own attempt (one of the two names none). */
+const SAME = `(p.visit = t.visit AND (p.attempts IS NULL OR t.attempts = 0 OR p.attempts = t.attempts))`;
 const NEWER = `p.last_seq > t.last_seq`;
 
 const attemptField = (column: string): string =>
@@ -106,7 +116,8 @@ export const UPSERT_STEPS = `
       status = CASE WHEN ${LATER} OR (${SAME} AND ${NEWER}) THEN p.status ELSE t.status END,
       ${ATTEMPT_FIELDS.map(attemptField).join(',\n      ')},
       visit = CASE WHEN ${LATER} THEN p.visit ELSE t.visit END,
-      attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0) ELSE t.attempts END,
+      attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0)
+        WHEN ${SAME} THEN GREATEST(t.attempts, COALESCE(p.attempts, 0)) ELSE t.attempts END,
       position = LEAST(t.position, p.position),
       last_seq = GREATEST(t.last_seq, p.last_seq)
     FROM p
@@ -120,9 +131,29 @@ export const UPSERT_STEPS = `
   WHERE NOT EXISTS (SELECT 1 FROM updated AS u WHERE u.run_id = p.run_id AND u.step_id = p.step_id)
   ORDER BY p.run_id, p.step_id`;
 
+const MAIL_RECORD = `p(
+  run_id text, step_id text, visit integer, attempt integer, last_seq bigint,
+  message_id text, agent text, to_address text, replied boolean, reply_message_id text)`;
+
+/** One row per mail attempt; each fact is written once, so any order of patches gives the same row. */
+export const UPSERT_AGENT_MAILS = `
+  INSERT INTO run_agent_mails AS t (run_id, step_id, visit, attempt, last_seq, message_id, agent, to_address,
+                                    replied, reply_message_id)
+  SELECT p.run_id, p.step_id, p.visit, p.attempt, p.last_seq, p.message_id, p.agent, p.to_address,
+         p.replied, p.reply_message_id
+  FROM jsonb_to_recordset($1::jsonb) AS ${MAIL_RECORD}
+  ORDER BY p.run_id, p.step_id, p.visit, p.attempt
+  ON CONFLICT (run_id, step_id, visit, attempt) DO UPDATE SET
+    message_id = COALESCE(t.message_id, EXCLUDED.message_id),
+    agent = COALESCE(t.agent, EXCLUDED.agent),
+    to_address = COALESCE(t.to_address, EXCLUDED.to_address),
+    replied = t.replied OR EXCLUDED.replied,
+    reply_message_id = COALESCE(t.reply_message_id, EXCLUDED.reply_message_id),
+    last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)`;
+
 export const ADVANCE_CHECKPOINT = `
   INSERT INTO projection_checkpoints (name, last_seq, updated_at) VALUES ($1, $2, now())
   ON CONFLICT (name) DO UPDATE
   SET last_seq = GREATEST(projection_checkpoints.last_seq, EXCLUDED.last_seq), updated_at = now()`;
 
-export const TRUNCATE_READ_MODELS = `TRUNCATE run_steps, runs, projection_checkpoints`;
+export const TRUNCATE_READ_MODELS = `TRUNCATE run_agent_mails, run_steps, runs, projection_checkpoints`;

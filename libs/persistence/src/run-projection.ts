@@ -1,4 +1,12 @@
-import type { RunEvent, StepError, StoredRunCommit, TriggerInfo, Usage } from '@chainmail/contracts';
+import type {
+  CheckpointDecision,
+  RunEvent,
+  RunEventOf,
+  StepError,
+  StoredRunCommit,
+  TriggerInfo,
+  Usage,
+} from '@chainmail/contracts';
 
 /**
  * The pure half of the run read model: folds commits into row patches, no IO.
@@ -26,6 +34,10 @@ export interface RunPatch {
     inputs: Record<string, unknown>;
     debug: boolean;
     startedAt: string;
+    /** A sub-workflow run: the run whose step started it. */
+    parentRunId?: string;
+    /** The owner's variables recorded at the start. */
+    vars?: Record<string, unknown>;
   };
   status?: RunViewStatus;
   output?: string;
@@ -57,13 +69,47 @@ export interface StepPatch {
   startedAt?: string;
   endedAt?: string;
   durationMs?: number;
+  kind?: string;
+  /** A parallel or foreach step's output: its children's outputs in order. */
+  items?: unknown[];
+  /** The visit's checkpoint message: the checkpoint is open while the step runs without a decision. */
+  checkpointMessage?: string;
+  decision?: StepDecision;
 }
+
+export interface StepDecision {
+  action: CheckpointDecision;
+  input?: string;
+  comment?: string;
+  by: string;
+}
+
+/** An email agent's mail of one step attempt, and whether its reply has come. */
+export interface AgentMailPatch {
+  runId: string;
+  stepId: string;
+  visit: number;
+  attempt: number;
+  lastSeq: number;
+  messageId?: string;
+  agent?: string;
+  to?: string;
+  replied: boolean;
+  replyMessageId?: string;
+}
+
+/** How a run ended, as its terminal event says: what the views and a waiting caller show. */
+export type RunEnd =
+  | { status: 'succeeded'; output: string; durationMs: number }
+  | { status: 'failed' | 'cancelled'; error: RunError; durationMs: number };
 
 export interface ProjectionBatch {
   /** Sorted by id, so concurrent writers lock rows in the same order. */
   runs: RunPatch[];
   /** Sorted by run id, then step id. */
   steps: StepPatch[];
+  /** Sorted by run id, step id, visit, attempt. */
+  mails: AgentMailPatch[];
   /** Highest stream sequence in the batch (0 when empty). */
   lastSeq: number;
 }
@@ -79,6 +125,7 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
   const ordered = [...commits].sort((a, b) => a.seq - b.seq);
   const runs = new Map<string, RunPatch>();
   const steps = new Map<string, StepPatch>();
+  const mails = new Map<string, AgentMailPatch>();
   let lastSeq = 0;
   let previousSeq = -1;
   for (const commit of ordered) {
@@ -89,12 +136,20 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
       // The subject names the run; an event claiming another run id is ignored, not trusted.
       if (event.runId !== commit.runId) return;
       const run = runPatch(runs, commit, event.at);
-      if (!applyRunEvent(run, event)) applyStepEvent(steps, commit, event, index);
+      if (!applyRunEvent(run, event) && !applyMailEvent(mails, commit, event))
+        applyStepEvent(steps, commit, event, index);
     });
   }
   return {
     runs: [...runs.values()].sort((a, b) => compare(a.id, b.id)),
     steps: [...steps.values()].sort((a, b) => compare(a.runId, b.runId) || compare(a.stepId, b.stepId)),
+    mails: [...mails.values()].sort(
+      (a, b) =>
+        compare(a.runId, b.runId) ||
+        compare(a.stepId, b.stepId) ||
+        a.visit - b.visit ||
+        a.attempt - b.attempt,
+    ),
     lastSeq,
   };
 }
@@ -111,55 +166,98 @@ function runPatch(runs: Map<string, RunPatch>, commit: StoredRunCommit, at: stri
 
 /** Applies a run-level event; returns false for step events. */
 function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
+  if (event.type === 'RunStarted') {
+    const d = event.data;
+    run.started = {
+      workflow: d.workflow,
+      version: d.version,
+      owner: d.owner,
+      actor: d.actor,
+      trigger: d.trigger,
+      inputs: d.inputs,
+      debug: d.debug,
+      startedAt: event.at,
+      ...(d.parent !== undefined ? { parentRunId: d.parent.runId } : {}),
+      ...(d.vars !== undefined ? { vars: d.vars } : {}),
+    };
+    run.status ??= 'running';
+    return true;
+  }
+  const end = runEndOf(event);
+  if (end === undefined) return false;
+  run.status = end.status;
+  run.endedAt = event.at;
+  run.durationMs = end.durationMs;
+  if (end.status === 'succeeded') run.output = end.output;
+  else run.error = end.error;
+  return true;
+}
+
+/** The end a terminal event records, else undefined: the one reading of terminal events. */
+export function runEndOf(event: RunEvent): RunEnd | undefined {
   switch (event.type) {
-    case 'RunStarted': {
-      const d = event.data;
-      run.started = {
-        workflow: d.workflow,
-        version: d.version,
-        owner: d.owner,
-        actor: d.actor,
-        trigger: d.trigger,
-        inputs: d.inputs,
-        debug: d.debug,
-        startedAt: event.at,
-      };
-      run.status ??= 'running';
-      return true;
-    }
     case 'RunSucceeded':
-      finish(run, 'succeeded', event.at, event.data.durationMs);
-      run.output = event.data.output;
-      return true;
+      return { status: 'succeeded', output: event.data.output, durationMs: event.data.durationMs };
     case 'RunFailed':
-      finish(run, 'failed', event.at, event.data.durationMs);
-      run.error = event.data.error;
-      return true;
+      return { status: 'failed', error: event.data.error, durationMs: event.data.durationMs };
     case 'RunTimedOut':
       // Read models have no status of their own for it: a failure with code RUN_TIMEOUT, like the engine's state.
-      finish(run, 'failed', event.at, event.data.durationMs);
-      run.error = {
-        code: 'RUN_TIMEOUT',
-        message:
-          event.data.message ?? `the run did not finish within ${event.data.timeoutMs} ms (its timeout)`,
-        retryable: true,
-        stepId: event.data.stepId,
+      return {
+        status: 'failed',
+        durationMs: event.data.durationMs,
+        error: {
+          code: 'RUN_TIMEOUT',
+          message:
+            event.data.message ?? `the run did not finish within ${event.data.timeoutMs} ms (its timeout)`,
+          retryable: true,
+          stepId: event.data.stepId,
+        },
       };
-      return true;
     case 'RunCancelled':
-      finish(run, 'cancelled', event.at, event.data.durationMs);
       // Same shape as the engine's state, so the view and `evolve` agree.
-      run.error = { code: 'RUN_CANCELLED', message: event.data.reason, retryable: false };
-      return true;
+      return {
+        status: 'cancelled',
+        durationMs: event.data.durationMs,
+        error: { code: 'RUN_CANCELLED', message: event.data.reason, retryable: false },
+      };
     default:
-      return false;
+      return undefined;
   }
 }
 
-function finish(run: RunPatch, status: RunViewStatus, at: string, durationMs: number): void {
-  run.status = status;
-  run.endedAt = at;
-  run.durationMs = durationMs;
+/** Applies an email agent's mail or reply; returns false for other events. */
+function applyMailEvent(
+  mails: Map<string, AgentMailPatch>,
+  commit: StoredRunCommit,
+  event: RunEvent,
+): boolean {
+  if (event.type !== 'AgentMailSent' && event.type !== 'AgentReplyReceived') return false;
+  const mail = mailPatch(mails, commit, event);
+  if (event.type === 'AgentMailSent') {
+    mail.messageId = event.data.messageId;
+    mail.agent = event.data.agent;
+    mail.to = event.data.to;
+  } else {
+    mail.replied = true;
+    mail.replyMessageId ??= event.data.messageId;
+  }
+  return true;
+}
+
+function mailPatch(
+  mails: Map<string, AgentMailPatch>,
+  commit: StoredRunCommit,
+  event: RunEventOf<'AgentMailSent'> | RunEventOf<'AgentReplyReceived'>,
+): AgentMailPatch {
+  const { stepId, visit, attempt } = event.data;
+  const key = `${commit.runId}\u0000${stepId}\u0000${visit}\u0000${attempt}`;
+  let mail = mails.get(key);
+  if (!mail) {
+    mail = { runId: commit.runId, stepId, visit, attempt, lastSeq: commit.seq, replied: false };
+    mails.set(key, mail);
+  }
+  mail.lastSeq = Math.max(mail.lastSeq, commit.seq);
+  return mail;
 }
 
 function applyStepEvent(
@@ -175,6 +273,7 @@ function applyStepEvent(
       if (!step) return;
       step.agent = d.agent;
       step.input = d.input;
+      step.kind = d.kind ?? 'agent';
       step.startedAt = event.at;
       return;
     }
@@ -183,6 +282,7 @@ function applyStepEvent(
       const step = stepPatch(steps, commit, index, d.stepId, d.visit, d.attempt, 'succeeded');
       if (!step) return;
       step.output = d.output;
+      step.items = d.items;
       step.usage = d.usage;
       step.error = undefined;
       step.endedAt = event.at;
@@ -204,6 +304,26 @@ function applyStepEvent(
       if (!step) return;
       step.skipReason = d.reason;
       step.endedAt = event.at;
+      return;
+    }
+    case 'CheckpointOpened': {
+      // Of the visit's running attempt, whichever it is (the event names none).
+      const d = event.data;
+      const step = stepPatch(steps, commit, index, d.stepId, d.visit, undefined, 'running');
+      if (!step) return;
+      step.checkpointMessage = d.message;
+      return;
+    }
+    case 'CheckpointResolved': {
+      const d = event.data;
+      const step = stepPatch(steps, commit, index, d.stepId, d.visit, undefined, 'running');
+      if (!step) return;
+      step.decision = {
+        action: d.action,
+        by: d.by,
+        ...(d.input !== undefined ? { input: d.input } : {}),
+        ...(d.comment !== undefined ? { comment: d.comment } : {}),
+      };
       return;
     }
     default:
@@ -258,10 +378,14 @@ function stepPatch(
     return fresh;
   }
   existing.status = status;
+  existing.attempts ??= attempt;
   return existing;
 }
 
-/** Same rule as the writer's SQL: a greater visit, or the same visit with a greater attempt. */
+/**
+ * Same rule as the writer's SQL: a greater visit, or the same visit with a greater attempt than a
+ * known one (a patch that knows no attempt yet merges with whichever comes).
+ */
 export function isLaterAttempt(
   visit: number,
   attempt: number | undefined,
@@ -269,7 +393,7 @@ export function isLaterAttempt(
   currentAttempt: number | undefined,
 ): boolean {
   if (visit !== currentVisit) return visit > currentVisit;
-  return attempt !== undefined && attempt > (currentAttempt ?? 0);
+  return attempt !== undefined && currentAttempt !== undefined && attempt > currentAttempt;
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

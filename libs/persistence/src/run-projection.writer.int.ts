@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { StoredRunCommit } from '@chainmail/contracts';
+import { makeRunEvent, type StoredRunCommit } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 import { projectCommits } from './run-projection';
@@ -8,10 +8,14 @@ import { RunReadRepository } from './run-read.repository';
 import { createTestDatabase, type TestDatabase } from '@chainmail/testing';
 import { RunLogFixture } from './testing/run-commits.fixture';
 
-/** Two runs with a retry, a skip, a second visit and a failure: every merge rule is exercised. */
+/**
+ * Three runs with a retry, a skip, a second visit, a failure, a decided checkpoint and an email
+ * agent's mail and reply: every merge rule is exercised.
+ */
 function sampleLog(): StoredRunCommit[] {
   const a = new RunLogFixture('run-a');
   const b = new RunLogFixture('run-b');
+  const c = new RunLogFixture('run-c');
   return [
     a.commit(1, a.started()),
     a.commit(2, a.stepStarted('research', 1)),
@@ -25,6 +29,36 @@ function sampleLog(): StoredRunCommit[] {
     a.commit(10, a.stepSucceeded('draft', 1, 2)),
     b.commit(11, b.failed('route')),
     a.commit(12, a.succeeded('final report')),
+    c.commit(13, c.started(), c.stepStarted('ask'), c.stepStarted('review')),
+    c.commit(
+      14,
+      makeRunEvent('AgentMailSent', 'run-c', c.at(), {
+        stepId: 'ask',
+        visit: 1,
+        attempt: 1,
+        agent: 'ask@',
+        messageId: '<run-c.ask.1.1@x>',
+        to: 'ask@mail.example',
+        subject: 's',
+      }),
+      makeRunEvent('CheckpointOpened', 'run-c', c.at(), { stepId: 'review', visit: 1, message: 'ok?' }),
+    ),
+    c.commit(
+      15,
+      makeRunEvent('AgentReplyReceived', 'run-c', c.at(), {
+        stepId: 'ask',
+        visit: 1,
+        attempt: 1,
+        from: 'ask@mail.example',
+      }),
+      c.stepSucceeded('ask'),
+      makeRunEvent('CheckpointResolved', 'run-c', c.at(), {
+        stepId: 'review',
+        visit: 1,
+        action: 'approve',
+        by: 'alice',
+      }),
+    ),
   ];
 }
 
@@ -51,6 +85,7 @@ describe('RunProjectionWriter', () => {
     return {
       runs: await ds.query('SELECT * FROM runs ORDER BY id'),
       steps: await ds.query('SELECT * FROM run_steps ORDER BY run_id, step_id'),
+      mails: await ds.query('SELECT * FROM run_agent_mails ORDER BY run_id, step_id, visit, attempt'),
     };
   }
 
@@ -102,7 +137,17 @@ describe('RunProjectionWriter', () => {
       stepsSucceeded: 1,
       lastSeq: 11,
     });
-    expect(await writer.checkpoint()).toBe(12);
+    expect(await reads.checkpoint('run-c', 'review')).toMatchObject({ open: false, visit: 1 });
+    expect((await reads.findRunRecord('run-c'))?.steps.find((s) => s.stepId === 'review')?.decision).toEqual({
+      action: 'approve',
+      by: 'alice',
+    });
+    expect(await reads.agentMail('run-c', 'ask', 1, 1)).toMatchObject({
+      messageId: '<run-c.ask.1.1@x>',
+      to: 'ask@mail.example',
+      waiting: false,
+    });
+    expect(await writer.checkpoint()).toBe(15);
   });
 
   it('writing the same batch twice leaves every row as it was', async () => {
@@ -128,7 +173,7 @@ describe('RunProjectionWriter', () => {
     expect(await dump()).toEqual(expected);
     await writer.write(newer); // and its redelivery
     expect(await dump()).toEqual(expected);
-    expect(await writer.checkpoint()).toBe(12);
+    expect(await writer.checkpoint()).toBe(15);
   });
 
   it('a redelivered failed attempt does not bring its error back to the retried step', async () => {
@@ -183,12 +228,13 @@ describe('RunProjectionWriter', () => {
       ),
       { numRuns: 40 },
     );
-  });
+    // 40 rounds of several transactions each: more than jest's default 5 s on a busy machine.
+  }, 60_000);
 
   it('concurrent writers of the same runs converge', async () => {
     const expected = await writeAllAtOnce();
     const log = sampleLog();
-    const batches = [0, 3, 6, 9].map((start) => projectCommits(log.slice(start, start + 3)));
+    const batches = [0, 3, 6, 9, 12].map((start) => projectCommits(log.slice(start, start + 3)));
     await Promise.all([...batches, ...batches].map((batch) => writer.write(batch)));
     expect(await dump()).toEqual(expected);
   });

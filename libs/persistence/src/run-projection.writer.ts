@@ -1,10 +1,11 @@
 import { inRetryingTransaction } from './retrying-transaction';
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { ProjectionBatch, RunPatch, StepPatch } from './run-projection';
+import type { AgentMailPatch, ProjectionBatch, RunPatch, StepPatch } from './run-projection';
 import {
   ADVANCE_CHECKPOINT,
   LOCK_RUNS,
   TRUNCATE_READ_MODELS,
+  UPSERT_AGENT_MAILS,
   UPSERT_RUNS,
   UPSERT_STEPS,
 } from './run-projection.sql';
@@ -54,6 +55,9 @@ export class RunProjectionWriter {
       const withSteps = new Set(batch.steps.map((s) => s.runId));
       const runs = batch.runs.map((r) => runRow(r, withSteps.has(r.id)));
       await runner.query(UPSERT_RUNS, [JSON.stringify(runs)]);
+      if (batch.mails.length > 0) {
+        await runner.query(UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]);
+      }
     }
     // Last, so that the one hot row is held for the shortest time.
     if (batch.lastSeq > 0) await runner.query(ADVANCE_CHECKPOINT, [this.checkpointName, batch.lastSeq]);
@@ -75,6 +79,8 @@ function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
     inputs: s?.inputs,
     debug: s?.debug,
     started_at: s?.startedAt,
+    parent_run_id: s?.parentRunId,
+    vars: s?.vars,
     status: patch.status,
     output: patch.output,
     error: patch.error,
@@ -102,5 +108,24 @@ function stepRow(patch: StepPatch): Record<string, unknown> {
     started_at: patch.startedAt,
     ended_at: patch.endedAt,
     duration_ms: patch.durationMs,
+    kind: patch.kind,
+    items: patch.items,
+    checkpoint_message: patch.checkpointMessage,
+    decision: patch.decision,
+  };
+}
+
+function mailRow(patch: AgentMailPatch): Record<string, unknown> {
+  return {
+    run_id: patch.runId,
+    step_id: patch.stepId,
+    visit: patch.visit,
+    attempt: patch.attempt,
+    last_seq: patch.lastSeq,
+    message_id: patch.messageId,
+    agent: patch.agent,
+    to_address: patch.to,
+    replied: patch.replied,
+    reply_message_id: patch.replyMessageId,
   };
 }

@@ -1,5 +1,5 @@
 import type { StepError, TriggerInfo, Usage } from '@chainmail/contracts';
-import type { RunError, RunViewStatus, StepViewStatus } from './run-projection';
+import type { RunError, RunViewStatus, StepDecision, StepViewStatus } from './run-projection';
 
 /** What the REST edge reads about runs. Times are ISO-8601 strings; absent values are null. */
 
@@ -69,3 +69,38 @@ export interface RunListPage {
 export type RunStatusCounts = Record<RunViewStatus, number>;
 
 export const RUN_VIEW_STATUSES: readonly RunViewStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+
+/** A step as templates and notifications read it: the REST fields and what the engine's scope shows. */
+export interface StepRecord extends StepDetail {
+  kind: string | null;
+  items: unknown[] | null;
+  decision: StepDecision | null;
+}
+
+/** A run with everything its views keep, for readers inside Chainmail (never sent as is). */
+export interface RunRecord extends Omit<RunDetail, 'steps'> {
+  parentRunId: string | null;
+  vars: Record<string, unknown> | null;
+  steps: StepRecord[];
+}
+
+/** Whether a step waits for a checkpoint decision now, and at which visit. */
+export interface CheckpointState {
+  runId: string;
+  owner: string;
+  stepId: string;
+  visit: number;
+  open: boolean;
+}
+
+/** An email agent's mail of one step attempt, and whether that attempt still waits for its reply. */
+export interface AgentMailRecord {
+  workflow: string;
+  /** Null when the attempt has not recorded a mail (yet). */
+  messageId: string | null;
+  agent: string | null;
+  to: string | null;
+  replyMessageId: string | null;
+  /** The run runs, the step is on this visit and attempt, and no reply has been taken. */
+  waiting: boolean;
+}

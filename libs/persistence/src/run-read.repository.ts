@@ -4,7 +4,11 @@ import { StepView } from './entities/step-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import {
   RUN_VIEW_STATUSES,
+  type AgentMailRecord,
+  type CheckpointState,
   type RunDetail,
+  type RunRecord,
+  type StepRecord,
   type RunListPage,
   type RunListQuery,
   type RunStatusCounts,
@@ -38,6 +42,81 @@ export class RunReadRepository {
       debug: run.debug,
       output: run.output,
       steps: steps.map(toStepDetail),
+    };
+  }
+
+  /** `findRun` with what only readers inside Chainmail need (templates, notifications). */
+  async findRunRecord(id: string): Promise<RunRecord | null> {
+    const [run, steps] = await Promise.all([
+      this.runs.findOneBy({ id }),
+      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
+    ]);
+    if (!run) return null;
+    return {
+      ...toSummary(run),
+      inputs: run.inputs,
+      debug: run.debug,
+      output: run.output,
+      parentRunId: run.parentRunId,
+      vars: run.vars,
+      steps: steps.map(toStepRecord),
+    };
+  }
+
+  /** Stream sequence of the newest commit of the run in the view (0 when it has none). */
+  async runSequence(id: string): Promise<number> {
+    const rows = (await this.runs.query('SELECT last_seq FROM runs WHERE id = $1', [id])) as Array<{
+      last_seq: string;
+    }>;
+    return rows.length === 0 ? 0 : Number(rows[0].last_seq);
+  }
+
+  /** The step's checkpoint as the view has it, or null when the view has no such step. */
+  async checkpoint(runId: string, stepId: string): Promise<CheckpointState | null> {
+    const rows = (await this.runs.query(
+      `SELECT r.owner, s.visit, (r.status = 'running' AND s.status = 'running'
+              AND s.checkpoint_message IS NOT NULL AND s.decision IS NULL) AS open
+       FROM runs AS r JOIN run_steps AS s ON s.run_id = r.id
+       WHERE r.id = $1 AND s.step_id = $2`,
+      [runId, stepId],
+    )) as Array<{ owner: string; visit: number; open: boolean }>;
+    const row = rows[0];
+    return row ? { runId, owner: row.owner, stepId, visit: row.visit, open: row.open } : null;
+  }
+
+  /** The attempt's agent mail and whether it still waits; null when the view has not seen the run. */
+  async agentMail(
+    runId: string,
+    stepId: string,
+    visit: number,
+    attempt: number,
+  ): Promise<AgentMailRecord | null> {
+    const rows = (await this.runs.query(
+      `SELECT r.workflow, m.message_id, m.agent, m.to_address, m.reply_message_id,
+              (r.status = 'running' AND s.status = 'running' AND s.visit = $3 AND s.attempts = $4
+               AND NOT COALESCE(m.replied, false)) AS waiting
+       FROM runs AS r
+       LEFT JOIN run_steps AS s ON s.run_id = r.id AND s.step_id = $2
+       LEFT JOIN run_agent_mails AS m ON m.run_id = r.id AND m.step_id = $2 AND m.visit = $3 AND m.attempt = $4
+       WHERE r.id = $1`,
+      [runId, stepId, visit, attempt],
+    )) as Array<{
+      workflow: string;
+      message_id: string | null;
+      agent: string | null;
+      to_address: string | null;
+      reply_message_id: string | null;
+      waiting: boolean | null;
+    }>;
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      workflow: row.workflow,
+      messageId: row.message_id,
+      agent: row.agent,
+      to: row.to_address,
+      replyMessageId: row.reply_message_id,
+      waiting: row.waiting === true,
     };
   }
 
@@ -127,4 +206,8 @@ function toStepDetail(step: StepView, index: number): StepDetail {
     durationMs: step.durationMs,
     position: index,
   };
+}
+
+function toStepRecord(step: StepView, index: number): StepRecord {
+  return { ...toStepDetail(step, index), kind: step.kind, items: step.items, decision: step.decision };
 }

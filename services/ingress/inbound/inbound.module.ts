@@ -32,6 +32,8 @@ import { SmtpInboundServer } from '../mail/smtp-inbound.server';
 import { StartRunUseCase } from '../runs/start-run.usecase';
 import { RunOutcomeWaiter } from '../runs/sync/run-outcome.waiter';
 import { RunResponder } from '../runs/sync/run.responder';
+import { RunViews } from '../runs/run-views';
+import { RunViewsModule } from '../runs/run-views.module';
 import { TracedRunStarter } from '../runs/traced-run-starter';
 
 const MAIL_PARSE_TIMEOUT_MS = 10_000;
@@ -43,7 +45,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
  * everything that arrived (`/v1/inbound`), and the sync answer the REST start shares.
  */
 @Module({
-  imports: [SecretsModule],
+  imports: [SecretsModule, RunViewsModule],
   controllers: [HooksController, InboundController],
   providers: [
     {
@@ -91,19 +93,20 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
     },
     {
       provide: AgentReplies,
-      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, AGENT_DIRECTORY, CHAINMAIL_CONFIG],
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, AGENT_DIRECTORY, CHAINMAIL_CONFIG, RunViews],
       useFactory: (
         nc: NatsConnection,
         names: EventLogNames,
         // Absent in test set-ups of ingress alone: then no mailbox is an agent's.
         directory: AgentDirectory | undefined,
         config: ChainmailConfig,
+        views: RunViews,
       ) => {
-        const log = new RunLog(nc, names);
         const bus = new CommandBus(nc, names);
         return new AgentReplies(
           {
-            read: (runId) => log.read(runId),
+            mail: (key) => views.reads.agentMail(key.runId, key.stepId, key.visit, key.attempt),
+            catchUp: (runId) => views.catchUp(runId),
             send: (subject, command) => bus.send(subject, command),
             agents: () => directory?.list() ?? [],
           },

@@ -5,6 +5,8 @@ import {
   type RunEvent,
   type StoredRunCommit,
 } from '@chainmail/contracts';
+import { projectCommits, type AgentMailRecord } from '@chainmail/persistence';
+import type { AgentMailKey } from '@chainmail/agents';
 import type { TriggerBindings } from '../bindings/trigger-bindings';
 import type { InboundEntry } from '../inbound/inbound-record';
 import type { RunStarter } from '../runs/traced-run-starter';
@@ -50,7 +52,8 @@ class World {
   readonly sent: CompleteAgentMail[] = [];
   readonly replies = new AgentReplies(
     {
-      read: async (runId) => this.commits.filter((c) => c.runId === runId),
+      mail: async (key) => this.view(key),
+      catchUp: async () => undefined,
       send: async (_subject, command) => void this.sent.push(command),
       agents: () => [
         {
@@ -62,6 +65,30 @@ class World {
     },
     { domain: 'chainmail.local', replyAddress: 'agent-replies@chainmail.local' },
   );
+
+  /** The run views as the projector writes them from the whole log (its pure half), like the SQL reads them. */
+  private view(key: AgentMailKey): AgentMailRecord | null {
+    const batch = projectCommits(this.commits.filter((c) => c.runId === key.runId));
+    const run = batch.runs[0];
+    if (!run) return null;
+    const step = batch.steps.find((s) => s.stepId === key.stepId);
+    const mail = batch.mails.find(
+      (m) => m.stepId === key.stepId && m.visit === key.visit && m.attempt === key.attempt,
+    );
+    return {
+      workflow: run.started?.workflow ?? '',
+      messageId: mail?.messageId ?? null,
+      agent: mail?.agent ?? null,
+      to: mail?.to ?? null,
+      replyMessageId: mail?.replyMessageId ?? null,
+      waiting:
+        run.status === 'running' &&
+        step?.status === 'running' &&
+        step.visit === key.visit &&
+        step.attempts === key.attempt &&
+        mail?.replied !== true,
+    };
+  }
 
   log(...events: RunEvent[]): this {
     this.commits.push({ runId: RUN, prev: this.commits.length, seq: this.commits.length + 1, events });

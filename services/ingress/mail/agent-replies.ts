@@ -1,11 +1,6 @@
 import { findAgentMail, type AgentEntry, type AgentMailKey } from '@chainmail/agents';
-import {
-  AGENT_REPLY_SUBJECT,
-  type CompleteAgentMail,
-  type RunEventOf,
-  type StoredRunCommit,
-} from '@chainmail/contracts';
-import { foldCommits } from '@chainmail/engine';
+import { AGENT_REPLY_SUBJECT, type CompleteAgentMail } from '@chainmail/contracts';
+import type { AgentMailRecord } from '@chainmail/persistence';
 import type { InboundEntry } from '../inbound/inbound-record';
 import type { InboundMail } from './inbound-mail';
 import type { MailEnvelope, SmtpReply } from './smtp-reply';
@@ -18,8 +13,10 @@ export interface AgentReplySettings {
 }
 
 export interface AgentReplyPorts {
-  /** A run's commits (the run log). */
-  read(runId: string): Promise<StoredRunCommit[]>;
+  /** The attempt's agent mail in the run views; null when they do not have the run. */
+  mail(key: AgentMailKey): Promise<AgentMailRecord | null>;
+  /** Waits (briefly) until the run views hold the run as far as its log goes. */
+  catchUp(runId: string): Promise<unknown>;
   /** Sends a command to the COMMANDS stream. */
   send(subject: string, command: CompleteAgentMail): Promise<unknown>;
   /** The agent directory's entries, for the mailboxes that may send replies. */
@@ -35,7 +32,8 @@ export interface ReplyDecision {
 /**
  * Replies to email agents' mails. A mail whose `In-Reply-To` or `References` names an agent mail
  * (`<run.step.visit.attempt@domain>`) is not a trigger: it answers the step attempt that sent it.
- * It is accepted only from the mailbox the mail went to (the run's `AgentMailSent.to`), only while
+ * It is accepted only from the mailbox the mail went to (the run's `AgentMailSent.to`, as the run
+ * views keep it by attempt), only while
  * that attempt still waits, and not when it is automatic (an out-of-office: the step keeps
  * waiting); then `CompleteAgentMail` goes to execution, which strips quotes and signature. Every
  * decision is recorded in `inbound_messages` like any other mail.
@@ -89,69 +87,44 @@ export class AgentReplies {
         status: code < 500 ? 'failed' : 'refused',
       });
 
-    const commits = await this.ports.read(runId);
-    if (commits.length === 0)
-      return refuse(550, `${answered.messageId} names run ${runId}, which does not exist`);
-    const state = foldCommits(runId, commits);
-    const events = commits.flatMap((c) => c.events);
-    const sent = events.find(
-      (e): e is RunEventOf<'AgentMailSent'> =>
-        e.type === 'AgentMailSent' &&
-        e.data.stepId === stepId &&
-        e.data.visit === visit &&
-        e.data.attempt === attempt,
-    );
-    const step = state.steps[stepId];
-    const waiting =
-      state.status === 'running' &&
-      step?.status === 'running' &&
-      step.pending !== true &&
-      step.visit === visit &&
-      step.attempt === attempt;
-    const where = `step "${stepId}" of run ${runId}`;
-    if (sent === undefined) {
-      // Sent a moment ago and not recorded yet: the sending server tries again in a while.
-      if (waiting)
-        return refuse(451, `${where} has not recorded its mail yet; try again later`, state.workflow);
-      return refuse(550, `${answered.messageId} is not a mail ${where} sent`, state.workflow);
+    let record = await this.ports.mail(answered.key);
+    if (record?.messageId == null) {
+      // The mail may be recorded in the log and not in the views yet: let the projector catch up.
+      await this.ports.catchUp(runId);
+      record = await this.ports.mail(answered.key);
     }
-    if (bare(from) !== bare(sent.data.to)) {
+    if (record === null) return refuse(550, `${answered.messageId} names run ${runId}, which does not exist`);
+    const where = `step "${stepId}" of run ${runId}`;
+    const { workflow, waiting } = record;
+    const agent = record.agent ?? 'the agent';
+    if (record.messageId === null) {
+      // Sent a moment ago and not recorded yet: the sending server tries again in a while.
+      if (waiting) return refuse(451, `${where} has not recorded its mail yet; try again later`, workflow);
+      return refuse(550, `${answered.messageId} is not a mail ${where} sent`, workflow);
+    }
+    if (bare(from) !== bare(record.to ?? '')) {
       return refuse(
         550,
-        `the reply to ${sent.data.agent} (${where}) must come from ${sent.data.to}, not ${from}`,
-        state.workflow,
+        `the reply to ${agent} (${where}) must come from ${record.to}, not ${from}`,
+        workflow,
       );
     }
-    const repeated = events.some(
-      (e) =>
-        e.type === 'AgentReplyReceived' &&
-        e.data.stepId === stepId &&
-        e.data.attempt === attempt &&
-        e.data.visit === visit &&
-        mail.messageId !== undefined &&
-        e.data.messageId === mail.messageId,
-    );
+    const repeated = mail.messageId !== undefined && record.replyMessageId === mail.messageId;
     if (repeated) {
       return decide(
         { accept: true, message: 'OK: already taken' },
         `redelivered: the reply ${where} already took`,
-        {
-          workflow: state.workflow,
-        },
+        { workflow },
       );
     }
     if (!waiting) {
-      return refuse(
-        550,
-        `${where} no longer waits for this reply (it ended, or was tried again)`,
-        state.workflow,
-      );
+      return refuse(550, `${where} no longer waits for this reply (it ended, or was tried again)`, workflow);
     }
     if (mail.autoSubmitted) {
       return refuse(
         550,
         `automatic mail (Auto-Submitted) does not answer ${where}, which keeps waiting for a reply`,
-        state.workflow,
+        workflow,
       );
     }
     const command: CompleteAgentMail = {
@@ -168,9 +141,11 @@ export class AgentReplies {
     };
     await this.ports.send(AGENT_REPLY_SUBJECT, command);
     return decide(
-      { accept: true, message: `OK: the reply of ${sent.data.agent} to ${where}` },
-      `reply of ${sent.data.agent} to ${where}`,
-      { workflow: state.workflow },
+      { accept: true, message: `OK: the reply of ${agent} to ${where}` },
+      `reply of ${agent} to ${where}`,
+      {
+        workflow,
+      },
     );
   }
 }

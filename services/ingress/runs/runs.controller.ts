@@ -2,16 +2,12 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CANCEL_RUN_SUBJECT,
-  ChainmailError,
-  RESOLVE_CHECKPOINT_SUBJECT,
   TERMINAL_RUN_EVENTS,
   type CancelRun,
   type Actor,
   type CheckpointDecision,
-  type ResolveCheckpoint,
   type StoredRunCommit,
 } from '@chainmail/contracts';
-import { foldCommits } from '@chainmail/engine';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RunReadRepository } from '@chainmail/persistence';
 import type { Response } from 'express';
@@ -20,6 +16,7 @@ import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
 import { CheckpointRequest, ListRunsQuery } from './run-requests.dto';
 import { CancelAnswer, CheckpointAnswer, RunDetailView, RunEventsView, RunPage } from './run.dto';
+import { ResolveCheckpointUseCase } from './resolve-checkpoint.usecase';
 
 const SSE_HEARTBEAT_MS = 15_000;
 /** How long a live stream waits for a run that has no events yet (started a moment ago). */
@@ -33,6 +30,7 @@ export class RunsController {
     private readonly log: RunLog,
     private readonly commands: CommandBus,
     @Inject(RunReadRepository) private readonly readModels: RunReadRepository,
+    private readonly checkpoints: ResolveCheckpointUseCase,
   ) {}
 
   @Get()
@@ -100,28 +98,7 @@ export class RunsController {
     @Param('step') stepId: string,
     @Body() body: CheckpointRequest,
   ): Promise<CheckpointAnswer> {
-    const decision = checkpointDecision(body);
-    const commits = await this.log.read(id);
-    if (commits.length === 0) throw runNotFound(id);
-    requireOwnerAccess(actor, ownerOfRun(commits[0]) ?? '', 'run', () => runNotFound(id));
-    const step = foldCommits(id, commits).steps[stepId];
-    if (step?.checkpoint === undefined || step.pending === true) {
-      throw new ChainmailError('CONFLICT', `Run ${id} is not waiting for a decision at step "${stepId}".`, {
-        runId: id,
-        stepId,
-      });
-    }
-    const command: ResolveCheckpoint = {
-      type: 'ResolveCheckpoint',
-      commandId: `checkpoint:${id}:${stepId}:${step.visit}`,
-      runId: id,
-      stepId,
-      visit: step.visit,
-      ...decision,
-      by: actor.userId,
-    };
-    await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
-    return { runId: id, stepId, visit: step.visit, action: decision.action, accepted: true };
+    return this.checkpoints.resolve(actor, id, stepId, checkpointDecision(body));
   }
 
   /**

@@ -64,4 +64,12 @@ export class RunView {
   /** Stream sequence of the newest commit folded into this row. */
   @Column({ name: 'last_seq', type: 'bigint', transformer: bigintAsNumber })
   lastSeq!: number;
+
+  /** A sub-workflow run: the run whose step started it. */
+  @Column({ name: 'parent_run_id', type: 'text', nullable: true })
+  parentRunId!: string | null;
+
+  /** The owner's variables recorded at the start. */
+  @Column({ type: 'jsonb', nullable: true })
+  vars!: Record<string, unknown> | null;
 }

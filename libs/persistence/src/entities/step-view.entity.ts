@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { StepError, Usage } from '@chainmail/contracts';
-import type { StepViewStatus } from '../run-projection';
+import type { StepDecision, StepViewStatus } from '../run-projection';
 import { bigintAsNumber } from './bigint.transformer';
 
 /** One row per step of a run: its latest visit and attempt. Written only by the projector. */
@@ -55,4 +55,18 @@ export class StepView {
 
   @Column({ name: 'last_seq', type: 'bigint', transformer: bigintAsNumber })
   lastSeq!: number;
+
+  @Column({ type: 'text', nullable: true })
+  kind!: string | null;
+
+  /** A parallel or foreach step's output list. */
+  @Column({ type: 'jsonb', nullable: true })
+  items!: unknown[] | null;
+
+  /** Set when the visit opened a checkpoint; it is open while the step runs without a decision. */
+  @Column({ name: 'checkpoint_message', type: 'text', nullable: true })
+  checkpointMessage!: string | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  decision!: StepDecision | null;
 }

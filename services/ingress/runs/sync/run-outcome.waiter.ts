@@ -1,6 +1,5 @@
-import { TERMINAL_RUN_EVENTS, type StoredRunCommit } from '@chainmail/contracts';
-import { foldCommits } from '@chainmail/engine';
 import type { RunLog } from '@chainmail/event-log';
+import { runEndOf, type RunEnd } from '@chainmail/persistence';
 
 export type RunOutcome =
   | { status: 'running' }
@@ -10,7 +9,8 @@ export type RunOutcome =
 /**
  * Holds a request until its run ends (`sync` mode, `?wait=true`): follows the run's log to a
  * terminal event, or gives up after `timeoutMs` with "running" so the caller polls instead.
- * The log is the truth, so this needs no read model and sees the end as soon as it is committed.
+ * The log is the truth, so this needs no read model and sees the end as soon as it is committed;
+ * the answer is the terminal event's own data (nothing is folded).
  */
 export class RunOutcomeWaiter {
   constructor(private readonly log: Pick<RunLog, 'follow'>) {}
@@ -21,11 +21,12 @@ export class RunOutcomeWaiter {
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const stop = (): void => controller.abort();
     signal?.addEventListener('abort', stop);
-    const commits: StoredRunCommit[] = [];
     try {
       for await (const commit of this.log.follow(runId, { signal: controller.signal })) {
-        commits.push(commit);
-        if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type))) return outcomeOf(runId, commits);
+        for (const event of commit.events) {
+          const end = runEndOf(event);
+          if (end) return outcomeOf(end);
+        }
       }
     } catch (err) {
       if (!controller.signal.aborted) throw err;
@@ -38,14 +39,8 @@ export class RunOutcomeWaiter {
   }
 }
 
-function outcomeOf(runId: string, commits: StoredRunCommit[]): RunOutcome {
-  const state = foldCommits(runId, commits);
-  if (state.status === 'succeeded') return { status: 'succeeded', output: state.output ?? null };
-  if (state.status === 'failed' || state.status === 'cancelled') {
-    const error = state.error
-      ? { code: state.error.code, message: state.error.message, stepId: state.error.stepId }
-      : null;
-    return { status: state.status, error };
-  }
-  return { status: 'running' };
+function outcomeOf(end: RunEnd): RunOutcome {
+  if (end.status === 'succeeded') return { status: 'succeeded', output: end.output };
+  const { code, message, stepId } = end.error;
+  return { status: end.status, error: { code, message, stepId } };
 }
