@@ -6,7 +6,7 @@ import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
 import { loadConfig, type ChainmailConfig } from '@chainmail/config';
 import { makeRunEvent, type StartRun } from '@chainmail/contracts';
 import { RunLog } from '@chainmail/event-log';
-import { createDataSource } from '@chainmail/persistence';
+import { createDataSource, projectCommits, RunProjectionWriter } from '@chainmail/persistence';
 import {
   AGENT_CATALOG,
   AGENT_DIRECTORY,
@@ -53,6 +53,7 @@ export interface IngressTestApp {
   /** The StartRun commands sent so far, oldest first. */
   startCommands(): Promise<StartRun[]>;
   /** Plays execution for a run: RunStarted, then RunSucceeded with `output` (or RunFailed). */
+  /** Appends the run's start and end to the log and writes them into the run views. */
   finishRun(command: StartRun, outcome: { output: string } | { error: string }): Promise<void>;
   close(): Promise<void>;
 }
@@ -167,7 +168,17 @@ export async function startIngressTestApp(
                 error: { code: 'AGENT_FAILED', message: outcome.error, retryable: false, stepId: 'a' },
                 durationMs: 5,
               });
-        await runLog.append({ runId: command.runId, prev: first.seq, events: [end] }, `${command.runId}-2`);
+        const last = await runLog.append(
+          { runId: command.runId, prev: first.seq, events: [end] },
+          `${command.runId}-2`,
+        );
+        // No projector runs here: the run views are written as it would write them.
+        await new RunProjectionWriter(source).write(
+          projectCommits([
+            { runId: command.runId, prev: 0, events: [started], seq: first.seq },
+            { runId: command.runId, prev: first.seq, events: [end], seq: last.seq },
+          ]),
+        );
       },
       close: async () => {
         await app.close();
