@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { START_RUN_SUBJECT } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
@@ -33,6 +32,7 @@ import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { StartRunUseCase } from './runs/start-run.usecase';
+import { RunCommandsModule } from './runs/run-commands.module';
 import { TracedRunStarter } from './runs/traced-run-starter';
 import { AuditRecorder } from './identity/audit.recorder';
 import { PublishWorkflowUseCase } from './workflows/publish-workflow.usecase';
@@ -42,7 +42,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [IdentityModule, InboundModule, SecretsApiModule, RunViewsModule],
+  imports: [IdentityModule, InboundModule, SecretsApiModule, RunViewsModule, RunCommandsModule],
   controllers: [
     HealthController,
     WorkflowsController,
@@ -69,11 +69,6 @@ import { WorkflowsController } from './workflows/workflows.controller';
       useFactory: (nc: NatsConnection, names: EventLogNames) => new RunLog(nc, names),
     },
     {
-      provide: CommandBus,
-      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
-      useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names),
-    },
-    {
       provide: RunReadRepository,
       inject: [DATA_SOURCE],
       useFactory: (db: DataSource) => new RunReadRepository(db),
@@ -93,12 +88,6 @@ import { WorkflowsController } from './workflows/workflows.controller';
       inject: [RunQueries, RunViews, CommandBus],
       useFactory: (queries: RunQueries, views: RunViews, bus: CommandBus) =>
         new ResolveCheckpointUseCase(queries, views, bus),
-    },
-    {
-      provide: StartRunUseCase,
-      inject: [DEFINITION_CATALOG, CommandBus],
-      useFactory: (catalog: DefinitionCatalog, bus: CommandBus) =>
-        new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
     },
     {
       provide: PublishWorkflowUseCase,

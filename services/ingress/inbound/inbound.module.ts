@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
 import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
-import { canonicalOwner, START_RUN_SUBJECT } from '@chainmail/contracts';
+import { canonicalOwner } from '@chainmail/contracts';
 import { SecretsModule, SecretStore } from '@chainmail/secrets';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import {
@@ -30,6 +30,7 @@ import { SenderAllowList } from '../mail/sender-allow-list';
 import { SmtpInboundListener } from '../mail/smtp-inbound.listener';
 import { SmtpInboundServer } from '../mail/smtp-inbound.server';
 import { StartRunUseCase } from '../runs/start-run.usecase';
+import { RunCommandsModule } from '../runs/run-commands.module';
 import { RunOutcomeWaiter } from '../runs/sync/run-outcome.waiter';
 import { RunResponder } from '../runs/sync/run.responder';
 import { RunViews } from '../runs/run-views';
@@ -45,7 +46,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
  * everything that arrived (`/v1/inbound`), and the sync answer the REST start shares.
  */
 @Module({
-  imports: [SecretsModule, RunViewsModule],
+  imports: [SecretsModule, RunViewsModule, RunCommandsModule],
   controllers: [HooksController, InboundController],
   providers: [
     {
@@ -57,12 +58,6 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
       provide: InboundRepository,
       inject: [DATA_SOURCE],
       useFactory: (db: DataSource) => new InboundRepository(db),
-    },
-    {
-      provide: StartRunUseCase,
-      inject: [DEFINITION_CATALOG, NATS_CONNECTION, EVENT_LOG_NAMES],
-      useFactory: (catalog: DefinitionCatalog, nc: NatsConnection, names: EventLogNames) =>
-        new StartRunUseCase(catalog, new CommandBus(nc, names), START_RUN_SUBJECT),
     },
     {
       provide: WEBHOOK_STARTER,
@@ -93,16 +88,14 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
     },
     {
       provide: AgentReplies,
-      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, AGENT_DIRECTORY, CHAINMAIL_CONFIG, RunViews],
+      inject: [CommandBus, AGENT_DIRECTORY, CHAINMAIL_CONFIG, RunViews],
       useFactory: (
-        nc: NatsConnection,
-        names: EventLogNames,
+        bus: CommandBus,
         // Absent in test set-ups of ingress alone: then no mailbox is an agent's.
         directory: AgentDirectory | undefined,
         config: ChainmailConfig,
         views: RunViews,
       ) => {
-        const bus = new CommandBus(nc, names);
         return new AgentReplies(
           {
             mail: (key) => views.reads.agentMail(key.runId, key.stepId, key.visit, key.attempt),

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { START_RUN_SUBJECT } from '@chainmail/contracts';
+import { CommandBus, type EventLogNames } from '@chainmail/event-log';
+import { DEFINITION_CATALOG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import type { NatsConnection } from 'nats';
+import { StartRunUseCase } from './start-run.usecase';
+
+/**
+ * How ingress sends run commands: one `CommandBus` and one `StartRunUseCase` for REST, webhooks
+ * and inbound mail alike.
+ */
+@Module({
+  providers: [
+    {
+      provide: CommandBus,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new CommandBus(nc, names),
+    },
+    {
+      provide: StartRunUseCase,
+      inject: [DEFINITION_CATALOG, CommandBus],
+      useFactory: (catalog: DefinitionCatalog, bus: CommandBus) =>
+        new StartRunUseCase(catalog, bus, START_RUN_SUBJECT),
+    },
+  ],
+  exports: [CommandBus, StartRunUseCase],
+})
+export class RunCommandsModule {}
