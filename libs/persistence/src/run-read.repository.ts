@@ -2,6 +2,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { RunView } from './entities/run-view.entity';
 import { StepView } from './entities/step-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
+import type { RunEnd, RunError } from './run-projection';
 import {
   RUN_VIEW_STATUSES,
   type AgentMailRecord,
@@ -61,6 +62,21 @@ export class RunReadRepository {
       vars: run.vars,
       steps: steps.map(toStepRecord),
     };
+  }
+
+  /** The run's end as the view has it: null while it runs, or before the view has it. */
+  async runEnd(id: string): Promise<RunEnd | null> {
+    const rows = (await this.runs.query(
+      'SELECT status, output, error, duration_ms FROM runs WHERE id = $1',
+      [id],
+    )) as Array<{ status: string; output: string | null; error: RunError | null; duration_ms: string | null }>;
+    const row = rows[0];
+    if (row === undefined) return null;
+    const durationMs = Number(row.duration_ms ?? 0);
+    if (row.status === 'succeeded') return { status: 'succeeded', output: row.output ?? '', durationMs };
+    if ((row.status === 'failed' || row.status === 'cancelled') && row.error !== null)
+      return { status: row.status, error: row.error, durationMs };
+    return null;
   }
 
   /** Stream sequence of the newest commit of the run in the view (0 when it has none). */

@@ -4,7 +4,7 @@ import type { AgentDirectory } from '@chainmail/agents';
 import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
 import { canonicalOwner } from '@chainmail/contracts';
 import { SecretsModule, SecretStore } from '@chainmail/secrets';
-import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
+import { CommandBus, type EventLogNames } from '@chainmail/event-log';
 import {
   AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
@@ -31,6 +31,7 @@ import { SmtpInboundListener } from '../mail/smtp-inbound.listener';
 import { SmtpInboundServer } from '../mail/smtp-inbound.server';
 import { StartRunUseCase } from '../runs/start-run.usecase';
 import { RunCommandsModule } from '../runs/run-commands.module';
+import { RunEndFeed } from '../runs/sync/run-end-feed';
 import { RunOutcomeWaiter } from '../runs/sync/run-outcome.waiter';
 import { RunResponder } from '../runs/sync/run.responder';
 import { RunViews } from '../runs/run-views';
@@ -154,10 +155,21 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
         new SmtpInboundListener(server, config.smtpPort, config.httpHost),
     },
     {
+      provide: RunEndFeed,
+      inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (nc: NatsConnection, names: EventLogNames) => new RunEndFeed(nc, names),
+    },
+    {
       provide: RunResponder,
-      inject: [NATS_CONNECTION, EVENT_LOG_NAMES, CHAINMAIL_CONFIG],
-      useFactory: (nc: NatsConnection, names: EventLogNames, config: ChainmailConfig) =>
-        new RunResponder(new RunOutcomeWaiter(new RunLog(nc, names)), config.syncWaitMs),
+      inject: [RunEndFeed, RunViews, CHAINMAIL_CONFIG],
+      useFactory: (feed: RunEndFeed, views: RunViews, config: ChainmailConfig) =>
+        new RunResponder(
+          new RunOutcomeWaiter({
+            listen: (runId, listener) => feed.listen(runId, listener),
+            current: (runId) => views.reads.runEnd(runId),
+          }),
+          config.syncWaitMs,
+        ),
     },
   ],
   exports: [RunResponder],

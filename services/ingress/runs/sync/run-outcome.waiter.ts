@@ -1,41 +1,53 @@
-import type { RunLog } from '@chainmail/event-log';
-import { runEndOf, type RunEnd } from '@chainmail/persistence';
+import type { RunEnd } from '@chainmail/persistence';
+import type { RunEndListener } from './run-end-feed';
 
 export type RunOutcome =
   | { status: 'running' }
   | { status: 'succeeded'; output: string | null }
   | { status: 'failed' | 'cancelled'; error: { code: string; message: string; stepId?: string } | null };
 
+/** Where a waiter learns a run's end: as it is committed, and as the read model has it. */
+export interface RunEnds {
+  listen(runId: string, listener: RunEndListener): () => void;
+  current(runId: string): Promise<RunEnd | null>;
+}
+
+const RUNNING: RunOutcome = { status: 'running' };
+
 /**
- * Holds a request until its run ends (`sync` mode, `?wait=true`): follows the run's log to a
- * terminal event, or gives up after `timeoutMs` with "running" so the caller polls instead.
- * The log is the truth, so this needs no read model and sees the end as soon as it is committed;
- * the answer is the terminal event's own data (nothing is folded).
+ * Holds a request until its run ends (`sync` mode, `?wait=true`), or gives up after `timeoutMs`
+ * with "running" so the caller polls instead. It listens for the terminal commit as it is appended
+ * and answers with that event's own data (nothing is folded); it also asks the read model, once at
+ * the start (a run that ended before the wait began) and once at the deadline (an end this process
+ * did not hear of).
  */
 export class RunOutcomeWaiter {
-  constructor(private readonly log: Pick<RunLog, 'follow'>) {}
+  constructor(private readonly ends: RunEnds) {}
 
-  async wait(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunOutcome> {
-    if (timeoutMs <= 0) return { status: 'running' };
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    const stop = (): void => controller.abort();
-    signal?.addEventListener('abort', stop);
-    try {
-      for await (const commit of this.log.follow(runId, { signal: controller.signal })) {
-        for (const event of commit.events) {
-          const end = runEndOf(event);
-          if (end) return outcomeOf(end);
-        }
-      }
-    } catch (err) {
-      if (!controller.signal.aborted) throw err;
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', stop);
-      controller.abort();
-    }
-    return { status: 'running' };
+  wait(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+    if (timeoutMs <= 0 || signal?.aborted === true) return Promise.resolve(RUNNING);
+    return new Promise<RunOutcome>((resolve) => {
+      let settled = false;
+      const finish = (outcome: RunOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        stopListening();
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const fromView = (orElse: RunOutcome | undefined): void => {
+        this.ends.current(runId).then(
+          (end) => (end !== null ? finish(outcomeOf(end)) : orElse !== undefined && finish(orElse)),
+          () => orElse !== undefined && finish(orElse),
+        );
+      };
+      const onAbort = (): void => finish(RUNNING);
+      const stopListening = this.ends.listen(runId, (end) => finish(outcomeOf(end)));
+      const timer = setTimeout(() => fromView(RUNNING), timeoutMs);
+      signal?.addEventListener('abort', onAbort);
+      fromView(undefined);
+    });
   }
 }
 

@@ -1,0 +1,79 @@
+import { TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
+import { decodeRunCommit, EVENTS_HEADER, type EventLogNames } from '@chainmail/event-log';
+import { runEndOf, type RunEnd } from '@chainmail/persistence';
+import type { Msg, NatsConnection, Subscription } from 'nats';
+
+export type RunEndListener = (end: RunEnd) => void;
+
+/** Ends kept for listeners that come a moment late (the run ended while its request got ready). */
+const RECENT_ENDS = 1_000;
+const RECENT_MS = 5_000;
+
+/**
+ * The ends of runs as they are committed, for requests that wait for one (`?wait=true`, sync
+ * mode): one core NATS subscription on the run subjects per process, instead of a JetStream
+ * consumer created and deleted per waiting request. Only commits whose `Chainmail-Events` header
+ * names a terminal event are decoded. The newest ends are kept, so a listener that starts just
+ * after its run ended still hears of it. Core delivery is at most once, so a waiter also asks the
+ * read model (see RunOutcomeWaiter).
+ */
+export class RunEndFeed {
+  private readonly listeners = new Map<string, Set<RunEndListener>>();
+  private readonly recent = new Map<string, { end: RunEnd; at: number }>();
+  private readonly subscription: Subscription;
+
+  constructor(nc: NatsConnection, names: EventLogNames) {
+    this.subscription = nc.subscribe(names.runSubjects, {
+      callback: (err, msg) => {
+        if (err === null) this.receive(msg);
+      },
+    });
+  }
+
+  /** Calls `listener` once the run ends (at once if it just did); the function it returns stops listening. */
+  listen(runId: string, listener: RunEndListener): () => void {
+    const ended = this.recent.get(runId)?.end;
+    if (ended !== undefined) {
+      queueMicrotask(() => listener(ended));
+      return () => undefined;
+    }
+    const set = this.listeners.get(runId) ?? new Set<RunEndListener>();
+    set.add(listener);
+    this.listeners.set(runId, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(runId) === set) this.listeners.delete(runId);
+    };
+  }
+
+  /** Nest calls it at shutdown. */
+  onApplicationShutdown(): void {
+    this.subscription.unsubscribe();
+  }
+
+  private receive(msg: Msg): void {
+    const types = msg.headers?.get(EVENTS_HEADER);
+    if (types && !types.split(',').some((type) => TERMINAL_RUN_EVENTS.has(type as never))) return;
+    let end: RunEnd | undefined;
+    try {
+      for (const event of decodeRunCommit(msg.data, 0).events) end ??= runEndOf(event);
+    } catch {
+      return; // not a commit: nothing to tell
+    }
+    if (end === undefined) return;
+    const runId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    this.remember(runId, end);
+    const waiting = this.listeners.get(runId);
+    if (waiting !== undefined) for (const listener of [...waiting]) listener(end);
+  }
+
+  /** Kept a few seconds, a bounded number: outputs can be large. */
+  private remember(runId: string, end: RunEnd): void {
+    const now = Date.now();
+    this.recent.set(runId, { end, at: now });
+    for (const [oldest, { at }] of this.recent) {
+      if (this.recent.size <= RECENT_ENDS && now - at <= RECENT_MS) break;
+      this.recent.delete(oldest);
+    }
+  }
+}
