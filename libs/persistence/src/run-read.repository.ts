@@ -66,10 +66,14 @@ export class RunReadRepository {
 
   /** The run's end as the view has it: null while it runs, or before the view has it. */
   async runEnd(id: string): Promise<RunEnd | null> {
-    const rows = (await this.runs.query(
-      'SELECT status, output, error, duration_ms FROM runs WHERE id = $1',
-      [id],
-    )) as Array<{ status: string; output: string | null; error: RunError | null; duration_ms: string | null }>;
+    const rows = (await this.runs.query('SELECT status, output, error, duration_ms FROM runs WHERE id = $1', [
+      id,
+    ])) as Array<{
+      status: string;
+      output: string | null;
+      error: RunError | null;
+      duration_ms: string | null;
+    }>;
     const row = rows[0];
     if (row === undefined) return null;
     const durationMs = Number(row.duration_ms ?? 0);
