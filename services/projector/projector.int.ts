@@ -112,7 +112,12 @@ describe('ProjectorModule against NATS and Postgres', () => {
   }
 
   it('takes the settings given to register()', () => {
-    expect(app.get(PROJECTOR_SETTINGS)).toEqual({ maxBatch: 256, maxWaitMs: 2, autoStart: true });
+    expect(app.get(PROJECTOR_SETTINGS)).toEqual({
+      maxBatch: 256,
+      catchUpBatch: 4096,
+      maxWaitMs: 2,
+      autoStart: true,
+    });
   });
 
   it('projects what is appended, and a waiter sees its own write', async () => {

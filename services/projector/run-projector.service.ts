@@ -142,12 +142,28 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** One span per commit, in its run's trace, covering the batch write that projected it. */
+  /**
+   * One span per commit, in its run's trace, covering the batch write that projected it. A
+   * catch-up batch (a replay: thousands of commits of runs long over) gets one span of its own.
+   */
   private traceBatch(
     messages: readonly ConsumedMessage[],
     commits: StoredRunCommit[],
     started: number,
   ): void {
+    if (messages.length > this.settings.maxBatch) {
+      this.tracer
+        .startSpan('project catch-up batch', {
+          startTime: started,
+          attributes: {
+            'chainmail.batch.commits': commits.length,
+            'chainmail.batch.first_seq': messages[0].seq,
+            'chainmail.batch.last_seq': messages[messages.length - 1].seq,
+          },
+        })
+        .end();
+      return;
+    }
     const headers = new Map(messages.map((m) => [m.seq, m.headers]));
     commits.forEach((commit) => {
       const parent = extractTraceContext(headers.get(commit.seq));
@@ -188,6 +204,7 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       durable: CONSUMERS.projector,
       filterSubject: RUN_SUBJECTS,
       maxBatch: this.settings.maxBatch,
+      catchUpBatch: Math.max(this.settings.maxBatch, this.settings.catchUpBatch),
       maxWaitMs: this.settings.maxWaitMs,
       names: this.names,
       logger: this.logger,

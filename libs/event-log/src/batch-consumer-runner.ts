@@ -12,8 +12,14 @@ import { describeError } from './logger';
 import { PullSource } from './pull-source';
 
 export interface BatchConsumerOptions extends DurableConsumerOptions {
-  /** Most messages handed to one call of the handler. */
+  /** Most messages handed to one call of the handler while the consumer keeps up. */
   maxBatch: number;
+  /**
+   * Most messages in one call while the consumer is far behind (more waiting, here and at the
+   * server, than `maxBatch`): a replay or a backlog is written in few large transactions, while
+   * a lone live message is still handled at once. Defaults to `maxBatch`.
+   */
+  catchUpBatch?: number;
   /** After a quiet spell, how long the first message waits for company. */
   maxWaitMs: number;
   /** Resolving acks the whole batch; throwing naks all of it with a backoff delay. */
@@ -29,7 +35,11 @@ export async function startBatchConsumer(
   options: BatchConsumerOptions,
 ): Promise<ConsumerRunner> {
   if (!(options.maxBatch >= 1)) throw new Error('maxBatch must be at least 1');
-  const window = options.maxBatch * 2;
+  if (options.catchUpBatch !== undefined && !(options.catchUpBatch >= options.maxBatch)) {
+    throw new Error(`catchUpBatch (${options.catchUpBatch}) must be at least maxBatch (${options.maxBatch})`);
+  }
+  // Room for the batch being handled and the next one filling meanwhile.
+  const window = Math.max(options.maxBatch, options.catchUpBatch ?? 0) * 2;
   const consumer = resolveConsumer(options, window);
   await ensureConsumer(nc, consumer);
   const runner = new BatchRunner(nc, consumer, options, window);
@@ -40,6 +50,8 @@ export async function startBatchConsumer(
 class BatchRunner implements ConsumerRunner {
   private readonly source: PullSource;
   private buffer: DeliveredMessage[] = [];
+  /** Ack subject of the newest message received: it tells how many more the server holds. */
+  private newestReply?: string;
   private running = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -84,6 +96,7 @@ class BatchRunner implements ConsumerRunner {
       return;
     }
     this.buffer.push(message);
+    this.newestReply = msg.reply;
     if (this.running > 0) return;
     if (this.buffer.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
@@ -93,7 +106,9 @@ class BatchRunner implements ConsumerRunner {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.running > 0 || this.buffer.length === 0 || this.stopping) return;
-    const batch = this.buffer.splice(0, this.options.maxBatch);
+    const behind = this.buffer.length + pendingOf(this.newestReply) > this.options.maxBatch;
+    const size = behind ? (this.options.catchUpBatch ?? this.options.maxBatch) : this.options.maxBatch;
+    const batch = this.buffer.splice(0, size);
     this.running = batch.length;
     let handled: Promise<void>;
     try {
@@ -142,4 +157,16 @@ class BatchRunner implements ConsumerRunner {
         `${config.durable_name}: batch of ${batch.length} failed, ${retried} will be retried: ${describeError(err)}`,
       );
   }
+}
+
+/**
+ * The server's count of messages still waiting for the consumer, the last token but one or last
+ * of the ack subject (`$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or
+ * with a domain, an account hash and a trailing token on newer servers). 0 when unreadable.
+ */
+export function pendingOf(reply: string | undefined): number {
+  if (!reply) return 0;
+  const tokens = reply.split('.');
+  const pending = Number(tokens[tokens.length === 9 ? 8 : 10]);
+  return Number.isFinite(pending) ? pending : 0;
 }
