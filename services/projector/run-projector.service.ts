@@ -98,10 +98,11 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   rebuild(): Promise<RebuildResult> {
     this.rebuilding ??= this.serially(async () => {
       await this.stopConsumer();
-      await this.writer.truncate();
+      // Read first: the replay from 1 covers at least what the log held when it was asked for.
+      const targetSeq = await this.streamLastSeq();
+      await this.writer.truncate(targetSeq);
       await this.deleteConsumer();
       this.applied.reset(0);
-      const targetSeq = await this.streamLastSeq();
       await this.startConsumer();
       this.logger.log(`rebuilding the read models: replaying ${targetSeq} messages`);
       return { targetSeq };
