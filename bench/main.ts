@@ -146,7 +146,6 @@ async function main(): Promise<void> {
           root: ROOT,
           natsUrl: nats.url,
           templateRunId: template.runId,
-          markerWorkflow: ONE_STEP,
           minEvents: c.rebuildEvents,
           log: say,
         });
@@ -155,8 +154,9 @@ async function main(): Promise<void> {
       server = undefined;
       if (profileDir && !throughput && report.rebuild) {
         // Only the rebuild was profiled: the process ran with --cpu-prof from the start.
+        // The main thread's: thread id 0 in CPU.<date>.<time>.<pid>.<tid>.<seq> (workers write their own).
         const file = (await readdir(profileDir))
-          .filter((f) => f.endsWith('.cpuprofile'))
+          .filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
           .sort()
           .pop();
         if (!file) throw new Error(`no .cpuprofile appeared in ${profileDir}`);

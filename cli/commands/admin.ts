@@ -3,7 +3,7 @@ import type { CliContext } from '../context';
 import type { ActionRunner } from './options';
 
 /** How often `replay` asks how far the rebuild is, and how often it says so. */
-const POLL_MS = 200;
+const POLL_MS = 100;
 const PROGRESS_MS = 2_000;
 
 /** `replay`: rebuild the read models from the event log, and wait until they are. */
