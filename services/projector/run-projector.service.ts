@@ -48,6 +48,8 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   /** Start, stop and rebuild run one at a time. */
   private lifecycle: Promise<unknown> = Promise.resolve();
   private rebuilding?: Promise<RebuildResult>;
+  /** The batch write under way: the next batch's write waits for it. */
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly tracer: Tracer;
 
   constructor(
@@ -110,7 +112,11 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
     return this.rebuilding;
   }
 
-  /** Writes one batch of messages; throwing makes the consumer redeliver all of them later. */
+  /**
+   * Writes one batch of messages; throwing makes the consumer redeliver all of them later. A batch
+   * handed over while the previous one is being written is decoded and folded meanwhile, then
+   * written after it: one transaction at a time, so the checkpoint never passes an unwritten batch.
+   */
   async handle(messages: readonly ConsumedMessage[]): Promise<void> {
     const commits: StoredRunCommit[] = [];
     for (const message of messages) {
@@ -119,10 +125,12 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       else this.logger.error(`skipping stream message ${decoded.seq}: ${decoded.reason}`);
     }
     const seqs = messages.map((m) => m.seq);
-    const started = Date.now();
     const batch = this.project(commits);
+    const write = this.writing.then(() => this.writer.write(batch));
+    this.writing = write.catch(() => undefined);
+    const started = Date.now();
     try {
-      await this.writer.write(batch);
+      await write;
     } catch (err) {
       this.applied.failed(seqs);
       throw err;
@@ -206,6 +214,7 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       filterSubject: RUN_SUBJECTS,
       maxBatch: this.settings.maxBatch,
       catchUpBatch: Math.max(this.settings.maxBatch, this.settings.catchUpBatch),
+      overlap: true,
       maxWaitMs: this.settings.maxWaitMs,
       names: this.names,
       logger: this.logger,

@@ -59,6 +59,42 @@ describe('startBatchConsumer: catch-up batches', () => {
     }
   });
 
+  it('with overlap, hands over the next full batch while one is handled, never more than two', async () => {
+    await publish('overlap', 300);
+    const batches: number[][] = [];
+    let inHandler = 0;
+    let most = 0;
+    const runner = await startBatchConsumer(env.nc, {
+      names: env.names,
+      logger: silentLogger,
+      stream: RUN_EVENTS_STREAM,
+      filterSubject: RUN_SUBJECTS,
+      durable: 'overlap',
+      maxBatch: 10,
+      catchUpBatch: 50,
+      maxWaitMs: 0,
+      overlap: true,
+      handler: async (messages) => {
+        batches.push(messages.map((m) => m.seq));
+        most = Math.max(most, ++inHandler);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inHandler--;
+      },
+    });
+    try {
+      await waitFor('the backlog', () => batches.flat().length === 300);
+      expect(most).toBe(2);
+      expect(new Set(batches.flat()).size).toBe(300);
+      expect(batches.every((b) => b.length <= 50)).toBe(true);
+    } finally {
+      await runner.stop();
+    }
+    expect(
+      (await (await env.nc.jetstreamManager()).consumers.info(env.names.runEventsStream, 'overlap'))
+        .num_ack_pending,
+    ).toBe(0);
+  });
+
   it('refuses a catch-up batch smaller than the live one', async () => {
     await expect(
       startBatchConsumer(env.nc, {

@@ -22,6 +22,12 @@ export interface BatchConsumerOptions extends DurableConsumerOptions {
   catchUpBatch?: number;
   /** After a quiet spell, how long the first message waits for company. */
   maxWaitMs: number;
+  /**
+   * While a batch is being handled, hand over the next one as soon as a full batch waits, so the
+   * handler can prepare it (decode, fold) meanwhile. At most two batches are in the handler at
+   * once, and the handler must itself keep apart what must not overlap (the projector's writes).
+   */
+  overlap?: boolean;
   /** Resolving acks the whole batch; throwing naks all of it with a backoff delay. */
   handler: (messages: ConsumedMessage[]) => Promise<void>;
 }
@@ -52,6 +58,8 @@ class BatchRunner implements ConsumerRunner {
   private buffer: DeliveredMessage[] = [];
   /** Ack subject of the newest message received: it tells how many more the server holds. */
   private newestReply?: string;
+  /** Batches in the handler, and their messages. */
+  private inFlight = 0;
   private running = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -85,7 +93,7 @@ class BatchRunner implements ConsumerRunner {
     clearTimeout(this.timer);
     await this.source.stop();
     for (const message of this.buffer.splice(0)) message.nak();
-    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     await flushQuietly(this.nc);
   }
 
@@ -97,7 +105,14 @@ class BatchRunner implements ConsumerRunner {
     }
     this.buffer.push(message);
     this.newestReply = msg.reply;
-    if (this.running > 0) return;
+    if (this.inFlight > 0) {
+      // Only where a batch can have just become full (the check reads the ack subject).
+      const held = this.buffer.length;
+      if (this.options.overlap && (held === this.options.maxBatch || held === this.options.catchUpBatch)) {
+        this.flush();
+      }
+      return;
+    }
     if (this.buffer.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
   }
@@ -105,11 +120,16 @@ class BatchRunner implements ConsumerRunner {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running > 0 || this.buffer.length === 0 || this.stopping) return;
+    if (this.buffer.length === 0 || this.stopping) return;
+    if (this.inFlight > 0 && !(this.options.overlap && this.inFlight === 1)) return;
     const behind = this.buffer.length + pendingOf(this.newestReply) > this.options.maxBatch;
     const size = behind ? (this.options.catchUpBatch ?? this.options.maxBatch) : this.options.maxBatch;
+    // A second batch goes in only when it is full: otherwise more may join it meanwhile.
+    const overlapping = this.options.overlap === true && this.inFlight === 1 && this.buffer.length >= size;
+    if (this.inFlight > 0 && !overlapping) return;
     const batch = this.buffer.splice(0, size);
-    this.running = batch.length;
+    this.inFlight++;
+    this.running += batch.length;
     let handled: Promise<void>;
     try {
       handled = this.options.handler(batch);
@@ -125,9 +145,10 @@ class BatchRunner implements ConsumerRunner {
   private settle(batch: DeliveredMessage[], err: unknown): void {
     if (err === undefined) for (const message of batch) message.ack();
     else this.fail(batch, err);
-    this.running = 0;
+    this.inFlight--;
+    this.running -= batch.length;
     if (this.stopping) {
-      this.idle?.();
+      if (this.inFlight === 0) this.idle?.();
       return;
     }
     // What arrived meanwhile has waited a batch already: take it at once.
