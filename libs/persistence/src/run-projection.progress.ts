@@ -1,10 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { RUN_PROJECTION_CHECKPOINT } from './run-projection.writer';
-
-/** Name of the row in `projection_checkpoints` holding the last replay's target (`<checkpoint>.replay-target`). */
-export const replayTargetName = (checkpointName: string): string => `${checkpointName}.replay-target`;
-/** Name of the row counting the events written since the views were emptied (in its `last_seq`). */
-export const eventCountName = (checkpointName: string): string => `${checkpointName}.events`;
+import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
 
 export interface ReplayProgress {
   /** The stream sequence the last replay must reach (absent: the views were never rebuilt). */

@@ -1,6 +1,6 @@
 import { inRetryingTransaction } from './retrying-transaction';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { eventCountName, replayTargetName } from './run-projection.progress';
+import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
 import type { AgentMailPatch, ProjectionBatch, RunPatch, StepPatch } from './run-projection';
 import {
   ADVANCE_CHECKPOINT,
@@ -12,8 +12,7 @@ import {
   UPSERT_STEPS,
 } from './run-projection.sql';
 
-/** Checkpoint name of the run read models in `projection_checkpoints`. */
-export const RUN_PROJECTION_CHECKPOINT = 'runs';
+export { RUN_PROJECTION_CHECKPOINT };
 
 /** Postgres codes after which the whole transaction can simply run again. */
 
