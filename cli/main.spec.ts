@@ -79,6 +79,26 @@ describe('chainmail program', () => {
     }
   });
 
+  it('replay --no-wait returns once the rebuild has begun, saying where to follow it', async () => {
+    const api = await FakeApiServer.start({
+      'POST /v1/admin/replay': (_req, res) => sendJson(res, 202, { targetSeq: 7 }),
+    });
+    try {
+      const result = await cli(['replay', '--no-wait'], { env: { CHAINMAIL_URL: api.url } });
+      expect(result).toEqual({
+        code: 0,
+        stdout:
+          'Rebuilding read models from the event log…\n' +
+          'Started: the read models are rebuilt once they reach log sequence 7.\n' +
+          '  follow it with GET /v1/admin/replay\n',
+        stderr: '',
+      });
+      expect(api.last('GET', '/v1/admin/replay')).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  });
+
   it('usage errors exit 2; help and version exit 0', async () => {
     const unknown = await cli(['rnus']);
     expect(unknown.code).toBe(2);
