@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     const needsServer = (['wait', 'poll', 'steps', 'parked', 'rebuild'] as const).some(has);
     if (needsServer) {
       const throughput = has('wait') || has('poll');
-      const profileDir = opts.profileDir && throughput ? resolve(opts.profileDir) : undefined;
+      const profileDir =
+        opts.profileDir && (throughput || has('rebuild')) ? resolve(opts.profileDir) : undefined;
       if (profileDir) await mkdir(profileDir, { recursive: true });
       const start = (profile?: string): Promise<ChainmailProcess> =>
         startChainmail({
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
         profiled: profileDir !== undefined,
       };
 
-      if (profileDir) {
+      if (profileDir && throughput) {
         // The profile is written when the process exits: stop it, read it, go on with a fresh one.
         const before = new Set(await readdir(profileDir));
         await server.stop();
@@ -145,13 +146,28 @@ async function main(): Promise<void> {
           root: ROOT,
           natsUrl: nats.url,
           templateRunId: template.runId,
-          markerWorkflow: ONE_STEP,
           minEvents: c.rebuildEvents,
           log: say,
         });
       }
       await server.stop();
       server = undefined;
+      if (profileDir && !throughput && report.rebuild) {
+        // Only the rebuild was profiled: the process ran with --cpu-prof from the start.
+        // The main thread's: thread id 0 in CPU.<date>.<time>.<pid>.<tid>.<seq> (workers write their own).
+        const file = (await readdir(profileDir))
+          .filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+          .sort()
+          .pop();
+        if (!file) throw new Error(`no .cpuprofile appeared in ${profileDir}`);
+        const profile = JSON.parse(await readFile(join(profileDir, file), 'utf8')) as CpuProfile;
+        // Per 1,000 events replayed ("runs" in the summary's words).
+        const rebuild = summarizeProfile(profile, report.rebuild.events / 1000, {
+          windowUs: report.rebuild.windowUs,
+          top: 15,
+        });
+        report.profile = { dir: profileDir, file, rebuild };
+      }
     }
 
     if (has('recovery')) report.recovery = await recovery(opts);
@@ -193,6 +209,10 @@ function print(report: BenchReport): void {
       if (!summary || !load) continue;
       say(`\n${mode === 'wait' ? 'REST ?wait=true' : 'REST + poll'} at concurrency ${load.concurrency}:`);
       for (const line of formatProfileSummary(summary, load.runs)) say(line);
+    }
+    if (profile.rebuild && report.rebuild) {
+      say(`\nrebuild (figures per 1,000 events):`);
+      for (const line of formatProfileSummary(profile.rebuild, report.rebuild.events / 1000)) say(line);
     }
   }
 }

@@ -23,8 +23,11 @@ describe('parseOptions', () => {
     expect(() => parseOptions(['--only', 'wait,speed'])).toThrow(/"speed".*floor, wait, poll/);
   });
 
-  it('refuses --profile without a throughput phase to profile', () => {
-    expect(() => parseOptions(['--only', 'parked', '--profile', 'prof'])).toThrow(/add wait or poll/);
+  it('refuses --profile without a throughput or rebuild phase to profile', () => {
+    expect(() => parseOptions(['--only', 'parked', '--profile', 'prof'])).toThrow(
+      /add wait, poll or rebuild/,
+    );
+    expect(parseOptions(['--only', 'rebuild', '--profile', 'prof']).profileDir).toBe('prof');
   });
 
   it('refuses an option without its value, and an unknown option', () => {

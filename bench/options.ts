@@ -52,7 +52,7 @@ const QUICK: Counts = {
 export const USAGE = `usage: npm run bench -- [--quick] [--only ${PHASES.join(',')}] [--profile DIR] [--out FILE]
   --quick          a short smoke run with small counts (figures are rough)
   --only a,b       run only these phases (default: all)
-  --profile DIR    write a CPU profile of the Chainmail process over the throughput phases to DIR
+  --profile DIR    write a CPU profile of the Chainmail process over the throughput phases (or, alone, the rebuild) to DIR
   --out FILE       where to save the JSON (default: bench/results/latest.json)`;
 
 export class OptionsError extends Error {}
@@ -100,8 +100,13 @@ export function parseOptions(argv: string[]): BenchOptions {
     }
   }
   options.counts = options.quick ? QUICK : FULL;
-  if (options.profileDir !== undefined && !options.phases.has('wait') && !options.phases.has('poll')) {
-    throw new OptionsError('--profile profiles the throughput phases: add wait or poll to --only.');
+  if (
+    options.profileDir !== undefined &&
+    !(['wait', 'poll', 'rebuild'] as const).some((p) => options.phases.has(p))
+  ) {
+    throw new OptionsError(
+      '--profile profiles the throughput and rebuild phases: add wait, poll or rebuild to --only.',
+    );
   }
   return options;
 }

@@ -113,7 +113,6 @@ describe('tableRows', () => {
         seconds: 4,
         eventsPerSecond: 25_000,
         commitsPerSecond: 12_500,
-        cliSeconds: 1,
         cliOutput: [],
       },
     });

@@ -21,7 +21,13 @@ export interface BenchReport {
   rebuild?: RebuildResult;
   /** The kill -9 recovery measurement (bench/recovery.ts), when its phase ran. */
   recovery?: RecoveryReport;
-  profile?: { dir: string; file: string; wait?: ProfileSummary; poll?: ProfileSummary };
+  profile?: {
+    dir: string;
+    file: string;
+    wait?: ProfileSummary;
+    poll?: ProfileSummary;
+    rebuild?: ProfileSummary;
+  };
   targets: typeof TARGETS;
 }
 

@@ -9,6 +9,7 @@ import {
   parseVersions,
   parseWorkflows,
   str,
+  UnexpectedResponse,
   type Json,
   type PublishedWorkflow,
   type RunSummary,
@@ -209,9 +210,28 @@ export class ChainmailApi {
     return this.json('DELETE', `/v1/variables/${enc(name)}${teamQuery(team)}`);
   }
 
-  /** Rebuilding read models replays the whole log: it may take a while, so no request timeout. */
-  async replay(): Promise<unknown> {
-    return this.json('POST', '/v1/admin/replay', { ...jsonBody({}), timeoutMs: null });
+  /** Starts rebuilding the read models; the answer names the log sequence the replay must reach. */
+  async replay(): Promise<{ targetSeq: number }> {
+    const answer = await this.json('POST', '/v1/admin/replay', jsonBody({}));
+    return { targetSeq: replaySeq(answer, 'targetSeq') };
+  }
+
+  /** How far the replay is, as the read models' checkpoint in Postgres says. */
+  async replayStatus(): Promise<{
+    targetSeq?: number;
+    appliedSeq: number;
+    appliedEvents: number;
+    lastSeq: number;
+  }> {
+    const answer = await this.json('GET', '/v1/admin/replay');
+    const targetSeq =
+      isRecord(answer) && answer.targetSeq !== undefined ? replaySeq(answer, 'targetSeq') : undefined;
+    return {
+      targetSeq,
+      appliedSeq: replaySeq(answer, 'appliedSeq'),
+      appliedEvents: replaySeq(answer, 'appliedEvents'),
+      lastSeq: replaySeq(answer, 'lastSeq'),
+    };
   }
 
   /** Who the token is: `GET /v1/me`. */
@@ -457,4 +477,11 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done);
   });
+}
+
+function replaySeq(answer: unknown, field: string): number {
+  const value = isRecord(answer) ? answer[field] : undefined;
+  if (typeof value !== 'number')
+    throw new UnexpectedResponse(`expected the replay's ${field} to be a number`);
+  return value;
 }

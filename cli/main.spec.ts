@@ -49,18 +49,51 @@ describe('chainmail program', () => {
   });
 
   it('--url beats CHAINMAIL_URL, and CHAINMAIL_TOKEN is sent as a bearer token', async () => {
+    let asked = 0;
     const api = await FakeApiServer.start({
-      'POST /v1/admin/replay': (_req, res) => sendJson(res, 200, { events: 42, runs: 3 }),
+      'POST /v1/admin/replay': (_req, res) => sendJson(res, 202, { targetSeq: 42 }),
+      // Not done at the first look: the CLI waits for the views to reach the target.
+      'GET /v1/admin/replay': (_req, res) =>
+        sendJson(res, 200, {
+          targetSeq: 42,
+          appliedSeq: ++asked < 2 ? 10 : 42,
+          appliedEvents: asked < 2 ? 20 : 84,
+          lastSeq: 42,
+          done: asked >= 2,
+        }),
     });
     try {
       const result = await cli(['--url', `${api.url}/`, 'replay'], {
         env: { CHAINMAIL_URL: 'http://127.0.0.1:1', CHAINMAIL_TOKEN: 'tok_123' },
       });
+      expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe(
-        'Rebuilding read models from the event log…\nRead models rebuilt.\n  events: 42\n  runs: 3\n',
+      expect(result.stdout).toMatch(
+        /^Rebuilding read models from the event log…\nRead models rebuilt: 84 events \(42 commits\) in \d+\.\d s, \d+ events\/s\.\n$/,
       );
+      expect(asked).toBe(2);
       expect(api.last('POST', '/v1/admin/replay')?.headers.authorization).toBe('Bearer tok_123');
+      expect(api.last('GET', '/v1/admin/replay')?.headers.authorization).toBe('Bearer tok_123');
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('replay --no-wait returns once the rebuild has begun, saying where to follow it', async () => {
+    const api = await FakeApiServer.start({
+      'POST /v1/admin/replay': (_req, res) => sendJson(res, 202, { targetSeq: 7 }),
+    });
+    try {
+      const result = await cli(['replay', '--no-wait'], { env: { CHAINMAIL_URL: api.url } });
+      expect(result).toEqual({
+        code: 0,
+        stdout:
+          'Rebuilding read models from the event log…\n' +
+          'Started: the read models are rebuilt once they reach log sequence 7.\n' +
+          '  follow it with GET /v1/admin/replay\n',
+        stderr: '',
+      });
+      expect(api.last('GET', '/v1/admin/replay')).toBeUndefined();
     } finally {
       await api.close();
     }

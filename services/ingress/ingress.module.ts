@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
-import { RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
+import { RunProjectionProgress, RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
 import {
   DATA_SOURCE,
   DEFINITION_CATALOG,
@@ -13,6 +13,7 @@ import type { Telemetry } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
+import { ReplayService } from './admin/replay.service';
 import { OpenApiController } from './api/openapi.controller';
 import { OpenApiDocument } from './api/openapi-document.holder';
 import { AgentsController } from './agents/agents.controller';
@@ -62,6 +63,12 @@ import { WorkflowsController } from './workflows/workflows.controller';
       provide: RegistryClient,
       inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
       useFactory: (nc: NatsConnection, names: EventLogNames) => new RegistryClient(nc, names),
+    },
+    {
+      provide: ReplayService,
+      inject: [RegistryClient, DATA_SOURCE, NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (requests: RegistryClient, db: DataSource, nc: NatsConnection, names: EventLogNames) =>
+        new ReplayService(requests, new RunProjectionProgress(db), nc, names),
     },
     {
       provide: RunLog,

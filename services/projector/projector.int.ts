@@ -6,6 +6,7 @@ import {
   createDataSource,
   PROJECTION_APPLIED_SUBJECT,
   ProjectionWatermark,
+  RunProjectionProgress,
   RunReadRepository,
 } from '@chainmail/persistence';
 import {
@@ -112,7 +113,12 @@ describe('ProjectorModule against NATS and Postgres', () => {
   }
 
   it('takes the settings given to register()', () => {
-    expect(app.get(PROJECTOR_SETTINGS)).toEqual({ maxBatch: 256, maxWaitMs: 2, autoStart: true });
+    expect(app.get(PROJECTOR_SETTINGS)).toEqual({
+      maxBatch: 256,
+      catchUpBatch: 4096,
+      maxWaitMs: 2,
+      autoStart: true,
+    });
   });
 
   it('projects what is appended, and a waiter sees its own write', async () => {
@@ -177,6 +183,10 @@ describe('ProjectorModule against NATS and Postgres', () => {
     expect(result.targetSeq).toBe(await lastSeq());
     expect(await projector.waitForSequence(result.targetSeq, 4_000)).toBe(true);
     expect(await dump()).toEqual(before);
+    // What `GET /v1/admin/replay` reads: the target and the checkpoint that reached it, in Postgres.
+    const progress = await new RunProjectionProgress(dataSource).read();
+    expect(progress).toMatchObject({ targetSeq: result.targetSeq, appliedSeq: result.targetSeq });
+    expect(progress.appliedEvents).toBeGreaterThanOrEqual(result.targetSeq);
   });
 
   it('answers the rebuild request on its namespaced subject', async () => {

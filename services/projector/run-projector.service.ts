@@ -48,6 +48,8 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   /** Start, stop and rebuild run one at a time. */
   private lifecycle: Promise<unknown> = Promise.resolve();
   private rebuilding?: Promise<RebuildResult>;
+  /** The batch write under way: the next batch's write waits for it. */
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly tracer: Tracer;
 
   constructor(
@@ -98,10 +100,11 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   rebuild(): Promise<RebuildResult> {
     this.rebuilding ??= this.serially(async () => {
       await this.stopConsumer();
-      await this.writer.truncate();
+      // Read first: the replay from 1 covers at least what the log held when it was asked for.
+      const targetSeq = await this.streamLastSeq();
+      await this.writer.truncate(targetSeq);
       await this.deleteConsumer();
       this.applied.reset(0);
-      const targetSeq = await this.streamLastSeq();
       await this.startConsumer();
       this.logger.log(`rebuilding the read models: replaying ${targetSeq} messages`);
       return { targetSeq };
@@ -109,7 +112,11 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
     return this.rebuilding;
   }
 
-  /** Writes one batch of messages; throwing makes the consumer redeliver all of them later. */
+  /**
+   * Writes one batch of messages; throwing makes the consumer redeliver all of them later. A batch
+   * handed over while the previous one is being written is decoded and folded meanwhile, then
+   * written after it: one transaction at a time, so the checkpoint never passes an unwritten batch.
+   */
   async handle(messages: readonly ConsumedMessage[]): Promise<void> {
     const commits: StoredRunCommit[] = [];
     for (const message of messages) {
@@ -118,10 +125,12 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       else this.logger.error(`skipping stream message ${decoded.seq}: ${decoded.reason}`);
     }
     const seqs = messages.map((m) => m.seq);
-    const started = Date.now();
     const batch = this.project(commits);
+    const write = this.writing.then(() => this.writer.write(batch));
+    this.writing = write.catch(() => undefined);
+    const started = Date.now();
     try {
-      await this.writer.write(batch);
+      await write;
     } catch (err) {
       this.applied.failed(seqs);
       throw err;
@@ -142,12 +151,28 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** One span per commit, in its run's trace, covering the batch write that projected it. */
+  /**
+   * One span per commit, in its run's trace, covering the batch write that projected it. A
+   * catch-up batch (a replay: thousands of commits of runs long over) gets one span of its own.
+   */
   private traceBatch(
     messages: readonly ConsumedMessage[],
     commits: StoredRunCommit[],
     started: number,
   ): void {
+    if (messages.length > this.settings.maxBatch) {
+      this.tracer
+        .startSpan('project catch-up batch', {
+          startTime: started,
+          attributes: {
+            'chainmail.batch.commits': commits.length,
+            'chainmail.batch.first_seq': messages[0].seq,
+            'chainmail.batch.last_seq': messages[messages.length - 1].seq,
+          },
+        })
+        .end();
+      return;
+    }
     const headers = new Map(messages.map((m) => [m.seq, m.headers]));
     commits.forEach((commit) => {
       const parent = extractTraceContext(headers.get(commit.seq));
@@ -188,6 +213,8 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
       durable: CONSUMERS.projector,
       filterSubject: RUN_SUBJECTS,
       maxBatch: this.settings.maxBatch,
+      catchUpBatch: Math.max(this.settings.maxBatch, this.settings.catchUpBatch),
+      overlap: true,
       maxWaitMs: this.settings.maxWaitMs,
       names: this.names,
       logger: this.logger,

@@ -12,10 +12,22 @@ import { describeError } from './logger';
 import { PullSource } from './pull-source';
 
 export interface BatchConsumerOptions extends DurableConsumerOptions {
-  /** Most messages handed to one call of the handler. */
+  /** Most messages handed to one call of the handler while the consumer keeps up. */
   maxBatch: number;
+  /**
+   * Most messages in one call while the consumer is far behind (more waiting, here and at the
+   * server, than `maxBatch`): a replay or a backlog is written in few large transactions, while
+   * a lone live message is still handled at once. Defaults to `maxBatch`.
+   */
+  catchUpBatch?: number;
   /** After a quiet spell, how long the first message waits for company. */
   maxWaitMs: number;
+  /**
+   * While a batch is being handled, hand over the next one as soon as a full batch waits, so the
+   * handler can prepare it (decode, fold) meanwhile. At most two batches are in the handler at
+   * once, and the handler must itself keep apart what must not overlap (the projector's writes).
+   */
+  overlap?: boolean;
   /** Resolving acks the whole batch; throwing naks all of it with a backoff delay. */
   handler: (messages: ConsumedMessage[]) => Promise<void>;
 }
@@ -29,7 +41,11 @@ export async function startBatchConsumer(
   options: BatchConsumerOptions,
 ): Promise<ConsumerRunner> {
   if (!(options.maxBatch >= 1)) throw new Error('maxBatch must be at least 1');
-  const window = options.maxBatch * 2;
+  if (options.catchUpBatch !== undefined && !(options.catchUpBatch >= options.maxBatch)) {
+    throw new Error(`catchUpBatch (${options.catchUpBatch}) must be at least maxBatch (${options.maxBatch})`);
+  }
+  // Room for the batch being handled and the next one filling meanwhile.
+  const window = Math.max(options.maxBatch, options.catchUpBatch ?? 0) * 2;
   const consumer = resolveConsumer(options, window);
   await ensureConsumer(nc, consumer);
   const runner = new BatchRunner(nc, consumer, options, window);
@@ -40,6 +56,10 @@ export async function startBatchConsumer(
 class BatchRunner implements ConsumerRunner {
   private readonly source: PullSource;
   private buffer: DeliveredMessage[] = [];
+  /** Ack subject of the newest message received: it tells how many more the server holds. */
+  private newestReply?: string;
+  /** Batches in the handler, and their messages. */
+  private inFlight = 0;
   private running = 0;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -73,7 +93,7 @@ class BatchRunner implements ConsumerRunner {
     clearTimeout(this.timer);
     await this.source.stop();
     for (const message of this.buffer.splice(0)) message.nak();
-    if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve));
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
     await flushQuietly(this.nc);
   }
 
@@ -84,7 +104,15 @@ class BatchRunner implements ConsumerRunner {
       return;
     }
     this.buffer.push(message);
-    if (this.running > 0) return;
+    this.newestReply = msg.reply;
+    if (this.inFlight > 0) {
+      // Only where a batch can have just become full (the check reads the ack subject).
+      const held = this.buffer.length;
+      if (this.options.overlap && (held === this.options.maxBatch || held === this.options.catchUpBatch)) {
+        this.flush();
+      }
+      return;
+    }
     if (this.buffer.length >= this.options.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
   }
@@ -92,9 +120,16 @@ class BatchRunner implements ConsumerRunner {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.running > 0 || this.buffer.length === 0 || this.stopping) return;
-    const batch = this.buffer.splice(0, this.options.maxBatch);
-    this.running = batch.length;
+    if (this.buffer.length === 0 || this.stopping) return;
+    if (this.inFlight > 0 && !(this.options.overlap && this.inFlight === 1)) return;
+    const behind = this.buffer.length + pendingOf(this.newestReply) > this.options.maxBatch;
+    const size = behind ? (this.options.catchUpBatch ?? this.options.maxBatch) : this.options.maxBatch;
+    // A second batch goes in only when it is full: otherwise more may join it meanwhile.
+    const overlapping = this.options.overlap === true && this.inFlight === 1 && this.buffer.length >= size;
+    if (this.inFlight > 0 && !overlapping) return;
+    const batch = this.buffer.splice(0, size);
+    this.inFlight++;
+    this.running += batch.length;
     let handled: Promise<void>;
     try {
       handled = this.options.handler(batch);
@@ -110,9 +145,10 @@ class BatchRunner implements ConsumerRunner {
   private settle(batch: DeliveredMessage[], err: unknown): void {
     if (err === undefined) for (const message of batch) message.ack();
     else this.fail(batch, err);
-    this.running = 0;
+    this.inFlight--;
+    this.running -= batch.length;
     if (this.stopping) {
-      this.idle?.();
+      if (this.inFlight === 0) this.idle?.();
       return;
     }
     // What arrived meanwhile has waited a batch already: take it at once.
@@ -142,4 +178,16 @@ class BatchRunner implements ConsumerRunner {
         `${config.durable_name}: batch of ${batch.length} failed, ${retried} will be retried: ${describeError(err)}`,
       );
   }
+}
+
+/**
+ * The server's count of messages still waiting for the consumer, the last token but one or last
+ * of the ack subject (`$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>`, or
+ * with a domain, an account hash and a trailing token on newer servers). 0 when unreadable.
+ */
+export function pendingOf(reply: string | undefined): number {
+  if (!reply) return 0;
+  const tokens = reply.split('.');
+  const pending = Number(tokens[tokens.length === 9 ? 8 : 10]);
+  return Number.isFinite(pending) ? pending : 0;
 }

@@ -4,6 +4,7 @@ export * from './entities/step-view.entity';
 export * from './entities/inbound-message.entity';
 export * from './run-projection';
 export * from './run-projection.writer';
+export * from './run-projection.progress';
 export * from './run-read.model';
 export * from './run-read.repository';
 export * from './entities/delivery.entity';

@@ -195,7 +195,7 @@ describe('projectCommits', () => {
   });
 
   it('an empty batch projects nothing', () => {
-    expect(projectCommits([])).toEqual({ runs: [], steps: [], mails: [], lastSeq: 0 });
+    expect(projectCommits([])).toEqual({ runs: [], steps: [], mails: [], lastSeq: 0, events: 0 });
   });
 
   it('orders step positions by stream sequence, then by index within the commit', () => {

@@ -156,4 +156,15 @@ export const ADVANCE_CHECKPOINT = `
   ON CONFLICT (name) DO UPDATE
   SET last_seq = GREATEST(projection_checkpoints.last_seq, EXCLUDED.last_seq), updated_at = now()`;
 
+/**
+ * The checkpoint ($1: name, $2: sequence) and, in the same statement, the count of events written
+ * since the views were emptied ($3: the counter's row, whose last_seq holds the count; $4: this
+ * batch's events). Rows in one order, so concurrent writers cannot deadlock on them.
+ */
+export const ADVANCE_CHECKPOINT_COUNTING = `
+  INSERT INTO projection_checkpoints AS c (name, last_seq, updated_at) VALUES ($1, $2, now()), ($3, $4, now())
+  ON CONFLICT (name) DO UPDATE
+  SET last_seq = CASE WHEN c.name = $3 THEN c.last_seq + EXCLUDED.last_seq ELSE GREATEST(c.last_seq, EXCLUDED.last_seq) END,
+      updated_at = now()`;
+
 export const TRUNCATE_READ_MODELS = `TRUNCATE run_agent_mails, run_steps, runs, projection_checkpoints`;

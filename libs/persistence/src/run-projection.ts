@@ -112,6 +112,8 @@ export interface ProjectionBatch {
   mails: AgentMailPatch[];
   /** Highest stream sequence in the batch (0 when empty). */
   lastSeq: number;
+  /** Events folded (a commit delivered twice in the batch counts once): a replay's progress. */
+  events: number;
 }
 
 /** Events per commit above this share one position slot; commits are far smaller in practice. */
@@ -127,11 +129,13 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
   const steps = new Map<string, StepPatch>();
   const mails = new Map<string, AgentMailPatch>();
   let lastSeq = 0;
+  let events = 0;
   let previousSeq = -1;
   for (const commit of ordered) {
     if (commit.seq === previousSeq) continue; // the same message delivered twice in one batch
     previousSeq = commit.seq;
     lastSeq = Math.max(lastSeq, commit.seq);
+    events += commit.events.length;
     commit.events.forEach((event, index) => {
       // The subject names the run; an event claiming another run id is ignored, not trusted.
       if (event.runId !== commit.runId) return;
@@ -151,6 +155,7 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
         a.attempt - b.attempt,
     ),
     lastSeq,
+    events,
   };
 }
 

@@ -3,6 +3,7 @@ import { makeRunEvent, type StoredRunCommit } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 import { projectCommits } from './run-projection';
+import { RunProjectionProgress } from './run-projection.progress';
 import { RunProjectionWriter } from './run-projection.writer';
 import { RunReadRepository } from './run-read.repository';
 import { createTestDatabase, type TestDatabase } from '@chainmail/testing';
@@ -256,5 +257,28 @@ describe('RunProjectionWriter', () => {
     await writer.write(batch);
 
     expect(await reads.countByStatus()).toEqual({ running: 0, succeeded: 100, failed: 0, cancelled: 0 });
+  });
+
+  it('records a replay target with the truncation, and counts the commits and events written since', async () => {
+    const progress = new RunProjectionProgress(ds);
+    const log = sampleLog();
+    const events = log.reduce((n, c) => n + c.events.length, 0);
+    await writer.truncate(log.length);
+    const started = await progress.read();
+    expect(started).toEqual({
+      targetSeq: log.length,
+      startedAt: expect.any(String),
+      appliedSeq: 0,
+      appliedEvents: 0,
+    });
+
+    await writer.write(projectCommits(log.slice(0, 5)));
+    await writer.write(projectCommits(log.slice(5)));
+    expect(await progress.read()).toEqual({ ...started, appliedSeq: log.length, appliedEvents: events });
+    expect(await writer.checkpoint()).toBe(log.length);
+
+    // Emptied without a replay asked for: no target, and the count starts over.
+    await writer.truncate();
+    expect(await progress.read()).toEqual({ appliedSeq: 0, appliedEvents: 0 });
   });
 });

@@ -1,8 +1,10 @@
 import { inRetryingTransaction } from './retrying-transaction';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
 import type { AgentMailPatch, ProjectionBatch, RunPatch, StepPatch } from './run-projection';
 import {
   ADVANCE_CHECKPOINT,
+  ADVANCE_CHECKPOINT_COUNTING,
   LOCK_RUNS,
   TRUNCATE_READ_MODELS,
   UPSERT_AGENT_MAILS,
@@ -10,8 +12,7 @@ import {
   UPSERT_STEPS,
 } from './run-projection.sql';
 
-/** Checkpoint name of the run read models in `projection_checkpoints`. */
-export const RUN_PROJECTION_CHECKPOINT = 'runs';
+export { RUN_PROJECTION_CHECKPOINT };
 
 /** Postgres codes after which the whole transaction can simply run again. */
 
@@ -30,10 +31,17 @@ export class RunProjectionWriter {
     await inRetryingTransaction(this.dataSource, (runner) => this.apply(runner, batch));
   }
 
-  /** Empties the read models and their checkpoint, in one transaction, ready for a replay from 1. */
-  async truncate(): Promise<void> {
+  /**
+   * Empties the read models and their checkpoint, in one transaction, ready for a replay from 1.
+   * With `replayTargetSeq`, records that the replay is done once the checkpoint reaches it (see
+   * `RunProjectionProgress`).
+   */
+  async truncate(replayTargetSeq?: number): Promise<void> {
     await inRetryingTransaction(this.dataSource, async (runner) => {
       await runner.query(TRUNCATE_READ_MODELS);
+      if (replayTargetSeq !== undefined) {
+        await runner.query(ADVANCE_CHECKPOINT, [replayTargetName(this.checkpointName), replayTargetSeq]);
+      }
     });
   }
 
@@ -59,8 +67,15 @@ export class RunProjectionWriter {
         await runner.query(UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]);
       }
     }
-    // Last, so that the one hot row is held for the shortest time.
-    if (batch.lastSeq > 0) await runner.query(ADVANCE_CHECKPOINT, [this.checkpointName, batch.lastSeq]);
+    // Last, so that the hot rows are held for the shortest time.
+    if (batch.lastSeq > 0) {
+      await runner.query(ADVANCE_CHECKPOINT_COUNTING, [
+        this.checkpointName,
+        batch.lastSeq,
+        eventCountName(this.checkpointName),
+        batch.events,
+      ]);
+    }
   }
 }
 

@@ -120,6 +120,11 @@ it('workflows, runs and webhooks answer as documented', async () => {
   await checked('GET', '/v1/mailbox', '/v1/mailbox', 200);
 }, 30_000);
 
+it('the replay status answers as documented', async () => {
+  const status = await checked('GET', '/v1/admin/replay', '/v1/admin/replay', 200);
+  expect(status.body).toMatchObject({ appliedSeq: expect.any(Number), lastSeq: expect.any(Number) });
+});
+
 it('users, teams, tokens, the audit, secrets and variables answer as documented', async () => {
   await checked('GET', '/v1/me', '/v1/me', 200);
   const user = await checked('POST', '/v1/users', '/v1/users', 201, {
