@@ -35,6 +35,7 @@ const ROUTES: Record<string, Access> = {
   'POST /v1/runs/:id/cancel': 'run',
   'POST /v1/runs/:id/checkpoints/:step': 'run',
   'POST /v1/admin/replay': 'admin',
+  'GET /v1/admin/replay': 'admin',
   'GET /v1/inbound': 'read',
   'GET /v1/schedules': 'read',
   'GET /v1/mailbox': 'read',
