@@ -1,4 +1,5 @@
 import type { BenchApi, RunView } from './api';
+import type { HeapAnswer } from './heap-probe';
 import { cpuMsOf, memoryOf, settle, sleep } from './server';
 import { round } from './stats';
 
@@ -10,7 +11,17 @@ export interface ParkedResult {
   allParkedSeconds: number;
   rssBeforeMb: number;
   rssAfterMb: number;
+  /**
+   * Resident memory added. It overstates what parked runs hold: V8 keeps the heap it grew to while
+   * the runs were started (RSS does not shrink when garbage is collected), and so do the allocators.
+   */
   addedRssMb: number;
+  /** JavaScript heap in use after a full garbage collection, before and after: what is really held. */
+  heapBeforeMb: number;
+  heapAfterMb: number;
+  addedHeapMb: number;
+  /** addedHeapMb per parked run. */
+  heapPerRunKb: number;
   /** CPU the process used while idle with every run parked, over `idleSeconds`. */
   idleCpuMs: number;
   idleSeconds: number;
@@ -32,9 +43,15 @@ export async function measureParked(
   pid: number,
   workflow: string,
   runs: number,
-  options: { concurrency: number; idleSeconds: number; log: (line: string) => void },
+  options: {
+    concurrency: number;
+    idleSeconds: number;
+    log: (line: string) => void;
+    heap: () => Promise<HeapAnswer>;
+  },
 ): Promise<ParkedResult> {
   await settle(pid);
+  const heapBefore = await options.heap();
   const before = await memoryOf(pid);
   const t0 = performance.now();
   let next = 0;
@@ -65,6 +82,9 @@ export async function measureParked(
   const idleCpuMs = (await cpuMsOf(pid)) - cpu0;
   const idleSeconds = (performance.now() - idleStart) / 1000;
   const after = await memoryOf(pid);
+  // After the idle window: a full collection is work, and would count as idle CPU.
+  const heapAfter = await options.heap();
+  const addedHeapMb = heapAfter.heapUsedMb - heapBefore.heapUsedMb;
   return {
     runs,
     startSeconds: round(startSeconds, 1),
@@ -72,6 +92,10 @@ export async function measureParked(
     rssBeforeMb: before.rssMb,
     rssAfterMb: after.rssMb,
     addedRssMb: round(after.rssMb - before.rssMb, 1),
+    heapBeforeMb: heapBefore.heapUsedMb,
+    heapAfterMb: heapAfter.heapUsedMb,
+    addedHeapMb: round(addedHeapMb, 1),
+    heapPerRunKb: round((addedHeapMb * 1024) / runs, 2),
     idleCpuMs: round(idleCpuMs, 0),
     idleSeconds: round(idleSeconds, 1),
     idleCpuShare: round(idleCpuMs / 1000 / idleSeconds, 4),

@@ -134,6 +134,13 @@ export function tableRows(r: BenchReport): Row[] {
       verdict(p.addedRssMb <= TARGETS.parkedAddedRssMb),
     ]);
     rows.push([
+      `${p.runs} parked runs: heap held after a full GC (MB)`,
+      `${p.addedHeapMb} (${p.heapBeforeMb} → ${p.heapAfterMb}; ${p.heapPerRunKb} KB a run)`,
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
       `${p.runs} parked runs: idle CPU`,
       `${p.idleCpuMs} ms in ${p.idleSeconds} s (${round(p.idleCpuShare * 100, 2)}% of a core)`,
       '',

@@ -1,0 +1,31 @@
+/**
+ * Loaded into the Chainmail process under measurement (`node --expose-gc -r …`): asked over the
+ * IPC channel, it collects garbage fully and answers the heap in use. RSS alone misleads: V8 keeps
+ * the heap it grew to during a burst of work, so RSS after the burst says little of what is held.
+ */
+
+export interface HeapAnswer {
+  type: 'heap';
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+}
+
+const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+if (process.send) {
+  process.on('message', (message: unknown) => {
+    if ((message as { type?: string } | undefined)?.type !== 'heap') return;
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    const answer: HeapAnswer = {
+      type: 'heap',
+      heapUsedMb: mb(m.heapUsed),
+      externalMb: mb(m.external),
+      arrayBuffersMb: mb(m.arrayBuffers),
+    };
+    process.send?.(answer);
+  });
+  // The channel must not keep the process alive, nor change how it shuts down.
+  process.channel?.unref();
+}
