@@ -7,6 +7,10 @@
 export interface HeapAnswer {
   type: 'heap';
   heapUsedMb: number;
+  /** What V8 keeps for its heap, used or not. */
+  heapTotalMb: number;
+  /** Resident memory right after the collection. */
+  rssMb: number;
   externalMb: number;
   arrayBuffersMb: number;
 }
@@ -16,11 +20,16 @@ const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 1
 if (process.send) {
   process.on('message', (message: unknown) => {
     if ((message as { type?: string } | undefined)?.type !== 'heap') return;
-    (globalThis as { gc?: () => void }).gc?.();
+    // Twice: what the first collection moves out of the young generation, the second frees.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    gc?.();
     const m = process.memoryUsage();
     const answer: HeapAnswer = {
       type: 'heap',
       heapUsedMb: mb(m.heapUsed),
+      heapTotalMb: mb(m.heapTotal),
+      rssMb: mb(m.rss),
       externalMb: mb(m.external),
       arrayBuffersMb: mb(m.arrayBuffers),
     };

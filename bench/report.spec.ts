@@ -102,6 +102,7 @@ describe('tableRows', () => {
         rssBeforeMb: 150,
         rssAfterMb: 230,
         addedRssMb: 80,
+        rssJustParkedMb: 290,
         heapBeforeMb: 60,
         heapAfterMb: 70,
         addedHeapMb: 10,

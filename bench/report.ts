@@ -127,8 +127,8 @@ export function tableRows(r: BenchReport): Row[] {
   if (r.parked) {
     const p = r.parked;
     rows.push([
-      `${p.runs} parked runs: RSS added (MB)`,
-      `${p.addedRssMb} (${p.rssBeforeMb} → ${p.rssAfterMb})`,
+      `${p.runs} parked runs: RSS added, settled (MB)`,
+      `${p.addedRssMb} (${p.rssBeforeMb} → ${p.rssAfterMb}; ${p.rssJustParkedMb} just after parking)`,
       '',
       `≤ ${TARGETS.parkedAddedRssMb}`,
       verdict(p.addedRssMb <= TARGETS.parkedAddedRssMb),
