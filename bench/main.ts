@@ -137,6 +137,7 @@ async function main(): Promise<void> {
           concurrency: opts.concurrency,
           idleSeconds: c.idleSeconds,
           log: say,
+          heap: () => (server as ChainmailProcess).heap(),
         });
       }
       if (has('rebuild')) {

@@ -133,11 +133,18 @@ export function tableRows(r: BenchReport): Row[] {
   if (r.parked) {
     const p = r.parked;
     rows.push([
-      `${p.runs} parked runs: RSS added (MB)`,
-      `${p.addedRssMb} (${p.rssBeforeMb} → ${p.rssAfterMb})`,
+      `${p.runs} parked runs: RSS added, settled (MB)`,
+      `${p.addedRssMb} (${p.rssBeforeMb} → ${p.rssAfterMb}; ${p.rssJustParkedMb} just after parking)`,
       '',
       `≤ ${TARGETS.parkedAddedRssMb}`,
       verdict(p.addedRssMb <= TARGETS.parkedAddedRssMb),
+    ]);
+    rows.push([
+      `${p.runs} parked runs: heap held after a full GC (MB)`,
+      `${p.addedHeapMb} (${p.heapBeforeMb} → ${p.heapAfterMb}; ${p.heapPerRunKb} KB a run)`,
+      '',
+      '',
+      '',
     ]);
     rows.push([
       `${p.runs} parked runs: idle CPU`,

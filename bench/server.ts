@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@chainmail/testing';
+import type { HeapAnswer } from './heap-probe';
 import { round } from './stats';
 
 /** The all-in-one Chainmail process under measurement, on the bench's own NATS server and database. */
@@ -10,6 +11,8 @@ export interface ChainmailProcess {
   pid: number;
   /** SIGTERM and wait for the exit (a CPU profile is written then). */
   stop(): Promise<void>;
+  /** The JavaScript heap in use after a full garbage collection (see `heap-probe.ts`). */
+  heap(): Promise<HeapAnswer>;
 }
 
 export interface StartOptions {
@@ -27,7 +30,13 @@ export async function startChainmail(opts: StartOptions): Promise<ChainmailProce
   const profile = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
   const child = spawn(
     process.execPath,
-    [...profile, join(opts.root, 'dist', 'services', 'all-in-one', 'main.js')],
+    [
+      ...profile,
+      '--expose-gc',
+      '--require',
+      join(opts.root, 'dist', 'bench', 'heap-probe.js'),
+      join(opts.root, 'dist', 'services', 'all-in-one', 'main.js'),
+    ],
     {
       env: {
         ...process.env,
@@ -42,15 +51,34 @@ export async function startChainmail(opts: StartOptions): Promise<ChainmailProce
         // The bench sends no mail in: no SMTP listener, so a Chainmail already running is no obstacle.
         CHAINMAIL_SMTP_PORT: '0',
       },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
+  child.channel?.unref();
   await waitReady(base, child);
   return {
     base,
     pid: child.pid ?? 0,
     stop: () => stopChild(child),
+    heap: () => askHeap(child),
   };
+}
+
+function askHeap(child: ChildProcess): Promise<HeapAnswer> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error('the Chainmail process did not answer the heap question within 30 s'));
+    }, 30_000);
+    const onMessage = (message: unknown): void => {
+      if ((message as { type?: string }).type !== 'heap') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(message as HeapAnswer);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'heap' });
+  });
 }
 
 async function waitReady(base: string, child: ChildProcess): Promise<void> {

@@ -85,3 +85,28 @@ describe('CommitReactions', () => {
     expect([1, 2, 3].map((seq) => reactions.has(commit(seq)))).toEqual([false, true, true]);
   });
 });
+
+describe('CommitReactions retention', () => {
+  it('lets settled reactions go after `retainMs`, so runs that wait hold nothing here', async () => {
+    let now = 0;
+    const seen: number[] = [];
+    const reactions = new CommitReactions(
+      async (c) => void seen.push(c.seq),
+      () => undefined,
+      100,
+      60_000,
+      () => now,
+    );
+    await reactions.delivered(commit(1));
+    now = 30_000;
+    await reactions.delivered(commit(2));
+    reactions.sweep();
+    expect([1, 2].map((seq) => reactions.stateOf(commit(seq)))).toEqual(['done', 'done']);
+    now = 61_000;
+    reactions.sweep();
+    expect([1, 2].map((seq) => reactions.stateOf(commit(seq)))).toEqual(['unknown', 'done']);
+    // A redelivery that late reacts again: every reaction is idempotent.
+    await reactions.delivered(commit(1));
+    expect(seen).toEqual([1, 2, 1]);
+  });
+});

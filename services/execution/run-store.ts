@@ -101,8 +101,10 @@ export class RunStore {
       if (duplicate) return this.reload(runId);
       const next = { state: evolveAll(loaded.state, events), seq };
       // The consumer may have delivered this commit, and what followed it, before the ack came.
+      // Not cached any more: a reaction to that delivery let the run go (it parked, or ended),
+      // or it was evicted; either way it is not brought back (the log is the truth).
       const cached = this.hot.get(runId);
-      if (cached === undefined || cached.seq < seq) this.remember(runId, next);
+      if (cached !== undefined && cached.seq < seq) this.remember(runId, next);
       const stored = { runId, prev: loaded.seq, events, seq };
       for (const listener of this.listeners) listener(stored, headers);
       return next;

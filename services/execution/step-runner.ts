@@ -24,6 +24,9 @@ export interface AgentGate {
   mailer: AgentMailer;
 }
 
+/** A run waiting at least this long for a timer leaves the hot cache (its wake-up rereads the log). */
+const LONG_WAIT_MS = 60_000;
+
 /** One attempt's call, from its `StepStarted` or, after a deferral, its `StepResumed`. */
 interface CallStart {
   stepId: string;
@@ -89,6 +92,9 @@ export class StepRunner {
         case 'AgentMailSent': // an email agent's reply may take hours
           parked = true;
           break;
+        case 'StepRetryScheduled': // a long backoff is a wait like any other
+          if (event.data.delayMs >= LONG_WAIT_MS) parked = true;
+          break;
         case 'RunSucceeded':
         case 'RunFailed':
         case 'RunCancelled':
@@ -136,7 +142,7 @@ export class StepRunner {
         this.runs.forget(commit.runId);
       }
     }
-    // A run waiting for a person may wait for days: it need not stay in the hot cache meanwhile.
+    // A run waiting for a person (or a long timer) may wait for days: it leaves the hot cache.
     if (parked && calls.length === 0 && resumed.length === 0 && childStarts.length === 0)
       this.runs.forget(commit.runId);
     await Promise.all(work);

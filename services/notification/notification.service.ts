@@ -62,6 +62,12 @@ const NOTIFIED_EVENTS: ReadonlySet<string> = new Set([
   ...TERMINAL_RUN_EVENTS,
 ]);
 
+/**
+ * After these a run may wait for days (a person, an email reply): its facts leave the cache, and
+ * its next commit reads them back from the log.
+ */
+const WAITING_EVENTS: ReadonlySet<string> = new Set(['CheckpointOpened', 'AgentMailSent']);
+
 /** Thrown to have a commit come back later: one of its deliveries must wait (a retry, another sender). */
 export class DeliveriesDeferred extends Error {
   constructor(runId: string, until: Date) {
@@ -174,13 +180,17 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
 
   /** Settles the deliveries one commit causes; throws to have it redelivered while any must wait. */
   async handle(message: ConsumedMessage): Promise<void> {
-    if (!mayHoldEvents(message, NOTIFIED_EVENTS)) return;
+    if (!mayHoldEvents(message, NOTIFIED_EVENTS) && !mayHoldEvents(message, WAITING_EVENTS)) return;
     const decoded = decodeRunMessage(message);
     if (!decoded.ok) {
       this.logger.error(`skipping stream message ${message.seq}: ${decoded.reason}`);
       return;
     }
     const commit = decoded.commit;
+    if (!commit.events.some((e) => NOTIFIED_EVENTS.has(e.type))) {
+      this.facts.forget(commit.runId); // the run only waits now: nothing to notify
+      return;
+    }
     const facts = await this.facts.of(commit);
     if (!facts) return;
     const planned = planCommit(facts, commit.events);
@@ -211,7 +221,8 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
         },
       );
     }
-    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type))) this.facts.forget(commit.runId);
+    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type) || WAITING_EVENTS.has(e.type)))
+      this.facts.forget(commit.runId);
   }
 
   /** Every mail the run owes up to the history's last commit, oldest first, stopping at one that waits. */

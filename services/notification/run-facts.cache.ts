@@ -44,7 +44,7 @@ export class RunFactsCache {
     return facts;
   }
 
-  /** The run has ended: its facts are not needed again (a redelivery reads them back). */
+  /** The run has ended, or waits: its facts are not needed for now (a later commit reads them back). */
   forget(runId: string): void {
     this.runs.delete(runId);
   }

@@ -211,9 +211,9 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
     );
   }
 
-  /** Evaluates what is due, then sleeps until the next tick of any schedule (at most `pollMs`), or a catalog change. */
+  /** Evaluates what is due, then sleeps until the next tick of any schedule (at most `idlePollMs`), or a catalog change. */
   private async run(): Promise<void> {
-    const { pollMs, clock } = this.settings;
+    const { pollMs, idlePollMs, clock } = this.settings;
     while (!this.stopping) {
       try {
         await this.pass();
@@ -223,7 +223,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
       }
       if (this.stopping) return;
       const next = Math.min(...[...this.tracked.values()].map((t) => t.nextDueMs));
-      const waitMs = Math.min(pollMs, Math.max(MIN_SLEEP_MS, next - clock()));
+      const waitMs = Math.min(idlePollMs, Math.max(MIN_SLEEP_MS, next - clock()));
       await this.sleep(waitMs);
     }
   }

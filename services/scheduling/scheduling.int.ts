@@ -46,7 +46,8 @@ describe('SchedulingModule against NATS and Postgres', () => {
         const app = await Test.createTestingModule({
           imports: [
             TestPlatformModule.with(eventLog, dataSource),
-            SchedulingModule.register({ maxWaitMs: 2, clock: now }),
+            // The tests jump the clock ahead, which no sleep hears of: the loops look again often.
+            SchedulingModule.register({ maxWaitMs: 2, clock: now, idlePollMs: 250 }),
           ],
         })
           .setLogger(quiet)

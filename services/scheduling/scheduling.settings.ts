@@ -4,8 +4,15 @@ export interface SchedulingSettings {
   maxBatch: number;
   /** How long a lone commit waits for others to share its transaction. */
   maxWaitMs: number;
-  /** Longest sleep of the firing loop: timers armed by other replicas are seen this soon. */
+  /** How soon a failed firing or schedule pass is tried again. */
   pollMs: number;
+  /**
+   * Longest sleep of the firing loop with nothing due sooner: a timer armed by another replica
+   * that stopped before firing it is seen this soon (each replica wakes for the timers it arms).
+   * Also the longest sleep of the cron loop, which wakes for its next tick and catalog changes.
+   * Long, because each look is a query: idle must cost nothing however many runs wait.
+   */
+  idlePollMs: number;
   /** Most timers claimed and sent in one transaction. */
   fireLimit: number;
   /**
@@ -25,6 +32,7 @@ export const DEFAULT_SCHEDULING_SETTINGS: SchedulingSettings = {
   maxBatch: 256,
   maxWaitMs: 5,
   pollMs: 250,
+  idlePollMs: 10_000,
   fireLimit: 100,
   misfireGraceMs: 30_000,
   tickRetentionMs: 7 * 24 * 3_600_000,

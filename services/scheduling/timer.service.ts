@@ -61,6 +61,10 @@ export class TimerService implements OnApplicationBootstrap, BeforeApplicationSh
   private runner?: ConsumerRunner;
   private firing?: Promise<void>;
   private stopping = false;
+  /** When the sleeping loop will look again; a timer armed due before it wakes the loop. */
+  private wakeAtMs = Number.NEGATIVE_INFINITY;
+  /** Earliest due time armed since the loop last read the next due time from the table. */
+  private armedSinceLook = Number.POSITIVE_INFINITY;
   /** Start and stop run one at a time. */
   private lifecycle: Promise<unknown> = Promise.resolve();
 
@@ -126,10 +130,11 @@ export class TimerService implements OnApplicationBootstrap, BeforeApplicationSh
       plans.push({ ...planTimers(decoded.commit), ...(traceparent ? { traceparent } : {}) });
     }
     const { earliestDueMs } = await this.timers.apply(plans);
-    // The loop sleeps at most pollMs; wake it only for a timer due before it would look again.
-    if (earliestDueMs !== undefined && earliestDueMs < this.settings.clock() + this.settings.pollMs) {
-      this.alarm.wake();
-    }
+    if (earliestDueMs === undefined) return;
+    // A pass in hand may have read the next due time before this commit: it takes this one too.
+    this.armedSinceLook = Math.min(this.armedSinceLook, earliestDueMs);
+    // Wake the loop only for a timer due before it would look again (a day-long checkpoint does not).
+    if (earliestDueMs < this.wakeAtMs) this.alarm.wake();
   }
 
   /** One firing pass at the injected clock's now: what the loop does each time it wakes. */
@@ -150,9 +155,12 @@ export class TimerService implements OnApplicationBootstrap, BeforeApplicationSh
     await this.commands.send(FIRE_TIMER_SUBJECT, command, headers);
   }
 
-  /** Fires what is due, then sleeps until the next due time, at most `pollMs`. */
+  /**
+   * Fires what is due, then sleeps until the next due time, at most `idlePollMs`: the timers this
+   * replica arms wake it (see `handle`), so at idle it costs one query every `idlePollMs`.
+   */
   private async fireLoop(): Promise<void> {
-    const { pollMs, fireLimit, clock } = this.settings;
+    const { pollMs, idlePollMs, fireLimit, clock } = this.settings;
     while (!this.stopping) {
       let waitMs = pollMs;
       try {
@@ -162,16 +170,20 @@ export class TimerService implements OnApplicationBootstrap, BeforeApplicationSh
         } else if (result.fired >= fireLimit) {
           continue; // more may be due already
         } else {
-          const next = await this.timers.nextDue();
+          this.armedSinceLook = Number.POSITIVE_INFINITY;
+          const next = (await this.timers.nextDue())?.getTime() ?? Number.POSITIVE_INFINITY;
           // A few ms at least: a due timer still there is being sent by another replica.
-          if (next) waitMs = Math.min(pollMs, Math.max(MIN_SLEEP_MS, next.getTime() - clock()));
+          const dueMs = Math.min(next, this.armedSinceLook);
+          waitMs = Math.min(idlePollMs, Math.max(MIN_SLEEP_MS, dueMs - clock()));
         }
       } catch (err) {
         if (this.stopping) return;
         this.logger.warn(`firing due timers failed; retrying in ${pollMs} ms: ${(err as Error).message}`);
       }
       if (this.stopping) return;
+      this.wakeAtMs = clock() + waitMs;
       await this.alarm.sleep(waitMs);
+      this.wakeAtMs = Number.NEGATIVE_INFINITY;
     }
   }
 
