@@ -1,6 +1,12 @@
 import type { WorkflowDefinition } from '@chainmail/contracts';
 import type { RunRecord, StepRecord } from '@chainmail/persistence';
-import { buildScope, stepGraph, type StepView, type TemplateScope } from '@chainmail/workflow-dsl';
+import {
+  buildScope,
+  stepGraph,
+  stepViewOf,
+  type StepView,
+  type TemplateScope,
+} from '@chainmail/workflow-dsl';
 
 /**
  * What a template of the definition's `output` sees, read from the run's views: the same names as
@@ -28,32 +34,14 @@ export function scopeOfRun(run: RunRecord, definition: WorkflowDefinition): Temp
 }
 
 function viewOf(step: StepRecord): StepView {
-  const output = step.items ?? step.output ?? '';
-  const view: Record<string, unknown> = {
-    output,
-    json: Array.isArray(output) ? output : parseJsonOutput(output),
-    success: step.status === 'succeeded',
-    error: step.error?.message,
+  return stepViewOf({
+    kind: step.kind ?? undefined,
+    status: step.status,
+    output: step.items ?? step.output ?? '',
+    input: step.input ?? undefined,
+    errorMessage: step.error?.message,
     attempts: step.attempts,
-    duration_ms: step.durationMs ?? 0,
-  };
-  if (step.kind === 'checkpoint') {
-    if (step.decision !== null) {
-      view.input = step.decision.input;
-      view.action = step.decision.action;
-      view.comment = step.decision.comment;
-      view.by = step.decision.by;
-    }
-  } else if (step.input !== null) view.input = step.input;
-  return view as unknown as StepView;
-}
-
-function parseJsonOutput(output: string): unknown {
-  const first = output.trimStart()[0];
-  if (first !== '{' && first !== '[') return undefined;
-  try {
-    return JSON.parse(output) as unknown;
-  } catch {
-    return undefined;
-  }
+    durationMs: step.durationMs ?? undefined,
+    decision: step.decision ?? undefined,
+  }) as unknown as StepView;
 }

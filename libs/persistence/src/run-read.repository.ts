@@ -32,10 +32,7 @@ export class RunReadRepository {
 
   /** The run with its steps in order of first appearance, or null if the view has not seen it. */
   async findRun(id: string): Promise<RunDetail | null> {
-    const [run, steps] = await Promise.all([
-      this.runs.findOneBy({ id }),
-      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
-    ]);
+    const [run, steps] = await this.load(id);
     if (!run) return null;
     return {
       ...toSummary(run),
@@ -48,10 +45,7 @@ export class RunReadRepository {
 
   /** `findRun` with what only readers inside Chainmail need (templates, notifications). */
   async findRunRecord(id: string): Promise<RunRecord | null> {
-    const [run, steps] = await Promise.all([
-      this.runs.findOneBy({ id }),
-      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
-    ]);
+    const [run, steps] = await this.load(id);
     if (!run) return null;
     return {
       ...toSummary(run),
@@ -62,6 +56,14 @@ export class RunReadRepository {
       vars: run.vars,
       steps: steps.map(toStepRecord),
     };
+  }
+
+  /** The run's row and its step rows in order of first appearance. */
+  private load(id: string): Promise<[RunView | null, StepView[]]> {
+    return Promise.all([
+      this.runs.findOneBy({ id }),
+      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
+    ]);
   }
 
   /** The run's end as the view has it: null while it runs, or before the view has it. */

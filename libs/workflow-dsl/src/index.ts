@@ -45,6 +45,7 @@ export {
   type TemplateScope,
   type ScopeParts,
 } from './template/scope';
+export { stepViewOf, type RichStepView, type StepFacts } from './template/step-view';
 export { parseWorkflow, type ParseOptions, type ParseResult } from './parse-workflow';
 export { CronSchedule, canonicalTimeZone, type CronParseResult } from './schedule/cron';
 export { describeCron } from './schedule/describe-cron';
