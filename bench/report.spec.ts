@@ -83,7 +83,9 @@ describe('tableRows', () => {
       duplicates: 0,
     };
     const ok = tableRows({ ...base, recovery });
-    expect(ok[ok.length - 1][1]).toBe('all ended 4.2 s after the restart; lost 0, duplicate step results 0');
+    expect(ok[ok.length - 1][1]).toBe(
+      'first commit 1.1 s, all ended 4.2 s after the restart; lost 0, duplicate step results 0',
+    );
     expect(ok[ok.length - 1][4]).toBe('ok');
     const late = tableRows({ ...base, recovery: { ...recovery, restartToAllFinishedS: 7.2 } });
     expect(late[late.length - 1][4]).toBe('MISSED');

@@ -177,7 +177,7 @@ export function tableRows(r: BenchReport): Row[] {
       ? ['recovery after kill -9 of execution', 'not measured', '', '', '']
       : [
           `recovery after kill -9 of execution (${rec.inFlightAtKill} of ${rec.runs} runs in flight)`,
-          `all ended ${rec.restartToAllFinishedS ?? '—'} s after the restart; lost ${rec.lost}, duplicate step results ${rec.duplicates}`,
+          `first commit ${rec.restartToFirstCommitS ?? '—'} s, all ended ${rec.restartToAllFinishedS ?? '—'} s after the restart; lost ${rec.lost}, duplicate step results ${rec.duplicates}`,
           '',
           `≤ ${TARGETS.recoverySeconds} s, 0 lost, 0 duplicates`,
           verdict(
