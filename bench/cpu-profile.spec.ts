@@ -67,7 +67,7 @@ describe('groupOf', () => {
     ['file:///x/node_modules/nats/lib/a.js', '', 'nats'],
     ['file:///x/node_modules/a/node_modules/@nestjs/core/b.js', '', '@nestjs/core'],
     ['file:///x/dist/services/execution/step-runner.js', '', 'services/execution'],
-    ['file:///work/bench/dist/libs/engine/src/decide.js', '', 'libs/engine'],
+    ['file:///home/me/chainmail/dist/libs/engine/src/decide.js', '', 'libs/engine'],
     ['file:///x/dist/main.js', '', 'main.js'],
     ['node:internal/streams/readable', '', 'node:internal/streams'],
     ['node:net', '', 'node:net'],
