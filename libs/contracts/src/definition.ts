@@ -40,7 +40,8 @@ export type RetryPolicy = {
 export type ErrorPolicy =
   { kind: 'abort' } | { kind: 'skip' } | { kind: 'continue' } | { kind: 'goto'; step: string };
 
-interface StepCommon {
+/** The fields every kind of step has. */
+export interface StepCommon {
   id: string;
   /** Free text for people (the builder shows it); no effect on the run. */
   description?: string;

@@ -1,13 +1,8 @@
+import type { RecordAgentMailData } from '@chainmail/contracts';
 import type { Decision } from './decision';
 
-export interface AgentMailRecord {
-  stepId: string;
-  visit: number;
-  attempt: number;
-  messageId: string;
-  to: string;
-  subject: string;
-}
+/** An email agent's mail as the shell sent it: what `RecordAgentMail` carries. */
+export type AgentMailRecord = RecordAgentMailData;
 
 export interface AgentReply {
   stepId: string;

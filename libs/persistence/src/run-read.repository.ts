@@ -33,29 +33,14 @@ export class RunReadRepository {
   /** The run with its steps in order of first appearance, or null if the view has not seen it. */
   async findRun(id: string): Promise<RunDetail | null> {
     const [run, steps] = await this.load(id);
-    if (!run) return null;
-    return {
-      ...toSummary(run),
-      inputs: run.inputs,
-      debug: run.debug,
-      output: run.output,
-      steps: steps.map(toStepDetail),
-    };
+    return run ? { ...toDetail(run), steps: steps.map(toStepDetail) } : null;
   }
 
   /** `findRun` with what only readers inside Chainmail need (templates, notifications). */
   async findRunRecord(id: string): Promise<RunRecord | null> {
     const [run, steps] = await this.load(id);
     if (!run) return null;
-    return {
-      ...toSummary(run),
-      inputs: run.inputs,
-      debug: run.debug,
-      output: run.output,
-      parentRunId: run.parentRunId,
-      vars: run.vars,
-      steps: steps.map(toStepRecord),
-    };
+    return { ...toDetail(run), parentRunId: run.parentRunId, vars: run.vars, steps: steps.map(toStepRecord) };
   }
 
   /** The run's row and its step rows in order of first appearance. */
@@ -191,6 +176,11 @@ function clampLimit(limit: number | undefined): number {
 }
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** What both the API's view and the internal record show of the run row itself. */
+function toDetail(run: RunView): Omit<RunDetail, 'steps'> {
+  return { ...toSummary(run), inputs: run.inputs, debug: run.debug, output: run.output };
+}
 
 function toSummary(run: RunView): RunSummary {
   return {

@@ -1,4 +1,4 @@
-import type { ErrorPolicy, RetryPolicy, Step } from '@chainmail/contracts';
+import type { ErrorPolicy, RetryPolicy, Step, StepCommon } from '@chainmail/contracts';
 import { MAX_STEPS } from '../limits';
 import { SCOPE_NAMES } from '../template/scope';
 import { STEP_ID, UNSAFE_NAMES, type ParseContext, type TemplateSite } from './context';
@@ -520,15 +520,4 @@ class StepReader {
   }
 }
 
-type CommonFields = {
-  id: string;
-  description?: string;
-  input?: string;
-  condition?: string;
-  needs: string[];
-  needsDeclared?: boolean;
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  onError: ErrorPolicy;
-  maxVisits: number;
-};
+type CommonFields = StepCommon;
