@@ -1,4 +1,4 @@
-import type { ErrorPolicy, RetryPolicy, Step, StepCommon } from '@chainmail/contracts';
+import type { Step, StepCommon } from '@chainmail/contracts';
 import { MAX_STEPS } from '../limits';
 import { SCOPE_NAMES } from '../template/scope';
 import { STEP_ID, UNSAFE_NAMES, type ParseContext, type TemplateSite } from './context';
