@@ -316,8 +316,13 @@ describe('mail', () => {
     await append(run.seedRun('report three', 2_000));
     const deadline = Date.now() + 5_000;
     while (sink.refusals < refusedBefore + 2 && Date.now() < deadline) await sleep(20);
+    // The refusal is recorded just after the SMTP answer: wait for the row to say so.
+    let [ack] = await deliveries.listForRun('retry-1');
+    while (ack?.status !== 'retrying' && Date.now() < deadline) {
+      await sleep(20);
+      [ack] = await deliveries.listForRun('retry-1');
+    }
     expect(mailsOf('retry-1')).toHaveLength(0);
-    const [ack] = await deliveries.listForRun('retry-1');
     expect(ack).toMatchObject({ status: 'retrying' });
     expect(ack.lastError).toContain('451');
     sink.accept();
