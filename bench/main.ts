@@ -23,6 +23,8 @@ import { memoryOf, settle, startChainmail, type ChainmailProcess } from './serve
 const ROOT = resolve(__dirname, '..', '..');
 const FOUR_STEPS = 'bench-four-steps';
 const ONE_STEP = 'bench-one-step';
+const CALLED_FOUR = 'bench-called-steps';
+const CALLED_ONE = 'bench-called-one';
 const PARKED = 'bench-parked';
 
 /** The server under measurement starts with this admin token (CHAINMAIL_ADMIN_TOKEN); every call sends it. */
@@ -79,7 +81,14 @@ async function main(): Promise<void> {
       const idle = await memoryOf(server.pid);
       let api = new BenchApi(server.base, ADMIN_TOKEN);
       let pid = server.pid;
-      for (const file of ['bench-workflow.yaml', 'bench-one-step.yaml', 'bench-parked.yaml']) {
+      const files = [
+        'bench-workflow.yaml',
+        'bench-one-step.yaml',
+        'bench-called-steps.yaml',
+        'bench-called-one.yaml',
+        'bench-parked.yaml',
+      ];
+      for (const file of files) {
         await api.publish(await readFile(join(ROOT, 'bench', file), 'utf8'));
       }
       if (throughput || has('steps')) {
@@ -105,6 +114,9 @@ async function main(): Promise<void> {
         say(`steps: ${c.stepPairs} pairs of a 1-step and a 4-step run, one at a time…`);
         await settle(pid);
         report.steps = await stepCost(api, ONE_STEP, FOUR_STEPS, c.stepPairs, 'wait');
+        say(`steps: the same with an agent that is called (sleep@ 0 ms), not instant…`);
+        await settle(pid);
+        report.calledSteps = await stepCost(api, CALLED_ONE, CALLED_FOUR, c.stepPairs, 'wait');
       }
       report.memory = {
         idleRssMb: idle.rssMb,

@@ -7,6 +7,13 @@ import type { RecoveryReport } from './recovery';
 import { round, type Summary } from './stats';
 
 /** Everything one bench run measured; a phase left out (`--only`) is absent. */
+export interface StepCost {
+  oneStep: Summary;
+  fourSteps: Summary;
+  perStepP50Ms: number;
+  perStepP99Ms: number;
+}
+
 export interface BenchReport {
   at: string;
   quick: boolean;
@@ -14,7 +21,10 @@ export interface BenchReport {
   floor?: { infrastructure: Floor; engine: EngineFloor };
   wait?: { sequential: LoadResult; concurrent: LoadResult };
   poll?: { sequential: LoadResult; concurrent: LoadResult };
-  steps?: { oneStep: Summary; fourSteps: Summary; perStepP50Ms: number; perStepP99Ms: number };
+  /** Instant builtins: their results ride in the commit that starts them. */
+  steps?: StepCost;
+  /** An agent that is really called (sleep@ 0 ms): a commit and a round trip per step. */
+  calledSteps?: StepCost;
   /** `profiled`: the process ran with `--cpu-prof`, whose samples take memory of their own. */
   memory?: { idleRssMb: number; peakRssMb: number; profiled: boolean };
   parked?: ParkedResult;
@@ -110,17 +120,19 @@ export function tableRows(r: BenchReport): Row[] {
   };
   if (r.wait) load('REST ?wait=true', r.wait, TARGETS.waitRunsPerSecondVsFloor);
   if (r.poll) load('REST + poll 5 ms', r.poll, TARGETS.pollRunsPerSecondVsFloor);
-  if (r.steps) {
-    rows.push(['1-step run, one at a time, ?wait=true (ms)', lat(r.steps.oneStep), '', '', '']);
-    rows.push(['4-step run, one at a time, ?wait=true (ms)', lat(r.steps.fourSteps), '', '', '']);
+  const steps = (label: string, cost: StepCost): void => {
+    rows.push([`1-step run, ${label}, one at a time, ?wait=true (ms)`, lat(cost.oneStep), '', '', '']);
+    rows.push([`4-step run, ${label}, one at a time, ?wait=true (ms)`, lat(cost.fourSteps), '', '', '']);
     rows.push([
-      'per-step overhead (4-step − 1-step)/3 (ms)',
-      `p50 ${r.steps.perStepP50Ms}  p99 ${r.steps.perStepP99Ms}`,
-      x(ratio(r.steps.perStepP50Ms, engine?.perStepP50Ms)),
+      `per-step overhead, ${label} (4-step − 1-step)/3 (ms)`,
+      `p50 ${cost.perStepP50Ms}  p99 ${cost.perStepP99Ms}`,
+      x(ratio(cost.perStepP50Ms, engine?.perStepP50Ms)),
       '',
       '',
     ]);
-  }
+  };
+  if (r.steps) steps('instant builtins', r.steps);
+  if (r.calledSteps) steps('called agent (sleep@ 0 ms)', r.calledSteps);
   if (r.memory) {
     rows.push([
       `memory: idle RSS / peak RSS (MB)${r.memory.profiled ? ', profiled process' : ''}`,

@@ -10,6 +10,7 @@ import { AgentMailer } from './agent-mailer';
 import type { AgentLease, AgentSlots } from './agent-slots';
 import { ChildRuns, type CommandSender } from './child-runs';
 import { CommitReactions } from './commit-reactions';
+import { InstantSteps } from './instant-steps';
 import type { OwnerMemberships } from './owner-memberships';
 import { RunCommandHandler } from './run-command-handler';
 import { RunStore, type RunLogPort } from './run-store';
@@ -122,6 +123,8 @@ export interface HarnessOptions {
   prices?: ModelPrices;
   /** Team memberships of run owners (which sub-workflows of other owners a run may start). */
   memberships?: OwnerMemberships;
+  /** Run instant builtins' steps while deciding, as the service does (default true). */
+  instant?: boolean;
 }
 
 export class ExecutionHarness {
@@ -167,14 +170,18 @@ export class ExecutionHarness {
         this.definitions.has(workflow) ? 1 : undefined,
       ownerOf: (workflow: string): string | undefined => this.owners.get(workflow),
     };
+    const tracer = createTelemetry({ serviceName: 'test' }).tracer('execution');
+    const invoker = new AgentInvoker(this.directory);
     this.commands = new RunCommandHandler(
       runs,
       source,
       (err) => err instanceof AppendConflictStub,
       () => this.now,
       agentFactsFrom(this.directory, { prices: options.prices ?? {}, mailTimeoutMs: 86_400_000 }),
+      options.instant === false
+        ? undefined
+        : new InstantSteps((address) => this.directory.isInstant(address), invoker, tracer),
     );
-    const tracer = createTelemetry({ serviceName: 'test' }).tracer('execution');
     const mailer = new AgentMailer(
       this.mail,
       {
@@ -188,7 +195,7 @@ export class ExecutionHarness {
     this.runner = new StepRunner(
       runs,
       this.commands,
-      new AgentInvoker(this.directory),
+      invoker,
       new ChildRuns(this.bus, source, this.commands, options.memberships),
       tracer,
       { entry: (address) => this.directory.entry(address), slots: this.slots, mailer },

@@ -37,6 +37,7 @@ import {
 } from './execution.tokens';
 import { NO_MEMBERSHIPS, PostgresMemberships, type OwnerMemberships } from './owner-memberships';
 import { REACTOR_HEADER, ReactionPeers } from './reaction-peers';
+import { InstantSteps } from './instant-steps';
 import { RunCommandHandler } from './run-command-handler';
 import { RunCommandsConsumer } from './run-commands.consumer';
 import { RunCommitsConsumer } from './run-commits.consumer';
@@ -91,9 +92,27 @@ const providers: Provider[] = [
   },
   {
     provide: RunCommandHandler,
-    inject: [RunStore, CatalogDefinitions, AGENT_FACTS],
-    useFactory: (runs: RunStore, definitions: CatalogDefinitions, facts: AgentFactsLookup) =>
-      new RunCommandHandler(runs, definitions, (err) => err instanceof AppendConflict, Date.now, facts),
+    inject: [RunStore, CatalogDefinitions, AGENT_FACTS, InstantSteps],
+    useFactory: (
+      runs: RunStore,
+      definitions: CatalogDefinitions,
+      facts: AgentFactsLookup,
+      instant: InstantSteps,
+    ) =>
+      new RunCommandHandler(
+        runs,
+        definitions,
+        (err) => err instanceof AppendConflict,
+        Date.now,
+        facts,
+        instant,
+      ),
+  },
+  {
+    provide: InstantSteps,
+    inject: [AGENT_DIRECTORY, STEP_INVOKER, EXECUTION_TRACER],
+    useFactory: (agents: AgentDirectory, invoker: SecretResolvingInvoker, tracer: Tracer) =>
+      new InstantSteps((address) => agents.isInstant(address), invoker, tracer),
   },
   {
     // Team memberships of runs' owners (sub-workflows of their teams); without a database, same owner only.

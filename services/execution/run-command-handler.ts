@@ -1,6 +1,7 @@
 import type { RunEvent, WorkflowDefinition } from '@chainmail/contracts';
 import { decide, type RunCommand } from '@chainmail/engine';
 import type { AgentFactsLookup } from './agent-facts';
+import type { InstantSteps } from './instant-steps';
 import type { LoadedRun, RunStore } from './run-store';
 
 export interface DefinitionSource {
@@ -26,6 +27,8 @@ export class RunCommandHandler {
     private readonly clock: () => number = Date.now,
     /** What the agent directory says of each address (kinds, prices, who may call): given to `decide`. */
     private readonly agents?: AgentFactsLookup,
+    /** Instant builtins' steps, run while deciding so their results join the same commit. */
+    private readonly instant?: InstantSteps,
   ) {}
 
   async handle(
@@ -58,17 +61,22 @@ export class RunCommandHandler {
       const { workflow, version, owner } =
         command.type === 'StartRun' && loaded.state.status === 'new' ? command.data : loaded.state;
       const definition = await this.definitions.definition(workflow, version);
-      const events = decide(command, loaded.state, {
-        definition,
-        now: this.clock(),
-        // The run acts with its owner's rights: the agents it may call are its owner's.
-        ...(this.agents ? { agents: this.agents(workflow, owner) } : {}),
-      });
+      // The run acts with its owner's rights: the agents it may call are its owner's.
+      const agents = this.agents ? { agents: this.agents(workflow, owner) } : {};
+      const context = (): Parameters<typeof decide>[2] => ({ definition, now: this.clock(), ...agents });
+      let events = decide(command, loaded.state, context());
       if (events.length === 0) {
         if (fresh) return { ...loaded, events };
         await reread();
         continue;
       }
+      if (this.instant !== undefined)
+        events = await this.instant.runAhead(
+          loaded.state,
+          events,
+          (state, result) => decide({ type: 'CompleteStep', data: result }, state, context()),
+          headers,
+        );
       try {
         const next = await this.runs.append(loaded, events, msgId, headers);
         return { ...next, events };

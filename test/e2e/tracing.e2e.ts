@@ -46,8 +46,9 @@ it('puts the spans of one run, across services, into one trace', async () => {
   await chainmail.kill('projector', 'SIGTERM');
   const spans = await receiver.waitForSpans(
     (all) =>
+      // A run of instant builtins is one commit: the projector's one span for it.
       all.filter((s) => s.attributes['chainmail.run_id'] === body.runId && s.serviceName === 'projector')
-        .length >= 3,
+        .length >= 1,
     10_000,
   );
   const ofRun = spans.filter((s) => s.attributes['chainmail.run_id'] === body.runId);

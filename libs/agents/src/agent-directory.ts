@@ -94,6 +94,15 @@ export class AgentDirectory {
     return found?.binding === undefined || allows(found.binding, workflow);
   }
 
+  /**
+   * Whether the agent at this address is an instant builtin (see `Agent.instant`): a registered
+   * entry in its place, even of the same address, is not.
+   */
+  isInstant(address: string): boolean {
+    const found = this.find(address);
+    return found?.binding === undefined && found?.agent?.instant === true;
+  }
+
   /** The entry `resolve` would use for this address. */
   entry(address: string): AgentEntry | undefined {
     const found = this.find(address);

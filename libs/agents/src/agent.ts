@@ -44,6 +44,12 @@ export interface Agent {
   readonly description: string;
   /** Kind-specific settings shown by the directory (model, URL, mailbox). Secret references only, never values. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * Answers at once, in this process, from its input and attempt alone: no IO, no side effect,
+   * no wait. Execution may then run the call while it decides, so the step's start and result go
+   * to the log in one commit (a crash before that append loses nothing: the call is made again).
+   */
+  readonly instant?: boolean;
   invoke(call: AgentCall): Promise<AgentResult>;
 }
 

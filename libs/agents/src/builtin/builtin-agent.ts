@@ -1,6 +1,9 @@
 import { abortError, Agent, AgentCall, AgentError, AgentResult } from '../agent';
 
-/** Synchronous text work as an agent: refuses an already-aborted call, turns throws into `AgentError`s. */
+/**
+ * Synchronous text work as an agent: refuses an already-aborted call, turns throws into
+ * `AgentError`s. `work` must be a pure function of the input and attempt: such an agent is instant.
+ */
 export function builtinAgent(
   address: string,
   description: string,
@@ -10,6 +13,7 @@ export function builtinAgent(
     address,
     kind: 'builtin',
     description,
+    instant: true,
     invoke(call: AgentCall): Promise<AgentResult> {
       if (call.signal.aborted) return Promise.reject(abortError(call.signal, address));
       try {

@@ -1,0 +1,102 @@
+import type { RunEvent, RunEventOf, StepOutcome } from '@chainmail/contracts';
+import { awaitsCall, evolveAll, type RunState } from '@chainmail/engine';
+import { extractTraceContext, runAttributes, SpanKind, withSpan, type Tracer } from '@chainmail/telemetry';
+import type { StepInvocation } from './agent-invoker';
+
+/** At most this many steps' results ride in one commit; the rest go the usual way. */
+const MAX_STEPS_PER_COMMIT = 64;
+/** Nor more than this much output: a commit stays far below the stream's message size. */
+const MAX_OUTPUT_CHARS_PER_COMMIT = 256 * 1024;
+
+/** What a decision's context needs to decide one more result on the way. */
+export type DecideResult = (
+  state: RunState,
+  result: { stepId: string; visit: number; attempt: number; outcome: StepOutcome },
+) => RunEvent[];
+
+/**
+ * Steps whose agent is instant (a builtin: pure, in-process, no IO — `Agent.instant`) are run while
+ * their start is decided, and their results decided at once, so one commit holds the start, the
+ * result and whatever followed, up to the next step that really waits for something. A four-step
+ * pipeline of builtins is then one append instead of five, and its four round trips through the
+ * stream are gone. Nothing runs ahead of the log: the whole commit is appended or nothing is, and a
+ * command redelivered after a crash decides (and calls) again.
+ */
+export class InstantSteps {
+  constructor(
+    private readonly isInstant: (agent: string) => boolean,
+    private readonly invoker: { invoke(call: StepInvocation): Promise<StepOutcome> },
+    private readonly tracer?: Tracer,
+  ) {}
+
+  /** `events` (decided on `state`) followed by the results of the instant calls they start, and so on. */
+  async runAhead(
+    state: RunState,
+    events: RunEvent[],
+    decideResult: DecideResult,
+    headers?: Record<string, string>,
+  ): Promise<RunEvent[]> {
+    let all = events;
+    let batch = events;
+    let current = evolveAll(state, events);
+    let steps = 0;
+    let chars = 0;
+    for (;;) {
+      const starts = batch.filter(
+        (e): e is RunEventOf<'StepStarted'> =>
+          e.type === 'StepStarted' &&
+          e.data.agent !== undefined &&
+          e.data.childRunId === undefined &&
+          awaitsCall(current, e.data) &&
+          this.isInstant(e.data.agent),
+      );
+      if (starts.length === 0 || steps + starts.length > MAX_STEPS_PER_COMMIT) return all;
+      const run = current;
+      const outcomes = await Promise.all(starts.map((start) => this.call(run, start, headers)));
+      const next: RunEvent[] = [];
+      starts.forEach((start, i) => {
+        const { stepId, visit, attempt } = start.data;
+        const decided = decideResult(current, { stepId, visit, attempt, outcome: outcomes[i] });
+        current = evolveAll(current, decided);
+        next.push(...decided);
+        const outcome = outcomes[i];
+        chars += outcome.ok ? outcome.output.length : outcome.error.message.length;
+      });
+      all = all.concat(next);
+      batch = next;
+      steps += starts.length;
+      if (chars > MAX_OUTPUT_CHARS_PER_COMMIT) return all;
+    }
+  }
+
+  private call(
+    run: RunState,
+    start: RunEventOf<'StepStarted'>,
+    headers?: Record<string, string>,
+  ): Promise<StepOutcome> {
+    const { stepId, visit, attempt, agent = '', input = '' } = start.data;
+    const invoke = (): Promise<StepOutcome> =>
+      this.invoker.invoke({
+        runId: run.runId,
+        stepId,
+        visit,
+        attempt,
+        agent,
+        input,
+        workflow: run.workflow,
+        owner: run.owner,
+        signal: NEVER_ABORTED,
+      });
+    if (this.tracer === undefined) return invoke();
+    const identity = { runId: run.runId, workflow: run.workflow, stepId, agent };
+    return withSpan(
+      this.tracer,
+      `agent ${agent}`,
+      { kind: SpanKind.CLIENT, parent: extractTraceContext(headers), attributes: runAttributes(identity) },
+      invoke,
+    );
+  }
+}
+
+/** An instant call is over before anything could cancel it. */
+const NEVER_ABORTED = new AbortController().signal;
