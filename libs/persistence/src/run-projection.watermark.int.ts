@@ -166,4 +166,26 @@ describe('ProjectionWatermark', () => {
       waiting: false,
     });
   });
+
+  it('tells its listeners which runs each batch wrote, until they stop listening', async () => {
+    const log = new RunLogFixture('listened');
+    const heard: Array<Record<string, number>> = [];
+    const stop = watermark.onApplied((applied) => heard.push(applied.runs));
+    const waiting = watermark.waitForRun('listened', 1, 5_000);
+    await project([log.commit(1, log.started())]);
+    await waiting;
+    expect(heard).toContainEqual({ listened: 1 });
+    stop();
+    // A listener still in place hears the next batch; the one that stopped does not.
+    const next = new Promise<void>((resolve) => {
+      const off = watermark.onApplied((applied) => {
+        if (applied.runs.listened !== 2) return;
+        off();
+        resolve();
+      });
+    });
+    await project([log.commit(2, log.stepStarted('a'))]);
+    await next;
+    expect(heard.filter((runs) => 'listened' in runs)).toEqual([{ listened: 1 }]);
+  });
 });

@@ -45,6 +45,7 @@ interface Waiter {
 export class ProjectionWatermark {
   private subscription?: Subscription;
   private readonly waiters = new Map<string, Set<Waiter>>();
+  private readonly listeners = new Set<(applied: ProjectionApplied) => void>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -121,6 +122,15 @@ export class ProjectionWatermark {
     }
   }
 
+  /**
+   * Calls `listener` with each announcement heard (the runs a batch wrote), until the returned
+   * function is called. At most once: a lost announcement is never heard.
+   */
+  onApplied(listener: (applied: ProjectionApplied) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Stops listening; waiters still end at their deadline with a Postgres check. */
   close(): void {
     this.subscription?.unsubscribe();
@@ -139,6 +149,7 @@ export class ProjectionWatermark {
   }
 
   private announce(applied: ProjectionApplied): void {
+    for (const listener of this.listeners) listener(applied);
     for (const [runId, seq] of Object.entries(applied.runs)) {
       const waiting = this.waiters.get(runId);
       if (!waiting) continue;

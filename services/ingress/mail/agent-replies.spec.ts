@@ -243,7 +243,7 @@ describe('ReceiveMailUseCase with agent replies', () => {
     const starter: RunStarter = {
       execute: async (request) => {
         starts.push(request);
-        return { runId: 'new', version: 1, duplicate: false };
+        return { runId: 'new', version: 1, duplicate: false, fresh: true };
       },
     };
     const mail = new ReceiveMailUseCase(

@@ -41,8 +41,8 @@ function views(
   let projected = projectedAtFirst;
   const catchUps: string[] = [];
   const fake = {
-    reads: {
-      findRun: async (id: string): Promise<RunDetail | null> =>
+    details: {
+      get: async (id: string): Promise<RunDetail | null> =>
         projected && id === 'r1' ? (runRecordOf('r1', [started]) as unknown as RunDetail) : null,
     },
     catchUp: async (id: string) => {

@@ -11,10 +11,10 @@ export class RunQueries {
   constructor(private readonly views: RunViews) {}
 
   async run(id: string): Promise<RunDetail> {
-    const projected = await this.views.reads.findRun(id);
+    const projected = await this.views.details.get(id);
     if (projected) return projected;
     if (await this.views.catchUp(id)) {
-      const caughtUp = await this.views.reads.findRun(id);
+      const caughtUp = await this.views.details.get(id);
       if (caughtUp) return caughtUp;
     }
     throw runNotFound(id);

@@ -1,5 +1,6 @@
 import type { RunLog } from '@chainmail/event-log';
 import type { ProjectionWatermark, RunReadRepository } from '@chainmail/persistence';
+import { RunDetailCache } from './run-detail-cache';
 
 /** How long a read waits for the projector to reach a write the caller just made. */
 export const READ_YOUR_WRITES_MS = 2_000;
@@ -9,12 +10,18 @@ export const READ_YOUR_WRITES_MS = 2_000;
  * until the views hold a run as far as its log goes now, then the caller reads what is there.
  */
 export class RunViews {
+  /** Runs as `GET /v1/runs/:id` shows them, read again only when the projector wrote them. */
+  readonly details: RunDetailCache;
+
   constructor(
     readonly reads: RunReadRepository,
     readonly watermark: ProjectionWatermark,
     private readonly log: Pick<RunLog, 'lastSequence'>,
     readonly waitMs: number = READ_YOUR_WRITES_MS,
-  ) {}
+  ) {
+    this.details = new RunDetailCache((id) => reads.findRun(id));
+    watermark.onApplied((applied) => this.details.applied(applied));
+  }
 
   /**
    * True once the views hold the run up to its last commit (a run whose log is still empty — its

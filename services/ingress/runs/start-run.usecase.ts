@@ -22,6 +22,8 @@ export interface StartedRun {
   version: number;
   /** The start command was a duplicate of one already sent (same run id). */
   duplicate: boolean;
+  /** The run id was made here, for this request: the run cannot have ended before it was sent. */
+  fresh: boolean;
 }
 
 /** Checks the inputs against the active version's declarations and sends the start command. */
@@ -60,7 +62,7 @@ export class StartRunUseCase {
     const sent = await this.commands.send(this.subject, command, headers);
     // The command log says when this id was sent before (a retried delivery within its window).
     const duplicate = (sent as { duplicate?: unknown } | undefined)?.duplicate === true;
-    return { runId, version: active.version, duplicate };
+    return { runId, version: active.version, duplicate, fresh: request.runId === undefined };
   }
 }
 

@@ -34,6 +34,7 @@ export class StartWorkflowRunUseCase {
       actor: actor.userId,
     });
     const sync = request.wait === true || this.catalog.active(name)?.definition.mode === 'sync';
-    return { run: { runId: started.runId, workflow: name, version: started.version }, sync };
+    const run = { runId: started.runId, workflow: name, version: started.version, fresh: started.fresh };
+    return { run, sync };
   }
 }

@@ -90,4 +90,14 @@ describe('RunOutcomeWaiter', () => {
     await expect(waiting).resolves.toEqual({ status: 'running' });
     expect(ends.listeners.size).toBe(0);
   });
+
+  it('spares the first read for a fresh run (its id made for this request): its end can only come by the feed', async () => {
+    const ends = new FakeEnds();
+    const waiting = new RunOutcomeWaiter(ends).wait('r', 60_000, undefined, { fresh: true });
+    await tick();
+    expect(ends.viewReads).toBe(0);
+    ends.commit(makeRunEvent('RunSucceeded', 'r', at, { output: 'fresh', durationMs: 1 }));
+    await expect(waiting).resolves.toEqual({ status: 'succeeded', output: 'fresh' });
+    expect(ends.viewReads).toBe(0);
+  });
 });

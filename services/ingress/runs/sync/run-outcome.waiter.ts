@@ -19,12 +19,18 @@ const RUNNING: RunOutcome = { status: 'running' };
  * with "running" so the caller polls instead. It listens for the terminal commit as it is appended
  * and answers with that event's own data (nothing is folded); it also asks the read model, once at
  * the start (a run that ended before the wait began) and once at the deadline (an end this process
- * did not hear of).
+ * did not hear of). A `fresh` run (its id made for this very request) cannot have ended before the
+ * wait began but for a moment ago, which the feed's recent ends cover: the first read is spared.
  */
 export class RunOutcomeWaiter {
   constructor(private readonly ends: RunEnds) {}
 
-  wait(runId: string, timeoutMs: number, signal?: AbortSignal): Promise<RunOutcome> {
+  wait(
+    runId: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    options: { fresh?: boolean } = {},
+  ): Promise<RunOutcome> {
     if (timeoutMs <= 0 || signal?.aborted === true) return Promise.resolve(RUNNING);
     return new Promise<RunOutcome>((resolve) => {
       let settled = false;
@@ -46,7 +52,7 @@ export class RunOutcomeWaiter {
       const stopListening = this.ends.listen(runId, (end) => finish(outcomeOf(end)));
       const timer = setTimeout(() => fromView(RUNNING), timeoutMs);
       signal?.addEventListener('abort', onAbort);
-      fromView(undefined);
+      if (options.fresh !== true) fromView(undefined);
     });
   }
 }

@@ -5,6 +5,8 @@ export interface StartedRunRef {
   runId: string;
   workflow: string;
   version: number;
+  /** Its id was made for this request (see `StartedRun.fresh`): no end to look for in the views yet. */
+  fresh?: boolean;
 }
 
 /** The run, with `accepted` at once, or its outcome (`running` past the wait limit). */
@@ -31,7 +33,9 @@ export class RunResponder {
     const onClose = (): void => hungUp.abort();
     res.once('close', onClose);
     try {
-      const outcome = await this.waiter.wait(run.runId, this.waitMs, hungUp.signal);
+      const outcome = await this.waiter.wait(run.runId, this.waitMs, hungUp.signal, {
+        fresh: run.fresh === true,
+      });
       res.status(outcome.status === 'running' ? 202 : 200);
       return { ...ref, ...outcome };
     } finally {
