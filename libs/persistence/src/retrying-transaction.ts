@@ -1,7 +1,10 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 
 /** Postgres errors after which the same transaction, tried again, can succeed. */
-const RETRYABLE = new Set(['40P01' /* deadlock */, '40001' /* serialization failure */]);
+export const RETRYABLE_PG_CODES: ReadonlySet<string> = new Set([
+  '40P01' /* deadlock */,
+  '40001' /* serialization failure */,
+]);
 const MAX_TRIES = 4;
 
 /**
@@ -22,7 +25,7 @@ export async function inRetryingTransaction(
       return;
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
-      if (attempt >= MAX_TRIES || !RETRYABLE.has(pgCode(error))) throw error;
+      if (attempt >= MAX_TRIES || !RETRYABLE_PG_CODES.has(pgCode(error))) throw error;
     } finally {
       await runner.release();
     }

@@ -151,6 +151,29 @@ describe('RunProjectionWriter', () => {
     expect(await writer.checkpoint()).toBe(15);
   });
 
+  it('keeps any text as it was: quotes, backslashes, dollar placeholders, JSON, emoji', async () => {
+    const tricky = `it's a \\path\\ with $1 and $$ and E'x' "quoted" {"a":[1]} \u2028 😀 ;-- DROP TABLE runs;`;
+    const log = new RunLogFixture(`run-'$1\\`);
+    const step = log.stepStarted('draft');
+    (step.data as { input?: string }).input = tricky;
+    await writer.write(
+      projectCommits([
+        log.commit(1, log.started()),
+        log.commit(
+          2,
+          step,
+          makeRunEvent('RunSucceeded', log.runId, log.at(), { output: tricky, durationMs: 1 }),
+        ),
+      ]),
+    );
+    expect(await ds.query('SELECT id, status, output FROM runs')).toEqual([
+      { id: log.runId, status: 'succeeded', output: tricky },
+    ]);
+    expect(await ds.query('SELECT run_id, input FROM run_steps')).toEqual([
+      { run_id: log.runId, input: tricky },
+    ]);
+  });
+
   it('writing the same batch twice leaves every row as it was', async () => {
     const batch = projectCommits(sampleLog());
     await writer.write(batch);

@@ -1,5 +1,6 @@
-import { inRetryingTransaction } from './retrying-transaction';
-import type { DataSource, QueryRunner } from 'typeorm';
+import { escapeLiteral } from 'pg';
+import { inRetryingTransaction, pgCode, RETRYABLE_PG_CODES } from './retrying-transaction';
+import type { DataSource } from 'typeorm';
 import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
 import type { AgentMailPatch, ProjectionBatch, RunPatch, StepPatch } from './run-projection';
 import {
@@ -14,11 +15,13 @@ import {
 
 export { RUN_PROJECTION_CHECKPOINT };
 
-/** Postgres codes after which the whole transaction can simply run again. */
+const MAX_TRIES = 4;
 
 /**
  * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
  * redelivered or reordered commits never move a row backwards (see `run-projection.sql.ts`).
+ * A batch's statements (lock, steps, runs, mails, checkpoint) go to Postgres as one simple query,
+ * which it runs as one implicit transaction: one round trip per batch instead of seven.
  */
 export class RunProjectionWriter {
   constructor(
@@ -28,7 +31,18 @@ export class RunProjectionWriter {
 
   async write(batch: ProjectionBatch): Promise<void> {
     if (batch.runs.length === 0 && batch.lastSeq === 0) return;
-    await inRetryingTransaction(this.dataSource, (runner) => this.apply(runner, batch));
+    const script = this.statements(batch)
+      .map(([sql, params]) => inline(sql, params))
+      .join(';\n');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.dataSource.query(script);
+        return;
+      } catch (error) {
+        // Replicas writing the same rows at once: the whole batch, tried again, can succeed.
+        if (attempt >= MAX_TRIES || !RETRYABLE_PG_CODES.has(pgCode(error))) throw error;
+      }
+    }
   }
 
   /**
@@ -53,30 +67,51 @@ export class RunProjectionWriter {
     return rows.length === 0 ? 0 : Number(rows[0].last_seq);
   }
 
-  private async apply(runner: QueryRunner, batch: ProjectionBatch): Promise<void> {
+  /** The batch's statements in order, each with its parameters. */
+  private statements(batch: ProjectionBatch): Array<[string, Param[]]> {
+    const statements: Array<[string, Param[]]> = [];
     if (batch.runs.length > 0) {
-      await runner.query(LOCK_RUNS, [batch.runs.map((r) => r.id)]);
+      statements.push([LOCK_RUNS, [batch.runs.map((r) => r.id)]]);
       // Steps first: the run statement then recounts them while it merges the run.
       if (batch.steps.length > 0) {
-        await runner.query(UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow))]);
+        statements.push([UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow))]]);
       }
       const withSteps = new Set(batch.steps.map((s) => s.runId));
       const runs = batch.runs.map((r) => runRow(r, withSteps.has(r.id)));
-      await runner.query(UPSERT_RUNS, [JSON.stringify(runs)]);
+      statements.push([UPSERT_RUNS, [JSON.stringify(runs)]]);
       if (batch.mails.length > 0) {
-        await runner.query(UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]);
+        statements.push([UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]]);
       }
     }
     // Last, so that the hot rows are held for the shortest time.
     if (batch.lastSeq > 0) {
-      await runner.query(ADVANCE_CHECKPOINT_COUNTING, [
-        this.checkpointName,
-        batch.lastSeq,
-        eventCountName(this.checkpointName),
-        batch.events,
+      statements.push([
+        ADVANCE_CHECKPOINT_COUNTING,
+        [this.checkpointName, batch.lastSeq, eventCountName(this.checkpointName), batch.events],
       ]);
     }
+    return statements;
   }
+}
+
+type Param = string | number | string[];
+
+/**
+ * `sql` with its `$n` placeholders replaced by the parameters as SQL literals (strings escaped by
+ * pg's own `escapeLiteral`, arrays as `ARRAY[…]`), for a query sent without bound parameters.
+ * The statements here hold no `$` but their placeholders.
+ */
+export function inline(sql: string, params: Param[]): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = params[Number(n) - 1];
+    if (value === undefined) throw new Error(`no parameter $${n} for the statement`);
+    if (Array.isArray(value)) return `ARRAY[${value.map((v) => escapeLiteral(v)).join(',')}]`;
+    if (typeof value === 'number') {
+      if (!Number.isSafeInteger(value)) throw new Error(`parameter $${n} is not an integer: ${value}`);
+      return String(value);
+    }
+    return escapeLiteral(value);
+  });
 }
 
 function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
