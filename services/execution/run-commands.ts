@@ -8,6 +8,9 @@ const DEDUPE: Record<Command['type'], (command: Command) => string> = {
   FireTimer: (c) => `timer:${c.commandId}`,
   ResolveCheckpoint: (c) => `checkpoint:${c.commandId}`,
   CompleteAgentMail: (c) => `reply:${c.commandId}`,
+  StepRun: (c) => `debug:${c.commandId}`,
+  ResumeRun: (c) => `debug:${c.commandId}`,
+  RewindRun: (c) => `rewind:${c.commandId}`,
 };
 
 /**

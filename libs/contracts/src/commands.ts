@@ -1,4 +1,13 @@
-import type { CheckpointDecision, ParentRun, RunBudget, StepError, TriggerInfo, Usage } from './run-events';
+import type {
+  CarriedStep,
+  CheckpointDecision,
+  ForkOrigin,
+  ParentRun,
+  RunBudget,
+  StepError,
+  TriggerInfo,
+  Usage,
+} from './run-events';
 
 /*
  * One command vocabulary, from the edge to the engine. A command is `{type, data}` as the engine's
@@ -28,6 +37,33 @@ export interface StartRunData extends CommandEnvelope {
   limits?: RunBudget;
   /** The owner's variables as execution resolved them at the start (recorded in RunStarted). */
   vars?: Record<string, unknown>;
+  /** Top-level steps to pause before (step-by-step debugging; `debug` pauses before every step). */
+  breakpoints?: string[];
+  /** A fork: the run, commit and step it starts from, and the earlier steps' results it takes over. */
+  forkedFrom?: ForkOrigin;
+  carried?: Record<string, CarriedStep>;
+}
+
+/** Debugging: run the step the run is paused before (`stepId`, `visit`), then pause before the next. */
+export interface StepRunData {
+  stepId: string;
+  visit: number;
+  /** Replaces the step's resolved input, for this visit's first attempt only. */
+  input?: string;
+  by: string;
+}
+
+/** Debugging: run the paused step and go on to the next breakpoint or the end. */
+export interface ResumeRunData {
+  stepId: string;
+  visit: number;
+  by: string;
+}
+
+/** Take an ended run back to a top-level step it reached, and continue it from there. */
+export interface RewindRunData {
+  toStep: string;
+  by: string;
 }
 
 export interface CancelRunData {
@@ -112,7 +148,10 @@ export type RunCommand =
   | { type: 'CompleteStep'; data: CompleteStepData }
   | { type: 'DeferStep'; data: DeferStepData }
   | { type: 'RecordAgentMail'; data: RecordAgentMailData }
-  | { type: 'ReceiveAgentReply'; data: ReceiveAgentReplyData };
+  | { type: 'ReceiveAgentReply'; data: ReceiveAgentReplyData }
+  | { type: 'StepRun'; data: StepRunData }
+  | { type: 'ResumeRun'; data: ResumeRunData }
+  | { type: 'RewindRun'; data: RewindRunData };
 
 export type RunCommandType = RunCommand['type'];
 export type RunCommandOf<T extends RunCommandType> = Extract<RunCommand, { type: T }>;
@@ -124,6 +163,9 @@ export type StartRun = Edge<'StartRun'>;
 export type CancelRun = Edge<'CancelRun'>;
 export type FireTimer = Edge<'FireTimer'>;
 export type ResolveCheckpoint = Edge<'ResolveCheckpoint'>;
+export type StepRun = Edge<'StepRun'>;
+export type ResumeRun = Edge<'ResumeRun'>;
+export type RewindRun = Edge<'RewindRun'>;
 
 /**
  * A reply to an email agent's mail, matched by ingress (`In-Reply-To`/`References` naming the
@@ -134,7 +176,8 @@ export type CompleteAgentMail = { type: 'CompleteAgentMail' } & CommandEnvelope 
   Omit<ReceiveAgentReplyData, 'output'> & { text: string };
 
 /** What the COMMANDS stream carries: the commands that come from outside a run's own shell. */
-export type Command = StartRun | CancelRun | FireTimer | ResolveCheckpoint | CompleteAgentMail;
+export type Command =
+  StartRun | CancelRun | FireTimer | ResolveCheckpoint | CompleteAgentMail | StepRun | ResumeRun | RewindRun;
 
 /** Request/reply payloads of the registry. */
 export interface PublishWorkflowRequest {

@@ -51,6 +51,28 @@ export type SkipCause = 'condition' | 'on_error' | 'needs' | 'branch' | 'abandon
 
 export type CheckpointDecision = 'approve' | 'reject' | 'edit';
 
+/** Where a forked run came from: the run, the commit its results were read at, the step it starts from. */
+export interface ForkOrigin {
+  runId: string;
+  seq: number;
+  step: string;
+}
+
+/** A step result a forked run takes over from the run it was forked from (never re-run). */
+export interface CarriedStep {
+  status: 'succeeded' | 'failed' | 'skipped';
+  kind?: StepKindName;
+  agent?: string;
+  input?: string;
+  output?: string;
+  items?: unknown[];
+  error?: StepError;
+  skipReason?: string;
+  skipCause?: SkipCause;
+  parent?: string;
+  attempt: number;
+}
+
 export interface RunEventMap {
   RunStarted: {
     workflow: string;
@@ -74,7 +96,28 @@ export interface RunEventMap {
      * definition's own `vars`, so a replay renders what the run rendered.
      */
     vars?: Record<string, unknown>;
+    /** Step-by-step debugging: the top-level steps the run pauses before (with `debug`, every one). */
+    breakpoints?: string[];
+    /** A forked run: where it came from, and the earlier steps' results it starts with. */
+    forkedFrom?: ForkOrigin;
+    carried?: Record<string, CarriedStep>;
   };
+  /**
+   * Debugging: the run waits before this visit of a top-level step (`debug`, or a breakpoint);
+   * `input` is the step's resolved input (agent and workflow steps). Nothing runs for it; the
+   * pause holds nothing and does not count against the run's timeout.
+   */
+  RunPaused: { stepId: string; visit: number; input?: string };
+  /** The paused step runs (with `input` instead of its resolved input, once); the run pauses before the next. */
+  RunStepped: { stepId: string; visit: number; input?: string; by: string };
+  /** The paused step runs and the run goes on to the next breakpoint or its end. */
+  RunResumed: { stepId: string; visit: number; by: string };
+  /**
+   * An ended run (failed, cancelled, succeeded) goes back to `toStep` and continues on its pinned
+   * version: `resetStepIds` wait for their next visit (their last outputs stay readable, and the
+   * log keeps the whole history). The run gets its whole `timeoutMs` again.
+   */
+  RunRewound: { toStep: string; resetStepIds: string[]; timeoutMs: number; by: string };
   StepStarted: {
     stepId: string;
     visit: number;

@@ -3,6 +3,7 @@ import { receiveAgentReply, recordAgentMail } from './agent-mail';
 import { resolveCheckpoint } from './checkpoints';
 import type { DecisionContext, RunCommand } from './commands';
 import { Decision } from './decision';
+import { releasePause, rewindRun } from './debugging';
 import { deferStep } from './deferral';
 import { advance } from './progress';
 import type { RunState } from './run-state';
@@ -37,6 +38,8 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
         ...(c.parent !== undefined ? { parent: c.parent, depth: c.depth ?? 1 } : {}),
         ...(c.limits !== undefined ? { limits: c.limits } : {}),
         ...(c.vars !== undefined ? { vars: c.vars } : {}),
+        ...(c.breakpoints !== undefined && c.breakpoints.length > 0 ? { breakpoints: c.breakpoints } : {}),
+        ...(c.forkedFrom !== undefined ? { forkedFrom: c.forkedFrom, carried: c.carried ?? {} } : {}),
       });
       break;
     }
@@ -78,6 +81,14 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
     case 'ReceiveAgentReply':
       if (!d.running) return [];
       receiveAgentReply(d, command.data);
+      break;
+    case 'StepRun':
+    case 'ResumeRun':
+      if (!d.running) return [];
+      releasePause(d, command.type, command.data);
+      break;
+    case 'RewindRun':
+      rewindRun(d, command.data);
       break;
   }
   // Nothing applied: no events, not even what advancing alone would find.

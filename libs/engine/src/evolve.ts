@@ -1,4 +1,4 @@
-import type { RunCommit, RunEvent, Usage } from '@chainmail/contracts';
+import type { CarriedStep, RunCommit, RunEvent, RunEventMap, Usage } from '@chainmail/contracts';
 import { runTimeoutMessage } from './durations';
 import { initialRunState, type RunState, type Spent, type StepRuntime } from './run-state';
 
@@ -28,10 +28,32 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         depth: d.depth ?? 0,
         ...(d.limits !== undefined ? { limits: d.limits } : {}),
         ...(d.vars !== undefined ? { vars: d.vars } : {}),
+        ...debugSettings(d.debug, d.breakpoints),
+        ...(d.forkedFrom !== undefined ? { forkedFrom: d.forkedFrom } : {}),
+        ...(d.carried !== undefined ? { steps: carriedSteps(d.carried, event.at) } : {}),
       };
     }
+    case 'RunPaused': {
+      const d = event.data;
+      return park(
+        { ...state, paused: { stepId: d.stepId, visit: d.visit, input: d.input, at: event.at } },
+        event.at,
+      );
+    }
+    case 'RunStepped':
+    case 'RunResumed': {
+      const d = event.data;
+      if (state.paused === undefined) return state;
+      const input = event.type === 'RunStepped' ? event.data.input : undefined;
+      const released = { stepId: d.stepId, visit: d.visit, ...(input !== undefined ? { input } : {}) };
+      const pauseMode = event.type === 'RunStepped' ? 'every' : 'breakpoints';
+      return unpark({ ...state, paused: undefined, released, pauseMode }, event.at);
+    }
+    case 'RunRewound':
+      return rewound(state, event.data, event.at);
     case 'StepStarted': {
       const d = event.data;
+      const base = state.released?.stepId === d.stepId ? { ...state, released: undefined } : state;
       const started: StepRuntime = {
         status: 'running',
         visit: d.visit,
@@ -47,7 +69,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
       if (d.parent !== undefined) started.parent = d.parent;
       if (d.index !== undefined) started.index = d.index;
       if (d.items !== undefined) started.list = d.items;
-      return withStep(notActivated(state, d.stepId), d.stepId, started);
+      return withStep(notActivated(base, d.stepId), d.stepId, started);
     }
     case 'StepSucceeded': {
       const d = event.data;
@@ -242,6 +264,97 @@ function closing(
     openCheckpoints: 0,
     parkedSince: undefined,
     parkedMs: state.parkedMs + Math.max(0, Date.parse(at) - since),
+  };
+}
+
+function debugSettings(debug: boolean, breakpoints: readonly string[] | undefined): Partial<RunState> {
+  if (debug) return { pauseMode: 'every', breakpoints: breakpoints ?? [] };
+  if (breakpoints !== undefined && breakpoints.length > 0) return { pauseMode: 'breakpoints', breakpoints };
+  return {};
+}
+
+/** A forked run's steps at its start: the results it took over, as finished visits. */
+function carriedSteps(
+  carried: Readonly<Record<string, CarriedStep>>,
+  at: string,
+): Record<string, StepRuntime> {
+  const steps: Record<string, StepRuntime> = {};
+  for (const [id, c] of Object.entries(carried)) {
+    steps[id] = {
+      status: c.status,
+      visit: 1,
+      attempt: c.attempt,
+      kind: c.kind ?? 'agent',
+      ...(c.agent !== undefined ? { agent: c.agent } : {}),
+      ...(c.input !== undefined ? { input: c.input } : {}),
+      ...(c.output !== undefined ? { output: c.output } : {}),
+      ...(c.items !== undefined ? { items: c.items } : {}),
+      ...(c.error !== undefined ? { error: c.error } : {}),
+      ...(c.skipReason !== undefined ? { skipReason: c.skipReason } : {}),
+      ...(c.skipCause !== undefined ? { skipCause: c.skipCause } : {}),
+      ...(c.parent !== undefined ? { parent: c.parent } : {}),
+      startedAt: at,
+      endedAt: at,
+      durationMs: 0,
+    };
+  }
+  return steps;
+}
+
+/** A wait for a person begins: while any is open, the run's own timeout does not run. */
+function park(state: RunState, at: string): RunState {
+  const parked = state.openCheckpoints === 0 ? { parkedSince: at } : {};
+  return { ...state, ...parked, openCheckpoints: state.openCheckpoints + 1 };
+}
+
+function unpark(state: RunState, at: string): RunState {
+  const open = state.openCheckpoints - 1;
+  if (open > 0) return { ...state, openCheckpoints: open };
+  const since = state.parkedSince === undefined ? Date.parse(at) : Date.parse(state.parkedSince);
+  return {
+    ...state,
+    openCheckpoints: 0,
+    parkedSince: undefined,
+    parkedMs: state.parkedMs + Math.max(0, Date.parse(at) - since),
+  };
+}
+
+/**
+ * An ended run goes back to a step: the reset steps wait for their next visit (their last outputs
+ * stay readable), the end is forgotten, and the time so far stops counting against the timeout.
+ */
+function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): RunState {
+  const steps: Record<string, StepRuntime> = { ...state.steps };
+  for (const id of data.resetStepIds) {
+    const step = steps[id];
+    if (step === undefined) continue;
+    if (step.kind === 'item') delete steps[id];
+    else
+      steps[id] = {
+        ...step,
+        pending: true,
+        retry: undefined,
+        checkpoint: undefined,
+        mail: undefined,
+        deferred: undefined,
+      };
+  }
+  const started = state.startedAt === undefined ? Date.parse(at) : Date.parse(state.startedAt);
+  return {
+    ...state,
+    status: 'running',
+    steps,
+    activated: { ...state.activated, [data.toStep]: true },
+    output: undefined,
+    error: undefined,
+    endedAt: undefined,
+    paused: undefined,
+    released: undefined,
+    openCheckpoints: 0,
+    parkedSince: undefined,
+    parkedMs: Math.max(0, Date.parse(at) - started),
+    timeoutMs: data.timeoutMs,
+    rewinds: state.rewinds + 1,
   };
 }
 

@@ -12,3 +12,4 @@ export type { CallEstimate } from './budget';
 export { deferDelayMs, DEFER_BASE_MS, DEFER_MAX_MS } from './deferral';
 export { MAX_RETRY_AFTER_MS } from './step-end';
 export { awaitsCall, type AttemptRef } from './awaiting-call';
+export { planFork, rewindRefusal, type ForkPlan, type Refusal } from './debugging';

@@ -1,4 +1,5 @@
 import type { Step } from '@chainmail/contracts';
+import { pauseBefore } from './debugging';
 import type { Decision } from './decision';
 import { isActive } from './run-state';
 import { beginAttempt, beginItem } from './step-end';
@@ -23,6 +24,8 @@ export function advance(d: Decision): void {
       }
     }
     for (const step of d.graph.topLevel) {
+      // A paused run starts no other top-level step until it is stepped or resumed.
+      if (d.state.paused !== undefined) break;
       if (d.begun(step.id) || !step.needs.every((need) => d.done(need))) continue;
       beginVisit(d, step);
       progressed = true;
@@ -55,6 +58,7 @@ function beginVisit(d: Decision, step: Step): void {
     d.skip(step.id, visit, `condition ${step.condition} is false`, 'condition');
     return;
   }
+  if (pauseBefore(d, step, visit)) return;
   beginAttempt(d, step.id, visit, 1);
 }
 

@@ -1,5 +1,6 @@
 import type {
   CheckpointDecision,
+  ForkOrigin,
   ParentRun,
   RunBudget,
   SkipCause,
@@ -98,6 +99,20 @@ export interface RunState {
   vars?: Readonly<Record<string, unknown>>;
   /** What the run's agent calls have cost so far, from the usage on its step results. */
   spent: Spent;
+  /**
+   * Step-by-step debugging: `every` pauses before each top-level step (a `debug` run, or after a
+   * step command), `breakpoints` only before those; absent: the run never pauses.
+   */
+  pauseMode?: 'every' | 'breakpoints';
+  breakpoints: readonly string[];
+  /** The run waits before this visit of a top-level step (RunPaused), with its resolved input. */
+  paused?: { stepId: string; visit: number; input?: string; at: string };
+  /** The step a step or resume command let go: it begins without pausing, with `input` if one was given. */
+  released?: { stepId: string; visit: number; input?: string };
+  /** A forked run: the run, commit and step it came from. */
+  forkedFrom?: ForkOrigin;
+  /** How often the run was rewound. */
+  rewinds: number;
   /** Number of events folded so far (handy for replay tests and caches). */
   eventCount: number;
 }
@@ -125,6 +140,8 @@ export const initialRunState = (runId: string): RunState => ({
   activated: {},
   openCheckpoints: 0,
   parkedMs: 0,
+  breakpoints: [],
+  rewinds: 0,
   spent: { costUsd: 0, promptTokens: 0, completionTokens: 0 },
   eventCount: 0,
 });

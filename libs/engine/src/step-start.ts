@@ -2,6 +2,7 @@ import type { RunEventMap, StepError, ForeachStep, Step, SwitchStep } from '@cha
 import { isTruthy } from '@chainmail/workflow-dsl';
 import { budgetRefusal, childBudget } from './budget';
 import { childRunId, MAX_WORKFLOW_DEPTH } from './child-run';
+import { replacedInput } from './debugging';
 import type { Decision } from './decision';
 
 /**
@@ -23,12 +24,14 @@ export function startStep(d: Decision, step: Step, visit: number, attempt: numbe
   if (parent !== undefined) base.parent = parent;
   switch (step.kind) {
     case 'agent': {
-      const input = d.render(step.input ?? '', `the input of step "${step.id}"`);
+      const input =
+        replacedInput(d, step.id, visit) ?? d.render(step.input ?? '', `the input of step "${step.id}"`);
       if (!input.ok) return startedThenFailed(d, base, input.error);
       return startAgentCall(d, base, step.agent, input.text, step.timeoutMs);
     }
     case 'workflow': {
-      const input = d.render(step.input ?? '', `the input of step "${step.id}"`);
+      const input =
+        replacedInput(d, step.id, visit) ?? d.render(step.input ?? '', `the input of step "${step.id}"`);
       if (!input.ok) return startedThenFailed(d, base, input.error);
       const refused = budgetRefusal(d, step.id, `workflow ${step.workflow}`, input.text);
       if (refused !== undefined) return startedThenFailed(d, { ...base, input: input.text }, refused);

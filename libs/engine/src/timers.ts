@@ -96,6 +96,8 @@ function runTimeout(d: Decision): void {
 /** How much longer the run stays parked at the latest: until its open checkpoints and agent mails time out. */
 function parkedFor(d: Decision): number {
   if (d.state.openCheckpoints === 0) return 0;
+  // A debugging pause has no limit of its own.
+  if (d.state.paused !== undefined) return PARKED_RECHECK_MS;
   let until = 0;
   for (const step of Object.values(d.state.steps)) {
     const wait =

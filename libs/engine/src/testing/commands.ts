@@ -78,3 +78,22 @@ export function recordMail(mail: CommandData<'RecordAgentMail'>): RunCommand {
 export function receiveReply(reply: CommandData<'ReceiveAgentReply'>): RunCommand {
   return command('ReceiveAgentReply', reply);
 }
+
+/** Debugging: run the step the run is paused before (visit 1 unless said), then pause again. */
+export function stepRun(
+  stepId: string,
+  extra: { visit?: number; input?: string; by?: string } = {},
+): RunCommand {
+  const { visit = 1, by = 'alice', ...rest } = extra;
+  return command('StepRun', { stepId, visit, by, ...rest });
+}
+
+/** Debugging: run the paused step and go on to the next breakpoint or the end. */
+export function resumeRun(stepId: string, visit = 1, by = 'alice'): RunCommand {
+  return command('ResumeRun', { stepId, visit, by });
+}
+
+/** Take an ended run back to a step. */
+export function rewind(toStep: string, by = 'alice'): RunCommand {
+  return command('RewindRun', { toStep, by });
+}
