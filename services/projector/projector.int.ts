@@ -126,7 +126,13 @@ describe('ProjectorModule against NATS and Postgres', () => {
     const seqs = await Promise.all(runIds.map((id) => appendRun(lifecycle(id))));
 
     expect(await projector.waitForSequence(Math.max(...seqs), 5_000)).toBe(true);
-    expect(await reads.countByStatus()).toEqual({ running: 0, succeeded: 12, failed: 0, cancelled: 0 });
+    expect(await reads.countByStatus()).toEqual({
+      running: 0,
+      paused: 0,
+      succeeded: 12,
+      failed: 0,
+      cancelled: 0,
+    });
     const run = await reads.findRun('e2e-3');
     expect(run).toMatchObject({
       status: 'succeeded',

@@ -53,6 +53,18 @@ describe('timerId', () => {
 });
 
 describe('planTimers', () => {
+  it('arms the run timeout again when an ended run is rewound: its whole timeout, from the rewind', () => {
+    const rewound = makeRunEvent('RunRewound', 'r1', at(5_000), {
+      toStep: 'fetch',
+      resetStepIds: ['fetch'],
+      timeoutMs: 60_000,
+      by: 'alice',
+    });
+    expect(planTimers(commit(9, rewound)).arm).toEqual([
+      { id: 'r1/run-timeout', purpose: { kind: 'run-timeout' }, dueAtMs: T0 + 65_000 },
+    ]);
+  });
+
   it('arms the run timeout at start + timeoutMs', () => {
     expect(planTimers(commit(1, started(60_000)))).toEqual({
       runId: 'r1',

@@ -97,6 +97,8 @@ function planEvent(
   const at = Date.parse(event.at);
   switch (event.type) {
     case 'RunStarted':
+    // A rewound run gets its whole timeout again, from the rewind.
+    case 'RunRewound':
       if (positive(event.data.timeoutMs)) arm({ kind: 'run-timeout' }, at + event.data.timeoutMs);
       return;
     case 'StepStarted': {

@@ -45,6 +45,7 @@ const TIMER_EVENTS: ReadonlySet<string> = new Set([
   'CheckpointOpened',
   'CheckpointResolved',
   'RunTimeoutDeferred',
+  'RunRewound',
   ...TERMINAL_RUN_EVENTS,
 ]);
 

@@ -14,6 +14,7 @@ import { CreateIdentities1732910000000 } from './migrations/1732910000000-create
 import { CreateSecretsAndVariables1732930000000 } from './migrations/1732930000000-create-secrets-and-variables';
 import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
 import { ExtendRunReadModels1733000000000 } from './migrations/1733000000000-extend-run-read-models';
+import { DebuggingRunViews1733150000000 } from './migrations/1733150000000-debugging-run-views';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -39,6 +40,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateSecretsAndVariables1732930000000,
   IndexRunsByOwner1732950000000,
   ExtendRunReadModels1733000000000,
+  DebuggingRunViews1733150000000,
 ];
 
 /** An entity or migration class. */

@@ -22,7 +22,7 @@ const RUN_RECORD = `p(
   id text, last_seq bigint, first_at timestamptz, started boolean,
   workflow text, version integer, owner text, actor text, trigger jsonb, inputs jsonb, debug boolean,
   started_at timestamptz, status text, output text, error jsonb, ended_at timestamptz, duration_ms bigint,
-  has_steps boolean, parent_run_id text, vars jsonb)`;
+  has_steps boolean, parent_run_id text, vars jsonb, paused_at jsonb, reopened boolean, forked_from jsonb)`;
 
 /**
  * Counters are recounted from the steps (written by the previous statement of the transaction),
@@ -39,15 +39,20 @@ const startedFact = (column: string): string =>
 /** Newer patches win where they know something; older ones only fill gaps. */
 const latestFact = (column: string): string =>
   `${column} = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.${column}, t.${column}) ELSE COALESCE(t.${column}, p.${column}) END`;
+/** An end fact: a newer patch that rewound the run clears it (or sets the newer end it holds). */
+const endFact = (column: string): string =>
+  `${column} = CASE WHEN p.last_seq > t.last_seq AND p.reopened THEN p.${column} ELSE ${latestFact(column).slice(column.length + 3)} END`;
 
 export const UPSERT_RUNS = `
   WITH p AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS ${RUN_RECORD}),
   updated AS (
     UPDATE runs AS t SET
-      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars'].map(startedFact).join(',\n      ')},
+      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars', 'forked_from'].map(startedFact).join(',\n      ')},
       trigger_kind = CASE WHEN p.started THEN p.trigger->>'kind' ELSE t.trigger_kind END,
       status = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END,
-      ${['output', 'error', 'ended_at', 'duration_ms'].map(latestFact).join(',\n      ')},
+      -- Where a paused run waits: whatever the newest status says (cleared when it is not paused).
+      paused_at = CASE WHEN p.last_seq > t.last_seq AND p.status IS NOT NULL THEN p.paused_at ELSE t.paused_at END,
+      ${['output', 'error', 'ended_at', 'duration_ms'].map(endFact).join(',\n      ')},
       steps_total = COALESCE(c.total, t.steps_total),
       steps_succeeded = COALESCE(c.succeeded, t.steps_succeeded),
       last_seq = GREATEST(t.last_seq, p.last_seq)
@@ -58,12 +63,13 @@ export const UPSERT_RUNS = `
   -- A run first seen through a later commit gets stand-in facts until its RunStarted arrives.
   INSERT INTO runs (id, workflow, version, status, owner, actor, trigger_kind, trigger, inputs, debug,
                     output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq,
-                    parent_run_id, vars)
+                    parent_run_id, vars, paused_at, forked_from)
   SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), COALESCE(p.status, 'running'),
          COALESCE(p.owner, ''), COALESCE(p.actor, ''), COALESCE(p.trigger->>'kind', 'api'),
          COALESCE(p.trigger, '{"kind":"api"}'), COALESCE(p.inputs, '{}'), COALESCE(p.debug, false),
          p.output, p.error, COALESCE(p.started_at, p.first_at), p.ended_at, p.duration_ms,
-         COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq, p.parent_run_id, p.vars
+         COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq, p.parent_run_id, p.vars, p.paused_at,
+         p.forked_from
   FROM p ${STEP_COUNTS}
   WHERE p.id NOT IN (SELECT id FROM updated)
   ORDER BY p.id`;
@@ -72,7 +78,7 @@ const STEP_RECORD = `p(
   run_id text, step_id text, last_seq bigint, position bigint, visit integer, attempts integer,
   status text, agent text, input text, output text, error jsonb, usage jsonb, skip_reason text,
   started_at timestamptz, ended_at timestamptz, duration_ms bigint,
-  kind text, items jsonb, checkpoint_message text, decision jsonb)`;
+  kind text, items jsonb, checkpoint_message text, decision jsonb, attempt_errors jsonb)`;
 
 /** Fields of one (visit, attempt) of a step. */
 const ATTEMPT_FIELDS = [
@@ -107,6 +113,15 @@ const attemptField = (column: string): string =>
         WHEN ${SAME} THEN COALESCE(t.${column}, p.${column})
         ELSE t.${column} END`;
 
+/** The visit's failed attempts: a later visit starts over, the same visit gathers both sides, one per attempt. */
+const ATTEMPT_ERRORS = `attempt_errors = CASE WHEN p.visit > t.visit THEN p.attempt_errors
+        WHEN p.visit = t.visit THEN (
+          SELECT jsonb_agg(x.e ORDER BY x.n) FROM (
+            SELECT DISTINCT ON ((e->>'attempt')::integer) e, (e->>'attempt')::integer AS n
+            FROM jsonb_array_elements(COALESCE(t.attempt_errors, '[]'::jsonb) || COALESCE(p.attempt_errors, '[]'::jsonb)) AS e
+            ORDER BY (e->>'attempt')::integer) AS x)
+        ELSE t.attempt_errors END`;
+
 // Every SET expression reads the row as it was before the UPDATE, so `visit` and `attempts` may
 // be reassigned in the same statement as the fields whose rule depends on them.
 export const UPSERT_STEPS = `
@@ -115,6 +130,7 @@ export const UPSERT_STEPS = `
     UPDATE run_steps AS t SET
       status = CASE WHEN ${LATER} OR (${SAME} AND ${NEWER}) THEN p.status ELSE t.status END,
       ${ATTEMPT_FIELDS.map(attemptField).join(',\n      ')},
+      ${ATTEMPT_ERRORS},
       visit = CASE WHEN ${LATER} THEN p.visit ELSE t.visit END,
       attempts = CASE WHEN ${LATER} THEN COALESCE(p.attempts, 0)
         WHEN ${SAME} THEN GREATEST(t.attempts, COALESCE(p.attempts, 0)) ELSE t.attempts END,
@@ -124,9 +140,10 @@ export const UPSERT_STEPS = `
     WHERE t.run_id = p.run_id AND t.step_id = p.step_id
     RETURNING t.run_id, t.step_id
   )
-  INSERT INTO run_steps (run_id, step_id, status, visit, attempts, ${ATTEMPT_FIELDS.join(', ')}, position, last_seq)
+  INSERT INTO run_steps (run_id, step_id, status, visit, attempts, ${ATTEMPT_FIELDS.join(', ')}, attempt_errors,
+                         position, last_seq)
   SELECT p.run_id, p.step_id, p.status, p.visit, COALESCE(p.attempts, 0),
-         ${ATTEMPT_FIELDS.map((c) => `p.${c}`).join(', ')}, p.position, p.last_seq
+         ${ATTEMPT_FIELDS.map((c) => `p.${c}`).join(', ')}, p.attempt_errors, p.position, p.last_seq
   FROM p
   WHERE NOT EXISTS (SELECT 1 FROM updated AS u WHERE u.run_id = p.run_id AND u.step_id = p.step_id)
   ORDER BY p.run_id, p.step_id`;

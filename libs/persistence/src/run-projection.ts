@@ -1,5 +1,6 @@
 import type {
   CheckpointDecision,
+  ForkOrigin,
   RunEvent,
   RunEventOf,
   StepError,
@@ -14,9 +15,24 @@ import type {
  * that replays, redeliveries and out-of-order batches never move a row backwards.
  */
 
-export type RunViewStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type RunViewStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
 export type StepViewStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 export type RunError = StepError & { stepId?: string };
+
+/** Where a paused run waits (step-by-step debugging): before this visit of a step, with its resolved input. */
+export interface PausedAt {
+  step: string;
+  visit: number;
+  input?: string;
+  at: string;
+}
+
+/** One failed attempt of a step's current visit. */
+export interface AttemptError {
+  attempt: number;
+  error: StepError;
+  at: string;
+}
 
 export interface RunPatch {
   id: string;
@@ -38,8 +54,14 @@ export interface RunPatch {
     parentRunId?: string;
     /** The owner's variables recorded at the start. */
     vars?: Record<string, unknown>;
+    /** A forked run: where it came from. */
+    forkedFrom?: ForkOrigin;
   };
   status?: RunViewStatus;
+  /** Set while the patch's newest status is `paused` (absent with another status: cleared). */
+  pausedAt?: PausedAt;
+  /** The run was rewound in these events: the end facts of older rows no longer hold. */
+  reopened?: boolean;
   output?: string;
   error?: RunError;
   endedAt?: string;
@@ -75,6 +97,8 @@ export interface StepPatch {
   /** The visit's checkpoint message: the checkpoint is open while the step runs without a decision. */
   checkpointMessage?: string;
   decision?: StepDecision;
+  /** The visit's failed attempts, oldest first. */
+  attemptErrors?: AttemptError[];
 }
 
 export interface StepDecision {
@@ -140,6 +164,8 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
       // The subject names the run; an event claiming another run id is ignored, not trusted.
       if (event.runId !== commit.runId) return;
       const run = runPatch(runs, commit, event.at);
+      if (event.type === 'RunStarted' && event.data.carried !== undefined)
+        applyCarriedSteps(steps, commit, event, index);
       if (!applyRunEvent(run, event) && !applyMailEvent(mails, commit, event))
         applyStepEvent(steps, commit, event, index);
     });
@@ -184,12 +210,43 @@ function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
       startedAt: event.at,
       ...(d.parent !== undefined ? { parentRunId: d.parent.runId } : {}),
       ...(d.vars !== undefined ? { vars: d.vars } : {}),
+      ...(d.forkedFrom !== undefined ? { forkedFrom: d.forkedFrom } : {}),
     };
     run.status ??= 'running';
     return true;
   }
+  switch (event.type) {
+    case 'RunPaused': {
+      const d = event.data;
+      run.status = 'paused';
+      run.pausedAt = {
+        step: d.stepId,
+        visit: d.visit,
+        at: event.at,
+        ...(d.input !== undefined ? { input: d.input } : {}),
+      };
+      return true;
+    }
+    case 'RunStepped':
+    case 'RunResumed':
+      run.status = 'running';
+      run.pausedAt = undefined;
+      return true;
+    case 'RunRewound':
+      run.status = 'running';
+      run.pausedAt = undefined;
+      run.reopened = true;
+      run.output = undefined;
+      run.error = undefined;
+      run.endedAt = undefined;
+      run.durationMs = undefined;
+      return true;
+    default:
+      break;
+  }
   const end = runEndOf(event);
   if (end === undefined) return false;
+  run.pausedAt = undefined;
   run.status = end.status;
   run.endedAt = event.at;
   run.durationMs = end.durationMs;
@@ -298,6 +355,10 @@ function applyStepEvent(
       const d = event.data;
       const step = stepPatch(steps, commit, index, d.stepId, d.visit, d.attempt, 'failed');
       if (!step) return;
+      step.attemptErrors = [
+        ...(step.attemptErrors ?? []).filter((e) => e.attempt !== d.attempt),
+        { attempt: d.attempt, error: d.error, at: event.at },
+      ];
       step.error = d.error;
       step.endedAt = event.at;
       step.durationMs = d.durationMs;
@@ -333,6 +394,29 @@ function applyStepEvent(
     }
     default:
       return; // events this view does not show yet
+  }
+}
+
+/** A forked run starts with the results it took over: shown as finished steps. */
+function applyCarriedSteps(
+  steps: Map<string, StepPatch>,
+  commit: StoredRunCommit,
+  event: RunEventOf<'RunStarted'>,
+  index: number,
+): void {
+  for (const [stepId, c] of Object.entries(event.data.carried ?? {})) {
+    const step = stepPatch(steps, commit, index, stepId, 1, c.attempt, c.status);
+    if (!step) continue;
+    step.kind = c.kind ?? 'agent';
+    step.agent = c.agent;
+    step.input = c.input;
+    step.output = c.output;
+    step.items = c.items;
+    step.error = c.error;
+    step.skipReason = c.skipReason;
+    step.startedAt = event.at;
+    step.endedAt = event.at;
+    step.durationMs = 0;
   }
 }
 
@@ -378,6 +462,10 @@ function stepPatch(
       visit,
       attempts: attempt ?? (visit === existing.visit ? existing.attempts : undefined),
       status,
+      // Earlier attempts' errors of the same visit stay: they are why the step is on this attempt.
+      ...(visit === existing.visit && existing.attemptErrors
+        ? { attemptErrors: existing.attemptErrors }
+        : {}),
     };
     steps.set(key, fresh);
     return fresh;

@@ -220,6 +220,64 @@ describe('RunProjectionWriter', () => {
     });
   });
 
+  it('debugging: paused with the resolved input, running again when stepped; a failure with every attempt; a rewind reopens the run', async () => {
+    const log = new RunLogFixture('r1');
+    const paused = makeRunEvent('RunPaused', 'r1', log.at(), { stepId: 's', visit: 1, input: 'the input' });
+    const stepped = makeRunEvent('RunStepped', 'r1', log.at(), { stepId: 's', visit: 1, by: 'alice' });
+    await writer.write(projectCommits([log.commit(1, log.started(), paused)]));
+    expect(await reads.findRun('r1')).toMatchObject({
+      status: 'paused',
+      pausedAt: { step: 's', visit: 1, input: 'the input', at: paused.at },
+    });
+    await writer.write(projectCommits([log.commit(2, stepped, log.stepStarted('s', 1))]));
+    expect(await reads.findRun('r1')).toMatchObject({ status: 'running', pausedAt: null });
+
+    // Each attempt's error is kept, across batches, redeliveries included.
+    await writer.write(projectCommits([log.commit(3, log.stepFailed('s', 1), log.stepStarted('s', 2))]));
+    const lastTry = projectCommits([log.commit(4, log.stepFailed('s', 2, 1, false), log.failed('s'))]);
+    await writer.write(lastTry);
+    await writer.write(lastTry);
+    const failed = await reads.findRun('r1');
+    expect(failed?.status).toBe('failed');
+    expect(failed?.failure).toMatchObject({
+      step: 's',
+      input: 'input of s #2',
+      error: { stepId: 's' },
+      attempts: [
+        { attempt: 1, error: { retryable: true } },
+        { attempt: 2, error: { retryable: false } },
+      ],
+    });
+
+    const rewound = makeRunEvent('RunRewound', 'r1', log.at(), {
+      toStep: 's',
+      resetStepIds: ['s'],
+      timeoutMs: 60_000,
+      by: 'alice',
+    });
+    await writer.write(projectCommits([log.commit(5, rewound, log.stepStarted('s', 1, 2))]));
+    const reopened = await reads.findRun('r1');
+    expect(reopened).toMatchObject({ status: 'running', error: null, endedAt: null, failure: null });
+    expect(reopened?.steps[0]).toMatchObject({ visit: 2, attempts: 1, status: 'running' });
+  });
+
+  it('a forked run shows where it came from and the results it took over', async () => {
+    const log = new RunLogFixture('r2');
+    const started = log.started();
+    const forked = makeRunEvent('RunStarted', 'r2', started.at, {
+      ...(started.data as Extract<typeof started, { type: 'RunStarted' }>['data']),
+      forkedFrom: { runId: 'r1', seq: 4, step: 'b' },
+      carried: { a: { status: 'succeeded', attempt: 1, output: 'from r1', input: 'in' } },
+    });
+    await writer.write(projectCommits([log.commit(1, forked, log.stepStarted('b'))]));
+    const run = await reads.findRun('r2');
+    expect(run?.forkedFrom).toEqual({ runId: 'r1', seq: 4, step: 'b' });
+    expect(run?.steps.map((s) => [s.stepId, s.status, s.output])).toEqual([
+      ['a', 'succeeded', 'from r1'],
+      ['b', 'running', null],
+    ]);
+  });
+
   it('counters are recomputed, so redelivery cannot inflate them', async () => {
     const log = new RunLogFixture('r1');
     const batches = [
@@ -279,7 +337,13 @@ describe('RunProjectionWriter', () => {
 
     await writer.write(batch);
 
-    expect(await reads.countByStatus()).toEqual({ running: 0, succeeded: 100, failed: 0, cancelled: 0 });
+    expect(await reads.countByStatus()).toEqual({
+      running: 0,
+      paused: 0,
+      succeeded: 100,
+      failed: 0,
+      cancelled: 0,
+    });
   });
 
   it('records a replay target with the truncation, and counts the commits and events written since', async () => {

@@ -131,7 +131,10 @@ function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
     started_at: s?.startedAt,
     parent_run_id: s?.parentRunId,
     vars: s?.vars,
+    forked_from: s?.forkedFrom,
     status: patch.status,
+    paused_at: patch.pausedAt,
+    reopened: patch.reopened === true,
     output: patch.output,
     error: patch.error,
     ended_at: patch.endedAt,
@@ -162,6 +165,7 @@ function stepRow(patch: StepPatch): Record<string, unknown> {
     items: patch.items,
     checkpoint_message: patch.checkpointMessage,
     decision: patch.decision,
+    attempt_errors: patch.attemptErrors,
   };
 }
 

@@ -1,5 +1,12 @@
-import type { StepError, TriggerInfo, Usage } from '@chainmail/contracts';
-import type { RunError, RunViewStatus, StepDecision, StepViewStatus } from './run-projection';
+import type { ForkOrigin, StepError, TriggerInfo, Usage } from '@chainmail/contracts';
+import type {
+  AttemptError,
+  PausedAt,
+  RunError,
+  RunViewStatus,
+  StepDecision,
+  StepViewStatus,
+} from './run-projection';
 
 /** What the REST edge reads about runs. Times are ISO-8601 strings; absent values are null. */
 
@@ -40,10 +47,27 @@ export interface StepDetail {
   position: number;
 }
 
+/**
+ * Why a failed run failed: the step (null when no step did, e.g. its output template), the input
+ * that step was called with, the error, and each failed attempt of that step's last visit.
+ */
+export interface RunFailure {
+  step: string | null;
+  input: string | null;
+  error: RunError;
+  attempts: AttemptError[];
+}
+
 export interface RunDetail extends RunSummary {
   inputs: Record<string, unknown>;
   debug: boolean;
   output: string | null;
+  /** A paused run: the step it waits before, with that step's resolved input. */
+  pausedAt: PausedAt | null;
+  /** A forked run: the run, commit and step it came from. */
+  forkedFrom: ForkOrigin | null;
+  /** A failed run: where and why. */
+  failure: RunFailure | null;
   steps: StepDetail[];
 }
 
@@ -68,7 +92,13 @@ export interface RunListPage {
 
 export type RunStatusCounts = Record<RunViewStatus, number>;
 
-export const RUN_VIEW_STATUSES: readonly RunViewStatus[] = ['running', 'succeeded', 'failed', 'cancelled'];
+export const RUN_VIEW_STATUSES: readonly RunViewStatus[] = [
+  'running',
+  'paused',
+  'succeeded',
+  'failed',
+  'cancelled',
+];
 
 /** A step as templates and notifications read it: the REST fields and what the engine's scope shows. */
 export interface StepRecord extends StepDetail {

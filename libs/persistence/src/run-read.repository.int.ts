@@ -112,6 +112,7 @@ describe('RunReadRepository', () => {
     expect((await reads.listRuns({ owners: ['user:c'], workflow: 'digest' })).runs).toEqual([]);
     expect(await reads.countByStatus(undefined, ['user:b'])).toEqual({
       running: 0,
+      paused: 0,
       succeeded: 4,
       failed: 2,
       cancelled: 0,
@@ -151,15 +152,23 @@ describe('RunReadRepository', () => {
   });
 
   it('counts runs by status, for all workflows or one', async () => {
-    expect(await reads.countByStatus()).toEqual({ running: 1, succeeded: 19, failed: 10, cancelled: 0 });
+    expect(await reads.countByStatus()).toEqual({
+      running: 1,
+      paused: 0,
+      succeeded: 19,
+      failed: 10,
+      cancelled: 0,
+    });
     expect(await reads.countByStatus('triage')).toEqual({
       running: 1,
+      paused: 0,
       succeeded: 9,
       failed: 5,
       cancelled: 0,
     });
     expect(await reads.countByStatus('unknown')).toEqual({
       running: 0,
+      paused: 0,
       succeeded: 0,
       failed: 0,
       cancelled: 0,

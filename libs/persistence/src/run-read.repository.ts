@@ -8,6 +8,7 @@ import {
   type AgentMailRecord,
   type CheckpointState,
   type RunDetail,
+  type RunFailure,
   type RunRecord,
   type StepRecord,
   type RunListPage,
@@ -33,14 +34,19 @@ export class RunReadRepository {
   /** The run with its steps in order of first appearance, or null if the view has not seen it. */
   async findRun(id: string): Promise<RunDetail | null> {
     const [run, steps] = await this.load(id);
-    return run ? { ...toDetail(run), steps: steps.map(toStepDetail) } : null;
+    return run ? { ...toDetail(run, steps), steps: steps.map(toStepDetail) } : null;
   }
 
   /** `findRun` with what only readers inside Chainmail need (templates, notifications). */
   async findRunRecord(id: string): Promise<RunRecord | null> {
     const [run, steps] = await this.load(id);
     if (!run) return null;
-    return { ...toDetail(run), parentRunId: run.parentRunId, vars: run.vars, steps: steps.map(toStepRecord) };
+    return {
+      ...toDetail(run, steps),
+      parentRunId: run.parentRunId,
+      vars: run.vars,
+      steps: steps.map(toStepRecord),
+    };
   }
 
   /** The run's row and its step rows in order of first appearance. */
@@ -81,7 +87,7 @@ export class RunReadRepository {
   /** The step's checkpoint as the view has it, or null when the view has no such step. */
   async checkpoint(runId: string, stepId: string): Promise<CheckpointState | null> {
     const rows = (await this.runs.query(
-      `SELECT r.owner, s.visit, (r.status = 'running' AND s.status = 'running'
+      `SELECT r.owner, s.visit, (r.status IN ('running', 'paused') AND s.status = 'running'
               AND s.checkpoint_message IS NOT NULL AND s.decision IS NULL) AS open
        FROM runs AS r JOIN run_steps AS s ON s.run_id = r.id
        WHERE r.id = $1 AND s.step_id = $2`,
@@ -100,7 +106,7 @@ export class RunReadRepository {
   ): Promise<AgentMailRecord | null> {
     const rows = (await this.runs.query(
       `SELECT r.workflow, m.message_id, m.agent, m.to_address, m.reply_message_id,
-              (r.status = 'running' AND s.status = 'running' AND s.visit = $3 AND s.attempts = $4
+              (r.status IN ('running', 'paused') AND s.status = 'running' AND s.visit = $3 AND s.attempts = $4
                AND NOT COALESCE(m.replied, false)) AS waiting
        FROM runs AS r
        LEFT JOIN run_steps AS s ON s.run_id = r.id AND s.step_id = $2
@@ -178,8 +184,32 @@ function clampLimit(limit: number | undefined): number {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** What both the API's view and the internal record show of the run row itself. */
-function toDetail(run: RunView): Omit<RunDetail, 'steps'> {
-  return { ...toSummary(run), inputs: run.inputs, debug: run.debug, output: run.output };
+function toDetail(run: RunView, steps: readonly StepView[]): Omit<RunDetail, 'steps'> {
+  return {
+    ...toSummary(run),
+    inputs: run.inputs,
+    debug: run.debug,
+    output: run.output,
+    pausedAt: run.status === 'paused' ? run.pausedAt : null,
+    forkedFrom: run.forkedFrom,
+    failure: failureOf(run.status, run.error, steps),
+  };
+}
+
+/** A failed run's failure, from its error and the row of the step it names. */
+export function failureOf(
+  status: string,
+  error: RunError | null,
+  steps: ReadonlyArray<Pick<StepView, 'stepId' | 'input' | 'attemptErrors'>>,
+): RunFailure | null {
+  if (status !== 'failed' || error === null) return null;
+  const step = error.stepId === undefined ? undefined : steps.find((s) => s.stepId === error.stepId);
+  return {
+    step: error.stepId ?? null,
+    input: step?.input ?? null,
+    error,
+    attempts: step?.attemptErrors ?? [],
+  };
 }
 
 function toSummary(run: RunView): RunSummary {

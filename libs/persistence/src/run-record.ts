@@ -1,6 +1,7 @@
 import type { StoredRunCommit } from '@chainmail/contracts';
 import { projectCommits } from './run-projection';
 import type { RunRecord } from './run-read.model';
+import { failureOf } from './run-read.repository';
 
 /**
  * The run's views as the projector writes them from these commits into empty tables, without a
@@ -30,6 +31,17 @@ export function runRecordOf(runId: string, commits: readonly StoredRunCommit[]):
     inputs: s?.inputs ?? {},
     debug: s?.debug ?? false,
     output: run.output ?? null,
+    pausedAt: run.status === 'paused' ? (run.pausedAt ?? null) : null,
+    forkedFrom: s?.forkedFrom ?? null,
+    failure: failureOf(
+      run.status ?? 'running',
+      run.error ?? null,
+      steps.map((p) => ({
+        stepId: p.stepId,
+        input: p.input ?? null,
+        attemptErrors: p.attemptErrors ?? null,
+      })),
+    ),
     parentRunId: s?.parentRunId ?? null,
     vars: s?.vars ?? null,
     steps: steps.map((p, position) => ({

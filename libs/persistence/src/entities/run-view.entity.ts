@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { TriggerInfo, TriggerKind } from '@chainmail/contracts';
-import type { RunError, RunViewStatus } from '../run-projection';
+import type { ForkOrigin, TriggerInfo, TriggerKind } from '@chainmail/contracts';
+import type { PausedAt, RunError, RunViewStatus } from '../run-projection';
 import { bigintAsNumber } from './bigint.transformer';
 
 /**
@@ -72,4 +72,12 @@ export class RunView {
   /** The owner's variables recorded at the start. */
   @Column({ type: 'jsonb', nullable: true })
   vars!: Record<string, unknown> | null;
+
+  /** A paused run (debugging): the step it waits before. */
+  @Column({ name: 'paused_at', type: 'jsonb', nullable: true })
+  pausedAt!: PausedAt | null;
+
+  /** A forked run: the run, commit and step it came from. */
+  @Column({ name: 'forked_from', type: 'jsonb', nullable: true })
+  forkedFrom!: ForkOrigin | null;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { StepError, Usage } from '@chainmail/contracts';
-import type { StepDecision, StepViewStatus } from '../run-projection';
+import type { AttemptError, StepDecision, StepViewStatus } from '../run-projection';
 import { bigintAsNumber } from './bigint.transformer';
 
 /** One row per step of a run: its latest visit and attempt. Written only by the projector. */
@@ -69,4 +69,8 @@ export class StepView {
 
   @Column({ type: 'jsonb', nullable: true })
   decision!: StepDecision | null;
+
+  /** The current visit's failed attempts, oldest first. */
+  @Column({ name: 'attempt_errors', type: 'jsonb', nullable: true })
+  attemptErrors!: AttemptError[] | null;
 }
