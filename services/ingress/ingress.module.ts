@@ -28,6 +28,7 @@ import { RegistryClient } from './registry.client';
 import { RunQueries } from './runs/run-queries';
 import { RunsController } from './runs/runs.controller';
 import { ResolveCheckpointUseCase } from './runs/resolve-checkpoint.usecase';
+import { DebugRunUseCase } from './runs/debug-run.usecase';
 import { RunViews } from './runs/run-views';
 import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
@@ -95,6 +96,17 @@ import { WorkflowsController } from './workflows/workflows.controller';
       inject: [RunQueries, RunViews, CommandBus],
       useFactory: (queries: RunQueries, views: RunViews, bus: CommandBus) =>
         new ResolveCheckpointUseCase(queries, views, bus),
+    },
+    {
+      provide: DebugRunUseCase,
+      inject: [RunQueries, RunViews, RunLog, DEFINITION_CATALOG, CommandBus],
+      useFactory: (
+        queries: RunQueries,
+        views: RunViews,
+        log: RunLog,
+        catalog: DefinitionCatalog,
+        bus: CommandBus,
+      ) => new DebugRunUseCase(queries, views, log, catalog, bus),
     },
     {
       provide: PublishWorkflowUseCase,

@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'APPEND_CONFLICT'
   | 'UNAVAILABLE'
   | 'CONFLICT'
+  /** Well-formed, but not something that can be done to this object (a rewind to a step the run never reached). */
+  | 'UNPROCESSABLE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
@@ -41,6 +43,7 @@ const STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   APPEND_CONFLICT: 409,
   CONFLICT: 409,
+  UNPROCESSABLE: 422,
   UNAVAILABLE: 503,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,

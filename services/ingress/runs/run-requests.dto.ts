@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, IsDate, IsIn, IsInt, IsOptional, IsString, Min, ValidateIf } from 'class-validator';
+import {
+  Allow,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import type { CheckpointDecision } from '@chainmail/contracts';
 import { RUN_VIEW_STATUSES, type RunViewStatus } from '@chainmail/persistence';
 import { anyJson } from '../api/any-json.schema';
@@ -51,4 +62,63 @@ export class CheckpointRequest {
   @ValidateIf((_, value) => value !== undefined)
   @IsString({ message: 'must be text' })
   comment?: string;
+}
+
+/** `POST /v1/runs/:id/step`: run the paused step, optionally with another input (once). */
+export class StepRunRequest {
+  static readonly example = '{"input": "Research ERP vendors instead"}';
+
+  @ApiPropertyOptional(
+    anyJson(
+      "replaces the paused step's resolved input for this run of it (text, or any JSON, kept as JSON text)",
+    ),
+  )
+  @Allow()
+  input?: unknown;
+}
+
+/** `POST /v1/runs/:id/rewind`. */
+export class RewindRunRequest {
+  static readonly example = '{"step": "summarize"}';
+
+  @ApiProperty({ description: 'the top-level step to go back to (one the run reached)' })
+  @IsString({ message: 'must be the id of a step the run reached' })
+  @IsNotEmpty({ message: 'must be the id of a step the run reached' })
+  step!: string;
+}
+
+/** `POST /v1/runs/:id/fork`. */
+export class ForkRunRequest {
+  static readonly example = '{"step": "summarize", "version": 2}';
+
+  @ApiProperty({
+    description: 'the top-level step the new run starts from; the results before it are carried over',
+  })
+  @IsString({ message: 'must be the id of a top-level step' })
+  @IsNotEmpty({ message: 'must be the id of a top-level step' })
+  step!: string;
+
+  @ApiPropertyOptional({
+    description: "the workflow version to run on (default: the run's pinned version)",
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number ≥ 1 (a published version)' })
+  @Min(1, { message: 'must be a whole number ≥ 1 (a published version)' })
+  version?: number;
+
+  @ApiPropertyOptional({ description: 'pause the new run before each step (step-by-step debugging)' })
+  @IsOptional()
+  @IsBoolean({ message: 'must be true or false' })
+  debug?: boolean;
+}
+
+/** `GET /v1/runs/:id/state?at=SEQ`. */
+export class RunStateQuery {
+  @ApiPropertyOptional({ description: "a commit's sequence (the `seq` of /events); default: the last" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: "must be a commit's sequence number (see the `seq` of /events)" })
+  @Min(1, { message: "must be a commit's sequence number (see the `seq` of /events)" })
+  at?: number;
 }

@@ -61,11 +61,102 @@ export class StepView {
   @ApiProperty() position!: number;
 }
 
+export class PausedAtView {
+  @ApiProperty({ description: 'the step the run waits before' }) step!: string;
+  @ApiProperty() visit!: number;
+  @ApiPropertyOptional({ description: "the step's resolved input (agent and workflow steps)" })
+  input?: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class ForkOriginView {
+  @ApiProperty() runId!: string;
+  @ApiProperty({ description: "the source run's last commit when it was forked" }) seq!: number;
+  @ApiProperty() step!: string;
+}
+
+export class FailurePolicyView {
+  @ApiProperty({ ...objectSchema, nullable: true, description: "the step's retry policy" }) retry!:
+    object | null;
+  @ApiProperty({ enum: ['abort', 'skip', 'continue', 'goto'] }) onError!: string;
+  @ApiProperty({ description: 'what the policy did, in words' }) did!: string;
+}
+
+export class FailureView {
+  @ApiProperty({ type: String, nullable: true, description: 'the failing step' }) step!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its resolved input' }) input!: string | null;
+  @ApiProperty({ type: RunError }) error!: RunError;
+  @ApiProperty({
+    type: 'array',
+    items: objectSchema,
+    description: "each failed attempt of the step's last visit: {attempt, error, at}",
+  })
+  attempts!: object[];
+  @ApiProperty({ type: FailurePolicyView, nullable: true }) policy!: FailurePolicyView | null;
+}
+
 export class RunDetailView extends RunSummaryView {
+  @ApiProperty(objectSchema) inputs!: Record<string, unknown>;
+  @ApiProperty({ description: 'paused before every step (step-by-step debugging)' }) debug!: boolean;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ type: PausedAtView, nullable: true, description: 'a paused run: where it waits' })
+  pausedAt!: PausedAtView | null;
+  @ApiProperty({ type: ForkOriginView, nullable: true, description: 'a forked run: where it came from' })
+  forkedFrom!: ForkOriginView | null;
+  @ApiProperty({ type: FailureView, nullable: true, description: 'a failed run: why' })
+  failure!: FailureView | null;
+  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+}
+
+export class DebugAnswer {
+  @ApiProperty() runId!: string;
+  @ApiProperty() stepId!: string;
+  @ApiProperty() visit!: number;
+  @ApiProperty() accepted!: boolean;
+}
+
+export class ForkAnswer {
+  @ApiProperty({ description: 'the new run' }) runId!: string;
+  @ApiProperty() workflow!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ type: ForkOriginView }) forkedFrom!: ForkOriginView;
+}
+
+export class StepStateView {
+  @ApiProperty() stepId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, nullable: true }) kind!: string | null;
+  @ApiProperty({ type: String, nullable: true }) agent!: string | null;
+  @ApiProperty() visit!: number;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: String, nullable: true }) input!: string | null;
+  @ApiProperty({ type: String, nullable: true }) output!: string | null;
+  @ApiProperty({ ...objectSchema, nullable: true }) error!: object | null;
+  @ApiProperty({ type: String, nullable: true }) skipReason!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true }) durationMs!: number | null;
+  @ApiProperty({ description: 'a loop or rewind sent the run back before it: its fields are its last visit' })
+  pending!: boolean;
+}
+
+export class RunStateView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'the commit this is the state after' }) seq!: number;
+  @ApiProperty() workflow!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty({ enum: ['running', 'paused', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiProperty() owner!: string;
+  @ApiProperty() actor!: string;
   @ApiProperty(objectSchema) inputs!: Record<string, unknown>;
   @ApiProperty() debug!: boolean;
   @ApiProperty({ type: String, nullable: true }) output!: string | null;
-  @ApiProperty({ type: [StepView] }) steps!: StepView[];
+  @ApiProperty({ ...objectSchema, nullable: true }) error!: object | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) startedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
+  @ApiProperty({ type: PausedAtView, nullable: true }) pausedAt!: PausedAtView | null;
+  @ApiProperty({ type: ForkOriginView, nullable: true }) forkedFrom!: ForkOriginView | null;
+  @ApiProperty({ type: [StepStateView] }) steps!: StepStateView[];
 }
 
 export class RunPage {

@@ -10,13 +10,33 @@ import {
 } from '@chainmail/contracts';
 import { CommandBus, RunLog } from '@chainmail/event-log';
 import { RunReadRepository } from '@chainmail/persistence';
+import type { DefinitionCatalog } from '@chainmail/catalog';
+import { DEFINITION_CATALOG } from '@chainmail/platform';
 import type { Response } from 'express';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { ownersVisibleTo, requireOwnerAccess } from '../ownership/owner-access';
 import { RunQueries, runNotFound } from './run-queries';
-import { CheckpointRequest, ListRunsQuery } from './run-requests.dto';
-import { CancelAnswer, CheckpointAnswer, RunDetailView, RunEventsView, RunPage } from './run.dto';
+import {
+  CheckpointRequest,
+  ForkRunRequest,
+  ListRunsQuery,
+  RewindRunRequest,
+  RunStateQuery,
+  StepRunRequest,
+} from './run-requests.dto';
+import {
+  CancelAnswer,
+  CheckpointAnswer,
+  DebugAnswer,
+  ForkAnswer,
+  RunDetailView,
+  RunEventsView,
+  RunPage,
+  RunStateView,
+} from './run.dto';
 import { ResolveCheckpointUseCase } from './resolve-checkpoint.usecase';
+import { DebugRunUseCase } from './debug-run.usecase';
+import { withFailurePolicy } from './failure-policy';
 
 const SSE_HEARTBEAT_MS = 15_000;
 /** How long a live stream waits for a run that has no events yet (started a moment ago). */
@@ -31,6 +51,8 @@ export class RunsController {
     private readonly commands: CommandBus,
     @Inject(RunReadRepository) private readonly readModels: RunReadRepository,
     private readonly checkpoints: ResolveCheckpointUseCase,
+    private readonly debugging: DebugRunUseCase,
+    @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
   ) {}
 
   @Get()
@@ -44,7 +66,70 @@ export class RunsController {
   @RequireScope('read')
   @ApiOkResponse({ type: RunDetailView })
   async get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<RunDetailView> {
-    return this.queries.visibleRun(actor, id, 'read');
+    return withFailurePolicy(await this.queries.visibleRun(actor, id, 'read'), this.catalog);
+  }
+
+  /** Time travel: the run's state after the commit at `at` (default: its last), folded from its log. */
+  @Get(':id/state')
+  @RequireScope('read')
+  @ApiOkResponse({ type: RunStateView })
+  async state(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: RunStateQuery,
+  ): Promise<RunStateView> {
+    return this.debugging.stateAt(actor, id, query.at);
+  }
+
+  /** Debugging: run the step the run is paused before (optionally with `{input}`), then pause before the next. */
+  @Post(':id/step')
+  @HttpCode(202)
+  @RequireScope('run')
+  @ApiResponse({ status: 202, type: DebugAnswer })
+  async step(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: StepRunRequest,
+  ): Promise<DebugAnswer> {
+    const raw = body.input;
+    const input =
+      raw === undefined || raw === null ? undefined : typeof raw === 'string' ? raw : JSON.stringify(raw);
+    return this.debugging.step(actor, id, input);
+  }
+
+  /** Debugging: run on to the next breakpoint or the end. */
+  @Post(':id/resume')
+  @HttpCode(202)
+  @RequireScope('run')
+  @ApiResponse({ status: 202, type: DebugAnswer })
+  async resume(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<DebugAnswer> {
+    return this.debugging.resume(actor, id);
+  }
+
+  /** Takes a failed, cancelled or finished run back to `{step}` and continues it on its pinned version. */
+  @Post(':id/rewind')
+  @HttpCode(202)
+  @RequireScope('run')
+  @ApiResponse({ status: 202, type: DebugAnswer })
+  async rewind(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: RewindRunRequest,
+  ): Promise<DebugAnswer> {
+    return this.debugging.rewind(actor, id, body.step);
+  }
+
+  /** A new run from `{step}` of this one, the earlier results carried over, on its version or `{version}`. */
+  @Post(':id/fork')
+  @HttpCode(202)
+  @RequireScope('run')
+  @ApiResponse({ status: 202, type: ForkAnswer })
+  async fork(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Body() body: ForkRunRequest,
+  ): Promise<ForkAnswer> {
+    return this.debugging.fork(actor, id, body);
   }
 
   @Get(':id/events')

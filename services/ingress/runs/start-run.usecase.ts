@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ChainmailError, type StartRun, type TriggerInfo } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { InputDeclaration } from '@chainmail/contracts';
+import type { InputDeclaration, WorkflowDefinition } from '@chainmail/contracts';
+import { stepGraph } from '@chainmail/workflow-dsl';
 
 export interface CommandSender {
   send(subject: string, command: StartRun, headers?: Record<string, string>): Promise<unknown>;
@@ -13,6 +14,8 @@ export interface StartRunRequest {
   trigger: TriggerInfo;
   actor: string;
   debug?: boolean;
+  /** Top-level steps to pause before (step-by-step debugging). */
+  breakpoints?: string[];
   /** A caller-chosen id makes a retried request start one run (webhooks' Idempotency-Key). */
   runId?: string;
 }
@@ -46,6 +49,7 @@ export class StartRunUseCase {
       );
     }
     const inputs = checkInputs(active.definition.inputs, request.inputs);
+    const breakpoints = checkBreakpoints(active.definition, request.breakpoints ?? []);
     const runId = request.runId ?? randomUUID();
     const command: StartRun = {
       type: 'StartRun',
@@ -58,12 +62,28 @@ export class StartRunUseCase {
       owner: active.owner,
       actor: request.actor,
       debug: request.debug ?? false,
+      ...(breakpoints.length > 0 ? { breakpoints } : {}),
     };
     const sent = await this.commands.send(this.subject, command, headers);
     // The command log says when this id was sent before (a retried delivery within its window).
     const duplicate = (sent as { duplicate?: unknown } | undefined)?.duplicate === true;
     return { runId, version: active.version, duplicate, fresh: request.runId === undefined };
   }
+}
+
+/** Breakpoints name top-level steps of the version the run will be pinned to (a branch runs with its parallel step). */
+export function checkBreakpoints(definition: WorkflowDefinition, breakpoints: readonly string[]): string[] {
+  const graph = stepGraph(definition);
+  const wrong = breakpoints.filter((id) => graph.find(id) === undefined || graph.parentOf(id) !== undefined);
+  if (wrong.length > 0) {
+    const known = graph.topLevel.map((step) => step.id).join(', ');
+    throw new ChainmailError(
+      'UNPROCESSABLE',
+      `breakpoints: ${wrong.map((id) => `"${id}"`).join(', ')} ${wrong.length === 1 ? 'is not a top-level step' : 'are not top-level steps'} of ${definition.name} (its top-level steps: ${known}); a branch or foreach item pauses with its step`,
+      { breakpoints: wrong },
+    );
+  }
+  return [...new Set(breakpoints)];
 }
 
 /** Required inputs present, types right, defaults filled; `user_input` is always allowed. */

@@ -23,13 +23,14 @@ export class StartWorkflowRunUseCase {
   async execute(
     actor: Actor,
     name: string,
-    request: { inputs?: Record<string, unknown>; debug?: boolean; wait?: boolean },
+    request: { inputs?: Record<string, unknown>; debug?: boolean; breakpoints?: string[]; wait?: boolean },
   ): Promise<ApiStartedRun> {
     workflowFor(this.catalog, actor, name, 'run');
     const started = await this.starter.execute({
       workflow: name,
       inputs: request.inputs,
       debug: request.debug === true,
+      ...(request.breakpoints !== undefined ? { breakpoints: request.breakpoints } : {}),
       trigger: { kind: 'api' },
       actor: actor.userId,
     });

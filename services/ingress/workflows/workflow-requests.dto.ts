@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsObject, IsOptional, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Min,
+} from 'class-validator';
 import { QueryBoolean } from '../api/query-values';
 import { TeamQuery } from '../ownership/team.query';
 
@@ -27,10 +36,24 @@ export class StartRunRequest {
   @IsObject({ message: 'must be a JSON object of inputs by name' })
   inputs?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'record every step input and output in full' })
+  @ApiPropertyOptional({
+    description:
+      'step-by-step debugging: pause before every top-level step (`POST /v1/runs/:id/step`, `/resume`)',
+  })
   @IsOptional()
   @IsBoolean({ message: 'must be true or false' })
   debug?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'ids of top-level steps to pause before (continue with `POST /v1/runs/:id/resume`)',
+    type: [String],
+    example: ['summarize'],
+  })
+  @IsOptional()
+  @IsArray({ message: 'must be a list of step ids' })
+  @ArrayMaxSize(1000, { message: 'must list at most 1000 step ids' })
+  @IsString({ each: true, message: 'must be a list of step ids (text)' })
+  breakpoints?: string[];
 }
 
 export class StartRunQuery {
