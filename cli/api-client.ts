@@ -4,6 +4,7 @@ import {
   parseRunEvent,
   parseRunEvents,
   parseRunId,
+  record,
   parseRuns,
   parseValidation,
   parseVersions,
@@ -127,8 +128,40 @@ export class ChainmailApi {
     );
   }
 
-  async startRun(name: string, inputs: Json): Promise<string> {
-    return parseRunId(await this.json('POST', `/v1/workflows/${enc(name)}/runs`, jsonBody({ inputs })));
+  async startRun(
+    name: string,
+    inputs: Json,
+    debugging: { debug?: boolean; breakpoints?: string[] } = {},
+  ): Promise<string> {
+    return parseRunId(
+      await this.json('POST', `/v1/workflows/${enc(name)}/runs`, jsonBody({ inputs, ...debugging })),
+    );
+  }
+
+  /** `GET /v1/runs/:id` as sent (the debug session reads its status, pausedAt, steps, failure). */
+  async getRun(runId: string): Promise<Json> {
+    return record(await this.json('GET', `/v1/runs/${enc(runId)}`), 'the run');
+  }
+
+  /** Time travel: the run's state after the commit at `at`. */
+  async runState(runId: string, at: number): Promise<Json> {
+    return record(await this.json('GET', `/v1/runs/${enc(runId)}/state?at=${at}`), 'the run state');
+  }
+
+  async stepRun(runId: string, input?: string): Promise<unknown> {
+    return this.json('POST', `/v1/runs/${enc(runId)}/step`, jsonBody(input === undefined ? {} : { input }));
+  }
+
+  async resumeRun(runId: string): Promise<unknown> {
+    return this.json('POST', `/v1/runs/${enc(runId)}/resume`, jsonBody({}));
+  }
+
+  async rewindRun(runId: string, step: string): Promise<unknown> {
+    return this.json('POST', `/v1/runs/${enc(runId)}/rewind`, jsonBody({ step }));
+  }
+
+  async forkRun(runId: string, request: { step: string; version?: number; debug?: boolean }): Promise<Json> {
+    return record(await this.json('POST', `/v1/runs/${enc(runId)}/fork`, jsonBody(request)), 'the fork');
   }
 
   async listRuns(filter: RunFilter): Promise<RunSummary[]> {

@@ -58,6 +58,8 @@ export interface WireRunEvent {
   at: string;
   data: Record<string, unknown>;
   v?: number;
+  /** The sequence of the commit the event is in (absent on live events of older servers). */
+  seq?: number;
 }
 
 export type ValidationOutcome =
@@ -79,7 +81,7 @@ export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-function record(value: unknown, what: string): Json {
+export function record(value: unknown, what: string): Json {
   if (!isRecord(value)) throw new UnexpectedResponse(`expected ${what} to be an object`);
   return value;
 }
@@ -198,6 +200,7 @@ export function parseRunEvent(value: unknown): WireRunEvent {
     at: requiredStr(o, 'at', 'event'),
     data: isRecord(o.data) ? o.data : {},
     v: num(o.v),
+    ...(num(o.seq) !== undefined ? { seq: num(o.seq) } : {}),
   };
 }
 

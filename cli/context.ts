@@ -22,6 +22,8 @@ export interface CliIO {
   repoRoot?: string;
   /** Reads one line typed (or piped) on stdin, after printing `prompt` to stderr; undefined at end of input. */
   readLine?(prompt: string): Promise<string | undefined>;
+  /** stdin line by line, for a session that reads many (typed or piped); ends at end of input. */
+  lines?(): AsyncIterable<string>;
   /** Reads stdin to its end (a secret's value, piped or typed then Ctrl-D), after printing `prompt` to stderr on a terminal. */
   readAll?(prompt: string): Promise<string>;
 }

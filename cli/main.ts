@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
 import { registerAgentCommands } from './commands/agents';
+import { registerDebugCommands } from './commands/debug';
 import { registerIdentityCommands } from './commands/identity';
 import { registerMailboxCommand } from './commands/mailbox';
 import type { ActionRunner } from './commands/options';
@@ -29,9 +30,15 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   const run: ActionRunner = async (action) => {
     exitCode = await action();
   };
+  // `--version` is answered here, before the commands: as a program option Commander would take
+  // it from any command's arguments too, and `fork RUN --from STEP --version N` has its own.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.out(`${packageVersion(io.repoRoot ?? findPackageRoot())}\n`);
+    return 0;
+  }
   program
     .description('Chain AI agents into workflows. A client of the Chainmail API.')
-    .version(packageVersion(io.repoRoot ?? findPackageRoot()))
+    .addHelpText('after', '\nchainmail --version (or -V) prints the version.')
     .option('--url <url>', 'Chainmail API URL (default: $CHAINMAIL_URL or http://127.0.0.1:8080)')
     .option(
       '--token <token>',
@@ -43,6 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerUpCommand(program, ctx, run);
   registerWorkflowCommands(program, ctx, run);
   registerRunCommands(program, ctx, run);
+  registerDebugCommands(program, ctx, run);
   registerScheduleCommands(program, ctx, run);
   registerAdminCommands(program, ctx, run);
   registerAgentCommands(program, ctx, run);
@@ -70,6 +78,7 @@ export function processIO(): CliIO {
     cwd: process.cwd(),
     now: () => new Date(),
     readLine: (prompt) => readLine(prompt),
+    lines: () => createInterface({ input: process.stdin, terminal: false }),
     readAll: (prompt) => readAll(prompt),
     onInterrupt(listener) {
       const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

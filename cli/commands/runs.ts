@@ -37,7 +37,10 @@ export function registerRunCommands(program: Command, ctx: CliContext, run: Acti
     .description("a run's event log as a timeline")
     .argument('<run>', 'run id')
     .option('--follow', 'keep printing events as they happen, until the run ends')
-    .action((runId: string, opts: { follow?: boolean }) => run(() => logs(ctx, runId, opts.follow === true)));
+    .option('--states', 'what each commit changed in the run (time travel: its state after each commit)')
+    .action((runId: string, opts: { follow?: boolean; states?: boolean }) =>
+      run(() => (opts.states ? states(ctx, runId) : logs(ctx, runId, opts.follow === true))),
+    );
 
   program
     .command('cancel')
@@ -109,4 +112,73 @@ async function cancel(ctx: CliContext, runId: string): Promise<number> {
   await ctx.api().cancelRun(runId);
   ctx.line(`${runId}: cancel requested`);
   return 0;
+}
+
+/** A step as `GET /v1/runs/:id/state` shows it. */
+interface StepState {
+  stepId: string;
+  status: string;
+  visit: number;
+  attempts: number;
+  output: string | null;
+  error: { message?: string } | null;
+  pending: boolean;
+}
+
+/**
+ * `logs RUN --states`: the run's state after each commit (folded by the server from the log up
+ * to it), shown as what changed since the commit before.
+ */
+async function states(ctx: CliContext, runId: string): Promise<number> {
+  const api = ctx.api();
+  const events = await api.runEvents(runId);
+  const seqs = [...new Set(events.map((e) => e.seq).filter((s): s is number => s !== undefined))];
+  let before: Record<string, unknown> | undefined;
+  for (const seq of seqs) {
+    const state = await api.runState(runId, seq);
+    const types = events.filter((e) => e.seq === seq).map((e) => e.type);
+    ctx.line(`#${seq} ${types.join(', ')}`);
+    for (const change of stateChanges(before, state)) ctx.line(`    ${change}`);
+    before = state;
+  }
+  return 0;
+}
+
+/** What differs between two states of a run, one line per change. */
+export function stateChanges(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown>,
+): string[] {
+  const changes: string[] = [];
+  const paused = (s: Record<string, unknown> | undefined): string | undefined =>
+    (s?.pausedAt as { step?: string } | null | undefined)?.step;
+  if (before?.status !== after.status) {
+    const at = paused(after) !== undefined ? ` before ${paused(after)}` : '';
+    changes.push(`run: ${before ? `${String(before.status)} → ` : ''}${String(after.status)}${at}`);
+  } else if (paused(before) !== paused(after) && paused(after) !== undefined) {
+    changes.push(`run: paused before ${paused(after)}`);
+  }
+  if (after.output !== null && after.output !== undefined && before?.output !== after.output)
+    changes.push(`output: ${clipped(String(after.output))}`);
+  const error = after.error as { code?: string; message?: string } | null;
+  if (error && JSON.stringify(before?.error ?? null) !== JSON.stringify(error))
+    changes.push(`error: ${error.code ?? ''} ${error.message ?? ''}`.trimEnd());
+  const old = new Map(((before?.steps ?? []) as StepState[]).map((s) => [s.stepId, s]));
+  for (const step of (after.steps ?? []) as StepState[]) {
+    const was = old.get(step.stepId);
+    const describe = (s: StepState): string =>
+      `${s.pending ? 'waiting to run again' : s.status} (visit ${s.visit}, attempt ${s.attempts})`;
+    if (was !== undefined && describe(was) === describe(step) && was.output === step.output) continue;
+    let line = `${step.stepId}: ${was ? `${describe(was)} → ` : ''}${describe(step)}`;
+    if (step.status === 'succeeded' && !step.pending && step.output !== was?.output)
+      line += `, output ${clipped(step.output ?? '')}`;
+    if (step.status === 'failed' && !step.pending && step.error?.message) line += `: ${step.error.message}`;
+    changes.push(line);
+  }
+  return changes;
+}
+
+function clipped(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(one.length > 120 ? `${one.slice(0, 120)}…` : one);
 }

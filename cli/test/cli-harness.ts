@@ -49,6 +49,9 @@ export async function cli(argv: string[], options: HarnessOptions = {}): Promise
       stderr += prompt;
       return options.stdin?.shift();
     },
+    lines: async function* () {
+      while (options.stdin !== undefined && options.stdin.length > 0) yield options.stdin.shift() ?? '';
+    },
     // Piped input: the lines given, each ended by a newline, as a file would be.
     readAll: async () =>
       (options.stdin ?? [])
