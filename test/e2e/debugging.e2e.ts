@@ -1,7 +1,17 @@
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { StoredRunCommit } from '@chainmail/contracts';
 import { foldCommits } from '@chainmail/engine';
 import { listen, type LocalServer } from '../support/local-agents';
-import { eventually, http, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  http,
+  ROOT,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 
 /**
  * Step-by-step debugging, rewind, fork and time travel against the built all-in-one process,
@@ -307,4 +317,52 @@ it('a fork on another version carries the earlier results and starts from the st
   expect(started).toEqual(['final']);
   // The source is untouched.
   expect((await run(debugged)).output).toBe('Done: EDITED BY HAND');
+});
+
+/** The built CLI as a process, its stdin piped from `stdin`. */
+function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainmail.js'), ...args], {
+      env: {
+        ...process.env,
+        CHAINMAIL_URL: chainmail.base,
+        CHAINMAIL_TOKEN: ADMIN_TOKEN,
+        NO_COLOR: '1',
+        XDG_CONFIG_HOME: join(tmpdir(), 'chainmail-debug-e2e-nowhere'),
+      },
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+it('the CLI starts a debug run and steps it to the end, commands piped line by line; logs --states shows each commit', async () => {
+  const session = await cli(
+    ['debug', 'debug-chain', '--input', 'topic=cli'],
+    'step\nstep\nedit\nfrom the cli\n',
+  );
+  expect(session.stderr).toBe('');
+  expect(session.code).toBe(0);
+  const runId = /Debugging run ([0-9a-f-]{36})/.exec(session.stdout)?.[1] ?? '';
+  expect(runId).not.toBe('');
+  expect(session.stdout).toMatch(/Paused before research\.\n {2}input: Research cli/);
+  expect(session.stdout).toMatch(/Paused before shout\.\n {2}input: Research cli/);
+  expect(session.stdout).toMatch(/Paused before final\.\n {2}input: .*RESEARCH CLI/);
+  expect(session.stdout).toMatch(/shout succeeded → RESEARCH CLI/);
+  expect(session.stdout).toMatch(new RegExp(`Run ${runId} succeeded\\.\\nfrom the cli`));
+  expect((await run(runId)).status).toBe('succeeded');
+
+  const states = await cli(['logs', runId, '--states']);
+  expect(states.code).toBe(0);
+  expect(states.stdout).toMatch(/#\d+ RunStarted, RunPaused:?.*\n {4}run: paused before research/);
+  expect(states.stdout).toMatch(
+    /research: running \(visit 1, attempt 1\) → succeeded \(visit 1, attempt 1\), output "Research cli"/,
+  );
+  expect(states.stdout).toMatch(/run: paused → succeeded|run: running → succeeded/);
 });
