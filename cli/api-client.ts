@@ -335,7 +335,8 @@ export class ChainmailApi {
   }
 
   /**
-   * Follows a run's events live (SSE) until a terminal event. A stream that closes early is
+   * Follows a run's events live (SSE) until the stream closes after a terminal event (a rewound
+   * run's stream goes on past its earlier end). A stream that closes early is
    * reopened from where it stopped (`Last-Event-ID`, or by skipping what was already seen when
    * the server sends no ids).
    */
@@ -356,6 +357,7 @@ export class ChainmailApi {
       const resumed = lastId !== undefined;
       let skip = resumed ? 0 : seen;
       let progressed = false;
+      let ended = false;
       for await (const message of readSse(res.body)) {
         if (message.event === 'error') throw errorFromStream(message.data);
         for (const event of eventsOf(message.data)) {
@@ -367,9 +369,10 @@ export class ChainmailApi {
           progressed = true;
           if (message.id !== undefined) lastId = message.id;
           yield event;
-          if (TERMINAL_EVENT_TYPES.has(event.type)) return;
+          ended = TERMINAL_EVENT_TYPES.has(event.type);
         }
       }
+      if (ended) return;
       if (progressed) reconnectsLeft = this.options.reconnects ?? 3;
       if (reconnectsLeft <= 0) {
         throw new ApiError(0, 'STREAM_CLOSED', 'the event stream closed before the run ended');

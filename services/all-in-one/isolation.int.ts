@@ -178,6 +178,11 @@ function annsObject(route: string): { path: string; body?: unknown; expected: nu
       path: `/v1/runs/${annRun}/checkpoints/a`,
       body: { action: 'approve' },
     },
+    'GET /v1/runs/:id/state': { path: `/v1/runs/${annRun}/state` },
+    'POST /v1/runs/:id/step': { path: `/v1/runs/${annRun}/step`, body: {} },
+    'POST /v1/runs/:id/resume': { path: `/v1/runs/${annRun}/resume`, body: {} },
+    'POST /v1/runs/:id/rewind': { path: `/v1/runs/${annRun}/rewind`, body: { step: 'a' } },
+    'POST /v1/runs/:id/fork': { path: `/v1/runs/${annRun}/fork`, body: { step: 'a' } },
     'GET /v1/agents/:address': { path: '/v1/agents/ann-agent@' },
     // Taken: an agent address is one namespace; the answer names no owner.
     'PUT /v1/agents/:address': {

@@ -21,6 +21,21 @@ describe('toRunCommand', () => {
       { type: 'ResolveCheckpoint', data: { stepId: 'review', visit: 2, action: 'approve', by: 'usr_a' } },
       'run-1:checkpoint:c-7',
     ],
+    [
+      { type: 'StepRun', ...envelope, stepId: 'draft', visit: 1, input: 'edited', by: 'usr_a' },
+      { type: 'StepRun', data: { stepId: 'draft', visit: 1, input: 'edited', by: 'usr_a' } },
+      'run-1:debug:c-7',
+    ],
+    [
+      { type: 'ResumeRun', ...envelope, stepId: 'draft', visit: 1, by: 'usr_a' },
+      { type: 'ResumeRun', data: { stepId: 'draft', visit: 1, by: 'usr_a' } },
+      'run-1:debug:c-7',
+    ],
+    [
+      { type: 'RewindRun', ...envelope, toStep: 'draft', by: 'usr_a' },
+      { type: 'RewindRun', data: { toStep: 'draft', by: 'usr_a' } },
+      'run-1:rewind:c-7',
+    ],
   ])('%s.type: the message without its envelope', (command, expected, msgId) => {
     expect(toRunCommand(command)).toEqual({ command: expected, msgId });
   });

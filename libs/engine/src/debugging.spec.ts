@@ -233,3 +233,53 @@ steps:
     expect(state.status).toBe('succeeded');
   });
 });
+
+describe('debugging with parallel and foreach steps', () => {
+  const grouped = definitionOf(`
+name: grouped
+steps:
+  - id: fan
+    parallel:
+      - { id: left, agent: echo@, input: "L" }
+      - { id: right, agent: echo@, input: "R" }
+  - id: each
+    foreach: "{{ fan.output }}"
+    as: item
+    agent: echo@
+    input: "{{ item }}"
+  - id: join
+    agent: echo@
+    input: "{{ each.output }}"
+`);
+
+  it('pauses before a group step, never before its branches or items', () => {
+    spec(grouped)
+      .given()
+      .when(start(grouped, {}, { debug: true }))
+      .then(['RunStarted', { type: 'RunPaused', data: { stepId: 'fan', visit: 1 } }])
+      .and(stepRun('fan'))
+      .then(['RunStepped:fan', 'StepStarted:fan', 'StepStarted:left', 'StepStarted:right'])
+      .and(complete('left', ok('L')))
+      .and(complete('right', ok('R')))
+      .then(['StepSucceeded:right', 'StepSucceeded:fan', 'RunPaused:each']);
+  });
+
+  it('rewinding to a parallel step resets its branches; to a later step keeps the group', () => {
+    const ended = spec(grouped)
+      .given()
+      .when(start(grouped))
+      .and(complete('left', ok('L')))
+      .and(complete('right', ok('R')))
+      .and(complete('each[0]', ok('a')))
+      .and(complete('each[1]', ok('b')))
+      .and(complete('join', failure('AGENT_FAILED', false)))
+      .thenFails('AGENT_FAILED', 'join');
+    const toFan = ended.and(rewind('fan'));
+    expect(toFan.dataOf('RunRewound').resetStepIds.sort()).toEqual(
+      ['each', 'each[0]', 'each[1]', 'fan', 'join', 'left', 'right'].sort(),
+    );
+    toFan.then(['RunRewound', 'StepStarted:fan', 'StepStarted:left', 'StepStarted:right']);
+    expect(ended.and(rewind('join')).dataOf('RunRewound').resetStepIds).toEqual(['join']);
+    expect(rewindRefusal(ended.state, grouped, 'left')?.message).toMatch(/branch of "fan".*use "fan"/);
+  });
+});

@@ -219,6 +219,8 @@ export class RunsController {
           res.write(`id: ${commit.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
           if (TERMINAL_RUN_EVENTS.has(event.type)) ended = true;
         }
+        // A run rewound after this end goes on: the stream ends at its last end only.
+        if (ended && (await this.log.lastSequence(id)) > commit.seq) ended = false;
         if (ended) break;
       }
     } catch (err) {
