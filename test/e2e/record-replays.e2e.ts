@@ -44,6 +44,8 @@ interface Recipe {
   /** Published in this order; the first is the one run. */
   workflows: string[];
   inputs: Record<string, unknown>;
+  /** Started paused before each step (step-by-step debugging). */
+  debug?: boolean;
   agents?: () => Record<string, AgentSpec>;
   /** What a person or a mailbox does while the run waits. */
   interact?: (runId: string) => Promise<void>;
@@ -51,6 +53,8 @@ interface Recipe {
 }
 
 const recording = process.env.RECORD_REPLAYS === '1';
+/** `RECORD_REPLAYS_ONLY=debug,cancel`: record only these (a new construct, without re-recording the rest). */
+const only = process.env.RECORD_REPLAYS_ONLY?.split(',').map((dir) => dir.trim());
 let chainmail: ChainmailUnderTest;
 let nc: NatsConnection;
 let model: LocalServer;
@@ -161,6 +165,35 @@ const recipes: Recipe[] = [
     ends: 'succeeded',
   },
   {
+    dir: 'debug',
+    description:
+      'A debug run stepped (once with a replaced input), resumed to its end, then rewound to its last step.',
+    workflows: ['replay-debug'],
+    inputs: { user_input: 'the CRM space' },
+    debug: true,
+    interact: async (runId) => {
+      await pausedAt(runId, 'research');
+      expect((await call('POST', `/v1/runs/${runId}/step`, {})).status).toBe(202);
+      await pausedAt(runId, 'summarize');
+      expect(
+        (await call('POST', `/v1/runs/${runId}/step`, { input: 'a summary written by hand' })).status,
+      ).toBe(202);
+      await pausedAt(runId, 'publish');
+      expect((await call('POST', `/v1/runs/${runId}/resume`)).status).toBe(202);
+      const first = await ended(runId);
+      expect((await call('POST', `/v1/runs/${runId}/rewind`, { step: 'publish' })).status).toBe(202);
+      await eventually(
+        async () => {
+          const run = await call<{ status: string; lastSeq: number }>('GET', `/v1/runs/${runId}`);
+          return run.body.status === 'succeeded' && run.body.lastSeq > first ? true : undefined;
+        },
+        30_000,
+        'the rewound run to end again',
+      );
+    },
+    ends: 'succeeded',
+  },
+  {
     dir: 'sub-workflow',
     description: 'A workflow step runs a child run; its output comes back as the step\u2019s result.',
     workflows: ['replay-child', 'replay-parent'],
@@ -256,7 +289,7 @@ const recipes: Recipe[] = [
     await Promise.all([model?.close(), busy?.close(), sink?.close()]);
   });
 
-  it.each(recipes.map((r) => [r.dir, r] as const))(
+  it.each(recipes.filter((r) => only === undefined || only.includes(r.dir)).map((r) => [r.dir, r] as const))(
     'records %s',
     async (_dir, recipe) => {
       const agents = recipe.agents?.() ?? {};
@@ -272,6 +305,7 @@ const recipes: Recipe[] = [
       }
       const started = await call<{ runId: string }>('POST', `/v1/workflows/${recipe.workflows.at(-1)}/runs`, {
         inputs: recipe.inputs,
+        ...(recipe.debug === true ? { debug: true } : {}),
       });
       expect(started.status).toBe(202);
       const runId = started.body.runId;
@@ -308,6 +342,33 @@ const recipes: Recipe[] = [
     60_000,
   );
 });
+
+/** Until the run is paused before `step`. */
+async function pausedAt(runId: string, step: string): Promise<void> {
+  await eventually(
+    async () => {
+      const run = await call<{ status: string; pausedAt: { step: string } | null }>(
+        'GET',
+        `/v1/runs/${runId}`,
+      );
+      return run.body.status === 'paused' && run.body.pausedAt?.step === step ? true : undefined;
+    },
+    30_000,
+    `run ${runId} to pause before ${step}`,
+  );
+}
+
+/** Until the run has ended; its last sequence then. */
+async function ended(runId: string): Promise<number> {
+  return eventually(
+    async () => {
+      const run = await call<{ status: string; lastSeq: number }>('GET', `/v1/runs/${runId}`);
+      return ['succeeded', 'failed', 'cancelled'].includes(run.body.status) ? run.body.lastSeq : undefined;
+    },
+    30_000,
+    `run ${runId} to end`,
+  );
+}
 
 /** The run's commits with their message ids, then those of its child runs (depth first). */
 async function readRuns(runId: string): Promise<RecordedRun[]> {

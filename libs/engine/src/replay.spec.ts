@@ -38,6 +38,7 @@ const CONSTRUCTS = [
   'budget-refusal',
   'deferral',
   'email-agent',
+  'debug',
 ];
 
 interface Replay {

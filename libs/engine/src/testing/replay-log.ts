@@ -1,6 +1,18 @@
 import type { RunEvent, RunEventOf, RunEventType, TimerPurpose } from '@chainmail/contracts';
 import type { AgentFacts, RunCommand, RunState, StepOutcome } from '@chainmail/engine';
-import { cancel, command, complete, defer, fire, receiveReply, recordMail, resolve } from './commands';
+import {
+  cancel,
+  command,
+  complete,
+  defer,
+  fire,
+  receiveReply,
+  recordMail,
+  resolve,
+  resumeRun,
+  rewind,
+  stepRun,
+} from './commands';
 
 /**
  * Recorded runs, as `test/e2e/record-replays.e2e.ts` writes them (`replays/<construct>/log.json`
@@ -110,7 +122,7 @@ export class UnreadableCommit extends Error {
  * The command a commit answered, from its message id (execution appends each decision under an
  * id naming its command: `<run>:start`, `<run>:<step>:<visit>:<attempt>:done`, `…:mail`,
  * `…:defer:<n>`, `<run>:timer:<timer id>`, `<run>:checkpoint:<id>`, `<run>:reply:<id>`,
- * `<run>:cancel`) and the events it holds (a result's output, error and usage; a checkpoint's
+ * `<run>:cancel`, `<run>:debug:<id>` for a step or resume, `<run>:rewind:<id>`) and the events it holds (a result's output, error and usage; a checkpoint's
  * decision; a reply's sender). `dueAt` of a timer is not in the log; `decide` does not read it,
  * so the commit's own time stands in.
  */
@@ -176,6 +188,19 @@ export function commandOf(runId: string, commit: RecordedCommit): RunCommand {
       output,
       ...(messageId !== undefined ? { messageId } : {}),
     });
+  }
+  if (rest.startsWith('debug:')) {
+    const stepped = commit.events.find((e) => e.type === 'RunStepped');
+    if (stepped?.type === 'RunStepped') {
+      const { stepId, visit, input, by } = stepped.data;
+      return stepRun(stepId, { visit, by, ...(input !== undefined ? { input } : {}) });
+    }
+    const { stepId, visit, by } = find('RunResumed').data;
+    return resumeRun(stepId, visit, by);
+  }
+  if (rest.startsWith('rewind:')) {
+    const { toStep, by } = find('RunRewound').data;
+    return rewind(toStep, by);
   }
   return fail('no command of execution is appended under such an id');
 }
