@@ -60,9 +60,10 @@ export class DebugRunUseCase {
     type: 'StepRun' | 'ResumeRun',
     input?: string,
   ): Promise<DebugAnswer> {
-    let run = await this.queries.visibleRun(actor, runId, 'run');
-    if (run.pausedAt === null && (await this.views.catchUp(runId)))
-      run = (await this.views.reads.findRun(runId)) ?? run;
+    const visible = await this.queries.visibleRun(actor, runId, 'run');
+    // Where the run waits now, not as a cached view had it: the views up to the log's end.
+    await this.views.catchUp(runId);
+    const run = (await this.views.reads.findRun(runId)) ?? visible;
     const paused = run.pausedAt;
     if (paused === null) {
       throw new ChainmailError(
