@@ -307,3 +307,35 @@ describe('projectCommits', () => {
     expect(runEndOf(log.stepStarted('x'))).toBeUndefined();
   });
 });
+
+describe('projectCommits: debugging', () => {
+  it('a pause sets status paused with where; stepping clears it; a rewind reopens an ended run', () => {
+    const log = new RunLogFixture('r1');
+    const paused = makeRunEvent('RunPaused', 'r1', log.at(), { stepId: 'research', visit: 1, input: 'in' });
+    const stepped = makeRunEvent('RunStepped', 'r1', log.at(), { stepId: 'research', visit: 1, by: 'alice' });
+    expect(projectCommits([log.commit(1, log.started(), paused)]).runs[0]).toMatchObject({
+      status: 'paused',
+      pausedAt: { step: 'research', visit: 1, input: 'in', at: paused.at },
+    });
+    const moved = projectCommits([log.commit(2, stepped, log.stepStarted('research'))]).runs[0];
+    expect(moved.status).toBe('running');
+    expect(moved.pausedAt).toBeUndefined();
+
+    const rewound = makeRunEvent('RunRewound', 'r1', log.at(), {
+      toStep: 'research',
+      resetStepIds: ['research'],
+      timeoutMs: 0,
+      by: 'alice',
+    });
+    const batch = projectCommits([
+      log.commit(3, log.stepFailed('research', 1, 1, false), log.failed('research')),
+      log.commit(4, rewound, log.stepStarted('research', 1, 2)),
+    ]);
+    expect(batch.runs[0]).toMatchObject({ status: 'running', reopened: true });
+    expect(batch.runs[0].error).toBeUndefined();
+    expect(batch.runs[0].endedAt).toBeUndefined();
+    // The step is on its second visit: the first visit's failed attempts are not its own.
+    expect(batch.steps[0]).toMatchObject({ visit: 2, status: 'running' });
+    expect(batch.steps[0].attemptErrors).toBeUndefined();
+  });
+});
