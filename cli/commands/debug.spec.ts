@@ -1,5 +1,6 @@
 import { cli } from '../test/cli-harness';
-import { FakeApiServer, sendJson } from '../test/fake-api-server';
+import { FakeApiServer, sendJson, sendSse, sseFrames } from '../test/fake-api-server';
+import { RUN_ID as FOLLOWED, succeededRun } from '../test/run-events.fixture';
 import { stateChanges } from './runs';
 
 const RUN_ID = '7d0c1f7e-5c5c-4b8a-9a57-0d6f4c2f5e11';
@@ -108,6 +109,27 @@ describe('debug', () => {
       step: 'b',
       version: 2,
     });
+  });
+});
+
+describe('fork --follow', () => {
+  let api: FakeApiServer;
+  afterEach(async () => api?.close());
+
+  it('follows the new run to its end', async () => {
+    api = await FakeApiServer.start({
+      [`POST /v1/runs/${RUN_ID}/fork`]: (_req, res) =>
+        sendJson(res, 202, { runId: FOLLOWED, version: 3, forkedFrom: { runId: RUN_ID } }),
+      [`GET /v1/runs/${FOLLOWED}/events`]: (_req, res) => sendSse(res, sseFrames(succeededRun)),
+    });
+    const result = await cli(['fork', RUN_ID, '--from', 'summarize', '--follow'], {
+      env: { CHAINMAIL_URL: api.url },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(`Run ${FOLLOWED} forked from ${RUN_ID} at summarize on version 3`),
+    );
+    expect(result.stdout).toMatch(/✓ Run succeeded/);
   });
 });
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Json } from '../api-types';
 import type { CliContext } from '../context';
+import { exitCodeOf, followRun } from '../follow-run';
 import { buildInputs } from '../run-inputs';
 import { collect, positiveInt, type ActionRunner } from './options';
 
@@ -38,7 +39,10 @@ export function registerDebugCommands(program: Command, ctx: CliContext, run: Ac
     .description('take a failed, cancelled or finished run back to a step and continue it from there')
     .argument('<run>', 'run id')
     .requiredOption('--to <step>', 'the step to go back to')
-    .action((runId: string, opts: { to: string }) => run(() => rewind(ctx, runId, opts.to)));
+    .option('--follow', "show the run's log, then live progress until it ends again")
+    .action((runId: string, opts: { to: string; follow?: boolean }) =>
+      run(() => rewind(ctx, runId, opts.to, opts.follow === true)),
+    );
 
   program
     .command('fork')
@@ -47,7 +51,8 @@ export function registerDebugCommands(program: Command, ctx: CliContext, run: Ac
     .requiredOption('--from <step>', 'the step the new run starts from')
     .option('--version <n>', "the workflow version to run on (default: the run's)", positiveInt('--version'))
     .option('--debug', 'pause the new run before each step')
-    .action((runId: string, opts: { from: string; version?: number; debug?: boolean }) =>
+    .option('--follow', 'show live progress of the new run until it ends')
+    .action((runId: string, opts: { from: string; version?: number; debug?: boolean; follow?: boolean }) =>
       run(() => fork(ctx, runId, opts)),
     );
 }
@@ -223,16 +228,16 @@ function clip(text: string): string {
   return one.length > SHOWN ? `${one.slice(0, SHOWN)}…` : one;
 }
 
-async function rewind(ctx: CliContext, runId: string, step: string): Promise<number> {
+async function rewind(ctx: CliContext, runId: string, step: string, follow: boolean): Promise<number> {
   await ctx.api().rewindRun(runId, step);
-  ctx.line(`Run ${runId} rewound to ${step}: it continues on its version (\`chainmail runs\` shows it).`);
-  return 0;
+  ctx.line(`Run ${runId} rewound to ${step}: it continues on its version.`);
+  return follow ? exitCodeOf(await followRun(ctx, runId)) : 0;
 }
 
 async function fork(
   ctx: CliContext,
   runId: string,
-  opts: { from: string; version?: number; debug?: boolean },
+  opts: { from: string; version?: number; debug?: boolean; follow?: boolean },
 ): Promise<number> {
   const answer = await ctx.api().forkRun(runId, {
     step: opts.from,
@@ -241,5 +246,5 @@ async function fork(
   });
   const version = typeof answer.version === 'number' ? ` on version ${answer.version}` : '';
   ctx.line(`Run ${String(answer.runId)} forked from ${runId} at ${opts.from}${version}.`);
-  return 0;
+  return opts.follow === true ? exitCodeOf(await followRun(ctx, String(answer.runId))) : 0;
 }

@@ -3,6 +3,8 @@ import {
   type Actor,
   type Command,
   type RunEvent,
+  type RunEventMap,
+  type RunEventType,
   type StoredRunCommit,
 } from '@chainmail/contracts';
 import type { RunDetail } from '@chainmail/persistence';
@@ -32,8 +34,8 @@ if (!parsed.ok) throw new Error('the test workflow does not parse');
 const definition = parsed.definition;
 
 const at = (n: number): string => new Date(Date.UTC(2030, 0, 1, 0, 0, n)).toISOString();
-const ev = <T extends RunEvent['type']>(type: T, data: Extract<RunEvent, { type: T }>['data'], n: number) =>
-  makeRunEvent(type, 'r1', at(n), data) as RunEvent;
+const ev = <T extends RunEventType>(type: T, data: RunEventMap[T], n: number): RunEvent =>
+  makeRunEvent(type, 'r1', at(n), data);
 
 const started = ev(
   'RunStarted',
