@@ -376,3 +376,20 @@ it('the CLI starts a debug run and steps it to the end, commands piped line by l
   );
   expect(states.stdout).toMatch(/run: paused → succeeded|run: running → succeeded/);
 });
+
+it('chainmail rewind --follow shows the log, then the rewound run to its new end', async () => {
+  await registerFixme('/broken');
+  const started = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/fixable/runs', {
+    inputs: { topic: 'wms' },
+  });
+  const id = started.body.runId;
+  await until(id, 'failed', (r) => r.status === 'failed');
+  await registerFixme('/ok');
+  const rewound = await cli(['rewind', id, '--to', 'fix', '--follow']);
+  expect(rewound.stderr).toBe('');
+  expect(rewound.code).toBe(0);
+  expect(rewound.stdout).toMatch(new RegExp(`Run ${id} rewound to fix`));
+  // The stream goes on past the first end: the failure, then the second visit's success.
+  expect(rewound.stdout).toMatch(/✗ fix[\s\S]*✓ fix[\s\S]*Run succeeded/);
+  expect(rewound.stdout).toMatch(/fixed: Fix Research wms/);
+});
