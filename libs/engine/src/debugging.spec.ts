@@ -283,3 +283,84 @@ steps:
     expect(rewindRefusal(ended.state, grouped, 'left')?.message).toMatch(/branch of "fan".*use "fan"/);
   });
 });
+
+describe('debugging with a switch', () => {
+  const triage = definitionOf(`
+name: triage
+steps:
+  - id: classify
+    agent: echo@
+  - id: route
+    switch:
+      - when: "{{ classify.output == 'urgent' }}"
+        goto: escalate
+      - default: true
+        goto: summarize
+  - id: escalate
+    agent: echo@
+    needs: route
+    input: "escalate"
+  - id: summarize
+    agent: echo@
+    needs: route
+    input: "summarize"
+  - id: notify
+    agent: echo@
+    needs: [escalate, summarize]
+    input: "{{ escalate.output }}{{ summarize.output }}"
+`);
+
+  it('a rewind to the step before a switch lets the switch choose again (the other branch this time)', () => {
+    const ended = spec(triage)
+      .given()
+      .when(start(triage))
+      .and(complete('classify', ok('calm')))
+      .then([
+        'StepSucceeded:classify',
+        'StepStarted:route',
+        'StepSucceeded:route',
+        'BranchTaken:route->summarize',
+        'StepSkipped:escalate',
+        'StepStarted:summarize',
+      ])
+      .and(complete('summarize', ok('S')))
+      .and(complete('notify', failure('AGENT_FAILED', false)))
+      .thenFails('AGENT_FAILED', 'notify');
+    ended
+      .and(rewind('classify'))
+      .then(['RunRewound', 'StepStarted:classify'])
+      .and(complete('classify', ok('urgent'), { visit: 2 }))
+      .then([
+        'StepSucceeded:classify',
+        'StepStarted:route',
+        'StepSucceeded:route',
+        'BranchTaken:route->escalate',
+        'StepSkipped:summarize',
+        'StepStarted:escalate',
+      ])
+      // summarize, not taken this time, still reads as its last output (as after a goto loop).
+      .and(complete('escalate', ok('E'), { visit: 2 }))
+      .then([
+        'StepSucceeded:escalate',
+        { type: 'StepStarted', data: { stepId: 'notify', visit: 2, input: 'ES' } },
+      ]);
+  });
+
+  it('a debug run pauses before the switch, and before the branch it takes', () => {
+    spec(triage)
+      .given()
+      .when(start(triage, {}, { debug: true }))
+      .and(stepRun('classify'))
+      .and(complete('classify', ok('urgent')))
+      .then(['StepSucceeded:classify', 'RunPaused:route'])
+      .and(stepRun('route'))
+      .then([
+        'RunStepped:route',
+        'StepStarted:route',
+        'StepSucceeded:route',
+        'BranchTaken:route->escalate',
+        'StepSkipped:summarize',
+        'RunPaused:escalate',
+      ]);
+  });
+});
