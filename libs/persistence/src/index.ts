@@ -16,3 +16,4 @@ export { encodeListCursor, decodeListCursor, type ListCursor } from './list-curs
 export { inRetryingTransaction, pgCode } from './retrying-transaction';
 export * from './run-projection.watermark';
 export { runRecordOf } from './run-record';
+export { failureOf } from './run-failure';

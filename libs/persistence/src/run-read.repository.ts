@@ -3,12 +3,12 @@ import { RunView } from './entities/run-view.entity';
 import { StepView } from './entities/step-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import type { RunEnd, RunError } from './run-projection';
+import { failureOf } from './run-failure';
 import {
   RUN_VIEW_STATUSES,
   type AgentMailRecord,
   type CheckpointState,
   type RunDetail,
-  type RunFailure,
   type RunRecord,
   type StepRecord,
   type RunListPage,
@@ -193,22 +193,6 @@ function toDetail(run: RunView, steps: readonly StepView[]): Omit<RunDetail, 'st
     pausedAt: run.status === 'paused' ? run.pausedAt : null,
     forkedFrom: run.forkedFrom,
     failure: failureOf(run.status, run.error, steps),
-  };
-}
-
-/** A failed run's failure, from its error and the row of the step it names. */
-export function failureOf(
-  status: string,
-  error: RunError | null,
-  steps: ReadonlyArray<Pick<StepView, 'stepId' | 'input' | 'attemptErrors'>>,
-): RunFailure | null {
-  if (status !== 'failed' || error === null) return null;
-  const step = error.stepId === undefined ? undefined : steps.find((s) => s.stepId === error.stepId);
-  return {
-    step: error.stepId ?? null,
-    input: step?.input ?? null,
-    error,
-    attempts: step?.attemptErrors ?? [],
   };
 }
 

@@ -1,7 +1,7 @@
 import type { StoredRunCommit } from '@chainmail/contracts';
 import { projectCommits } from './run-projection';
 import type { RunRecord } from './run-read.model';
-import { failureOf } from './run-read.repository';
+import { failureOf } from './run-failure';
 
 /**
  * The run's views as the projector writes them from these commits into empty tables, without a
