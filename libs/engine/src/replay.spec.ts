@@ -6,11 +6,19 @@ import {
   evolveAll,
   foldCommits,
   initialRunState,
+  type DecisionContext,
   type RunCommand,
   type RunState,
 } from '@chainmail/engine';
 import { definitionOf } from './testing/run-script';
-import { commandOf, stateSummary, type RecordedRun, type ReplayLog } from './testing/replay-log';
+import {
+  commandOf,
+  instantResultAt,
+  stateSummary,
+  type RecordedCommit,
+  type RecordedRun,
+  type ReplayLog,
+} from './testing/replay-log';
 
 /**
  * Replay tests, as Temporal does for workflow code: logs of past runs are folded and decided
@@ -109,11 +117,10 @@ describe.each(replays.map((r) => [r.name, r] as const))('the recorded %s run', (
     const definition = definitionFor(replay, run);
     let state: RunState = initialRunState(runId);
     for (const commit of run.commits) {
-      const command: RunCommand = commandOf(runId, commit);
-      const events = decide(command, state, {
+      const events = decideAgain(commit, state, {
         definition,
         now: Date.parse(commit.events[0].at),
-        agents: (address) => replay.log.agents[address],
+        agents: (address: string) => replay.log.agents[address],
       });
       expect({ seq: commit.seq, msgId: commit.msgId, events: asLogged(events) }).toEqual({
         seq: commit.seq,
@@ -122,6 +129,46 @@ describe.each(replays.map((r) => [r.name, r] as const))('the recorded %s run', (
       });
       state = evolveAll(state, commit.events);
     }
+  });
+});
+
+/**
+ * The events the commit's command decides on `state`, followed, when the commit holds more, by
+ * the results of instant steps that rode in it, each decided in turn (as execution does).
+ */
+function decideAgain(commit: RecordedCommit, state: RunState, context: DecisionContext): RunEvent[] {
+  const events = decide(commandOf(state.runId, commit), state, context);
+  let after = evolveAll(state, events);
+  for (let result = instantResultAt(commit, events.length); result !== undefined;) {
+    const more = decide(result, after, { ...context, now: Date.parse(commit.events[events.length].at) });
+    if (more.length === 0) break;
+    events.push(...more);
+    after = evolveAll(after, more);
+    result = instantResultAt(commit, events.length);
+  }
+  return events;
+}
+
+describe('a log whose instant results ride in the commit that started them', () => {
+  it('decides the same: the recorded agent run with its commits made one', () => {
+    const replay = replays.find((r) => r.name === 'agent');
+    const run = replay?.log.runs[0];
+    if (replay === undefined || run === undefined) throw new Error('replays/agent has no run');
+    const fused: RecordedCommit = { ...run.commits[0], events: run.commits.flatMap((c) => c.events) };
+    expect(fused.events.map((e) => e.type)).toEqual([
+      'RunStarted',
+      'StepStarted',
+      'StepSucceeded',
+      'StepStarted',
+      'StepSucceeded',
+      'RunSucceeded',
+    ]);
+    const events = decideAgain(fused, initialRunState(run.runId), {
+      definition: definitionFor(replay, run),
+      now: Date.parse(fused.events[0].at),
+      agents: (address: string) => replay.log.agents[address],
+    });
+    expect(asLogged(events)).toEqual(fused.events);
   });
 });
 

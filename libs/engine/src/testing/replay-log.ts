@@ -205,6 +205,26 @@ export function commandOf(runId: string, commit: RecordedCommit): RunCommand {
   return fail('no command of execution is appended under such an id');
 }
 
+/**
+ * The result recorded at `commit.events[index]`, when it is one that rode in the commit of the
+ * decision that started its step (execution runs instant builtins while deciding, see
+ * `services/execution/instant-steps.ts`): the `CompleteStep` behind it. Undefined for any other event.
+ */
+export function instantResultAt(commit: RecordedCommit, index: number): RunCommand | undefined {
+  const event = commit.events[index];
+  if (event?.type === 'StepSucceeded') {
+    const { stepId, visit, attempt, output, usage, durationMs } = event.data;
+    const outcome: StepOutcome = { ok: true, output, durationMs, ...(usage !== undefined ? { usage } : {}) };
+    return complete(stepId, outcome, { visit, attempt });
+  }
+  if (event?.type === 'StepFailed') {
+    const { stepId, visit, attempt, error, usage, durationMs } = event.data;
+    const outcome: StepOutcome = { ok: false, error, durationMs, ...(usage !== undefined ? { usage } : {}) };
+    return complete(stepId, outcome, { visit, attempt });
+  }
+  return undefined;
+}
+
 function outcomeOf(
   commit: RecordedCommit,
   stepId: string,
