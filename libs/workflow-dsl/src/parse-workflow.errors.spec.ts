@@ -447,6 +447,15 @@ describe('parseWorkflow — limits', () => {
     expect(parseWorkflow('# ' + 'é'.repeat(40) + '\n' + valid, { maxBytes: 100 }).ok).toBe(false);
   });
 
+  it('counts UTF-8 bytes exactly at the bound (2-, 3- and 4-byte characters, as Buffer does)', () => {
+    for (const char of ['é', '€', '😀']) {
+      const source = '# ' + char.repeat(30) + '\n' + valid;
+      const bytes = new TextEncoder().encode(source).length;
+      expect(parseWorkflow(source, { maxBytes: bytes }).ok).toBe(true);
+      expect(parseWorkflow(source, { maxBytes: bytes - 1 }).ok).toBe(false);
+    }
+  });
+
   it('refuses alias bombs', () => {
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 9; i++)

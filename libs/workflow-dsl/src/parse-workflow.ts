@@ -88,10 +88,7 @@ function parse(
   }
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   // Cheap upper bound first: a UTF-8 byte is at most 3 per UTF-16 unit, at least 1.
-  if (
-    source.length > maxBytes ||
-    (source.length * 3 > maxBytes && Buffer.byteLength(source, 'utf8') > maxBytes)
-  ) {
+  if (source.length > maxBytes || (source.length * 3 > maxBytes && utf8Length(source) > maxBytes)) {
     issues.add(
       'TOO_LARGE',
       `the definition is larger than ${maxBytes} bytes`,
@@ -121,6 +118,24 @@ function parse(
     return { lineCounter };
   }
   return { definition: readDefinition(ctx, root), lineCounter };
+}
+
+/** UTF-8 length without Node's Buffer: the parser also runs in the browser (the console). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 function readDefinition(ctx: ParseContext, root: MapNode): WorkflowDefinition | undefined {
