@@ -4,6 +4,7 @@ import type { ChainmailConfig } from '@chainmail/config';
 import { buildOpenApiDocument } from './api/openapi.document';
 import { OpenApiDocument } from './api/openapi-document.holder';
 import { RequestValidationPipe } from './api/request-validation.pipe';
+import { serveConsole } from './console/console-static';
 import { ErrorFilter } from './error.filter';
 import { readHookBody } from './hooks/hook-body.middleware';
 import { checkJsonDepth, isDefinitionUpload, isJson, mediaType } from './json-body';
@@ -14,7 +15,7 @@ const DEFINITION_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml',
 
 /**
  * Body limits (413 past them; JSON nesting 422), raw bodies for line/column of JSON definitions and
- * for webhook signatures, request validation and the error format, the OpenAPI document.
+ * for webhook signatures, request validation and the error format, the OpenAPI document, the web console.
  */
 export function configureIngressHttp(app: NestExpressApplication, config: ChainmailConfig): void {
   // First: webhook bodies stay raw bytes (signatures are over them); the parsers below then skip them.
@@ -41,5 +42,7 @@ export function configureIngressHttp(app: NestExpressApplication, config: Chainm
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
+  // The web console at `/` (files, then index.html for its own paths); /v1 and the rest are untouched.
+  serveConsole(app, config);
   app.get(OpenApiDocument).buildWith(() => buildOpenApiDocument(app));
 }

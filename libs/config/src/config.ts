@@ -79,6 +79,11 @@ export class ChainmailConfig {
   @IsString()
   examplesDir?: string;
 
+  /** The built web console (`web/dist`) ingress serves at `/`. Default: the one beside the code, if built. */
+  @IsOptional()
+  @IsString()
+  consoleDir?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -316,6 +321,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   httpHost: 'HOST',
   streamReplicas: 'CHAINMAIL_STREAM_REPLICAS',
   examplesDir: 'CHAINMAIL_EXAMPLES_DIR',
+  consoleDir: 'CHAINMAIL_CONSOLE_DIR',
   executionConcurrency: 'CHAINMAIL_EXECUTION_CONCURRENCY',
   executionAckWaitMs: 'CHAINMAIL_EXECUTION_ACK_WAIT_MS',
   maxDefinitionBytes: 'CHAINMAIL_MAX_DEFINITION_BYTES',

@@ -94,6 +94,20 @@ it('workflows, runs and webhooks answer as documented', async () => {
   await checked('GET', '/v1/workflows', '/v1/workflows', 200);
   await checked('GET', '/v1/workflows/{name}', '/v1/workflows/documented', 200);
   await checked('GET', '/v1/workflows/{name}/versions', '/v1/workflows/documented/versions', 200);
+  const first = await checked(
+    'GET',
+    '/v1/workflows/{name}/versions/{version}',
+    '/v1/workflows/documented/versions/1',
+    200,
+  );
+  expect(first.body).toMatchObject({
+    name: 'documented',
+    version: 1,
+    active: true,
+    definition: { name: 'documented' },
+  });
+  expect(first.body.source).toContain('name: documented');
+  await checked('GET', '/v1/workflows/{name}/versions/{version}', '/v1/workflows/documented/versions/9', 404);
   const started = await checked('POST', '/v1/workflows/{name}/runs', '/v1/workflows/documented/runs', 202, {
     inputs: { user_input: 'hello' },
   });

@@ -24,6 +24,7 @@ const ROUTES: Record<string, Access> = {
   'GET /v1/workflows': 'read',
   'GET /v1/workflows/:name': 'read',
   'GET /v1/workflows/:name/versions': 'read',
+  'GET /v1/workflows/:name/versions/:version': 'read',
   'POST /v1/workflows': 'write',
   'POST /v1/workflows/validate': 'read',
   'POST /v1/workflows/:name/rollback': 'write',

@@ -42,6 +42,17 @@ export class VersionSummary {
   @ApiProperty() active!: boolean;
 }
 
+export class VersionDetail extends VersionSummary {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'the definition as it was sent (YAML or JSON)' }) source!: string;
+  @ApiProperty({
+    type: 'object',
+    description: 'the definition as the parser read it',
+    additionalProperties: true,
+  })
+  definition!: object;
+}
+
 export class VersionList {
   @ApiProperty() name!: string;
   @ApiProperty({ type: [VersionSummary] }) versions!: VersionSummary[];
@@ -94,5 +105,14 @@ export function toVersionSummary(version: WorkflowVersion, activeVersion: number
     publishedAt: version.publishedAt,
     publishedBy: version.publishedBy,
     active: version.version === activeVersion,
+  };
+}
+
+export function toVersionDetail(version: WorkflowVersion, activeVersion: number): VersionDetail {
+  return {
+    ...toVersionSummary(version, activeVersion),
+    name: version.name,
+    source: version.source,
+    definition: version.definition,
   };
 }

@@ -17,9 +17,11 @@ import {
   PublishedWorkflow,
   RolledBackWorkflow,
   ValidatedWorkflow,
+  VersionDetail,
   VersionList,
   WorkflowDetail,
   WorkflowList,
+  toVersionDetail,
   toVersionSummary,
   toWorkflowDetail,
   toWorkflowSummary,
@@ -92,6 +94,28 @@ export class WorkflowsController {
   versions(@CurrentActor() actor: Actor, @Param('name') name: string): VersionList {
     const entry = workflowFor(this.catalog, actor, name, 'read');
     return { name, versions: entry.versions.map((v) => toVersionSummary(v, entry.activeVersion)) };
+  }
+
+  /** One version as it was published: its source and definition (the console's diff and run graphs). */
+  @Get(':name/versions/:version')
+  @RequireScope('read')
+  @ApiOkResponse({ type: VersionDetail })
+  version(
+    @CurrentActor() actor: Actor,
+    @Param('name') name: string,
+    @Param('version') version: string,
+  ): VersionDetail {
+    const entry = workflowFor(this.catalog, actor, name, 'read');
+    const number = /^[1-9][0-9]{0,8}$/.test(version) ? Number(version) : undefined;
+    const found = number === undefined ? undefined : entry.versions[number - 1];
+    if (found === undefined) {
+      throw new ChainmailError(
+        'VERSION_NOT_FOUND',
+        `Workflow "${name}" has no version ${version}; it has versions 1 to ${entry.versions.length}.`,
+        { name, version, latest: entry.versions.length },
+      );
+    }
+    return toVersionDetail(found, entry.activeVersion);
   }
 
   @Post(':name/rollback')
