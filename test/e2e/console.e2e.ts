@@ -1,0 +1,205 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshot } from '../support/browser';
+import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+
+/**
+ * The web console in headless Chromium against the built all-in-one process (examples published
+ * at start): sign in, build a workflow by clicking, save and test-run it, run the seed's
+ * competitor-analysis and read its report, roll back a version, the schedules page. Each page is
+ * kept as a screenshot in web/test-artifacts.
+ */
+
+jest.setTimeout(60_000);
+
+let chainmail: ChainmailUnderTest;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  chainmail = await startChainmail(['all-in-one'], { CHAINMAIL_EXAMPLES_DIR: join(ROOT, 'examples') });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await chainmail?.stop();
+});
+
+const stepNodes = (status?: string): string =>
+  status === undefined
+    ? '.react-flow__node [data-step]'
+    : `.react-flow__node [data-step][data-status="${status}"]`;
+
+it('answers the console at / and asks for a token; a wrong one is refused', async () => {
+  await page.goto(chainmail.base + '/');
+  await page.getByLabel('API token').waitFor();
+  await screenshot(page, '01-sign-in');
+  await page.getByLabel('API token').fill('cm_wrong_token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Sign-in failed' }).waitFor();
+});
+
+it('signs in with an API token and lists the workflows it may see', async () => {
+  await page.getByLabel('API token').fill(ADMIN_TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Workflows' }).waitFor();
+  await page.locator('tr[data-workflow="competitor-analysis"]').waitFor();
+  expect(await page.locator('tr[data-workflow="competitor-analysis"]').innerText()).toContain(
+    'research → summarize → draft → review',
+  );
+  await screenshot(page, '02-workflows');
+});
+
+it('builds a three-step workflow by clicking, saves it, test-runs it and sees each node succeed', async () => {
+  await page.getByRole('link', { name: 'New workflow' }).click();
+  await page.locator(stepNodes()).first().waitFor();
+  const name = page.getByLabel('Workflow name');
+  await name.fill('three-steps');
+  await name.press('Enter');
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await page.getByRole('button', { name: 'Add step' }).click();
+  await expectCount(page, stepNodes(), 3);
+  // The second step's agent, changed in the side panel.
+  await page.locator('[data-step="step2"]').click();
+  const agent = page.getByLabel('Agent');
+  await agent.fill('uppercase@');
+  await agent.press('Enter');
+  await page.locator('[data-step="step2"]').filter({ hasText: 'uppercase@' }).waitFor();
+  // The YAML beside the graph says the same.
+  const yaml = await page.getByTestId('yaml-editor').innerText();
+  expect(yaml).toContain('name: three-steps');
+  expect(yaml).toMatch(/id: step2\s+agent: uppercase@\s+input: "\{\{ step1.output \}\}"/);
+  await screenshot(page, '03-builder-three-steps');
+
+  await page.getByRole('button', { name: 'Save Workflow' }).click();
+  await page.getByRole('status').filter({ hasText: 'Saved three-steps as version 1' }).waitFor();
+  expect(page.url()).toBe(`${chainmail.base}/workflows/three-steps`);
+
+  await page.getByRole('button', { name: 'Test Run' }).click();
+  await page.getByLabel('user_input').fill('hello console');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expectCount(page, stepNodes('succeeded'), 3, 30_000);
+  await page.locator('.test-run-status .status[data-status="succeeded"]').waitFor();
+  await screenshot(page, '04-builder-test-run-succeeded');
+
+  const runs = await http<{ runs: { workflow: string; status: string }[] }>(
+    chainmail.base,
+    'GET',
+    '/v1/runs?workflow=three-steps',
+  );
+  expect(runs.body.runs.map((r) => r.status)).toEqual(['succeeded']);
+});
+
+it('shows the validator’s problems at their line, on the node and in the YAML', async () => {
+  await page.locator('[data-step="step3"]').click();
+  const agent = page.getByLabel('Agent');
+  await agent.fill('nobody@');
+  await agent.press('Enter');
+  const problem = page.locator('.problems li').first();
+  await problem.waitFor();
+  expect(await problem.innerText()).toMatch(/^\d+:\d+ .*nobody@/);
+  await page.locator('[data-step="step3"].has-problems').waitFor();
+  await page.locator('.cm-lint-marker-error').first().waitFor();
+  await screenshot(page, '05-builder-problem');
+  // The graph edits only a valid definition: fixed from the YAML side, the graph follows.
+  expect(await agent.isDisabled()).toBe(true);
+  const fixed = (await page.locator('.cm-content').innerText()).replace('nobody@', 'uppercase@');
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(fixed);
+  await page.getByText('No problems.').waitFor();
+  await page.locator('[data-step="step3"]').filter({ hasText: 'uppercase@' }).waitFor();
+  expect(await agent.inputValue()).toBe('uppercase@');
+});
+
+it('opens the seed’s competitor-analysis, test-runs it and reads the report on the run page', async () => {
+  await page.goto(`${chainmail.base}/workflows/competitor-analysis`);
+  await expectCount(page, stepNodes(), 4);
+  await page.getByRole('button', { name: 'Test Run' }).click();
+  await page.getByLabel('user_input').fill('Analyze our competitors in the CRM space');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expectCount(page, stepNodes('succeeded'), 4, 30_000);
+  await page.locator('.test-run-status a').click();
+  await page.getByRole('heading', { name: /Run .* of competitor-analysis/ }).waitFor();
+  const report = page.getByTestId('run-output');
+  await report.waitFor();
+  expect((await report.innerText()).length).toBeGreaterThan(20);
+  await expectCount(page, '.run-steps .step-details[data-status="succeeded"]', 4);
+  expect(await page.locator('.step-details[data-step="research"] pre').first().textContent()).toBe(
+    'Research competitors for: Analyze our competitors in the CRM space',
+  );
+  await expectCount(page, stepNodes('succeeded'), 4);
+  await screenshot(page, '06-run-page');
+  // Time travel: back to the first commit, only the first step has started.
+  await page.locator('.event-log li button').first().click();
+  await expectCount(page, stepNodes('succeeded'), 0);
+  await page.locator('[data-step="research"][data-status="running"]').waitFor();
+  await screenshot(page, '07-run-page-time-travel');
+});
+
+it('lists runs with filters', async () => {
+  await page.goto(`${chainmail.base}/runs`);
+  await screenshot(page, '08-runs');
+  await expectCount(page, 'tr[data-run]', 2);
+  await page.getByRole('combobox', { name: 'Workflow' }).selectOption('three-steps');
+  await expectCount(page, 'tr[data-run]', 1);
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');
+  await page.getByText('No runs match.').waitFor();
+});
+
+it('saves a second version, diffs the two and rolls back to the first', async () => {
+  await page.goto(`${chainmail.base}/workflows/three-steps`);
+  await page.locator('[data-step="step3"]').click();
+  await page.getByRole('button', { name: 'Delete step' }).click();
+  await expectCount(page, stepNodes(), 2);
+  await page.getByRole('button', { name: 'Save Workflow' }).click();
+  await page.getByRole('status').filter({ hasText: 'version 2' }).waitFor();
+  await page.getByRole('link', { name: 'Versions' }).click();
+  await page.locator('tr[data-version="2"][data-active="true"]').waitFor();
+  await page.getByTestId('version-diff').waitFor();
+  expect(await page.getByTestId('version-diff').innerText()).toContain('step3');
+  await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+  await page.getByRole('status').filter({ hasText: 'version 1 is active' }).waitFor();
+  await page.locator('tr[data-version="1"][data-active="true"]').waitFor();
+  await screenshot(page, '09-versions-rolled-back');
+  const active = await http<{ activeVersion: number }>(chainmail.base, 'GET', '/v1/workflows/three-steps');
+  expect(active.body.activeVersion).toBe(1);
+});
+
+it('shows the schedules, the agents and the settings', async () => {
+  await page.goto(`${chainmail.base}/schedules`);
+  const digest = page.locator('tr[data-schedule="daily-news-digest"]');
+  await digest.waitFor();
+  expect(await digest.innerText()).toMatch(/→/);
+  await screenshot(page, '10-schedules');
+  await page.getByRole('link', { name: 'Agents' }).click();
+  await page.locator('tr[data-agent="research@"]').waitFor();
+  await screenshot(page, '11-agents');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Signed in as' }).waitFor();
+  await screenshot(page, '12-settings');
+});
+
+it('is readable at phone width', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${chainmail.base}/workflows/competitor-analysis`);
+  await expectCount(page, stepNodes(), 4);
+  await screenshot(page, '13-builder-phone');
+  await page.goto(`${chainmail.base}/runs`);
+  await page.locator('tr[data-run]').first().waitFor();
+  await screenshot(page, '14-runs-phone');
+});
+
+async function expectCount(on: Page, selector: string, count: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let seen = -1;
+  while (Date.now() < deadline) {
+    seen = await on.locator(selector).count();
+    if (seen === count) return;
+    await on.waitForTimeout(100);
+  }
+  throw new Error(`expected ${count} of ${selector}, saw ${seen}`);
+}

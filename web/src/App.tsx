@@ -1,0 +1,36 @@
+import { useSyncExternalStore } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { session } from './api/session';
+import { Layout } from './components/Layout';
+import { AgentsPage } from './pages/AgentsPage';
+import { BuilderPage } from './pages/BuilderPage';
+import { RunPage } from './pages/RunPage';
+import { RunsPage } from './pages/RunsPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SignInPage } from './pages/SignInPage';
+import { VersionsPage } from './pages/VersionsPage';
+import { WorkflowsPage } from './pages/WorkflowsPage';
+
+/** Every page but sign-in needs a token; a deep link (a mail's run page) opens after signing in. */
+export function App() {
+  const token = useSyncExternalStore(session.subscribe, session.token);
+  if (token === null) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<Navigate to="/workflows" replace />} />
+        <Route path="workflows" element={<WorkflowsPage />} />
+        <Route path="workflows/new" element={<BuilderPage />} />
+        <Route path="workflows/:name" element={<BuilderPage />} />
+        <Route path="workflows/:name/versions" element={<VersionsPage />} />
+        <Route path="runs" element={<RunsPage />} />
+        <Route path="runs/:id" element={<RunPage />} />
+        <Route path="schedules" element={<SchedulesPage />} />
+        <Route path="agents" element={<AgentsPage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="*" element={<p role="alert">There is no page at this address.</p>} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,72 @@
+import { useState, type FormEvent } from 'react';
+import type { InputDeclaration } from '@chainmail/contracts';
+
+interface Props {
+  inputs: InputDeclaration[];
+  busy: boolean;
+  onStart: (inputs: Record<string, unknown>) => void;
+  onCancel: () => void;
+}
+
+/** The run's inputs, asked before a test run: the declared ones, else the run's text (`user_input`). */
+export function TestRunForm({ inputs, busy, onStart, onCancel }: Props) {
+  const fields: InputDeclaration[] =
+    inputs.length > 0 ? inputs : [{ name: 'user_input', type: 'string', required: false }];
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, f.default === undefined ? '' : String(f.default)])),
+  );
+  const [problem, setProblem] = useState<string>();
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    const out: Record<string, unknown> = {};
+    for (const field of fields) {
+      const text = values[field.name] ?? '';
+      if (text === '') continue;
+      if (field.type === 'string') out[field.name] = text;
+      else {
+        try {
+          out[field.name] = JSON.parse(text);
+        } catch {
+          setProblem(
+            `${field.name} must be ${field.type === 'number' ? 'a number' : `JSON (${field.type})`}`,
+          );
+          return;
+        }
+      }
+    }
+    setProblem(undefined);
+    onStart(out);
+  };
+
+  return (
+    <form className="test-run" onSubmit={submit} aria-label="Test run inputs">
+      <h2>Test run</h2>
+      {fields.map((field) => (
+        <label key={field.name}>
+          {field.name}
+          {field.required ? ' (required)' : ''} <small>{field.type}</small>
+          <textarea
+            rows={field.type === 'string' ? 2 : 1}
+            required={field.required}
+            value={values[field.name]}
+            onChange={(e) => setValues({ ...values, [field.name]: e.target.value })}
+          />
+        </label>
+      ))}
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      <div className="row">
+        <button type="submit" disabled={busy}>
+          Start run
+        </button>
+        <button type="button" onClick={onCancel}>
+          Close
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,84 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  ReactFlow,
+  type Connection,
+  type Edge,
+  type NodeMouseHandler,
+  useReactFlow,
+} from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
+import type { WorkflowDefinition } from '@chainmail/contracts';
+import { definitionToGraph } from '../workflow/graph';
+import { StepNode, type StepFlowNode } from './StepNode';
+
+const NODE_TYPES = { step: StepNode };
+
+interface Props {
+  definition: Pick<WorkflowDefinition, 'steps'>;
+  statuses?: Record<string, string>;
+  problems?: Record<string, string[]>;
+  selected?: string;
+  onSelect?: (stepId: string | undefined) => void;
+  /** Editing: an edge drawn from a step to another makes the second wait for the first. */
+  onConnect?: (source: string, target: string) => void;
+  onDeleteEdge?: (source: string, target: string) => void;
+  onDeleteStep?: (stepId: string) => void;
+}
+
+/** The workflow drawn with React Flow, laid out by dagre; editable when the handlers are given. */
+export function WorkflowGraph(props: Props) {
+  const { definition, statuses, problems, selected } = props;
+  const { nodes, edges } = useMemo(() => {
+    const graph = definitionToGraph(definition, statuses, problems);
+    const flowNodes: StepFlowNode[] = graph.nodes.map((n) => ({ ...n, selected: n.id === selected }));
+    const flowEdges: Edge[] = graph.edges.map((e) => ({
+      ...e,
+      type: 'smoothstep',
+      className: `edge-${e.data.kind}`,
+      animated: statuses !== undefined && statuses[e.target] === 'running',
+      markerEnd: { type: MarkerType.ArrowClosed },
+      deletable: e.data.kind === 'needs' || e.data.kind === 'order',
+    }));
+    return { nodes: flowNodes, edges: flowEdges };
+  }, [definition, statuses, problems, selected]);
+  const editable = props.onConnect !== undefined;
+  const onNodeClick: NodeMouseHandler<StepFlowNode> = (_event, node) => props.onSelect?.(node.id);
+  return (
+    <div className="graph" data-testid="workflow-graph">
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        minZoom={0.2}
+        nodesDraggable={false}
+        nodesConnectable={editable}
+        elementsSelectable
+        deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+        onNodeClick={onNodeClick}
+        onPaneClick={() => props.onSelect?.(undefined)}
+        onConnect={(c: Connection) => c.source && c.target && props.onConnect?.(c.source, c.target)}
+        onEdgesDelete={(deleted) => deleted.forEach((e) => props.onDeleteEdge?.(e.source, e.target))}
+        onNodesDelete={(deleted) => deleted.forEach((n) => props.onDeleteStep?.(n.id))}
+        proOptions={{ hideAttribution: true }}
+      >
+        <FitWhenStepsChange shape={nodes.map((n) => n.id).join(',')} />
+        <Background />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** A step added, removed or moved: the whole graph in view again. */
+function FitWhenStepsChange({ shape }: { shape: string }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1.1 }));
+    return () => cancelAnimationFrame(frame);
+  }, [shape, flow]);
+  return null;
+}

@@ -1,0 +1,332 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import type { Step, ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
+import { parseWorkflow } from '@chainmail/workflow-dsl';
+import { api, ApiError } from '../api/api';
+import { useApi } from '../api/use-api';
+import { PageTitle, Problem, Status } from '../components/bits';
+import { PublishPanel } from '../components/PublishPanel';
+import { StepPanel } from '../components/StepPanel';
+import { TestRunForm } from '../components/TestRunForm';
+import { WorkflowGraph } from '../components/WorkflowGraph';
+import { YamlEditor } from '../editor/YamlEditor';
+import {
+  addStep,
+  connect,
+  deleteStep,
+  disconnect,
+  moveStep,
+  newDefinition,
+  renameStep,
+  updateStep,
+  type StepChanges,
+} from '../workflow/edits';
+import { problemsByStep, templateNames } from '../workflow/problems';
+import { definitionToYaml } from '../workflow/to-yaml';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * The Workflow Builder: the graph and the YAML side by side, kept in sync both ways. Typing in the
+ * YAML redraws the graph once it validates (the same parser as the server's, so the same errors
+ * at the same line and column); an edit on the graph or in the side panel rewrites the YAML.
+ */
+export function BuilderPage() {
+  const { name } = useParams();
+  const navigate = useNavigate();
+  const agents = useApi(() => api.agents(), []);
+  const secrets = useApi(() => api.secrets().catch(() => []), []);
+  const variables = useApi(() => api.variables().catch(() => []), []);
+  const saved = useApi(() => (name === undefined ? Promise.resolve(undefined) : api.workflow(name)), [name]);
+
+  const [source, setSource] = useState<string>();
+  const [savedSource, setSavedSource] = useState<string>();
+  const [selected, setSelected] = useState<string>();
+  const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
+  const [message, setMessage] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [publishing, setPublishing] = useState(false);
+  const [testRunId, setTestRunId] = useState<string>();
+  // A test run: its steps' statuses on the graph until it ends (a run started a moment ago may not
+  // be in the read model yet: asked again until it is).
+  const testRun = useApi(
+    () => (testRunId === undefined ? Promise.resolve(undefined) : api.run(testRunId)),
+    [testRunId],
+    700,
+    (run) => testRunId !== undefined && (run === undefined || !TERMINAL.has(run.status)),
+  ).data;
+
+  const agentAddresses = useMemo(() => (agents.data ?? []).map((a) => a.address).sort(), [agents.data]);
+
+  // The text to start from: the saved version's source, or a new workflow with one step.
+  useEffect(() => {
+    if (source !== undefined) return;
+    if (name === undefined) {
+      if (agents.data === undefined && agents.error === undefined) return;
+      const first = agentAddresses.includes('echo@') ? 'echo@' : (agentAddresses[0] ?? 'echo@');
+      setSource(definitionToYaml(newDefinition('my-workflow', first)));
+    } else if (saved.data !== undefined) {
+      const text =
+        saved.data.source ?? (saved.data.definition ? definitionToYaml(saved.data.definition) : '');
+      setSource(text);
+      setSavedSource(text);
+    }
+  }, [name, saved.data, agents.data, agents.error, agentAddresses, source]);
+
+  const result = useMemo(() => {
+    if (source === undefined) return undefined;
+    const known = agents.data === undefined ? undefined : new Set(agentAddresses);
+    return parseWorkflow(source, { knownAgents: known && ((address) => known.has(address)) });
+  }, [source, agents.data, agentAddresses]);
+
+  // The graph shows the last definition that validated while the YAML is being fixed.
+  const [definition, setDefinition] = useState<WorkflowDefinition>();
+  useEffect(() => {
+    if (result?.ok) setDefinition(result.definition);
+  }, [result]);
+
+  const issues = useMemo(
+    () => [...(result && !result.ok ? result.errors : []), ...serverIssues],
+    [result, serverIssues],
+  );
+  const problems = useMemo(() => (source ? problemsByStep(source, issues) : {}), [source, issues]);
+  const editable = result?.ok === true;
+  const dirty = source !== savedSource;
+
+  const edit = (change: (d: WorkflowDefinition) => WorkflowDefinition): void => {
+    if (!result?.ok) return;
+    setServerIssues([]);
+    setSource(definitionToYaml(change(result.definition)));
+  };
+
+  const statuses = useMemo(
+    () => (testRun ? Object.fromEntries(testRun.steps.map((s) => [s.stepId, s.status])) : undefined),
+    [testRun],
+  );
+
+  const save = async (): Promise<string | undefined> => {
+    if (source === undefined) return undefined;
+    setBusy(true);
+    setError(undefined);
+    setMessage(undefined);
+    try {
+      const published = await api.publish(source);
+      setServerIssues([]);
+      setSavedSource(source);
+      setMessage(
+        `Saved ${published.name} as version ${published.version}` +
+          (published.warnings.length ? ` (${published.warnings.length} warnings)` : ''),
+      );
+      if (published.name !== name)
+        navigate(`/workflows/${encodeURIComponent(published.name)}`, { replace: true });
+      return published.name;
+    } catch (err) {
+      if (err instanceof ApiError && err.issues.length > 0) setServerIssues(err.issues);
+      setError(err as Error);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const startTestRun = async (inputs: Record<string, unknown>): Promise<void> => {
+    const workflow = dirty || name === undefined ? await save() : name;
+    if (workflow === undefined) return;
+    setBusy(true);
+    try {
+      const { runId } = await api.startRun(workflow, inputs);
+      setAsking(false);
+      setTestRunId(runId);
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (saved.error) return <Problem error={saved.error} />;
+  if (source === undefined) return <p>Loading…</p>;
+
+  const selectedStep = definition && selected ? findStep(definition.steps, selected) : undefined;
+  const topIds = definition?.steps.map((s) => s.id) ?? [];
+  const words = {
+    agents: agentAddresses,
+    templateNames: templateNames(
+      topIds,
+      definition?.inputs.map((i) => i.name) ?? [],
+      (variables.data ?? []).map((v) => v.name),
+      (secrets.data ?? []).map((s) => s.name),
+    ),
+  };
+
+  return (
+    <div className="builder">
+      <PageTitle
+        actions={
+          <>
+            <button
+              type="button"
+              disabled={!editable}
+              onClick={() =>
+                edit((d) =>
+                  addStep(d, agentAddresses.includes('echo@') ? 'echo@' : (agentAddresses[0] ?? 'echo@')),
+                )
+              }
+            >
+              Add step
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || !editable}
+              onClick={() => void save()}
+            >
+              Save Workflow
+            </button>
+            <button type="button" disabled={busy || !editable} onClick={() => setAsking(true)}>
+              Test Run
+            </button>
+            <button type="button" disabled={name === undefined} onClick={() => setPublishing((p) => !p)}>
+              Publish
+            </button>
+            {name && <Link to={`/workflows/${encodeURIComponent(name)}/versions`}>Versions</Link>}
+          </>
+        }
+      >
+        {definition?.name ?? name ?? 'New workflow'}
+        {dirty && <small className="dirty"> (not saved)</small>}
+      </PageTitle>
+      {definition && (
+        <NameField
+          value={definition.name}
+          disabled={!editable}
+          onCommit={(next) => edit((d) => ({ ...d, name: next }))}
+        />
+      )}
+      {message && (
+        <p role="status" className="ok">
+          {message}
+        </p>
+      )}
+      <Problem error={error} />
+      {publishing && name && <PublishPanel name={name} onDone={(text) => setMessage(text)} />}
+      {asking && definition && (
+        <TestRunForm
+          inputs={definition.inputs}
+          busy={busy}
+          onStart={(i) => void startTestRun(i)}
+          onCancel={() => setAsking(false)}
+        />
+      )}
+      {testRun && (
+        <p role="status" className="test-run-status">
+          Test run <Link to={`/runs/${testRun.id}`}>{testRun.id.slice(0, 8)}</Link>:{' '}
+          <Status value={testRun.status} />
+          {testRun.error && <span className="error"> {testRun.error.message}</span>}
+        </p>
+      )}
+      <div className="builder-body">
+        <section className="builder-graph" aria-label="Graph">
+          {definition ? (
+            <WorkflowGraph
+              definition={definition}
+              statuses={statuses}
+              problems={problems}
+              selected={selected}
+              onSelect={setSelected}
+              onConnect={(from, to) => edit((d) => connect(d, from, to))}
+              onDeleteEdge={(from, to) => edit((d) => disconnect(d, from, to))}
+              onDeleteStep={(id) => edit((d) => deleteStep(d, id))}
+            />
+          ) : (
+            <p className="hint">The graph appears once the YAML is a valid workflow.</p>
+          )}
+          {selectedStep && definition && (
+            <StepPanel
+              key={selectedStep.id}
+              step={selectedStep}
+              topLevel={topIds.includes(selectedStep.id)}
+              otherSteps={topIds.filter((id) => id !== selectedStep.id)}
+              agents={agentAddresses}
+              templateNames={words.templateNames.filter((n) => !n.startsWith(`${selectedStep.id}.`))}
+              editable={editable}
+              onChange={(changes: StepChanges) => edit((d) => updateStep(d, selectedStep.id, changes))}
+              onRename={(to) => {
+                edit((d) => renameStep(d, selectedStep.id, to));
+                setSelected(to);
+              }}
+              onMove={(delta) => edit((d) => moveStep(d, selectedStep.id, delta))}
+              onDelete={() => {
+                edit((d) => deleteStep(d, selectedStep.id));
+                setSelected(undefined);
+              }}
+            />
+          )}
+        </section>
+        <section className="builder-yaml" aria-label="YAML">
+          <YamlEditor
+            value={source}
+            onChange={(text) => {
+              setServerIssues([]);
+              setSource(text);
+            }}
+            issues={issues}
+            words={words}
+          />
+          <IssueList issues={issues} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+/** The workflow's name (the YAML's `name:`); a new name saves as a new workflow. */
+function NameField(props: { value: string; disabled: boolean; onCommit: (name: string) => void }) {
+  const [text, setText] = useState(props.value);
+  useEffect(() => setText(props.value), [props.value]);
+  const commit = (): void => {
+    if (text.trim() !== '' && text.trim() !== props.value) props.onCommit(text.trim());
+  };
+  return (
+    <label className="name-field">
+      Workflow name
+      <input
+        value={text}
+        disabled={props.disabled}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+    </label>
+  );
+}
+
+function IssueList({ issues }: { issues: ValidationIssue[] }) {
+  if (issues.length === 0) return <p className="ok problems">No problems.</p>;
+  return (
+    <ul className="problems" aria-label="Problems">
+      {issues.map((issue, i) => (
+        <li key={i} className="error">
+          <code>
+            {issue.line ?? '?'}:{issue.column ?? '?'}
+          </code>{' '}
+          {issue.message}
+          {issue.hint && <span className="hint"> — {issue.hint}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function findStep(steps: readonly Step[], id: string): Step | undefined {
+  for (const step of steps) {
+    if (step.id === id) return step;
+    if (step.kind === 'parallel') {
+      const inner = findStep(step.branches, id);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,133 @@
+import { useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, type RunDetail, type StepView } from '../api/api';
+import { useApi } from '../api/use-api';
+import { duration, PageTitle, Problem, Status, When } from '../components/bits';
+import { EventLog } from '../components/EventLog';
+import { WorkflowGraph } from '../components/WorkflowGraph';
+import { statusesAt } from '../workflow/timeline';
+
+const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
+const live = (run: RunDetail | undefined): boolean => run === undefined || !TERMINAL.has(run.status);
+
+/**
+ * One run: the graph of its version coloured by each step's status (live while it runs), each
+ * step's input, output, attempts, duration, cost and error, and the event log with time travel.
+ */
+export function RunPage() {
+  const id = useParams().id as string;
+  const run = useApi(() => api.run(id), [id], 1000, live);
+  const events = useApi(() => api.runEvents(id), [id, run.data?.lastSeq], undefined);
+  const version = useApi(
+    () => (run.data ? api.version(run.data.workflow, run.data.version) : Promise.resolve(undefined)),
+    [run.data?.workflow, run.data?.version],
+  );
+  const [at, setAt] = useState<number>();
+  const [cancelError, setCancelError] = useState<Error>();
+
+  const statuses = useMemo(() => {
+    if (at !== undefined && events.data) return statusesAt(events.data, at);
+    return Object.fromEntries((run.data?.steps ?? []).map((s) => [s.stepId, s.status]));
+  }, [at, events.data, run.data]);
+
+  if (run.error && !run.data) return <Problem error={run.error} />;
+  if (!run.data) return <p>Loading…</p>;
+  const r = run.data;
+  const cost = r.steps.reduce((sum, s) => sum + (s.usage?.costUsd ?? 0), 0);
+
+  return (
+    <div className="run-page">
+      <PageTitle
+        actions={
+          !TERMINAL.has(r.status) && (
+            <button
+              type="button"
+              className="danger"
+              onClick={() => api.cancelRun(r.id).then(run.reload, setCancelError)}
+            >
+              Cancel run
+            </button>
+          )
+        }
+      >
+        Run {r.id.slice(0, 8)} of{' '}
+        <Link to={`/workflows/${encodeURIComponent(r.workflow)}`}>{r.workflow}</Link>{' '}
+        <small>v{r.version}</small> <Status value={r.status} />
+      </PageTitle>
+      <Problem error={cancelError} />
+      <dl className="facts">
+        <dt>Started</dt>
+        <dd>
+          <When at={r.startedAt} />
+        </dd>
+        <dt>Duration</dt>
+        <dd>{duration(r.durationMs)}</dd>
+        <dt>Steps</dt>
+        <dd>
+          {r.stepsSucceeded}/{r.stepsTotal} succeeded
+        </dd>
+        <dt>Cost</dt>
+        <dd>{cost > 0 ? `$${cost.toFixed(4)}` : '—'}</dd>
+        <dt>Inputs</dt>
+        <dd>
+          <code>{JSON.stringify(r.inputs)}</code>
+        </dd>
+      </dl>
+      {r.error && (
+        <p role="alert" className="error">
+          {r.error.code}: {r.error.message}
+          {r.error.stepId ? ` (step ${r.error.stepId})` : ''}
+        </p>
+      )}
+      <div className="run-body">
+        <section className="run-graph" aria-label="Graph">
+          {version.data ? (
+            <WorkflowGraph definition={version.data.definition} statuses={statuses} />
+          ) : (
+            <Problem error={version.error} />
+          )}
+        </section>
+        <section className="run-steps" aria-label="Steps">
+          {r.steps.map((step) => (
+            <StepDetails key={`${step.stepId}:${step.visit}`} step={step} />
+          ))}
+        </section>
+      </div>
+      {r.output !== null && (
+        <section aria-label="Output" className="output">
+          <h2>Output</h2>
+          <pre data-testid="run-output">{r.output}</pre>
+        </section>
+      )}
+      <EventLog events={events.data ?? []} at={at} onTravel={setAt} />
+    </div>
+  );
+}
+
+function StepDetails({ step }: { step: StepView }) {
+  return (
+    <details
+      className="step-details"
+      data-step={step.stepId}
+      data-status={step.status}
+      open={step.status === 'failed'}
+    >
+      <summary>
+        <strong>{step.stepId}</strong> <Status value={step.status} />{' '}
+        {step.agent && <code>{step.agent}</code>}{' '}
+        <small>
+          {duration(step.durationMs)}
+          {step.attempts > 1 ? ` · ${step.attempts} attempts` : ''}
+          {step.visit > 1 ? ` · visit ${step.visit}` : ''}
+          {step.usage?.costUsd !== undefined ? ` · $${step.usage.costUsd.toFixed(4)}` : ''}
+        </small>
+      </summary>
+      {step.skipReason && <p className="hint">Skipped: {step.skipReason}</p>}
+      {step.error && <p className="error">{step.error.message ?? JSON.stringify(step.error)}</p>}
+      <h3>Input</h3>
+      <pre>{step.input ?? '—'}</pre>
+      <h3>Output</h3>
+      <pre>{step.output ?? '—'}</pre>
+    </details>
+  );
+}
