@@ -110,6 +110,7 @@ describe('chainmail up', () => {
       expect(result.stdout).toMatch(/competitor-intel@<any domain> +starts competitor-analysis\n/);
       expect(result.stdout).toContain('--mail-rcpt competitor-intel@localhost -T -');
       expect(result.stdout).toContain(`Sent mail: http://127.0.0.1:${port}/mailbox`);
+      expect(result.stdout).toContain(`Console: http://127.0.0.1:${port}/ `);
       expect(result.stdout).toContain(`export CHAINMAIL_URL=http://127.0.0.1:${port}`);
       expect(result.stdout).toContain(`Running in the background (pid ${pid})`);
       // The admin token: made by the CLI, shown once, saved 0600 for this URL, and accepted by the server.

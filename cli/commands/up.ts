@@ -78,6 +78,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     if (opts.demo) await demo(ctx, api);
     await mailIn(ctx, api);
     await mailOut(ctx, api, url);
+    await consoleAt(ctx, url);
     nextSteps(ctx, url);
     return 0;
   }
@@ -140,6 +141,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     if (interrupted.signal.aborted) return await stopServer(ctx, server, 130);
     await mailIn(ctx, api);
     await mailOut(ctx, api, url);
+    await consoleAt(ctx, url);
     nextSteps(ctx, url);
 
     if (opts.detach) {
@@ -313,6 +315,21 @@ async function mailOut(ctx: CliContext, api: ChainmailApi, url: string): Promise
   if (!catcher) return;
   const dim = (text: string): string => ctx.palette.paint('dim', text);
   ctx.line(`${ctx.palette.paint('bold', 'Sent mail:')} ${url}/mailbox   ${dim('(or: chainmail mailbox)')}`);
+}
+
+/** The web console's address, when the server serves one (its `npm run build` built web/dist). */
+async function consoleAt(ctx: CliContext, url: string): Promise<void> {
+  try {
+    const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(3000) });
+    await res.body?.cancel();
+    if (!res.ok || !(res.headers.get('content-type') ?? '').startsWith('text/html')) return;
+  } catch {
+    return; // No console: the API works all the same.
+  }
+  const dim = (text: string): string => ctx.palette.paint('dim', text);
+  ctx.line(
+    `${ctx.palette.paint('bold', 'Console:')} ${url}/   ${dim('(sign in with the API token: chainmail tokens show)')}`,
+  );
 }
 
 function nextSteps(ctx: CliContext, url: string): void {

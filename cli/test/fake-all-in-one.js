@@ -37,6 +37,11 @@ const server = http.createServer((req, res) => {
     }
     return json(200, { status: 'ok' });
   }
+  // Like the real server with a built console: its page at /, no token needed.
+  if (req.method === 'GET' && req.url === '/') {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    return res.end('<!doctype html><title>Chainmail</title><div id="root"></div>');
+  }
   // Like the real server: /v1 needs the admin token it was started with.
   if (
     req.url.startsWith('/v1/') &&

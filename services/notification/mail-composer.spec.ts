@@ -154,6 +154,8 @@ describe('the other mails', () => {
     const notice = mailOf(composeNamed(run, [[run.started()], [run.cancelled()]], 'cancelled'));
     expect(notice.subject).toBe('Competitor Analysis Cancelled');
     expect(notice.text).toContain('competitor-analysis was cancelled by jane: no longer needed.');
+    // The link opens the console's run page, not the JSON API (which answers 401 in a browser).
+    expect(notice.text).toContain('Run: http://127.0.0.1:8080/runs/run-9 (or: chainmail logs run-9)');
   });
 
   it('reports a mail with nobody to send it to', () => {

@@ -89,7 +89,8 @@ interface Content {
 function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content {
   const { facts } = run;
   const title = workflowTitle(facts.workflow);
-  const runLine = `Run: ${facts.runId} (chainmail logs ${facts.runId}, or ${identity.publicUrl}/v1/runs/${facts.runId})`;
+  // The console's run page (a browser asks for the token there); the CLI for a terminal.
+  const runLine = `Run: ${identity.publicUrl}/runs/${facts.runId} (or: chainmail logs ${facts.runId})`;
   switch (notice.kind) {
     case 'ack': {
       const steps = countedStepIds(facts.definition);

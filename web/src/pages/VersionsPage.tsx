@@ -11,6 +11,7 @@ export function VersionsPage() {
   const versions = useApi(() => api.versions(name), [name]);
   const list = versions.data ?? [];
   const latest = list.at(-1)?.version;
+  const activeVersion = list.find((v) => v.active)?.version ?? 0;
   const [from, setFrom] = useState<number>();
   const [to, setTo] = useState<number>();
   const left = from ?? (latest !== undefined && latest > 1 ? latest - 1 : latest);
@@ -65,7 +66,9 @@ export function VersionsPage() {
                 <td>
                   {!v.active && (
                     <button type="button" onClick={() => void rollback(v.version)}>
-                      Roll back to version {v.version}
+                      {v.version < activeVersion
+                        ? `Roll back to version ${v.version}`
+                        : `Make version ${v.version} active`}
                     </button>
                   )}
                 </td>
