@@ -73,6 +73,23 @@ it('builds a three-step workflow by clicking, saves it, test-runs it and sees ea
   expect(yaml).toContain('name: three-steps');
   expect(yaml).toMatch(/id: step2\s+agent: uppercase@\s+input: "\{\{ step1.output \}\}"/);
   await screenshot(page, '03-builder-three-steps');
+  // An edge drawn from step1 to step3: step3 now needs both; deleting it takes the need away.
+  await page
+    .locator('.react-flow__node[data-id="step1"] .react-flow__handle.source')
+    .dragTo(page.locator('.react-flow__node[data-id="step3"] .react-flow__handle.target'));
+  await page
+    .getByTestId('yaml-editor')
+    .filter({ hasText: /needs:\s+- step2\s+- step1/ })
+    .waitFor();
+  // The edge runs behind step2: focused and clicked as the keyboard and a pointer would, then Delete.
+  const edge = page.locator('.react-flow__edge[data-id="step1->step3"]');
+  await edge.focus();
+  await edge.dispatchEvent('click');
+  await page.keyboard.press('Delete');
+  await page
+    .getByTestId('yaml-editor')
+    .filter({ hasText: /id: step3\s+agent: echo@\s+needs:\s+- step2\s+input/ })
+    .waitFor();
 
   await page.getByRole('button', { name: 'Save Workflow' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved three-steps as version 1' }).waitFor();

@@ -8,7 +8,7 @@ import {
   type NodeMouseHandler,
   useReactFlow,
 } from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowDefinition } from '@chainmail/contracts';
 import { definitionToGraph } from '../workflow/graph';
 import { StepNode, type StepFlowNode } from './StepNode';
@@ -30,6 +30,7 @@ interface Props {
 /** The workflow drawn with React Flow, laid out by dagre; editable when the handlers are given. */
 export function WorkflowGraph(props: Props) {
   const { definition, statuses, problems, selected } = props;
+  const [selectedEdge, setSelectedEdge] = useState<string>();
   const { nodes, edges } = useMemo(() => {
     const graph = definitionToGraph(definition, statuses, problems);
     const flowNodes: StepFlowNode[] = graph.nodes.map((n) => ({ ...n, selected: n.id === selected }));
@@ -40,9 +41,10 @@ export function WorkflowGraph(props: Props) {
       animated: statuses !== undefined && statuses[e.target] === 'running',
       markerEnd: { type: MarkerType.ArrowClosed },
       deletable: e.data.kind === 'needs' || e.data.kind === 'order',
+      selected: e.id === selectedEdge,
     }));
     return { nodes: flowNodes, edges: flowEdges };
-  }, [definition, statuses, problems, selected]);
+  }, [definition, statuses, problems, selected, selectedEdge]);
   const editable = props.onConnect !== undefined;
   const onNodeClick: NodeMouseHandler<StepFlowNode> = (_event, node) => props.onSelect?.(node.id);
   return (
@@ -58,8 +60,18 @@ export function WorkflowGraph(props: Props) {
         nodesConnectable={editable}
         elementsSelectable
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
-        onNodeClick={onNodeClick}
-        onPaneClick={() => props.onSelect?.(undefined)}
+        onNodeClick={(event, node) => {
+          setSelectedEdge(undefined);
+          onNodeClick(event, node);
+        }}
+        onEdgeClick={(_event, edge) => {
+          setSelectedEdge(edge.id);
+          props.onSelect?.(undefined);
+        }}
+        onPaneClick={() => {
+          setSelectedEdge(undefined);
+          props.onSelect?.(undefined);
+        }}
         onConnect={(c: Connection) => c.source && c.target && props.onConnect?.(c.source, c.target)}
         onEdgesDelete={(deleted) => deleted.forEach((e) => props.onDeleteEdge?.(e.source, e.target))}
         onNodesDelete={(deleted) => deleted.forEach((n) => props.onDeleteStep?.(n.id))}
