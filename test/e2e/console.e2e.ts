@@ -150,8 +150,8 @@ it('opens the seed’s competitor-analysis, test-runs it and reads the report on
   );
   await expectCount(page, stepNodes('succeeded'), 4);
   await screenshot(page, '06-run-page');
-  // Time travel: back to the first commit, only the first step has started.
-  await page.locator('.event-log li button').first().click();
+  // Time travel: back to the second event of the log, only the first step has started.
+  await page.getByRole('button', { name: 'Show the run after event 2', exact: true }).click();
   await expectCount(page, stepNodes('succeeded'), 0);
   await page.locator('[data-step="research"][data-status="running"]').waitFor();
   await screenshot(page, '07-run-page-time-travel');

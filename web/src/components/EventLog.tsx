@@ -3,41 +3,38 @@ import { describeEvent } from '../workflow/timeline';
 
 interface Props {
   events: RunEvent[];
-  /** The sequence shown on the graph; undefined: now. */
+  /** The event (index in the log) the graph shows the run after; undefined: now. */
   at: number | undefined;
-  onTravel: (seq: number | undefined) => void;
+  onTravel: (index: number | undefined) => void;
 }
 
 /** The run's event log; the slider (or a click on an event) shows the graph as it was then. */
 export function EventLog({ events, at, onTravel }: Props) {
-  const seqs = [...new Set(events.map((e) => e.seq))];
-  const last = seqs.at(-1) ?? 0;
-  const index = at === undefined ? seqs.length - 1 : seqs.indexOf(at);
+  const last = events.length - 1;
+  const travel = (index: number): void => onTravel(index >= last ? undefined : index);
   return (
     <section className="event-log" aria-label="Event log">
       <h2>Event log</h2>
-      {seqs.length > 1 && (
+      {events.length > 1 && (
         <label className="travel">
-          Time travel: {at === undefined ? 'now' : `after commit ${at}`}
+          Time travel: {at === undefined ? 'now' : `after event ${at + 1} of ${events.length}`}
           <input
             type="range"
             min={0}
-            max={seqs.length - 1}
-            value={Math.max(index, 0)}
-            onChange={(e) => {
-              const seq = seqs[Number(e.target.value)];
-              onTravel(seq === last ? undefined : seq);
-            }}
+            max={last}
+            value={at ?? last}
+            onChange={(e) => travel(Number(e.target.value))}
           />
         </label>
       )}
       <ol>
         {events.map((event, i) => (
-          <li key={i} className={at !== undefined && event.seq > at ? 'future' : undefined}>
+          <li key={i} className={at !== undefined && i > at ? 'future' : undefined}>
             <button
               type="button"
               className="link"
-              onClick={() => onTravel(event.seq === last ? undefined : event.seq)}
+              aria-label={`Show the run after event ${i + 1}`}
+              onClick={() => travel(i)}
             >
               <code>#{event.seq}</code>
             </button>{' '}

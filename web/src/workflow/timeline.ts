@@ -1,13 +1,12 @@
 import type { RunEvent } from '@chainmail/contracts';
 
-/** Each step's status after the events up to `seq` (inclusive): the run page's time travel. */
-export function statusesAt(
-  events: readonly (RunEvent & { seq: number })[],
-  seq: number,
-): Record<string, string> {
+/**
+ * Each step's status after the log's events up to `index` (inclusive): the run page's time travel.
+ * By event, not by commit: one commit may hold a whole run of instant steps.
+ */
+export function statusesAt(events: readonly RunEvent[], index: number): Record<string, string> {
   const statuses: Record<string, string> = {};
-  for (const event of events) {
-    if (event.seq > seq) break;
+  for (const event of events.slice(0, index + 1)) {
     const step = 'stepId' in event.data ? event.data.stepId : undefined;
     switch (event.type) {
       case 'StepStarted':

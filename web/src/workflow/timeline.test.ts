@@ -1,0 +1,32 @@
+import type { RunEvent } from '@chainmail/contracts';
+import { describe, expect, it } from 'vitest';
+import { describeEvent, statusesAt } from './timeline';
+
+const event = (type: string, data: Record<string, unknown>): RunEvent =>
+  ({ type, v: 1, runId: 'r', at: '2026-01-01T00:00:00.000Z', data }) as unknown as RunEvent;
+
+describe('time travel over the event log', () => {
+  // One commit may hold many events (instant steps): travel is by event.
+  const log = [
+    event('RunStarted', {}),
+    event('StepStarted', { stepId: 'a', visit: 1, attempt: 1 }),
+    event('StepSucceeded', { stepId: 'a', visit: 1, attempt: 1 }),
+    event('StepStarted', { stepId: 'b', visit: 1, attempt: 1 }),
+    event('StepFailed', { stepId: 'b', visit: 1, attempt: 1, error: { message: 'boom' } }),
+    event('StepSkipped', { stepId: 'c', visit: 1, reason: 'needs b' }),
+    event('StepsReset', { stepId: 'b', visit: 1, target: 'a', stepIds: ['a', 'b'] }),
+  ];
+
+  it('gives each step its status after any event', () => {
+    expect(statusesAt(log, 0)).toEqual({});
+    expect(statusesAt(log, 1)).toEqual({ a: 'running' });
+    expect(statusesAt(log, 3)).toEqual({ a: 'succeeded', b: 'running' });
+    expect(statusesAt(log, 5)).toEqual({ a: 'succeeded', b: 'failed', c: 'skipped' });
+    expect(statusesAt(log, 6)).toEqual({ c: 'skipped' });
+  });
+
+  it('says what happened in words', () => {
+    expect(describeEvent(log[4])).toBe('b failed: boom');
+    expect(describeEvent(log[5])).toBe('c skipped: needs b');
+  });
+});
