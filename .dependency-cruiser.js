@@ -76,6 +76,22 @@ module.exports = {
       to: { path: [IO_PACKAGES, IO_CORE] },
     },
     {
+      name: 'console-imports-server',
+      comment:
+        'The web console runs in a browser and talks to the API: of the server code it may bundle only ' +
+        'libs/contracts and libs/workflow-dsl (no IO, no Node built-ins).',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^(libs/(?!contracts/|workflow-dsl/)|services/|cli/)' },
+    },
+    {
+      name: 'console-imports-node',
+      comment: 'The console is bundled for a browser: a Node built-in has no place in it (tests excepted).',
+      severity: 'error',
+      from: { path: '^web/src/', pathNot: '\\.test\\.ts$' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'no-circular',
       comment: 'A cycle of imports: break it by moving the shared part to its own module.',
       severity: 'error',
@@ -85,7 +101,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|coverage)/' },
+    exclude: { path: '^(dist|coverage|web/dist)/' },
     tsPreCompilationDeps: true,
     // Paths as imported (`node_modules/nats/…`) even where node_modules is a link.
     preserveSymlinks: true,
@@ -93,7 +109,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.json'],
+      extensions: ['.ts', '.tsx', '.js', '.json'],
     },
     cache: false,
   },
