@@ -62,8 +62,10 @@ it('builds a three-step workflow by clicking, saves it, test-runs it and sees ea
   await page.getByRole('button', { name: 'Add step' }).click();
   await page.getByRole('button', { name: 'Add step' }).click();
   await expectCount(page, stepNodes(), 3);
-  // The second step's agent, changed in the side panel.
-  await page.locator('[data-step="step2"]').click();
+  // The second step's agent, changed in the side panel (the step chosen from the keyboard).
+  await page.locator('.react-flow__node[data-id="step2"]').focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Step step2 (agent)' }).waitFor();
   const agent = page.getByLabel('Agent');
   await agent.fill('uppercase@');
   await agent.press('Enter');
@@ -81,7 +83,7 @@ it('builds a three-step workflow by clicking, saves it, test-runs it and sees ea
     .getByTestId('yaml-editor')
     .filter({ hasText: /needs:\s+- step2\s+- step1/ })
     .waitFor();
-  // The edge runs behind step2: focused and clicked as the keyboard and a pointer would, then Delete.
+  // The edge runs behind step2: focused and clicked as a pointer would, then Delete.
   const edge = page.locator('.react-flow__edge[data-id="step1->step3"]');
   await edge.focus();
   await edge.dispatchEvent('click');
@@ -90,6 +92,24 @@ it('builds a three-step workflow by clicking, saves it, test-runs it and sees ea
     .getByTestId('yaml-editor')
     .filter({ hasText: /id: step3\s+agent: echo@\s+needs:\s+- step2\s+input/ })
     .waitFor();
+
+  // From the side panel: step3 waits for step1 only. Its input still reads step2, which the
+  // validator refuses on the node and the YAML line; the panel carries on and fixes it.
+  await page.locator('[data-step="step3"]').click();
+  const waits = page.getByLabel('Waits for');
+  await waits.fill('step1');
+  await waits.press('Enter');
+  await page.locator('.react-flow__edge[data-id="step1->step3"]').waitFor({ state: 'attached' });
+  expect(await page.locator('.react-flow__edge[data-id="step2->step3"]').count()).toBe(0);
+  await page.locator('[data-step="step3"].has-problems').waitFor();
+  expect(await page.locator('.problems li').first().innerText()).toMatch(/^13:13 .*not guaranteed to finish/);
+  expect(await page.getByRole('button', { name: 'Save Workflow' }).isDisabled()).toBe(true);
+  await screenshot(page, '03b-builder-waits-problem');
+  await waits.fill('');
+  await waits.press('Enter');
+  await page.getByText('No problems.').waitFor();
+  await page.locator('.react-flow__edge[data-id="step2->step3"]').waitFor({ state: 'attached' });
+  expect(await page.getByTestId('yaml-editor').innerText()).not.toContain('needs');
 
   await page.getByRole('button', { name: 'Save Workflow' }).click();
   await page.getByRole('status').filter({ hasText: 'Saved three-steps as version 1' }).waitFor();
@@ -121,8 +141,7 @@ it('shows the validator’s problems at their line, on the node and in the YAML'
   await page.locator('[data-step="step3"].has-problems').waitFor();
   await page.locator('.cm-lint-marker-error').first().waitFor();
   await screenshot(page, '05-builder-problem');
-  // The graph edits only a valid definition: fixed from the YAML side, the graph follows.
-  expect(await agent.isDisabled()).toBe(true);
+  // Fixed from the YAML side, the graph follows.
   const fixed = (await page.locator('.cm-content').innerText()).replace('nobody@', 'uppercase@');
   await page.locator('.cm-content').click();
   await page.keyboard.press('Control+A');

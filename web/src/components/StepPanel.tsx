@@ -14,6 +14,8 @@ interface Props {
   editable: boolean;
   onChange: (changes: StepChanges) => void;
   onRename: (to: string) => void;
+  /** Written needs of a top-level step; undefined: the previous step. */
+  onNeeds: (needs: string[] | undefined) => void;
   onMove: (delta: -1 | 1) => void;
   onDelete: () => void;
   topLevel: boolean;
@@ -54,6 +56,32 @@ export function StepPanel(props: Props) {
             value={step.input ?? ''}
             names={props.templateNames}
             onCommit={(v) => v !== (step.input ?? '') && props.onChange({ input: v })}
+          />
+        )}
+        {props.topLevel && (
+          <TextField
+            label="Waits for"
+            value={step.needsDeclared ? step.needs.join(', ') : ''}
+            placeholder={
+              step.needs.length ? `the previous step (${step.needs.join(', ')})` : 'nothing: starts the run'
+            }
+            validate={(v) =>
+              v
+                .split(',')
+                .map((x) => x.trim())
+                .filter((x) => x !== '' && !props.otherSteps.includes(x))
+                .map((x) => `no step "${x}"`)[0]
+            }
+            onCommit={(v) =>
+              props.onNeeds(
+                v === ''
+                  ? undefined
+                  : v
+                      .split(',')
+                      .map((x) => x.trim())
+                      .filter((x) => x !== ''),
+              )
+            }
           />
         )}
         <TextField

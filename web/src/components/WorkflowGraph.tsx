@@ -60,6 +60,10 @@ export function WorkflowGraph(props: Props) {
         nodesConnectable={editable}
         elementsSelectable
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
+        // Selection from the keyboard (Tab to a node, Enter) as from a click.
+        onNodesChange={(changes) =>
+          changes.forEach((c) => c.type === 'select' && c.selected && props.onSelect?.(c.id))
+        }
         onNodeClick={(event, node) => {
           setSelectedEdge(undefined);
           onNodeClick(event, node);
@@ -77,7 +81,7 @@ export function WorkflowGraph(props: Props) {
         onNodesDelete={(deleted) => deleted.forEach((n) => props.onDeleteStep?.(n.id))}
         proOptions={{ hideAttribution: true }}
       >
-        <FitWhenStepsChange shape={nodes.map((n) => n.id).join(',')} />
+        <FitWhenStepsChange shape={[...nodes.map((n) => n.id), ...edges.map((e) => e.id)].join(',')} />
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>
@@ -85,7 +89,7 @@ export function WorkflowGraph(props: Props) {
   );
 }
 
-/** A step added, removed or moved: the whole graph in view again. */
+/** A step or an arrow added, removed or moved: the whole graph in view again. */
 function FitWhenStepsChange({ shape }: { shape: string }) {
   const flow = useReactFlow();
   useEffect(() => {

@@ -18,6 +18,7 @@ import {
   moveStep,
   newDefinition,
   renameStep,
+  setNeeds,
   updateStep,
   type StepChanges,
 } from '../workflow/edits';
@@ -86,19 +87,32 @@ export function BuilderPage() {
   useEffect(() => {
     if (result?.ok) setDefinition(result.definition);
   }, [result]);
+  // The definition behind text the graph wrote: an edit there that does not validate (a step
+  // reading one it does not wait for) can be carried on from the graph, with its problems shown.
+  const [generated, setGenerated] = useState<{ source: string; definition: WorkflowDefinition }>();
+  const working = result?.ok
+    ? result.definition
+    : generated !== undefined && generated.source === source
+      ? generated.definition
+      : undefined;
+  const shown = working ?? definition;
 
   const issues = useMemo(
     () => [...(result && !result.ok ? result.errors : []), ...serverIssues],
     [result, serverIssues],
   );
   const problems = useMemo(() => (source ? problemsByStep(source, issues) : {}), [source, issues]);
-  const editable = result?.ok === true;
+  const editable = working !== undefined;
+  const valid = result?.ok === true;
   const dirty = source !== savedSource;
 
   const edit = (change: (d: WorkflowDefinition) => WorkflowDefinition): void => {
-    if (!result?.ok) return;
+    if (working === undefined) return;
+    const next = change(working);
+    const text = definitionToYaml(next);
     setServerIssues([]);
-    setSource(definitionToYaml(change(result.definition)));
+    setGenerated({ source: text, definition: next });
+    setSource(text);
   };
 
   const statuses = useMemo(
@@ -149,13 +163,13 @@ export function BuilderPage() {
   if (saved.error) return <Problem error={saved.error} />;
   if (source === undefined) return <p>Loading…</p>;
 
-  const selectedStep = definition && selected ? findStep(definition.steps, selected) : undefined;
-  const topIds = definition?.steps.map((s) => s.id) ?? [];
+  const selectedStep = shown && selected ? findStep(shown.steps, selected) : undefined;
+  const topIds = shown?.steps.map((s) => s.id) ?? [];
   const words = {
     agents: agentAddresses,
     templateNames: templateNames(
       topIds,
-      definition?.inputs.map((i) => i.name) ?? [],
+      shown?.inputs.map((i) => i.name) ?? [],
       (variables.data ?? []).map((v) => v.name),
       (secrets.data ?? []).map((s) => s.name),
     ),
@@ -177,15 +191,10 @@ export function BuilderPage() {
             >
               Add step
             </button>
-            <button
-              type="button"
-              className="primary"
-              disabled={busy || !editable}
-              onClick={() => void save()}
-            >
+            <button type="button" className="primary" disabled={busy || !valid} onClick={() => void save()}>
               Save Workflow
             </button>
-            <button type="button" disabled={busy || !editable} onClick={() => setAsking(true)}>
+            <button type="button" disabled={busy || !valid} onClick={() => setAsking(true)}>
               Test Run
             </button>
             <button type="button" disabled={name === undefined} onClick={() => setPublishing((p) => !p)}>
@@ -195,12 +204,12 @@ export function BuilderPage() {
           </>
         }
       >
-        {definition?.name ?? name ?? 'New workflow'}
+        {shown?.name ?? name ?? 'New workflow'}
         {dirty && <small className="dirty"> (not saved)</small>}
       </PageTitle>
-      {definition && (
+      {shown && (
         <NameField
-          value={definition.name}
+          value={shown.name}
           disabled={!editable}
           onCommit={(next) => edit((d) => ({ ...d, name: next }))}
         />
@@ -212,9 +221,9 @@ export function BuilderPage() {
       )}
       <Problem error={error} />
       {publishing && name && <PublishPanel name={name} onDone={(text) => setMessage(text)} />}
-      {asking && definition && (
+      {asking && shown && (
         <TestRunForm
-          inputs={definition.inputs}
+          inputs={shown.inputs}
           busy={busy}
           onStart={(i) => void startTestRun(i)}
           onCancel={() => setAsking(false)}
@@ -229,9 +238,9 @@ export function BuilderPage() {
       )}
       <div className="builder-body">
         <section className="builder-graph" aria-label="Graph">
-          {definition ? (
+          {shown ? (
             <WorkflowGraph
-              definition={definition}
+              definition={shown}
               statuses={statuses}
               problems={problems}
               selected={selected}
@@ -243,7 +252,7 @@ export function BuilderPage() {
           ) : (
             <p className="hint">The graph appears once the YAML is a valid workflow.</p>
           )}
-          {selectedStep && definition && (
+          {selectedStep && shown && (
             <StepPanel
               key={selectedStep.id}
               step={selectedStep}
@@ -257,6 +266,7 @@ export function BuilderPage() {
                 edit((d) => renameStep(d, selectedStep.id, to));
                 setSelected(to);
               }}
+              onNeeds={(needs) => edit((d) => setNeeds(d, selectedStep.id, needs))}
               onMove={(delta) => edit((d) => moveStep(d, selectedStep.id, delta))}
               onDelete={() => {
                 edit((d) => deleteStep(d, selectedStep.id));

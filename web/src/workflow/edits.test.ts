@@ -9,6 +9,7 @@ import {
   moveStep,
   newDefinition,
   renameStep,
+  setNeeds,
   updateStep,
 } from './edits';
 import { definitionToGraph } from './graph';
@@ -78,6 +79,15 @@ describe('edits in the graph give the expected YAML', () => {
       'name: w\nsteps:\n  - id: a\n    agent: echo@\n  - id: c\n    agent: echo@\n',
     );
     expect(parsed(definitionToYaml(deleteStep(base, 'b'))).steps[1].needs).toEqual(['a']);
+  });
+
+  it('the side panel writes what a step waits for, or gives it back to the previous step', () => {
+    const waits = setNeeds(base, 'c', ['a', 'a']);
+    expect(definitionToYaml(waits)).toContain('  - id: c\n    agent: echo@\n    needs:\n      - a\n');
+    expect(parsed(definitionToYaml(waits))).toEqual(waits);
+    const back = setNeeds(waits, 'c', undefined);
+    expect(definitionToYaml(back)).toBe(definitionToYaml(base));
+    expect(back.steps[2].needs).toEqual(['b']);
   });
 
   it('moving a step reorders the list and the order edges', () => {

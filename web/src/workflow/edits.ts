@@ -105,6 +105,22 @@ export function disconnect(
   return { ...definition, steps };
 }
 
+/** What a top-level step waits for, written (`undefined`: the previous step, as when not written). */
+export function setNeeds(
+  definition: WorkflowDefinition,
+  id: string,
+  needs: string[] | undefined,
+): WorkflowDefinition {
+  const steps = definition.steps.map((step) =>
+    step.id !== id
+      ? step
+      : needs === undefined
+        ? { ...step, needsDeclared: false }
+        : { ...step, needs: [...new Set(needs)], needsDeclared: true },
+  );
+  return renumber({ ...definition, steps });
+}
+
 /** Moves a top-level step up (-1) or down (+1) in the list. */
 export function moveStep(definition: WorkflowDefinition, id: string, delta: -1 | 1): WorkflowDefinition {
   const index = definition.steps.findIndex((step) => step.id === id);
