@@ -219,6 +219,25 @@ it('shows the schedules, the agents and the settings', async () => {
   await screenshot(page, '12-settings');
 });
 
+it('draws parallel branches, switch cases and a checkpoint gate', async () => {
+  await page.goto(`${chainmail.base}/workflows/parallel-research`);
+  await expectCount(page, stepNodes(), 5);
+  await page.locator('[data-step="fan-out"][data-kind="parallel"]').waitFor();
+  for (const branch of ['market', 'pricing', 'trends'])
+    await page.locator(`.react-flow__edge[data-id="${branch}->merge"]`).waitFor({ state: 'attached' });
+  await screenshot(page, '15-builder-parallel');
+  await page.goto(`${chainmail.base}/workflows/triage-switch`);
+  await page.locator('[data-step="route"][data-kind="switch"]').waitFor();
+  const toEscalate = page.locator('.react-flow__edge[data-id="route->escalate"]');
+  await toEscalate.waitFor({ state: 'attached' });
+  expect(await page.locator('.react-flow__edge-text').allTextContents()).toContain('default');
+  await screenshot(page, '16-builder-switch');
+  await page.goto(`${chainmail.base}/workflows/human-review`);
+  await page.locator('[data-step="human-review"][data-kind="checkpoint"]').waitFor();
+  await page.locator('.react-flow__edge[data-id="human-review->draft"]').waitFor({ state: 'attached' });
+  await screenshot(page, '17-builder-checkpoint');
+});
+
 it('is readable at phone width', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${chainmail.base}/workflows/competitor-analysis`);

@@ -35,11 +35,12 @@ export function StepNode({ data, selected }: NodeProps<StepFlowNode>) {
   );
 }
 
+/** Marks from fonts every system has (Geometric Shapes, Arrows, General Punctuation). */
 const KIND_MARK: Record<string, string> = {
   agent: '◆',
-  workflow: '⧉',
-  checkpoint: '⛩',
-  parallel: '⫴',
+  workflow: '▣',
+  checkpoint: '‖',
+  parallel: '≡',
   foreach: '↻',
-  switch: '⑂',
+  switch: '◇',
 };

@@ -90,10 +90,11 @@ export function definitionToGraph(
     if (step.kind === 'checkpoint') {
       for (const name of ['approve', 'reject', 'edit'] as const) {
         const action = step.actions[name];
-        if (action.kind === 'goto') addEdge(step.id, action.step, 'goto', name);
+        if (action.kind === 'goto') addEdge(step.id, action.step, 'goto', `${name} → ${action.step}`);
       }
     }
-    if (step.onError.kind === 'goto') addEdge(step.id, step.onError.step, 'goto', 'on error');
+    if (step.onError.kind === 'goto')
+      addEdge(step.id, step.onError.step, 'goto', `on error → ${step.onError.step}`);
   }
   const known = new Set(nodes.map((n) => n.id));
   const drawn = [...edges.values()].filter((e) => known.has(e.source) && known.has(e.target));
