@@ -176,10 +176,30 @@ it('opens the seed’s competitor-analysis, test-runs it and reads the report on
   await screenshot(page, '07-run-page-time-travel');
 });
 
+it('approves a checkpoint in place on the run page', async () => {
+  await page.goto(`${chainmail.base}/workflows/human-review`);
+  await expectCount(page, stepNodes(), 3);
+  await page.getByRole('button', { name: 'Test Run' }).click();
+  await page.getByLabel('client', { exact: false }).first().fill('Acme');
+  await page.getByLabel('client_email').fill('legal@acme.example');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await page.locator('.test-run-status a').click();
+  const panel = page.locator('[data-checkpoint="human-review"]');
+  await panel.waitFor();
+  expect(await panel.innerText()).toContain('Review draft before sending to client');
+  await page.locator('.react-flow__node [data-step="human-review"][data-status="waiting"]').waitFor();
+  await screenshot(page, '08a-run-checkpoint');
+  await panel.getByRole('button', { name: 'Approve' }).click();
+  await page.locator('.page-title .status[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+  await expectCount(page, '[data-checkpoint]', 0);
+  await expectCount(page, stepNodes('succeeded'), 3);
+  expect(await page.locator('.event-log').innerText()).toContain('human-review decided: approve');
+});
+
 it('lists runs with filters', async () => {
   await page.goto(`${chainmail.base}/runs`);
   await screenshot(page, '08-runs');
-  await expectCount(page, 'tr[data-run]', 2);
+  await expectCount(page, 'tr[data-run]', 3);
   await page.getByRole('combobox', { name: 'Workflow' }).selectOption('three-steps');
   await expectCount(page, 'tr[data-run]', 1);
   await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');

@@ -1,4 +1,5 @@
 import type {
+  CheckpointDecision,
   RunEvent as LoggedEvent,
   Trigger,
   ValidationIssue,
@@ -242,6 +243,16 @@ export const api = {
   runEvents: (id: string) =>
     call<{ runId: string; events: RunEvent[] }>('GET', `/v1/runs/${enc(id)}/events`).then((r) => r.events),
   cancelRun: (id: string) => call<{ runId: string }>('POST', `/v1/runs/${enc(id)}/cancel`),
+  decideCheckpoint: (
+    id: string,
+    step: string,
+    decision: { action: CheckpointDecision; input?: string; comment?: string },
+  ) =>
+    call<{ runId: string; stepId: string; accepted: boolean }>(
+      'POST',
+      `/v1/runs/${enc(id)}/checkpoints/${enc(step)}`,
+      { json: decision },
+    ),
 
   schedules: () => call<{ schedules: ScheduleSummary[] }>('GET', '/v1/schedules').then((r) => r.schedules),
   agents: () => call<{ agents: AgentView[] }>('GET', '/v1/agents').then((r) => r.agents),

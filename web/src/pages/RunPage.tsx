@@ -3,8 +3,10 @@ import { Link, useParams } from 'react-router';
 import { api, type RunDetail, type StepView } from '../api/api';
 import { useApi } from '../api/use-api';
 import { duration, PageTitle, Problem, Status, When } from '../components/bits';
+import { CheckpointPanel } from '../components/CheckpointPanel';
 import { EventLog } from '../components/EventLog';
 import { WorkflowGraph } from '../components/WorkflowGraph';
+import { openCheckpoints } from '../workflow/checkpoints';
 import { statusesAt } from '../workflow/timeline';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
@@ -25,10 +27,15 @@ export function RunPage() {
   const [at, setAt] = useState<number>();
   const [cancelError, setCancelError] = useState<Error>();
 
+  const waiting = useMemo(() => openCheckpoints(events.data ?? []), [events.data]);
   const statuses = useMemo(() => {
     if (at !== undefined && events.data) return statusesAt(events.data, at);
-    return Object.fromEntries((run.data?.steps ?? []).map((s) => [s.stepId, s.status]));
-  }, [at, events.data, run.data]);
+    const now: Record<string, string> = Object.fromEntries(
+      (run.data?.steps ?? []).map((s) => [s.stepId, s.status]),
+    );
+    for (const checkpoint of waiting) now[checkpoint.stepId] = 'waiting';
+    return now;
+  }, [at, events.data, run.data, waiting]);
 
   if (run.error && !run.data) return <Problem error={run.error} />;
   if (!run.data) return <p>Loading…</p>;
@@ -79,6 +86,15 @@ export function RunPage() {
           {r.error.stepId ? ` (step ${r.error.stepId})` : ''}
         </p>
       )}
+      {!TERMINAL.has(r.status) &&
+        waiting.map((checkpoint) => (
+          <CheckpointPanel
+            key={checkpoint.stepId}
+            runId={r.id}
+            checkpoint={checkpoint}
+            onDecided={run.reload}
+          />
+        ))}
       <div className="run-body">
         <section className="run-graph" aria-label="Graph">
           {version.data ? (

@@ -30,3 +30,18 @@ describe('time travel over the event log', () => {
     expect(describeEvent(log[5])).toBe('c skipped: needs b');
   });
 });
+
+describe('checkpoints waiting for a decision', () => {
+  it('are the ones opened and not yet decided, until the run ends', async () => {
+    const { openCheckpoints } = await import('./checkpoints');
+    const opened = event('CheckpointOpened', { stepId: 'review', visit: 1, message: 'Check it' });
+    expect(openCheckpoints([event('RunStarted', {}), opened])).toEqual([
+      { stepId: 'review', visit: 1, message: 'Check it' },
+    ]);
+    const decided = event('CheckpointResolved', { stepId: 'review', visit: 1, action: 'approve', by: 'u' });
+    expect(openCheckpoints([opened, decided])).toEqual([]);
+    expect(openCheckpoints([opened, event('RunCancelled', { reason: 'x', by: 'u', durationMs: 1 })])).toEqual(
+      [],
+    );
+  });
+});
