@@ -236,7 +236,25 @@ it('shows the schedules, the agents and the settings', async () => {
   await screenshot(page, '11-agents');
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByRole('heading', { name: 'Signed in as' }).waitFor();
+  // A token for a script: shown once, then listed, then revoked.
+  await page.getByLabel('Token name').fill('ci-console');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.getByTestId('new-token').innerText();
+  expect(secret).toMatch(/^cm_[0-9a-f]{16}_/);
+  expect((await http(chainmail.base, 'GET', '/v1/me', undefined, 'application/json', secret)).status).toBe(
+    200,
+  );
+  await page.locator('tr[data-token="ci-console"] .status[data-status="active"]').waitFor();
+  // The token the console is signed in with is not offered for revocation.
+  expect(await page.locator('tr', { hasText: 'CHAINMAIL_ADMIN_TOKEN' }).innerText()).toContain(
+    'signed in with it here',
+  );
   await screenshot(page, '12-settings');
+  await page.getByRole('button', { name: 'Revoke ci-console' }).click();
+  await page.locator('tr[data-token="ci-console"] .status[data-status="revoked"]').waitFor();
+  expect((await http(chainmail.base, 'GET', '/v1/me', undefined, 'application/json', secret)).status).toBe(
+    401,
+  );
 });
 
 it('draws parallel branches, switch cases and a checkpoint gate', async () => {

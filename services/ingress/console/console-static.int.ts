@@ -25,7 +25,7 @@ afterAll(async () => {
   await bare?.close();
   await app?.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, 30_000);
 
 const get = (base: string, path: string, headers: Record<string, string> = {}): Promise<Response> =>
   fetch(base + path, { headers });

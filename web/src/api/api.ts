@@ -209,6 +209,18 @@ export interface NamedEntry {
   createdAt?: string;
 }
 
+export interface TokenView {
+  id: string;
+  userId: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
 export interface RunFilters {
   workflow?: string;
   status?: string;
@@ -258,4 +270,8 @@ export const api = {
   agents: () => call<{ agents: AgentView[] }>('GET', '/v1/agents').then((r) => r.agents),
   secrets: () => call<{ secrets: NamedEntry[] }>('GET', '/v1/secrets').then((r) => r.secrets),
   variables: () => call<{ variables: NamedEntry[] }>('GET', '/v1/variables').then((r) => r.variables),
+  tokens: () => call<{ tokens: TokenView[] }>('GET', '/v1/tokens').then((r) => r.tokens),
+  createToken: (request: { name: string; scopes: string[]; expiresIn?: string }) =>
+    call<TokenView & { token: string }>('POST', '/v1/tokens', { json: request }),
+  revokeToken: (id: string) => call<unknown>('DELETE', `/v1/tokens/${enc(id)}`),
 };

@@ -105,7 +105,14 @@ export function RunPage() {
         </section>
         <section className="run-steps" aria-label="Steps">
           {r.steps.map((step) => (
-            <StepDetails key={`${step.stepId}:${step.visit}`} step={step} />
+            <StepDetails
+              key={`${step.stepId}:${step.visit}`}
+              step={
+                step.status === 'running' && waiting.some((c) => c.stepId === step.stepId)
+                  ? { ...step, status: 'waiting' }
+                  : step
+              }
+            />
           ))}
         </section>
       </div>

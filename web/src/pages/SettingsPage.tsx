@@ -1,8 +1,9 @@
 import { api, type NamedEntry } from '../api/api';
 import { useApi } from '../api/use-api';
 import { PageTitle, Problem, When } from '../components/bits';
+import { TokensSection } from '../components/TokensSection';
 
-/** Who is signed in, and the names of the secrets and variables templates may read. */
+/** Who is signed in, their API tokens, and the names of the secrets and variables templates may read. */
 export function SettingsPage() {
   const me = useApi(() => api.me(), []);
   const secrets = useApi(() => api.secrets(), []);
@@ -26,6 +27,7 @@ export function SettingsPage() {
           </dl>
         )}
       </section>
+      <TokensSection currentTokenId={me.data?.token?.id} />
       <Names
         title="Secrets"
         hint="{{secrets.NAME}}; values are never shown"
