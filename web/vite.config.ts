@@ -36,5 +36,9 @@ export default defineConfig({
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, chunkSizeWarningLimit: 4096 },
   // `npm run dev`: the console on Vite's server, the API of a Chainmail on the default port.
   server: { proxy: { '/v1': 'http://127.0.0.1:8080' } },
-  test: { include: ['src/**/*.test.ts'], environment: 'node' },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    reporters: ['default', './summary-reporter.ts'],
+  },
 });
