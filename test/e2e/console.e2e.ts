@@ -57,8 +57,14 @@ it('builds a three-step workflow by clicking, saves it, test-runs it and sees ea
   await page.getByRole('link', { name: 'New workflow' }).click();
   await page.locator(stepNodes()).first().waitFor();
   const name = page.getByLabel('Workflow name');
+  expect(await name.inputValue()).toBe('new-workflow');
+  // A name already taken is said before saving would add a version to that workflow.
+  await name.fill('competitor-analysis');
+  await name.press('Enter');
+  await page.getByRole('note').filter({ hasText: 'A workflow named competitor-analysis exists' }).waitFor();
   await name.fill('three-steps');
   await name.press('Enter');
+  await expectCount(page, '[role="note"]', 0);
   await page.getByRole('button', { name: 'Add step' }).click();
   await page.getByRole('button', { name: 'Add step' }).click();
   await expectCount(page, stepNodes(), 3);

@@ -39,6 +39,7 @@ export function BuilderPage() {
   const secrets = useApi(() => api.secrets().catch(() => []), []);
   const variables = useApi(() => api.variables().catch(() => []), []);
   const saved = useApi(() => (name === undefined ? Promise.resolve(undefined) : api.workflow(name)), [name]);
+  const existing = useApi(() => api.workflows().then((list) => list.map((w) => w.name)), []);
 
   const [source, setSource] = useState<string>();
   const [savedSource, setSavedSource] = useState<string>();
@@ -66,15 +67,16 @@ export function BuilderPage() {
     if (source !== undefined) return;
     if (name === undefined) {
       if (agents.data === undefined && agents.error === undefined) return;
+      if (existing.data === undefined && existing.error === undefined) return;
       const first = agentAddresses.includes('echo@') ? 'echo@' : (agentAddresses[0] ?? 'echo@');
-      setSource(definitionToYaml(newDefinition('my-workflow', first)));
+      setSource(definitionToYaml(newDefinition(freeName(existing.data ?? []), first)));
     } else if (saved.data !== undefined) {
       const text =
         saved.data.source ?? (saved.data.definition ? definitionToYaml(saved.data.definition) : '');
       setSource(text);
       setSavedSource(text);
     }
-  }, [name, saved.data, agents.data, agents.error, agentAddresses, source]);
+  }, [name, saved.data, agents.data, agents.error, agentAddresses, source, existing.data, existing.error]);
 
   const result = useMemo(() => {
     if (source === undefined) return undefined;
@@ -214,6 +216,11 @@ export function BuilderPage() {
           onCommit={(next) => edit((d) => ({ ...d, name: next }))}
         />
       )}
+      {name === undefined && shown && existing.data?.includes(shown.name) && (
+        <p role="note" className="hint">
+          A workflow named {shown.name} exists: Save Workflow adds a version to it.
+        </p>
+      )}
       {message && (
         <p role="status" className="ok">
           {message}
@@ -328,6 +335,12 @@ function IssueList({ issues }: { issues: ValidationIssue[] }) {
       ))}
     </ul>
   );
+}
+
+/** A name no visible workflow has: new-workflow, new-workflow-2… */
+function freeName(taken: readonly string[]): string {
+  if (!taken.includes('new-workflow')) return 'new-workflow';
+  for (let n = 2; ; n++) if (!taken.includes(`new-workflow-${n}`)) return `new-workflow-${n}`;
 }
 
 function findStep(steps: readonly Step[], id: string): Step | undefined {
