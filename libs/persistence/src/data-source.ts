@@ -15,6 +15,7 @@ import { CreateSecretsAndVariables1732930000000 } from './migrations/17329300000
 import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-runs-by-owner';
 import { ExtendRunReadModels1733000000000 } from './migrations/1733000000000-extend-run-read-models';
 import { DebuggingRunViews1733150000000 } from './migrations/1733150000000-debugging-run-views';
+import { CreateAnalyticsReadModels1733300000000 } from './migrations/1733300000000-create-analytics-read-models';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -41,6 +42,7 @@ export const PERSISTENCE_MIGRATIONS = [
   IndexRunsByOwner1732950000000,
   ExtendRunReadModels1733000000000,
   DebuggingRunViews1733150000000,
+  CreateAnalyticsReadModels1733300000000,
 ];
 
 /** An entity or migration class. */

@@ -17,3 +17,4 @@ export { inRetryingTransaction, pgCode } from './retrying-transaction';
 export * from './run-projection.watermark';
 export { runRecordOf } from './run-record';
 export { failureOf } from './run-failure';
+export * from './analytics-read.repository';

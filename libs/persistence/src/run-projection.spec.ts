@@ -195,7 +195,15 @@ describe('projectCommits', () => {
   });
 
   it('an empty batch projects nothing', () => {
-    expect(projectCommits([])).toEqual({ runs: [], steps: [], mails: [], lastSeq: 0, events: 0 });
+    expect(projectCommits([])).toEqual({
+      runs: [],
+      steps: [],
+      mails: [],
+      attempts: [],
+      checkpoints: [],
+      lastSeq: 0,
+      events: 0,
+    });
   });
 
   it('orders step positions by stream sequence, then by index within the commit', () => {
@@ -305,6 +313,45 @@ describe('projectCommits', () => {
     const timedOut = makeRunEvent('RunTimedOut', 'child', log.at(), { timeoutMs: 5, durationMs: 6 });
     expect(runEndOf(timedOut)).toMatchObject({ status: 'failed', error: { code: 'RUN_TIMEOUT' } });
     expect(runEndOf(log.stepStarted('x'))).toBeUndefined();
+  });
+
+  it('keeps an analytics fact per attempt (a retry does not replace the failed one) and per checkpoint wait', () => {
+    const log = new RunLogFixture('r1');
+    const opened = makeRunEvent('CheckpointOpened', 'r1', log.at(), {
+      stepId: 'ok',
+      visit: 1,
+      message: 'go?',
+    });
+    const resolved = makeRunEvent('CheckpointResolved', 'r1', log.at(), {
+      stepId: 'ok',
+      visit: 1,
+      action: 'reject',
+      by: 'bob',
+    });
+    const batch = projectCommits([
+      log.commit(1, log.started(), log.stepStarted('s', 1)),
+      log.commit(2, log.stepFailed('s', 1), log.stepStarted('s', 2)),
+      log.commit(3, log.stepSucceeded('s', 2), opened),
+      log.commit(4, resolved),
+    ]);
+    expect(
+      batch.attempts.map((a) => [a.stepId, a.attempt, a.status, a.errorCode, a.durationMs, a.agent]),
+    ).toEqual([
+      ['s', 1, 'failed', 'AGENT_TIMEOUT', 30, 's@'],
+      ['s', 2, 'succeeded', undefined, 40, 's@'],
+    ]);
+    expect(batch.attempts[1]).toMatchObject({ promptTokens: 10, completionTokens: 5, lastSeq: 3 });
+    expect(batch.checkpoints).toEqual([
+      {
+        runId: 'r1',
+        stepId: 'ok',
+        visit: 1,
+        lastSeq: 4,
+        openedAt: opened.at,
+        resolvedAt: resolved.at,
+        action: 'reject',
+      },
+    ]);
   });
 });
 

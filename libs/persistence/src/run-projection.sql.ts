@@ -168,6 +168,55 @@ export const UPSERT_AGENT_MAILS = `
     reply_message_id = COALESCE(t.reply_message_id, EXCLUDED.reply_message_id),
     last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)`;
 
+const ATTEMPT_RECORD = `p(
+  run_id text, step_id text, visit integer, attempt integer, last_seq bigint, status text, agent text,
+  kind text, started_at timestamptz, ended_at timestamptz, duration_ms bigint, error_code text,
+  prompt_tokens bigint, completion_tokens bigint, cost_usd double precision)`;
+
+/**
+ * Analytics facts of step attempts: each field comes from one event (start or end of the
+ * attempt), so filling gaps with COALESCE gives the same row in any order and any number of times.
+ */
+export const UPSERT_STEP_ATTEMPTS = `
+  INSERT INTO analytics_step_attempts AS t (run_id, step_id, visit, attempt, last_seq, status, agent, kind,
+      started_at, ended_at, duration_ms, error_code, prompt_tokens, completion_tokens, cost_usd)
+  SELECT p.run_id, p.step_id, p.visit, p.attempt, p.last_seq, COALESCE(p.status, 'running'), p.agent, p.kind,
+         p.started_at, p.ended_at, p.duration_ms, p.error_code, p.prompt_tokens, p.completion_tokens, p.cost_usd
+  FROM jsonb_to_recordset($1::jsonb) AS ${ATTEMPT_RECORD}
+  ORDER BY p.run_id, p.step_id, p.visit, p.attempt
+  ON CONFLICT (run_id, step_id, visit, attempt) DO UPDATE SET
+    status = CASE WHEN EXCLUDED.status = 'running' THEN t.status ELSE EXCLUDED.status END,
+    ${[
+      'agent',
+      'kind',
+      'started_at',
+      'ended_at',
+      'duration_ms',
+      'error_code',
+      'prompt_tokens',
+      'completion_tokens',
+      'cost_usd',
+    ]
+      .map((c) => `${c} = COALESCE(t.${c}, EXCLUDED.${c})`)
+      .join(',\n    ')},
+    last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)`;
+
+const CHECKPOINT_WAIT_RECORD = `p(
+  run_id text, step_id text, visit integer, last_seq bigint, opened_at timestamptz, resolved_at timestamptz,
+  action text)`;
+
+/** A checkpoint visit's wait: opened and resolved come from one event each. */
+export const UPSERT_CHECKPOINT_WAITS = `
+  INSERT INTO analytics_checkpoint_waits AS t (run_id, step_id, visit, last_seq, opened_at, resolved_at, action)
+  SELECT p.run_id, p.step_id, p.visit, p.last_seq, p.opened_at, p.resolved_at, p.action
+  FROM jsonb_to_recordset($1::jsonb) AS ${CHECKPOINT_WAIT_RECORD}
+  ORDER BY p.run_id, p.step_id, p.visit
+  ON CONFLICT (run_id, step_id, visit) DO UPDATE SET
+    opened_at = COALESCE(t.opened_at, EXCLUDED.opened_at),
+    resolved_at = COALESCE(t.resolved_at, EXCLUDED.resolved_at),
+    action = COALESCE(t.action, EXCLUDED.action),
+    last_seq = GREATEST(t.last_seq, EXCLUDED.last_seq)`;
+
 export const ADVANCE_CHECKPOINT = `
   INSERT INTO projection_checkpoints (name, last_seq, updated_at) VALUES ($1, $2, now())
   ON CONFLICT (name) DO UPDATE
@@ -184,4 +233,5 @@ export const ADVANCE_CHECKPOINT_COUNTING = `
   SET last_seq = CASE WHEN c.name = $3 THEN c.last_seq + EXCLUDED.last_seq ELSE GREATEST(c.last_seq, EXCLUDED.last_seq) END,
       updated_at = now()`;
 
-export const TRUNCATE_READ_MODELS = `TRUNCATE run_agent_mails, run_steps, runs, projection_checkpoints`;
+export const TRUNCATE_READ_MODELS = `TRUNCATE analytics_checkpoint_waits, analytics_step_attempts, run_agent_mails, run_steps, runs,
+  projection_checkpoints`;

@@ -122,6 +122,42 @@ export interface AgentMailPatch {
   replyMessageId?: string;
 }
 
+/**
+ * One attempt of one step, for analytics (`analytics_step_attempts`): unlike `run_steps`, which
+ * keeps the step's latest attempt, every attempt keeps its own row (retries, failures by code,
+ * latency and usage of each call). Each field comes from exactly one event, so facts merge in any
+ * order.
+ */
+export interface StepAttemptFact {
+  runId: string;
+  stepId: string;
+  visit: number;
+  attempt: number;
+  lastSeq: number;
+  /** Absent until the attempt ends. */
+  status?: 'succeeded' | 'failed';
+  agent?: string;
+  kind?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  errorCode?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  costUsd?: number;
+}
+
+/** A checkpoint's wait for a person in one visit of its step (`analytics_checkpoint_waits`). */
+export interface CheckpointWaitFact {
+  runId: string;
+  stepId: string;
+  visit: number;
+  lastSeq: number;
+  openedAt?: string;
+  resolvedAt?: string;
+  action?: CheckpointDecision;
+}
+
 /** How a run ended, as its terminal event says: what the views and a waiting caller show. */
 export type RunEnd =
   | { status: 'succeeded'; output: string; durationMs: number }
@@ -134,6 +170,10 @@ export interface ProjectionBatch {
   steps: StepPatch[];
   /** Sorted by run id, step id, visit, attempt. */
   mails: AgentMailPatch[];
+  /** Analytics facts: one per step attempt seen, sorted by run, step, visit, attempt. */
+  attempts: StepAttemptFact[];
+  /** Analytics facts: one per checkpoint visit seen, sorted by run, step, visit. */
+  checkpoints: CheckpointWaitFact[];
   /** Highest stream sequence in the batch (0 when empty). */
   lastSeq: number;
   /** Events folded (a commit delivered twice in the batch counts once): a replay's progress. */
@@ -152,6 +192,8 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
   const runs = new Map<string, RunPatch>();
   const steps = new Map<string, StepPatch>();
   const mails = new Map<string, AgentMailPatch>();
+  const attempts = new Map<string, StepAttemptFact>();
+  const checkpoints = new Map<string, CheckpointWaitFact>();
   let lastSeq = 0;
   let events = 0;
   let previousSeq = -1;
@@ -166,8 +208,10 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
       const run = runPatch(runs, commit, event.at);
       if (event.type === 'RunStarted' && event.data.carried !== undefined)
         applyCarriedSteps(steps, commit, event, index);
-      if (!applyRunEvent(run, event) && !applyMailEvent(mails, commit, event))
+      if (!applyRunEvent(run, event) && !applyMailEvent(mails, commit, event)) {
         applyStepEvent(steps, commit, event, index);
+        applyAnalyticsEvent(attempts, checkpoints, commit, event);
+      }
     });
   }
   return {
@@ -179,6 +223,16 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
         compare(a.stepId, b.stepId) ||
         a.visit - b.visit ||
         a.attempt - b.attempt,
+    ),
+    attempts: [...attempts.values()].sort(
+      (a, b) =>
+        compare(a.runId, b.runId) ||
+        compare(a.stepId, b.stepId) ||
+        a.visit - b.visit ||
+        a.attempt - b.attempt,
+    ),
+    checkpoints: [...checkpoints.values()].sort(
+      (a, b) => compare(a.runId, b.runId) || compare(a.stepId, b.stepId) || a.visit - b.visit,
     ),
     lastSeq,
     events,
@@ -417,6 +471,70 @@ function applyCarriedSteps(
     step.startedAt = event.at;
     step.endedAt = event.at;
     step.durationMs = 0;
+  }
+}
+
+/** Folds a step event into the analytics facts of its attempt or its checkpoint visit. */
+function applyAnalyticsEvent(
+  attempts: Map<string, StepAttemptFact>,
+  checkpoints: Map<string, CheckpointWaitFact>,
+  commit: StoredRunCommit,
+  event: RunEvent,
+): void {
+  const attemptFact = (stepId: string, visit: number, attempt: number): StepAttemptFact => {
+    const key = `${commit.runId}\u0000${stepId}\u0000${visit}\u0000${attempt}`;
+    let fact = attempts.get(key);
+    if (!fact) {
+      fact = { runId: commit.runId, stepId, visit, attempt, lastSeq: commit.seq };
+      attempts.set(key, fact);
+    }
+    fact.lastSeq = Math.max(fact.lastSeq, commit.seq);
+    return fact;
+  };
+  const checkpointFact = (stepId: string, visit: number): CheckpointWaitFact => {
+    const key = `${commit.runId}\u0000${stepId}\u0000${visit}`;
+    let fact = checkpoints.get(key);
+    if (!fact) {
+      fact = { runId: commit.runId, stepId, visit, lastSeq: commit.seq };
+      checkpoints.set(key, fact);
+    }
+    fact.lastSeq = Math.max(fact.lastSeq, commit.seq);
+    return fact;
+  };
+  switch (event.type) {
+    case 'StepStarted': {
+      const d = event.data;
+      const fact = attemptFact(d.stepId, d.visit, d.attempt);
+      fact.agent = d.agent;
+      fact.kind = d.kind ?? 'agent';
+      fact.startedAt = event.at;
+      return;
+    }
+    case 'StepSucceeded':
+    case 'StepFailed': {
+      const d = event.data;
+      const fact = attemptFact(d.stepId, d.visit, d.attempt);
+      fact.status = event.type === 'StepSucceeded' ? 'succeeded' : 'failed';
+      if (event.type === 'StepFailed') fact.errorCode = event.data.error.code;
+      fact.endedAt = event.at;
+      fact.durationMs = d.durationMs;
+      fact.promptTokens = d.usage?.promptTokens;
+      fact.completionTokens = d.usage?.completionTokens;
+      fact.costUsd = d.usage?.costUsd;
+      return;
+    }
+    case 'CheckpointOpened': {
+      checkpointFact(event.data.stepId, event.data.visit).openedAt = event.at;
+      return;
+    }
+    case 'CheckpointResolved': {
+      const fact = checkpointFact(event.data.stepId, event.data.visit);
+      fact.resolvedAt = event.at;
+      fact.action = event.data.action;
+      return;
+    }
+    default:
+      return;
   }
 }
 

@@ -87,6 +87,10 @@ describe('RunProjectionWriter', () => {
       runs: await ds.query('SELECT * FROM runs ORDER BY id'),
       steps: await ds.query('SELECT * FROM run_steps ORDER BY run_id, step_id'),
       mails: await ds.query('SELECT * FROM run_agent_mails ORDER BY run_id, step_id, visit, attempt'),
+      attempts: await ds.query(
+        'SELECT * FROM analytics_step_attempts ORDER BY run_id, step_id, visit, attempt',
+      ),
+      waits: await ds.query('SELECT * FROM analytics_checkpoint_waits ORDER BY run_id, step_id, visit'),
     };
   }
 
@@ -149,6 +153,59 @@ describe('RunProjectionWriter', () => {
       waiting: false,
     });
     expect(await writer.checkpoint()).toBe(15);
+    expect(
+      await ds.query(
+        `SELECT step_id, visit, attempt, status, agent, error_code, duration_ms::integer AS ms,
+                (prompt_tokens + completion_tokens)::integer AS tokens
+         FROM analytics_step_attempts WHERE run_id = 'run-a' ORDER BY step_id, visit, attempt`,
+      ),
+    ).toEqual([
+      {
+        step_id: 'draft',
+        visit: 1,
+        attempt: 1,
+        status: 'succeeded',
+        agent: 'draft@',
+        error_code: null,
+        ms: 40,
+        tokens: 15,
+      },
+      {
+        step_id: 'draft',
+        visit: 2,
+        attempt: 1,
+        status: 'succeeded',
+        agent: 'draft@',
+        error_code: null,
+        ms: 40,
+        tokens: 15,
+      },
+      {
+        step_id: 'research',
+        visit: 1,
+        attempt: 1,
+        status: 'failed',
+        agent: 'research@',
+        error_code: 'AGENT_TIMEOUT',
+        ms: 30,
+        tokens: null,
+      },
+      {
+        step_id: 'research',
+        visit: 1,
+        attempt: 2,
+        status: 'succeeded',
+        agent: 'research@',
+        error_code: null,
+        ms: 40,
+        tokens: 15,
+      },
+    ]);
+    expect(
+      await ds.query(
+        `SELECT step_id, visit, action, resolved_at > opened_at AS waited FROM analytics_checkpoint_waits`,
+      ),
+    ).toEqual([{ step_id: 'review', visit: 1, action: 'approve', waited: true }]);
   });
 
   it('keeps any text as it was: quotes, backslashes, dollar placeholders, JSON, emoji', async () => {

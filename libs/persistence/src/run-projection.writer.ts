@@ -2,14 +2,23 @@ import { escapeLiteral } from 'pg';
 import { inRetryingTransaction, pgCode, RETRYABLE_PG_CODES } from './retrying-transaction';
 import type { DataSource } from 'typeorm';
 import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
-import type { AgentMailPatch, ProjectionBatch, RunPatch, StepPatch } from './run-projection';
+import type {
+  AgentMailPatch,
+  CheckpointWaitFact,
+  ProjectionBatch,
+  RunPatch,
+  StepAttemptFact,
+  StepPatch,
+} from './run-projection';
 import {
   ADVANCE_CHECKPOINT,
   ADVANCE_CHECKPOINT_COUNTING,
   LOCK_RUNS,
   TRUNCATE_READ_MODELS,
   UPSERT_AGENT_MAILS,
+  UPSERT_CHECKPOINT_WAITS,
   UPSERT_RUNS,
+  UPSERT_STEP_ATTEMPTS,
   UPSERT_STEPS,
 } from './run-projection.sql';
 
@@ -81,6 +90,14 @@ export class RunProjectionWriter {
       statements.push([UPSERT_RUNS, [JSON.stringify(runs)]]);
       if (batch.mails.length > 0) {
         statements.push([UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]]);
+      }
+      if (batch.attempts.length > 0) {
+        await runner.query(UPSERT_STEP_ATTEMPTS, [JSON.stringify(batch.attempts.map(attemptRow))]);
+      }
+      if (batch.checkpoints.length > 0) {
+        await runner.query(UPSERT_CHECKPOINT_WAITS, [
+          JSON.stringify(batch.checkpoints.map(checkpointWaitRow)),
+        ]);
       }
     }
     // Last, so that the hot rows are held for the shortest time.
@@ -181,5 +198,37 @@ function mailRow(patch: AgentMailPatch): Record<string, unknown> {
     to_address: patch.to,
     replied: patch.replied,
     reply_message_id: patch.replyMessageId,
+  };
+}
+
+function attemptRow(fact: StepAttemptFact): Record<string, unknown> {
+  return {
+    run_id: fact.runId,
+    step_id: fact.stepId,
+    visit: fact.visit,
+    attempt: fact.attempt,
+    last_seq: fact.lastSeq,
+    status: fact.status,
+    agent: fact.agent,
+    kind: fact.kind,
+    started_at: fact.startedAt,
+    ended_at: fact.endedAt,
+    duration_ms: fact.durationMs,
+    error_code: fact.errorCode,
+    prompt_tokens: fact.promptTokens,
+    completion_tokens: fact.completionTokens,
+    cost_usd: fact.costUsd,
+  };
+}
+
+function checkpointWaitRow(fact: CheckpointWaitFact): Record<string, unknown> {
+  return {
+    run_id: fact.runId,
+    step_id: fact.stepId,
+    visit: fact.visit,
+    last_seq: fact.lastSeq,
+    opened_at: fact.openedAt,
+    resolved_at: fact.resolvedAt,
+    action: fact.action,
   };
 }
