@@ -13,6 +13,7 @@ import type { Telemetry } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { ReplayService } from './admin/replay.service';
 import { OpenApiController } from './api/openapi.controller';
 import { OpenApiDocument } from './api/openapi-document.holder';
@@ -44,7 +45,14 @@ import { WorkflowsController } from './workflows/workflows.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
-  imports: [IdentityModule, InboundModule, SecretsApiModule, RunViewsModule, RunCommandsModule],
+  imports: [
+    IdentityModule,
+    InboundModule,
+    SecretsApiModule,
+    RunViewsModule,
+    RunCommandsModule,
+    AnalyticsModule,
+  ],
   controllers: [
     HealthController,
     WorkflowsController,

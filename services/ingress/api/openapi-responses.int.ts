@@ -132,6 +132,21 @@ it('workflows, runs and webhooks answer as documented', async () => {
   await checked('GET', '/v1/inbound', '/v1/inbound', 200);
   await checked('GET', '/v1/schedules', '/v1/schedules', 200);
   await checked('GET', '/v1/mailbox', '/v1/mailbox', 200);
+  const figures = await checked(
+    'GET',
+    '/v1/analytics/workflows/{name}',
+    '/v1/analytics/workflows/documented',
+    200,
+  );
+  expect(figures.body).toMatchObject({ workflow: 'documented', succeeded: 1, successRate: 1 });
+  await checked('GET', '/v1/analytics/agents', '/v1/analytics/agents', 200);
+  await checked(
+    'GET',
+    '/v1/analytics/overview',
+    '/v1/analytics/overview?bucket=hour&since=2020-01-01T00:00:00Z',
+    400,
+  );
+  await checked('GET', '/v1/analytics/overview', '/v1/analytics/overview', 200);
 }, 30_000);
 
 it('the replay status answers as documented', async () => {
