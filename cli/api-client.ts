@@ -173,6 +173,17 @@ export class ChainmailApi {
     return parseRuns(await this.json('GET', `/v1/runs${qs ? `?${qs}` : ''}`));
   }
 
+  /**
+   * `GET /v1/analytics/workflows/:name` with a workflow, else `GET /v1/analytics/overview`, as
+   * sent; `chainmail stats` reads it.
+   */
+  async analytics(workflow: string | undefined, query: Record<string, string>): Promise<unknown> {
+    const qs = new URLSearchParams(query).toString();
+    const path =
+      workflow === undefined ? '/v1/analytics/overview' : `/v1/analytics/workflows/${enc(workflow)}`;
+    return this.json('GET', `${path}${qs ? `?${qs}` : ''}`);
+  }
+
   /** `GET /v1/schedules` as sent; `chainmail schedules` reads it. */
   async listSchedules(): Promise<unknown> {
     return this.json('GET', '/v1/schedules');

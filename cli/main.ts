@@ -9,6 +9,7 @@ import type { ActionRunner } from './commands/options';
 import { registerRunCommands } from './commands/runs';
 import { registerScheduleCommands } from './commands/schedules';
 import { registerSecretCommands } from './commands/secrets';
+import { registerStatsCommand } from './commands/stats';
 import { registerUpCommand } from './commands/up';
 import { registerVariableCommands } from './commands/variables';
 import { registerWorkflowCommands } from './commands/workflows';
@@ -52,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerRunCommands(program, ctx, run);
   registerDebugCommands(program, ctx, run);
   registerScheduleCommands(program, ctx, run);
+  registerStatsCommand(program, ctx, run);
   registerAdminCommands(program, ctx, run);
   registerAgentCommands(program, ctx, run);
   registerMailboxCommand(program, ctx, run);
