@@ -8,7 +8,7 @@
 /** Packages and Node modules that do IO (network, disk, databases, frameworks that do). */
 const IO_PACKAGES =
   '^node_modules/(@nestjs|nats|typeorm|pg|pg-[^/]+|nodemailer|smtp-server|mailparser|express|' +
-  '@opentelemetry|rate-limiter-flexible|piscina|jose|@apidevtools)/';
+  '@opentelemetry|prom-client|rate-limiter-flexible|piscina|jose|@apidevtools)/';
 const IO_CORE =
   '^(node:)?(fs|fs/promises|net|http|https|http2|tls|dgram|dns|child_process|cluster|worker_threads)$';
 

@@ -10,11 +10,12 @@ import {
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
+  METRICS,
   NATS_CONNECTION,
   TELEMETRY,
 } from '@chainmail/platform';
 import { SecretsModule, SecretStore } from '@chainmail/secrets';
-import type { Telemetry, Tracer } from '@chainmail/telemetry';
+import type { ChainmailMetrics, Telemetry, Tracer } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { agentFactsFrom, type AgentFactsLookup } from './agent-facts';
@@ -75,9 +76,18 @@ const providers: Provider[] = [
   },
   {
     provide: RunStore,
-    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE],
-    useFactory: (nc: NatsConnection, names: EventLogNames, instance: string) =>
-      new RunStore(new RunLog(nc, names), undefined, { [REACTOR_HEADER]: instance }),
+    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE, METRICS],
+    useFactory: (nc: NatsConnection, names: EventLogNames, instance: string, metrics: ChainmailMetrics) => {
+      const runs = new RunStore(new RunLog(nc, names), undefined, { [REACTOR_HEADER]: instance });
+      // Each commit is counted once, by the process that appended it.
+      runs.onAppended((commit, _headers, state) =>
+        metrics.recordCommit(commit.events, {
+          workflow: state.workflow,
+          step: (stepId) => state.steps[stepId],
+        }),
+      );
+      return runs;
+    },
   },
   {
     provide: CatalogDefinitions,

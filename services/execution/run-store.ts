@@ -17,8 +17,12 @@ export interface LoadedRun {
   seq: number;
 }
 
-/** Told of each commit this process appended, as soon as the log has it. */
-export type AppendListener = (commit: StoredRunCommit, headers?: Record<string, string>) => void;
+/** Told of each commit this process appended, as soon as the log has it (with the run's state after it). */
+export type AppendListener = (
+  commit: StoredRunCommit,
+  headers: Record<string, string> | undefined,
+  state: RunState,
+) => void;
 
 /**
  * Hot runs with their last sequence, so a step costs one append and no reread of the log.
@@ -106,7 +110,7 @@ export class RunStore {
       const cached = this.hot.get(runId);
       if (cached !== undefined && cached.seq < seq) this.remember(runId, next);
       const stored = { runId, prev: loaded.seq, events, seq };
-      for (const listener of this.listeners) listener(stored, headers);
+      for (const listener of this.listeners) listener(stored, headers, next.state);
       return next;
     } catch (err) {
       this.hot.delete(runId);

@@ -23,6 +23,7 @@ import { DeliveriesController } from './runs/deliveries.controller';
 import { MailboxController } from './mailbox/mailbox.controller';
 import { MAILBOX_SERVICE } from './mailbox/mailbox.service';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { IdentityModule } from './identity/identity.module';
 import { InboundModule } from './inbound/inbound.module';
 import { RegistryClient } from './registry.client';
@@ -55,6 +56,7 @@ import { WorkflowsController } from './workflows/workflows.controller';
   ],
   controllers: [
     HealthController,
+    MetricsController,
     WorkflowsController,
     RunsController,
     AdminController,

@@ -154,6 +154,18 @@ export class ChainmailConfig {
   @IsString()
   masterKeyFile?: string;
 
+  /**
+   * Port of `/metrics` (Prometheus) for a process that serves no HTTP of its own (execution,
+   * projector, registry, scheduling, notification run alone). Unset: such a process serves none;
+   * ingress and the all-in-one process serve `/metrics` on their HTTP port.
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  metricsPort?: number;
+
   /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces. Unset: spans are not exported. */
   @IsOptional()
   @IsString()
@@ -335,6 +347,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   masterKey: 'CHAINMAIL_MASTER_KEY',
   masterKeyFile: 'CHAINMAIL_MASTER_KEY_FILE',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  metricsPort: 'CHAINMAIL_METRICS_PORT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
   smtpOutUrl: 'CHAINMAIL_SMTP_OUT_URL',
   smtpOutHost: 'CHAINMAIL_SMTP_OUT_HOST',

@@ -22,7 +22,13 @@ const LEVELS: Record<ChainmailConfig['logLevel'], LogLevel[]> = {
 /** The process root: the platform plus the chosen service modules. */
 export function processModule(options: ProcessOptions): DynamicModule {
   class ChainmailProcess {}
-  return { module: ChainmailProcess, imports: [PlatformModule.forRoot(options), ...options.modules] };
+  return {
+    module: ChainmailProcess,
+    imports: [
+      PlatformModule.forRoot({ ...options, servesHttp: options.http !== undefined }),
+      ...options.modules,
+    ],
+  };
 }
 
 /**

@@ -20,7 +20,14 @@ import {
 import { createDataSource } from '@chainmail/persistence';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
-import { initTelemetry, type Telemetry } from '@chainmail/telemetry';
+import {
+  ChainmailMetrics,
+  initTelemetry,
+  startMetricsServer,
+  type ConsumerLag,
+  type MetricsServer,
+  type Telemetry,
+} from '@chainmail/telemetry';
 import { CatalogFeed } from './catalog-feed';
 import { ensureDatabase } from './database';
 import {
@@ -30,6 +37,8 @@ import {
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
+  METRICS,
+  METRICS_SERVER,
   NATS_CONNECTION,
   TELEMETRY,
   WORKER_POOL,
@@ -44,6 +53,8 @@ export interface PlatformOptions {
   database: boolean;
   /** Stream/subject namespace; tests use one per suite to share a NATS server safely. */
   namespace?: string;
+  /** The process serves HTTP (and `/metrics` on it); else `/metrics` gets `config.metricsPort`, if set. */
+  servesHttp?: boolean;
 }
 
 /**
@@ -61,6 +72,7 @@ export class PlatformModule implements OnApplicationShutdown {
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
     @Inject(TELEMETRY) private readonly telemetry: Telemetry,
     @Inject(WORKER_POOL) private readonly workers: WorkerPool,
+    @Inject(METRICS_SERVER) private readonly metricsServer: MetricsServer | null,
   ) {}
 
   static forRoot(options: PlatformOptions): DynamicModule {
@@ -115,6 +127,26 @@ export class PlatformModule implements OnApplicationShutdown {
       // Threads start with the first task and stop when idle: an idle process holds none.
       { provide: WORKER_POOL, useFactory: () => new WorkerPool() },
       {
+        provide: METRICS,
+        inject: [NATS_CONNECTION, EVENT_LOG_NAMES],
+        useFactory: (nc: NatsConnection, names: EventLogNames) => {
+          const metrics = new ChainmailMetrics();
+          metrics.pollConsumerLag(() => consumerLags(nc, names));
+          return metrics;
+        },
+      },
+      {
+        provide: METRICS_SERVER,
+        inject: [METRICS],
+        useFactory: async (metrics: ChainmailMetrics) => {
+          const port = options.config.metricsPort;
+          if (options.servesHttp === true || port === undefined) return null;
+          const server = await startMetricsServer(metrics, port);
+          new Logger(options.processName).log(`metrics on ${server.url}`);
+          return server;
+        },
+      },
+      {
         provide: TELEMETRY,
         useFactory: () =>
           initTelemetry({ serviceName: options.processName, otlpEndpoint: options.config.otlpEndpoint }),
@@ -138,6 +170,7 @@ export class PlatformModule implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     CatalogFeed.stop(this.catalog);
+    await this.metricsServer?.close();
     await this.workers.close();
     await this.telemetry.shutdown();
     try {
@@ -146,6 +179,26 @@ export class PlatformModule implements OnApplicationShutdown {
       this.logger.warn(`NATS drain failed: ${(err as Error).message}`);
     }
   }
+}
+
+/** Every durable consumer's backlog on the run, command and definition streams of the namespace. */
+async function consumerLags(nc: NatsConnection, names: EventLogNames): Promise<ConsumerLag[]> {
+  const jsm = await nc.jetstreamManager();
+  const lags: ConsumerLag[] = [];
+  for (const stream of [names.runEventsStream, names.commandsStream, names.definitionEventsStream]) {
+    for await (const info of jsm.consumers.list(stream)) {
+      const durable = info.config.durable_name;
+      if (durable === undefined) continue; // ephemeral readers (a live /events) are not consumers to watch
+      lags.push({
+        stream,
+        durable,
+        pending: info.num_pending,
+        ackPending: info.num_ack_pending,
+        redelivered: info.num_redelivered,
+      });
+    }
+  }
+  return lags;
 }
 
 /** The DataSource is closed by its own provider owner; kept separate so processes without Postgres skip it. */

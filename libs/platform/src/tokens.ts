@@ -10,3 +10,7 @@ export const EVENT_LOG_NAMES = Symbol('EVENT_LOG_NAMES');
 export const TELEMETRY = Symbol('TELEMETRY');
 /** The process's worker threads for parsing untrusted input (`WorkerPool`). */
 export const WORKER_POOL = Symbol('WORKER_POOL');
+/** The process's Prometheus metrics (`ChainmailMetrics`): one registry, served as `/metrics`. */
+export const METRICS = Symbol('METRICS');
+/** `/metrics` on `CHAINMAIL_METRICS_PORT` for a process without HTTP of its own, else null. */
+export const METRICS_SERVER = Symbol('METRICS_SERVER');

@@ -49,6 +49,8 @@ export {
   setRunIdentity,
   type RunIdentity,
 } from './attributes';
+export { ChainmailMetrics, stepLabel, type CommitFacts, type ConsumerLag, type StepFacts } from './metrics';
+export { startMetricsServer, type MetricsServer } from './metrics-server';
 // Test support; cheap to load (node:http only, nothing starts until called).
 export {
   startOtlpReceiver,

@@ -15,6 +15,7 @@ type Access = Scope | 'authenticated' | 'public' | 'local-mailbox';
 const ROUTES: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
+  'GET /metrics': 'public',
   'POST /hooks/*path': 'public',
   'GET /v1/openapi.json': 'public',
   'GET /docs': 'public',

@@ -14,11 +14,12 @@ import {
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
+  METRICS,
   NATS_CONNECTION,
   serveRequests,
   TELEMETRY,
 } from '@chainmail/platform';
-import { createTelemetry } from '@chainmail/telemetry';
+import { ChainmailMetrics, createTelemetry } from '@chainmail/telemetry';
 import {
   createTestDatabase,
   isolatedEventLog,
@@ -217,6 +218,7 @@ function testPlatform(
     { provide: AGENT_DIRECTORY, useValue: agents?.directory },
     { provide: AGENT_CATALOG, useValue: agents?.catalog ?? new AgentCatalog() },
     { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
+    { provide: METRICS, useValue: new ChainmailMetrics() },
   ];
   return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
 }
