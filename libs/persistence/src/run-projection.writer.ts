@@ -29,7 +29,7 @@ const MAX_TRIES = 4;
 /**
  * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
  * redelivered or reordered commits never move a row backwards (see `run-projection.sql.ts`).
- * A batch's statements (lock, steps, runs, mails, checkpoint) go to Postgres as one simple query,
+ * A batch's statements (lock, steps, runs, mails, analytics facts, checkpoint) go to Postgres as one simple query,
  * which it runs as one implicit transaction: one round trip per batch instead of seven.
  */
 export class RunProjectionWriter {
@@ -92,11 +92,12 @@ export class RunProjectionWriter {
         statements.push([UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]]);
       }
       if (batch.attempts.length > 0) {
-        await runner.query(UPSERT_STEP_ATTEMPTS, [JSON.stringify(batch.attempts.map(attemptRow))]);
+        statements.push([UPSERT_STEP_ATTEMPTS, [JSON.stringify(batch.attempts.map(attemptRow))]]);
       }
       if (batch.checkpoints.length > 0) {
-        await runner.query(UPSERT_CHECKPOINT_WAITS, [
-          JSON.stringify(batch.checkpoints.map(checkpointWaitRow)),
+        statements.push([
+          UPSERT_CHECKPOINT_WAITS,
+          [JSON.stringify(batch.checkpoints.map(checkpointWaitRow))],
         ]);
       }
     }

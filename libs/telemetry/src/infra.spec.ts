@@ -31,7 +31,7 @@ async function exported(): Promise<Map<string, Set<string>>> {
     for (const l of declared) labels.add(l);
     const withScrapeLabels = new Set([...labels, 'service', 'instance', 'job']);
     names.set(m.name, withScrapeLabels);
-    if (m.type === 'histogram') {
+    if (String(m.type) === 'histogram') {
       for (const suffix of ['_bucket', '_count', '_sum'])
         names.set(`${m.name}${suffix}`, new Set([...withScrapeLabels, 'le']));
     }
