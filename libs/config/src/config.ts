@@ -174,6 +174,10 @@ export class ChainmailConfig {
   @IsIn(['debug', 'info', 'warn', 'error'])
   logLevel: 'debug' | 'info' | 'warn' | 'error' = 'info';
 
+  /** `text` (human lines, the default) or `json`: one JSON object a line, with the trace and span ids. */
+  @IsIn(['text', 'json'])
+  logFormat: 'text' | 'json' = 'text';
+
   /** Outbound mail server as a URL: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://… (TLS). */
   @IsOptional()
   @IsString()
@@ -349,6 +353,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   metricsPort: 'CHAINMAIL_METRICS_PORT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
+  logFormat: 'CHAINMAIL_LOG_FORMAT',
   smtpOutUrl: 'CHAINMAIL_SMTP_OUT_URL',
   smtpOutHost: 'CHAINMAIL_SMTP_OUT_HOST',
   smtpOutPort: 'CHAINMAIL_SMTP_OUT_PORT',

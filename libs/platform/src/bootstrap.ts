@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { PlatformModule, type PlatformOptions } from './platform.module';
+import { JsonLogger } from './json-logger';
 import { serveRequests } from './request-reply';
 
 export interface ProcessOptions extends PlatformOptions {
@@ -38,7 +39,8 @@ export function processModule(options: ProcessOptions): DynamicModule {
  * cleanly (request handlers stop, consumers drain, NATS drains).
  */
 export async function startProcess(options: ProcessOptions): Promise<INestApplicationContext> {
-  const logger = LEVELS[options.config.logLevel];
+  const levels = LEVELS[options.config.logLevel];
+  const logger = options.config.logFormat === 'json' ? new JsonLogger(options.processName, levels) : levels;
   const root = processModule(options);
   if (!options.http) {
     const app = await NestFactory.create(root, { logger });

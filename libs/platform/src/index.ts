@@ -3,3 +3,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './request-reply';
 export * from './worker-pool';
+export { JsonLogger } from './json-logger';

@@ -1,0 +1,38 @@
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { currentTraceparent } from '@chainmail/telemetry';
+
+/**
+ * Nest's logger writing one JSON object a line (`CHAINMAIL_LOG_FORMAT=json`), for log pipelines:
+ * `{level, pid, timestamp, message, context, service, trace_id, span_id}`. A line written inside a
+ * span (a run's step, a request) names its trace, so the logs of one run can be found from its
+ * trace in Jaeger, and the other way round.
+ */
+export class JsonLogger extends ConsoleLogger {
+  constructor(
+    private readonly service: string,
+    logLevels: LogLevel[],
+  ) {
+    super({ json: true, colors: false, logLevels });
+  }
+
+  protected override getJsonLogObject(
+    message: unknown,
+    options: {
+      context: string;
+      logLevel: LogLevel;
+      writeStreamType?: 'stdout' | 'stderr';
+      errorStack?: unknown;
+    },
+  ): ReturnType<ConsoleLogger['getJsonLogObject']> {
+    const object: ReturnType<ConsoleLogger['getJsonLogObject']> & Record<string, unknown> =
+      super.getJsonLogObject(message, options);
+    object.service = this.service;
+    // traceparent: 00-<trace id>-<span id>-<flags>
+    const [, traceId, spanId] = currentTraceparent()?.split('-') ?? [];
+    if (traceId !== undefined && spanId !== undefined) {
+      object.trace_id = traceId;
+      object.span_id = spanId;
+    }
+    return object;
+  }
+}
