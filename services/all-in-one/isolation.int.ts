@@ -171,6 +171,7 @@ function annsObject(route: string): { path: string; body?: unknown; expected: nu
     'POST /v1/workflows/:name/rollback': { path: '/v1/workflows/ann-flow/rollback', body: { version: 1 } },
     'POST /v1/workflows/:name/runs': { path: '/v1/workflows/ann-flow/runs', body: { inputs: {} } },
     'GET /v1/runs/:id': { path: `/v1/runs/${annRun}` },
+    'GET /v1/analytics/workflows/:name': { path: '/v1/analytics/workflows/ann-flow' },
     'GET /v1/runs/:id/events': { path: `/v1/runs/${annRun}/events` },
     'GET /v1/runs/:id/deliveries': { path: `/v1/runs/${annRun}/deliveries` },
     'POST /v1/runs/:id/cancel': { path: `/v1/runs/${annRun}/cancel`, body: {} },
@@ -260,6 +261,18 @@ describe("one owner on another's objects", () => {
     const text = await res.text();
     expect(text).toContain('event: RunStarted');
     expect(text).toContain('event: RunSucceeded');
+  });
+
+  it("counts only its own runs in analytics: another's workflows are in no figure", async () => {
+    const workflows = async (who: Person) =>
+      ((await as(who, 'GET', '/v1/analytics/overview')).body.workflows as { workflow: string }[]).map(
+        (w) => w.workflow,
+      );
+    expect(await workflows(people.bob)).toEqual([]);
+    const annRuns = await as(people.ann, 'GET', '/v1/analytics/workflows/ann-flow');
+    expect(annRuns.status).toBe(200);
+    const bobs = await as(people.bob, 'GET', '/v1/analytics/overview');
+    expect(bobs.body).toMatchObject({ runs: 0 });
   });
 
   it('lists only its own: workflows, schedules, inbound records, agents', async () => {
