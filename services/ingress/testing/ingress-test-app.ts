@@ -218,7 +218,7 @@ function testPlatform(
     { provide: AGENT_DIRECTORY, useValue: agents?.directory },
     { provide: AGENT_CATALOG, useValue: agents?.catalog ?? new AgentCatalog() },
     { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
-    { provide: METRICS, useValue: new ChainmailMetrics() },
+    { provide: METRICS, useValue: new ChainmailMetrics({ defaultMetrics: false }) },
   ];
   return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
 }
