@@ -168,6 +168,7 @@ function annsObject(route: string): { path: string; body?: unknown; expected: nu
   const targets: Record<string, { path: string; body?: unknown; expected?: number[] }> = {
     'GET /v1/workflows/:name': { path: '/v1/workflows/ann-flow' },
     'GET /v1/workflows/:name/versions': { path: '/v1/workflows/ann-flow/versions' },
+    'GET /v1/workflows/:name/versions/:version': { path: '/v1/workflows/ann-flow/versions/1' },
     'POST /v1/workflows/:name/rollback': { path: '/v1/workflows/ann-flow/rollback', body: { version: 1 } },
     'POST /v1/workflows/:name/runs': { path: '/v1/workflows/ann-flow/runs', body: { inputs: {} } },
     'GET /v1/runs/:id': { path: `/v1/runs/${annRun}` },
