@@ -32,9 +32,9 @@ export interface ParkedResult {
   idleCpuShare: number;
 }
 
-/** Parked = still running, its first step done and the checkpoint reached (a second step opened). */
+/** Parked = waiting at the checkpoint, its first step done. */
 export function isParked(run: RunView): boolean {
-  return run.status === 'running' && run.stepsSucceeded >= 1 && run.stepsTotal >= 2;
+  return run.status === 'waiting' && run.stepsSucceeded >= 1 && run.stepsTotal >= 2;
 }
 
 /**
@@ -69,7 +69,7 @@ export async function measureParked(
   options.log(`  ${runs} started in ${startSeconds.toFixed(1)} s; waiting until all are parked…`);
   const deadline = performance.now() + 10 * 60_000;
   for (;;) {
-    const parked = (await api.listAll(workflow, 'running')).filter(isParked).length;
+    const parked = (await api.listAll(workflow, 'waiting')).filter(isParked).length;
     if (parked >= runs) break;
     if (performance.now() > deadline)
       throw new Error(`only ${parked} of ${runs} runs parked within 10 minutes`);

@@ -6,6 +6,7 @@ import {
   parseRunId,
   record,
   parseRuns,
+  parseWaitingRun,
   parseValidation,
   parseVersions,
   parseWorkflows,
@@ -15,6 +16,7 @@ import {
   type PublishedWorkflow,
   type RunSummary,
   type ValidationOutcome,
+  type WaitingRun,
   type WireRunEvent,
   type WorkflowSummary,
   type WorkflowVersion,
@@ -191,6 +193,24 @@ export class ChainmailApi {
 
   async runEvents(runId: string): Promise<WireRunEvent[]> {
     return parseRunEvents(await this.json('GET', `/v1/runs/${enc(runId)}/events`));
+  }
+
+  /** `GET /v1/runs/:id`, as far as `approvals` reads it. */
+  async waitingRun(runId: string): Promise<WaitingRun> {
+    return parseWaitingRun(await this.json('GET', `/v1/runs/${enc(runId)}`));
+  }
+
+  /** A decision at a checkpoint the run waits at, recorded as made with the CLI. */
+  async resolveCheckpoint(
+    runId: string,
+    stepId: string,
+    decision: { action: 'approve' | 'reject' | 'edit'; input?: string; comment?: string },
+  ): Promise<unknown> {
+    return this.json(
+      'POST',
+      `/v1/runs/${enc(runId)}/checkpoints/${enc(stepId)}`,
+      jsonBody({ ...decision, via: 'cli' }),
+    );
   }
 
   async cancelRun(runId: string): Promise<unknown> {

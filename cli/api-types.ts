@@ -207,3 +207,49 @@ export function parseRunEvent(value: unknown): WireRunEvent {
 export function parseRunEvents(body: unknown): WireRunEvent[] {
   return list(body, 'events').map(parseRunEvent);
 }
+
+/** The checkpoint a run waits at, as `GET /v1/runs/:id` shows it. */
+export interface OpenCheckpoint {
+  step: string;
+  visit: number;
+  message: string;
+  actions: Record<string, string>;
+  deadline?: string;
+  approvers: string[];
+  openedAt?: string;
+}
+
+/** What `approvals` reads of a run: who it is and the checkpoint it waits at (null: it waits at none). */
+export interface WaitingRun {
+  id: string;
+  workflow: string;
+  status: string;
+  checkpoint: OpenCheckpoint | null;
+}
+
+export function parseWaitingRun(body: unknown): WaitingRun {
+  const o = record(body, 'a run');
+  const c = o.checkpoint;
+  return {
+    id: requiredStr(o, 'id', 'run'),
+    workflow: requiredStr(o, 'workflow', 'run'),
+    status: requiredStr(o, 'status', 'run'),
+    checkpoint: isRecord(c)
+      ? {
+          step: requiredStr(c, 'step', 'checkpoint'),
+          visit: requiredNum(c, 'visit', 'checkpoint'),
+          message: str(c.message) ?? '',
+          actions: isRecord(c.actions)
+            ? Object.fromEntries(
+                Object.entries(c.actions).filter((e): e is [string, string] => typeof e[1] === 'string'),
+              )
+            : {},
+          deadline: str(c.deadline),
+          approvers: Array.isArray(c.approvers)
+            ? c.approvers.filter((a): a is string => typeof a === 'string')
+            : [],
+          openedAt: str(c.openedAt),
+        }
+      : null,
+  };
+}

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
+import { registerApprovalCommands } from './commands/approvals';
 import { registerAgentCommands } from './commands/agents';
 import { registerDebugCommands } from './commands/debug';
 import { registerIdentityCommands } from './commands/identity';
@@ -52,6 +53,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerWorkflowCommands(program, ctx, run);
   registerRunCommands(program, ctx, run);
   registerDebugCommands(program, ctx, run);
+  registerApprovalCommands(program, ctx, run);
   registerScheduleCommands(program, ctx, run);
   registerStatsCommand(program, ctx, run);
   registerAdminCommands(program, ctx, run);

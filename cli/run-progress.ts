@@ -84,6 +84,21 @@ export class RunProgress {
           delay === undefined ? undefined : `in ${formatDuration(delay)}`,
         );
       }
+      case 'CheckpointOpened': {
+        // The run waits for a person: say for whom, and how to answer from here.
+        const approvers = Array.isArray(d.approvers) ? d.approvers.filter((a) => typeof a === 'string') : [];
+        const message = str(d.message);
+        const note = join(
+          message !== undefined ? `"${message}"` : undefined,
+          approvers.length > 0 ? `approvers: ${approvers.join(', ')}` : undefined,
+        );
+        this.finishStep(stepId, '⏸', 'yellow', 'waiting', undefined, note);
+        if (stepId !== undefined)
+          this.print(
+            this.palette.paint('dim', `  decide: chainmail approve|reject|edit ${event.runId} ${stepId}`),
+          );
+        return;
+      }
       default:
         if (TERMINAL_EVENT_TYPES.has(event.type)) return this.finishRun(event);
         if (QUIET.has(event.type)) return;

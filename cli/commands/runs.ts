@@ -28,7 +28,10 @@ export function registerRunCommands(program: Command, ctx: CliContext, run: Acti
     .command('runs')
     .description('list runs')
     .option('--workflow <name>', 'only runs of this workflow')
-    .option('--status <status>', 'only runs in this status (running, paused, succeeded, failed, cancelled…)')
+    .option(
+      '--status <status>',
+      'only runs in this status (running, waiting, paused, succeeded, failed, cancelled)',
+    )
     .option('--limit <n>', 'at most this many runs', positiveInt('--limit'))
     .action((opts: { workflow?: string; status?: string; limit?: number }) => run(() => listRuns(ctx, opts)));
 

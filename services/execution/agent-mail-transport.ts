@@ -1,4 +1,4 @@
-import type { ChainmailConfig } from '@chainmail/config';
+import { smtpOutOptions, type ChainmailConfig } from '@chainmail/config';
 import { createTransport } from 'nodemailer';
 
 /** One agent mail as handed to the SMTP server. */
@@ -41,18 +41,7 @@ const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTim
  * same settings notification uses; with none, every send fails permanently saying what to set.
  */
 export function agentMailTransport(config: SmtpSettings): AgentMailTransport {
-  const options = config.smtpOutUrl
-    ? { url: config.smtpOutUrl }
-    : config.smtpOutHost
-      ? {
-          host: config.smtpOutHost,
-          port: config.smtpOutPort,
-          secure: config.smtpOutSecure,
-          ...(config.smtpOutUser
-            ? { auth: { user: config.smtpOutUser, pass: config.smtpOutPass ?? '' } }
-            : {}),
-        }
-      : undefined;
+  const options = smtpOutOptions(config);
   if (options === undefined) {
     return {
       send: () =>

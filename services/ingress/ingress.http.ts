@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { urlencoded } from 'express';
 import type { ExpressAdapter, NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
 import { buildOpenApiDocument } from './api/openapi.document';
@@ -39,6 +40,8 @@ export function configureIngressHttp(app: NestExpressApplication, config: Chainm
   // The JSON parser's limit is the larger of the two; run inputs have their own, checked here.
   app.use(RUN_INPUT_ROUTES, limitRunInputs(config.maxInputBytes));
   app.use('/v1/secrets', textBodyAsValue);
+  // The approval page's form (its one button): small, urlencoded, on that route only.
+  app.use('/approvals', urlencoded({ extended: false, limit: config.maxInputBytes }));
   app.useGlobalPipes(new RequestValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');

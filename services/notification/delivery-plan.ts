@@ -1,4 +1,5 @@
-import type { RunEvent } from '@chainmail/contracts';
+import type { CheckpointChannel, RunEvent } from '@chainmail/contracts';
+import { stepGraph } from '@chainmail/workflow-dsl';
 import { TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
 import { countedStepIds, type RunFacts } from './run-facts';
 import { triggerMail } from './trigger-mail';
@@ -15,7 +16,9 @@ export type Notice =
   | { kind: 'done'; event: Extract<RunEvent, { type: 'RunSucceeded' }> }
   | { kind: 'failed'; event: Extract<RunEvent, { type: 'RunFailed' | 'RunTimedOut' }> }
   | { kind: 'cancelled'; event: Extract<RunEvent, { type: 'RunCancelled' }> }
-  | { kind: 'webhook'; event: TerminalEvent };
+  | { kind: 'webhook'; event: TerminalEvent }
+  /** A checkpoint opened: its approvers are told (by mail, or by a webhook call). */
+  | { kind: 'checkpoint'; event: Extract<RunEvent, { type: 'CheckpointOpened' }> };
 
 export type TerminalEvent = Extract<
   RunEvent,
@@ -26,7 +29,7 @@ export interface PlannedDelivery {
   /** `${runId}/${name}`: the delivery's id, the same for every replica and redelivery. */
   id: string;
   channel: 'email' | 'webhook';
-  /** `ack`, `step-<stepId>-<visit>`, `done`, `failed`, `cancelled`, `webhook`. */
+  /** `ack`, `step-<stepId>-<visit>`, `checkpoint-<stepId>-<visit>`, `done`, `failed`, `cancelled`, `webhook`. */
   name: string;
   notice: Notice;
 }
@@ -51,12 +54,15 @@ export function sendsWebhook(facts: RunFacts): boolean {
  *   (not when it also ended in that commit);
  * - mail, `streaming`: one per finished step of the definition (succeeded, or failed for good);
  * - mail, any mode: the result, the failure (failed or timed out) or a short cancellation notice;
- * - webhook: the outcome, once the run has ended.
+ * - webhook: the outcome, once the run has ended;
+ * - a checkpoint that opens, whatever the output: a mail to its approvers and/or a webhook call to
+ *   `output.url`, as its `notify:` says (default: mail).
  */
 export function planCommit(facts: RunFacts, events: readonly RunEvent[]): PlannedDelivery[] {
   const mail = sendsMail(facts);
   const webhook = sendsWebhook(facts);
-  if (!mail && !webhook) return [];
+  const checkpoints = events.some((e) => e.type === 'CheckpointOpened');
+  if (!mail && !webhook && !checkpoints) return [];
   const mode = facts.definition.mode;
   const planned: PlannedDelivery[] = [];
   const email = (name: string, notice: Notice): void => {
@@ -88,6 +94,20 @@ export function planCommit(facts: RunFacts, events: readonly RunEvent[]): Planne
       case 'RunCancelled':
         if (mail) email('cancelled', { kind: 'cancelled', event });
         break;
+      case 'CheckpointOpened': {
+        // Whatever the output's format: a person must be told that the run waits for them.
+        const name = `checkpoint-${event.data.stepId}-${event.data.visit}`;
+        const channels = checkpointChannels(facts, event.data.stepId);
+        if (channels.includes('mail')) email(name, { kind: 'checkpoint', event });
+        if (channels.includes('webhook'))
+          planned.push({
+            id: `${facts.runId}/${name}-webhook`,
+            channel: 'webhook',
+            name: `${name}-webhook`,
+            notice: { kind: 'checkpoint', event },
+          });
+        break;
+      }
       default:
         break;
     }
@@ -101,6 +121,12 @@ export function planCommit(facts: RunFacts, events: readonly RunEvent[]): Planne
     }
   });
   return planned;
+}
+
+/** The checkpoint's `notify:` channels (default: mail). */
+function checkpointChannels(facts: RunFacts, stepId: string): readonly CheckpointChannel[] {
+  const step = stepGraph(facts.definition).find(stepId);
+  return step?.kind === 'checkpoint' ? (step.notify ?? ['mail']) : ['mail'];
 }
 
 function isTerminal(event: RunEvent): event is TerminalEvent {

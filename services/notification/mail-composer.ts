@@ -147,6 +147,8 @@ function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content
     }
     case 'webhook':
       throw new Error('a webhook notice has no mail');
+    case 'checkpoint':
+      throw new Error('a checkpoint mail is composed per approver (composeCheckpointMail)');
   }
 }
 

@@ -5,7 +5,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DefinitionCatalog } from '@chainmail/catalog';
 import { loadConfig } from '@chainmail/config';
-import { runSubject, type RunEvent, type StoredRunCommit } from '@chainmail/contracts';
+import { makeRunEvent, runSubject, type RunEvent, type StoredRunCommit } from '@chainmail/contracts';
 import { RunLog, type ConsumedMessage } from '@chainmail/event-log';
 import {
   createDataSource,
@@ -439,5 +439,128 @@ describe('webhooks', () => {
     const [goneRow] = await settled('hook-3', 1);
     expect(goneRow).toMatchObject({ status: 'failed', attempts: 1 });
     expect(goneRow.lastError).toContain('410');
+  });
+});
+
+describe('checkpoints', () => {
+  const REVIEW = (url: string) => `
+name: contract-review
+steps:
+  - id: draft
+    agent: write-contract@
+    input: "Draft a contract"
+  - id: review
+    type: checkpoint
+    message: "Review the draft"
+    timeout: 24h
+    approvers: [owner, "team:t-legal", carol@acme.example]
+    notify: [mail, webhook]
+  - id: send
+    agent: email-sender@
+    input: "{{draft.output}}"
+output:
+  format: webhook
+  url: ${url}/checkpoints
+`;
+
+  it('tells every approver by mail (owner and team resolved to addresses) and by webhook, once', async () => {
+    await dataSource.query(
+      `INSERT INTO users (id, name, email) VALUES ('u-ann', 'Ann', 'Ann@Acme.example'),
+         ('u-bob', 'Bob', 'bob@acme.example'), ('u-nomail', 'No Mail', NULL)`,
+    );
+    await dataSource.query(`INSERT INTO teams (id, name) VALUES ('t-legal', 'Legal')`);
+    await dataSource.query(
+      `INSERT INTO team_members (team_id, user_id, role) VALUES ('t-legal', 'u-bob', 'viewer'), ('t-legal', 'u-nomail', 'viewer')`,
+    );
+    publish(definitionOf(REVIEW(receiver.url)));
+    const at = (ms: number) => new Date(Date.parse('2030-02-01T09:00:00.000Z') + ms).toISOString();
+    const runId = 'cp-1';
+    const commits: RunEvent[][] = [
+      [
+        makeRunEvent('RunStarted', runId, at(0), {
+          workflow: 'contract-review',
+          version: 1,
+          inputs: {},
+          trigger: { kind: 'api' },
+          owner: 'user:u-ann',
+          actor: 'u-ann',
+          debug: false,
+          commandId: 'start-cp-1',
+          timeoutMs: 600_000,
+        }),
+        makeRunEvent('StepStarted', runId, at(0), {
+          stepId: 'draft',
+          visit: 1,
+          attempt: 1,
+          agent: 'write-contract@',
+        }),
+      ],
+      [
+        makeRunEvent('StepSucceeded', runId, at(1000), {
+          stepId: 'draft',
+          visit: 1,
+          attempt: 1,
+          output: 'SERVICES AGREEMENT',
+          durationMs: 1000,
+        }),
+        makeRunEvent('StepStarted', runId, at(1000), {
+          stepId: 'review',
+          visit: 1,
+          attempt: 1,
+          kind: 'checkpoint',
+        }),
+        makeRunEvent('CheckpointOpened', runId, at(1000), {
+          stepId: 'review',
+          visit: 1,
+          message: 'Review the draft',
+          timeoutMs: 86_400_000,
+          approvers: ['owner', 'team:t-legal', 'carol@acme.example'],
+          actions: { approve: 'continue', reject: 'abort', edit: 'continue' },
+        }),
+      ],
+    ];
+    const stored = await append(commits);
+    const rows = await settled(runId, 2);
+    expect(rows.map((r) => [r.kind, r.channel, r.status, r.recipient])).toEqual(
+      expect.arrayContaining([
+        ['checkpoint-review-1', 'email', 'sent', 'ann@acme.example, bob@acme.example, carol@acme.example'],
+        ['checkpoint-review-1-webhook', 'webhook', 'sent', `${receiver.url}/checkpoints`],
+      ]),
+    );
+    const mails = mailsOf(runId);
+    expect(mails.map((m) => m.envelope.to[0]).sort()).toEqual([
+      'ann@acme.example',
+      'bob@acme.example',
+      'carol@acme.example',
+    ]);
+    for (const mail of mails) {
+      expect(mail.parsed.messageId).toBe('<cp-1.review.1.approval@chainmail.local>');
+      expect(mail.header('reply-to')).toBe('approvals@chainmail.local');
+      expect(mail.parsed.text).toContain('SERVICES AGREEMENT');
+    }
+    const hook = receiver.hooks.find((h) => h.headers['x-chainmail-run-id'] === runId);
+    expect(hook?.headers['x-chainmail-event']).toBe('checkpoint.waiting');
+    expect(hook?.headers['x-chainmail-signature']).toBe(
+      `sha256=${createHmac('sha256', SECRET)
+        .update(hook?.body ?? '')
+        .digest('hex')}`,
+    );
+    expect(JSON.parse(hook?.body ?? '{}')).toMatchObject({
+      event: 'checkpoint.waiting',
+      runId,
+      checkpoint: {
+        step: 'review',
+        approvers: ['ann@acme.example', 'bob@acme.example', 'carol@acme.example'],
+        deadline: at(1000 + 86_400_000),
+      },
+      produced: [{ stepId: 'draft', output: 'SERVICES AGREEMENT' }],
+    });
+
+    // Redelivered, by several replicas at once: nothing more is sent.
+    const service = app.get(NotificationService);
+    await Promise.all([service.handle(asMessage(stored[1])), service.handle(asMessage(stored[1], 2))]);
+    await sleep(200);
+    expect(mailsOf(runId)).toHaveLength(3);
+    expect(receiver.hooks.filter((h) => h.headers['x-chainmail-run-id'] === runId)).toHaveLength(1);
   });
 });

@@ -6,8 +6,14 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { ChainmailConfig } from '@chainmail/config';
-import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
+import { approvalReplyAddress, type ChainmailConfig } from '@chainmail/config';
+import {
+  CONSUMERS,
+  RUN_EVENTS_STREAM,
+  RUN_SUBJECTS,
+  TERMINAL_RUN_EVENTS,
+  type RunEventOf,
+} from '@chainmail/contracts';
 import {
   decodeRunMessage,
   RunLog,
@@ -42,6 +48,9 @@ import {
 } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
+import { approvalLinkKey } from '@chainmail/secrets';
+import { ApproverDirectory } from '@chainmail/identity';
+import { checkpointPayload, composeCheckpointMail, type ApprovalChannel } from './checkpoint-mail';
 import { planCommit, type PlannedDelivery } from './delivery-plan';
 import { DeliveryRunner, type DeliveryOutcome } from './delivery-runner';
 import { composeMail, type RunSoFar } from './mail-composer';
@@ -57,6 +66,7 @@ import type { WebhookPoster } from './webhook-poster';
 /** The events `planCommit` plans deliveries for; a commit with none of them is skipped unparsed. */
 const NOTIFIED_EVENTS: ReadonlySet<string> = new Set([
   'RunStarted',
+  'CheckpointOpened',
   'StepSucceeded',
   'StepFailed',
   ...TERMINAL_RUN_EVENTS,
@@ -106,6 +116,8 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
   private readonly deliveries: DeliveryRepository;
   private readonly runner: DeliveryRunner;
   private readonly identity: MailIdentity;
+  private readonly approvers: ApproverDirectory;
+  private readonly approvals: ApprovalChannel;
   private readonly tracer: Tracer;
   private consumer?: ConsumerRunner;
 
@@ -129,6 +141,12 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
     this.deliveries = new DeliveryRepository(dataSource);
     this.runner = new DeliveryRunner(this.deliveries, settings.sendingStaleMs);
     this.tracer = telemetry.tracer('notification');
+    this.approvers = new ApproverDirectory(dataSource);
+    this.approvals = {
+      replyTo: approvalReplyAddress(config),
+      linkKey: approvalLinkKey(config),
+      linkTtlMs: config.approvalLinkTtlMs,
+    };
     this.identity = {
       from: config.mailFrom,
       domain: config.mailDomain,
@@ -243,6 +261,8 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async sendMail(planned: PlannedDelivery, run: RunSoFar): Promise<DeliveryOutcome> {
+    if (planned.notice.kind === 'checkpoint')
+      return this.sendCheckpointMail(planned, planned.notice.event, run);
     const composed = composeMail(run, planned.name, planned.notice, this.identity);
     const intent: DeliveryIntent = {
       id: planned.id,
@@ -257,9 +277,48 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
     return this.runner.deliver(intent, this.settings.mailRetry, () => this.mailer.send(composed.mail));
   }
 
+  /**
+   * One mail per approver (each carries links of its own, which record who decided), in one
+   * delivery: claimed once, so a redelivered commit sends none of them again.
+   */
+  private async sendCheckpointMail(
+    planned: PlannedDelivery,
+    event: RunEventOf<'CheckpointOpened'>,
+    run: RunSoFar,
+  ): Promise<DeliveryOutcome> {
+    const approvers = await this.approvers.addresses(event.data.approvers ?? ['owner'], run.run.owner);
+    const mails = approvers.map((approver) =>
+      composeCheckpointMail(run, event, approver, this.identity, this.approvals),
+    );
+    const intent: DeliveryIntent = {
+      id: planned.id,
+      runId: run.facts.runId,
+      channel: 'email',
+      kind: planned.name,
+      recipient: approvers.join(', '),
+      messageId: mails[0]?.messageId,
+      subject: mails[0]?.subject ?? `Approval needed: ${run.facts.workflow} — ${event.data.stepId}`,
+    };
+    if (mails.length === 0) {
+      const who = (event.data.approvers ?? ['owner']).join(', ');
+      return this.runner.refuse(
+        intent,
+        `no approver of checkpoint "${event.data.stepId}" has a mail address (approvers: ${who}); give the users an email, or name addresses in approvers:`,
+      );
+    }
+    return this.runner.deliver(intent, this.settings.mailRetry, async () => {
+      for (const mail of mails) await this.mailer.send(mail);
+    });
+  }
+
   private async sendWebhooks(planned: PlannedDelivery[], run: RunSoFar): Promise<Date[]> {
     const waits: Date[] = [];
     for (const p of planned) {
+      if (p.notice.kind === 'checkpoint' && p.channel === 'webhook') {
+        const outcome = await this.sendCheckpointWebhook(p, p.notice.event, run);
+        if (!outcome.settled) waits.push(outcome.until);
+        continue;
+      }
       if (p.notice.kind !== 'webhook') continue;
       const url = webhookUrl(run);
       const intent: DeliveryIntent = {
@@ -288,5 +347,36 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
       if (!outcome.settled) waits.push(outcome.until);
     }
     return waits;
+  }
+
+  private async sendCheckpointWebhook(
+    planned: PlannedDelivery,
+    event: RunEventOf<'CheckpointOpened'>,
+    run: RunSoFar,
+  ): Promise<DeliveryOutcome> {
+    const url = webhookUrl(run);
+    const intent: DeliveryIntent = {
+      id: planned.id,
+      runId: run.facts.runId,
+      channel: 'webhook',
+      kind: planned.name,
+      recipient: url ?? '',
+    };
+    if (url === undefined)
+      return this.runner.refuse(intent, 'notify: webhook needs output.url to render to an http(s) URL');
+    const approvers = await this.approvers.addresses(event.data.approvers ?? ['owner'], run.run.owner);
+    const body = JSON.stringify(checkpointPayload(run, event, approvers));
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Chainmail',
+      'idempotency-key': planned.id,
+      'x-chainmail-event': 'checkpoint.waiting',
+      'x-chainmail-run-id': run.facts.runId,
+    };
+    if (this.config.webhookSecret)
+      headers['x-chainmail-signature'] = signatureOf(body, this.config.webhookSecret);
+    return this.runner.deliver(intent, this.settings.webhookRetry, () =>
+      this.webhooks.post({ url, body, headers }),
+    );
   }
 }

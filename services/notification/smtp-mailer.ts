@@ -1,4 +1,4 @@
-import type { ChainmailConfig } from '@chainmail/config';
+import { smtpOutOptions, type ChainmailConfig } from '@chainmail/config';
 import { createTransport } from 'nodemailer';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import type { OutboundMail } from './outbound-mail';
@@ -20,17 +20,8 @@ const CONNECTION_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000
 
 /** Pooled SMTP options from the configuration, or undefined when no server is configured. */
 export function smtpOptions(config: SmtpSettings): SMTPPoolOptions | undefined {
-  const pool = { pool: true, maxConnections: 5, maxRequeues: 0, ...CONNECTION_TIMEOUTS };
-  if (config.smtpOutUrl) return { ...pool, url: config.smtpOutUrl };
-  if (!config.smtpOutHost) return undefined;
-  const auth = config.smtpOutUser ? { user: config.smtpOutUser, pass: config.smtpOutPass ?? '' } : undefined;
-  return {
-    ...pool,
-    host: config.smtpOutHost,
-    port: config.smtpOutPort,
-    secure: config.smtpOutSecure,
-    ...(auth ? { auth } : {}),
-  };
+  const server = smtpOutOptions(config);
+  return server && { pool: true, maxConnections: 5, maxRequeues: 0, ...CONNECTION_TIMEOUTS, ...server };
 }
 
 export function createMailSender(config: SmtpSettings): MailSender {

@@ -129,6 +129,7 @@ describe('ProjectorModule against NATS and Postgres', () => {
     expect(await reads.countByStatus()).toEqual({
       running: 0,
       paused: 0,
+      waiting: 0,
       succeeded: 12,
       failed: 0,
       cancelled: 0,

@@ -89,6 +89,53 @@ it('applies the seed workflow, runs it with --follow and shows it in runs and lo
   expect(runs.stdout).toContain(runId.slice(0, 8));
 }, 60_000);
 
+it('approvals lists a run waiting at its checkpoint; edit sends it back, approve finishes it, as the CLI', async () => {
+  expect((await cli('apply', '-f', 'examples/human-review.yaml')).code).toBe(0);
+  const started = await cli(
+    'run',
+    'human-review',
+    '--input',
+    'client=ACME Corp',
+    '--input',
+    'client_email=legal@acme.test',
+  );
+  expect(started.code).toBe(0);
+  const runId = started.stdout.trim();
+  const listed = async (visit: number): Promise<string> => {
+    for (let i = 0; i < 100; i++) {
+      const out = await cli('approvals', '--json');
+      const found = (JSON.parse(out.stdout) as { id: string; checkpoint: { visit: number } }[]).find(
+        (r) => r.id === runId && r.checkpoint.visit === visit,
+      );
+      if (found) return (await cli('approvals')).stdout;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`run ${runId} never waited at round ${visit}`);
+  };
+  const table = await listed(1);
+  expect(table).toContain(runId);
+  expect(table).toContain('Review draft before sending to client');
+  expect(table).toContain('owner');
+
+  const edited = await cli('edit', runId, 'human-review', '--input', 'Add a liability cap');
+  expect(edited).toMatchObject({ code: 0, stdout: `${runId}: human-review edited\n` });
+  await listed(2);
+  expect((await cli('approve', runId, 'human-review', '-m', 'good now')).code).toBe(0);
+  const again = await cli('approve', runId, 'human-review');
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain('is not waiting for a decision');
+
+  const { body } = await http<{ events: { type: string; data: Record<string, unknown> }[] }>(
+    chainmail.base,
+    'GET',
+    `/v1/runs/${runId}/events`,
+  );
+  expect(body.events.filter((e) => e.type === 'CheckpointResolved').map((e) => e.data)).toEqual([
+    expect.objectContaining({ action: 'edit', input: 'Add a liability cap', via: 'cli' }),
+    expect.objectContaining({ action: 'approve', comment: 'good now', via: 'cli' }),
+  ]);
+}, 60_000);
+
 it('validates a broken file with FILE:LINE:COLUMN and exits 1', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'chainmail-cli-'));
   const file = join(dir, 'broken.yaml');

@@ -67,7 +67,7 @@ const ended = (runId: string, timeoutMs = 20_000): Promise<RunBody> =>
   eventually(
     async () => {
       const { status, body } = await http<RunBody>(chainmail.base, 'GET', `/v1/runs/${runId}`);
-      return status === 200 && body.status !== 'running' ? body : undefined;
+      return status === 200 && !['running', 'waiting'].includes(body.status) ? body : undefined;
     },
     timeoutMs,
     `run ${runId} to end`,

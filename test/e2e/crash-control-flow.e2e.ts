@@ -69,7 +69,7 @@ it('ends every run correctly after execution and scheduling are killed mid-fligh
           'GET',
           `/v1/runs/${id}`,
         );
-        return res.status === 200 && res.body.status !== 'running' ? res.body : undefined;
+        return res.status === 200 && !['running', 'waiting'].includes(res.body.status) ? res.body : undefined;
       },
       45_000,
       `run ${id} to end after the restarts`,

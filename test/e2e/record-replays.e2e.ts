@@ -313,7 +313,9 @@ const recipes: Recipe[] = [
       const status = await eventually(
         async () => {
           const run = await call<{ status: string }>('GET', `/v1/runs/${runId}`);
-          return run.status === 200 && run.body.status !== 'running' ? run.body.status : undefined;
+          return run.status === 200 && !['running', 'waiting'].includes(run.body.status)
+            ? run.body.status
+            : undefined;
         },
         30_000,
         `${recipe.dir}'s run to end`,
@@ -389,7 +391,7 @@ async function readRuns(runId: string): Promise<RecordedRun[]> {
   const body = await eventually(
     async () => {
       const res = await call<RecordedRun['view']>('GET', `/v1/runs/${runId}`);
-      return res.status === 200 && res.body.status !== 'running' ? res.body : undefined;
+      return res.status === 200 && !['running', 'waiting'].includes(res.body.status) ? res.body : undefined;
     },
     15_000,
     `the view of run ${runId}`,

@@ -35,6 +35,13 @@ export { emailAgent, validateEmailConfig } from './adapters/email';
 export type { EmailAgentConfig } from './adapters/email';
 export { validateWorkflowAgentConfig, workflowAgent } from './adapters/workflow-agent';
 export type { WorkflowAgentConfig } from './adapters/workflow-agent';
-export { agentMailId, findAgentMail, parseAgentMailId } from './email/agent-mail-id';
-export type { AgentMailKey } from './email/agent-mail-id';
+export {
+  agentMailId,
+  findAgentMail,
+  parseAgentMailId,
+  checkpointMailId,
+  findCheckpointMail,
+  parseCheckpointMailId,
+} from './email/agent-mail-id';
+export type { AgentMailKey, CheckpointMailKey } from './email/agent-mail-id';
 export { stripReply } from './email/strip-reply';

@@ -278,6 +278,22 @@ export class ChainmailConfig {
   @IsString()
   agentReplyTo?: string;
 
+  /** Where replies to checkpoint mails go (their Reply-To), received by ingress's SMTP. Default: approvals@<CHAINMAIL_MAIL_DOMAIN>. */
+  @IsOptional()
+  @IsString()
+  approvalReplyTo?: string;
+
+  /** The key approval links are signed with (HMAC-SHA256). Unset: derived from the master key; neither: mails carry no links. Never logged. */
+  @IsOptional()
+  @IsString()
+  approvalLinkKey?: string;
+
+  /** How long an approval link works when its checkpoint has no earlier deadline (default 7 days). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60_000)
+  approvalLinkTtlMs = 7 * 86_400_000;
+
   /** The admin API token (`cm_<16 hex>_<secret>`) to ensure at start; unset: one is generated at first start and logged once. Never logged otherwise. */
   @IsOptional()
   @IsString()
@@ -373,6 +389,9 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   modelName: 'CHAINMAIL_MODEL_NAME',
   agentMailTimeoutMs: 'CHAINMAIL_AGENT_MAIL_TIMEOUT_MS',
   agentReplyTo: 'CHAINMAIL_AGENT_REPLY_TO',
+  approvalReplyTo: 'CHAINMAIL_APPROVAL_REPLY_TO',
+  approvalLinkKey: 'CHAINMAIL_APPROVAL_LINK_KEY',
+  approvalLinkTtlMs: 'CHAINMAIL_APPROVAL_LINK_TTL_MS',
   adminToken: 'CHAINMAIL_ADMIN_TOKEN',
   rateLimitPerMinute: 'CHAINMAIL_RATE_LIMIT_PER_MINUTE',
   oidcIssuer: 'CHAINMAIL_OIDC_ISSUER',
@@ -423,4 +442,37 @@ function secretValues(env: Record<string, string | undefined>): Record<string, s
 /** The address replies to email agents' mails are sent to (and ingress accepts them at). */
 export function agentReplyAddress(config: Pick<ChainmailConfig, 'agentReplyTo' | 'mailDomain'>): string {
   return (config.agentReplyTo ?? `agent-replies@${config.mailDomain}`).trim().toLowerCase();
+}
+
+/** The address replies to checkpoint mails are sent to (and ingress accepts them at). */
+export function approvalReplyAddress(
+  config: Pick<ChainmailConfig, 'approvalReplyTo' | 'mailDomain'>,
+): string {
+  return (config.approvalReplyTo ?? `approvals@${config.mailDomain}`).trim().toLowerCase();
+}
+
+/** The outbound SMTP server's connection options, for nodemailer; undefined when none is configured. */
+export interface SmtpOutOptions {
+  url?: string;
+  host?: string;
+  port?: number;
+  secure?: boolean;
+  auth?: { user: string; pass: string };
+}
+
+/** `CHAINMAIL_SMTP_OUT_URL`, else HOST/PORT/SECURE/USER/PASS: the one reading of the outbound server settings. */
+export function smtpOutOptions(
+  config: Pick<
+    ChainmailConfig,
+    'smtpOutUrl' | 'smtpOutHost' | 'smtpOutPort' | 'smtpOutSecure' | 'smtpOutUser' | 'smtpOutPass'
+  >,
+): SmtpOutOptions | undefined {
+  if (config.smtpOutUrl) return { url: config.smtpOutUrl };
+  if (!config.smtpOutHost) return undefined;
+  return {
+    host: config.smtpOutHost,
+    port: config.smtpOutPort,
+    secure: config.smtpOutSecure,
+    ...(config.smtpOutUser ? { auth: { user: config.smtpOutUser, pass: config.smtpOutPass ?? '' } } : {}),
+  };
 }

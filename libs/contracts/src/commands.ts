@@ -1,6 +1,7 @@
 import type {
   CarriedStep,
   CheckpointDecision,
+  CheckpointVia,
   ForkOrigin,
   ParentRun,
   RunBudget,
@@ -95,6 +96,7 @@ export interface ResolveCheckpointData {
   input?: string;
   comment?: string;
   by: string;
+  via?: CheckpointVia;
 }
 
 /** What an agent call (or a child run) came back with, as the shell reports it to the engine. */

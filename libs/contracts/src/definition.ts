@@ -72,7 +72,15 @@ export interface CheckpointStep extends StepCommon {
   kind: 'checkpoint';
   message: string;
   actions: { approve: CheckpointAction; reject: CheckpointAction; edit: CheckpointAction };
+  /**
+   * Who may decide, as written: mail addresses, `owner` (the run's owner), `team:<id>` (its
+   * members). Absent: the sender of the mail that started the run, else the run's owner.
+   */
+  approvers?: string[];
+  /** How approvers are told that the checkpoint waits (default: mail). */
+  notify?: CheckpointChannel[];
 }
+export type CheckpointChannel = 'mail' | 'webhook';
 export type CheckpointAction = { kind: 'continue' } | { kind: 'abort' } | { kind: 'goto'; step: string };
 export interface ParallelStep extends StepCommon {
   kind: 'parallel';

@@ -50,6 +50,8 @@ export type StepKindName = 'agent' | 'workflow' | 'checkpoint' | 'parallel' | 'f
 export type SkipCause = 'condition' | 'on_error' | 'needs' | 'branch' | 'abandoned';
 
 export type CheckpointDecision = 'approve' | 'reject' | 'edit';
+/** How a checkpoint decision came: the REST API, the CLI, a reply mail, a signed link. */
+export type CheckpointVia = 'api' | 'cli' | 'mail' | 'link';
 
 /** Where a forked run came from: the run, the commit its results were read at, the step it starts from. */
 export interface ForkOrigin {
@@ -209,7 +211,19 @@ export interface RunEventMap {
   /** A goto went back: these steps wait for their next visit (a loop). */
   StepsReset: { stepId: string; visit: number; target: string; stepIds: string[] };
   /** A checkpoint waits for a person; scheduling arms a checkpoint-timeout timer from `timeoutMs`. */
-  CheckpointOpened: { stepId: string; visit: number; message: string; timeoutMs?: number };
+  CheckpointOpened: {
+    stepId: string;
+    visit: number;
+    message: string;
+    timeoutMs?: number;
+    /**
+     * Who may decide: mail addresses, `owner`, `team:<id>` — the step's `approvers`, else the
+     * sender of the mail that started the run, else `owner`. Absent in events of older versions.
+     */
+    approvers?: string[];
+    /** What each decision does (`continue`, `abort`, `goto <step>`). Absent in older events. */
+    actions?: Record<CheckpointDecision, string>;
+  };
   CheckpointResolved: {
     stepId: string;
     visit: number;
@@ -217,7 +231,10 @@ export interface RunEventMap {
     /** The reviewer's text (an edit), read as `{{ <checkpoint>.input }}`. */
     input?: string;
     comment?: string;
+    /** A user id (API, CLI), a mail address (mail, link), or `timeout`. */
     by: string;
+    /** How the decision came; absent in events of older versions (read as `api`). */
+    via?: CheckpointVia;
   };
   /** A sub-workflow attempt ended without its child run (timeout, cancel, a loop): cancel the child. */
   ChildRunAbandoned: {

@@ -4,7 +4,7 @@ import { RunHistory } from './testing/run-events';
 import { definitionOf, ok } from './testing/run-script';
 
 // The seed's human-in-the-loop example, as examples/human-review.yaml has it.
-const humanReview = definitionOf(`
+const HUMAN_REVIEW = `
 name: human-review
 inputs:
   - { name: client, type: string, required: true }
@@ -24,7 +24,8 @@ steps:
   - id: send
     agent: email-sender@
     input: "Send to {{client_email}}: {{ human-review.input || draft.output }}"
-`);
+`;
+const humanReview = definitionOf(HUMAN_REVIEW);
 const inputs = { client: 'ACME', client_email: 'legal@acme.test' };
 
 /** The draft is being written. */
@@ -49,7 +50,7 @@ const waitingForReview = () => {
 };
 
 describe('checkpoints', () => {
-  it('a checkpoint reached opens with its message and timeout', () => {
+  it('a checkpoint reached opens with its message, timeout, what each action does and who decides', () => {
     drafting()
       .when(complete('draft', ok('Contract v1')))
       .then([
@@ -57,9 +58,61 @@ describe('checkpoints', () => {
         { type: 'StepStarted', data: { stepId: 'human-review', kind: 'checkpoint' } },
         {
           type: 'CheckpointOpened',
-          data: { message: 'Review draft before sending to client', timeoutMs: 86_400_000, visit: 1 },
+          data: {
+            message: 'Review draft before sending to client',
+            timeoutMs: 86_400_000,
+            visit: 1,
+            actions: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
+            // Started through the API and no approvers: the run's owner decides.
+            approvers: ['owner'],
+          },
         },
       ]);
+  });
+
+  it('by default the sender of the mail that started the run decides; approvers: says otherwise', () => {
+    const h = new RunHistory(humanReview);
+    const mailed = h.runStarted(inputs, {
+      trigger: { kind: 'email', details: { from: 'Jane Doe <Jane@Acme.example>' } },
+    });
+    spec(humanReview)
+      .given([mailed, h.stepStarted('draft')])
+      .when(complete('draft', ok('Contract v1')))
+      .then([
+        'StepSucceeded:draft',
+        'StepStarted:human-review',
+        { type: 'CheckpointOpened', data: { approvers: ['jane@acme.example'] } },
+      ]);
+    const named = definitionOf(
+      HUMAN_REVIEW.replace(
+        '    timeout: 24h\n',
+        '    timeout: 24h\n    approvers: [legal@acme.example, owner, "team:team_1"]\n',
+      ),
+    );
+    const n = new RunHistory(named);
+    spec(named)
+      .given([
+        n.runStarted(inputs, { trigger: { kind: 'email', details: { from: 'jane@acme.example' } } }),
+        n.stepStarted('draft'),
+      ])
+      .when(complete('draft', ok('Contract v1')))
+      .then([
+        'StepSucceeded:draft',
+        'StepStarted:human-review',
+        { type: 'CheckpointOpened', data: { approvers: ['legal@acme.example', 'owner', 'team:team_1'] } },
+      ]);
+  });
+
+  it('a decision records how it came (mail, link, CLI); one without says nothing (the API, as before)', () => {
+    waitingForReview()
+      .when(resolve('human-review', 'approve', { by: 'jane@acme.example', via: 'mail' }))
+      .then([
+        { type: 'CheckpointResolved', data: { action: 'approve', by: 'jane@acme.example', via: 'mail' } },
+        'StepSucceeded:human-review',
+        'StepStarted:send',
+      ]);
+    const { events } = waitingForReview().when(resolve('human-review', 'approve'));
+    expect(events[0].data).not.toHaveProperty('via');
   });
 
   it('an open checkpoint parks the run holding nothing: no step to call', () => {

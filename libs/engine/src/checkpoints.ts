@@ -1,4 +1,4 @@
-import type { CheckpointDecision } from '@chainmail/contracts';
+import type { CheckpointDecision, CheckpointVia } from '@chainmail/contracts';
 import type { Decision } from './decision';
 import { gotoFrom } from './goto';
 
@@ -9,6 +9,7 @@ export interface CheckpointResolution {
   input?: string;
   comment?: string;
   by: string;
+  via?: CheckpointVia;
 }
 
 const ACTIONS: ReadonlySet<string> = new Set(['approve', 'reject', 'edit']);
@@ -32,6 +33,7 @@ export function resolveCheckpoint(d: Decision, resolution: CheckpointResolution)
     ...decided,
     ...(resolution.input !== undefined ? { input: resolution.input } : {}),
     ...(resolution.comment !== undefined ? { comment: resolution.comment } : {}),
+    ...(resolution.via !== undefined ? { via: resolution.via } : {}),
   });
   const outcome = step.actions[action];
   const output = resolution.input ?? '';

@@ -1,4 +1,5 @@
 import type { RunEventMap, StepError, ForeachStep, Step, SwitchStep } from '@chainmail/contracts';
+import { actionWords, approversOf } from './checkpoint-approvers';
 import { isTruthy } from '@chainmail/workflow-dsl';
 import { budgetRefusal, childBudget } from './budget';
 import { childRunId, MAX_WORKFLOW_DEPTH } from './child-run';
@@ -43,7 +44,16 @@ export function startStep(d: Decision, step: Step, visit: number, attempt: numbe
       d.emit('StepStarted', base);
       d.emit(
         'CheckpointOpened',
-        withLimit({ stepId: step.id, visit, message: message.text }, step.timeoutMs),
+        withLimit(
+          {
+            stepId: step.id,
+            visit,
+            message: message.text,
+            approvers: approversOf(step, d.state.trigger),
+            actions: actionWords(step),
+          },
+          step.timeoutMs,
+        ),
       );
       return STARTED;
     }

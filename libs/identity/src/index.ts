@@ -13,3 +13,4 @@ export { IdentityStoreModule } from './identity-store.module';
 export * from './token-format';
 export * from './credential-cache';
 export * from './api-token.verifier';
+export * from './approvals';

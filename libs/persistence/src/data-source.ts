@@ -16,6 +16,7 @@ import { IndexRunsByOwner1732950000000 } from './migrations/1732950000000-index-
 import { ExtendRunReadModels1733000000000 } from './migrations/1733000000000-extend-run-read-models';
 import { DebuggingRunViews1733150000000 } from './migrations/1733150000000-debugging-run-views';
 import { CreateAnalyticsReadModels1733300000000 } from './migrations/1733300000000-create-analytics-read-models';
+import { WaitingCheckpoints1733400000000 } from './migrations/1733400000000-waiting-checkpoints';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -43,6 +44,7 @@ export const PERSISTENCE_MIGRATIONS = [
   ExtendRunReadModels1733000000000,
   DebuggingRunViews1733150000000,
   CreateAnalyticsReadModels1733300000000,
+  WaitingCheckpoints1733400000000,
 ];
 
 /** An entity or migration class. */

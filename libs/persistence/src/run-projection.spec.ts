@@ -248,7 +248,7 @@ describe('projectCommits', () => {
       log.commit(1, log.started()),
       log.commit(2, log.stepStarted('review'), opened),
     ]);
-    expect(open.steps[0]).toMatchObject({ stepId: 'review', status: 'running', checkpointMessage: 'ok?' });
+    expect(open.steps[0]).toMatchObject({ stepId: 'review', status: 'waiting', checkpointMessage: 'ok?' });
     expect(open.steps[0]).not.toHaveProperty('decision');
     const decided = projectCommits([log.commit(3, resolved)]);
     expect(decided.steps[0]).toMatchObject({

@@ -29,9 +29,21 @@ const RUN_RECORD = `p(
  * never incremented, so replays cannot inflate them. Only for runs whose steps the batch touched.
  */
 const STEP_COUNTS = `LEFT JOIN LATERAL (
-      SELECT count(*)::integer AS total, (count(*) FILTER (WHERE s.status = 'succeeded'))::integer AS succeeded
+      SELECT count(*)::integer AS total, (count(*) FILTER (WHERE s.status = 'succeeded'))::integer AS succeeded,
+             (count(*) FILTER (WHERE s.status = 'waiting'))::integer AS waiting
       FROM run_steps AS s WHERE s.run_id = p.id
     ) AS c ON p.has_steps`;
+
+/**
+ * A run that runs is `waiting` while any of its steps waits at a checkpoint, `running` otherwise:
+ * read from its steps as this transaction wrote them (when the batch touched them), so a run with
+ * two checkpoints open stays waiting until both are decided, whatever order the patches come in.
+ * An ended run keeps its end.
+ */
+const waitingFromSteps = (status: string): string =>
+  `CASE WHEN c.waiting IS NOT NULL AND (${status}) IN ('running', 'waiting')
+        THEN CASE WHEN c.waiting > 0 THEN 'waiting' ELSE 'running' END
+        ELSE (${status}) END`;
 
 /** RunStarted facts are immutable: whenever a patch has them, they are the truth. */
 const startedFact = (column: string): string =>
@@ -49,7 +61,7 @@ export const UPSERT_RUNS = `
     UPDATE runs AS t SET
       ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars', 'forked_from'].map(startedFact).join(',\n      ')},
       trigger_kind = CASE WHEN p.started THEN p.trigger->>'kind' ELSE t.trigger_kind END,
-      status = CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END,
+      status = ${waitingFromSteps('CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END')},
       -- Where a paused run waits: whatever the newest status says (cleared when it is not paused).
       paused_at = CASE WHEN p.last_seq > t.last_seq AND p.status IS NOT NULL THEN p.paused_at ELSE t.paused_at END,
       ${['output', 'error', 'ended_at', 'duration_ms'].map(endFact).join(',\n      ')},
@@ -64,7 +76,7 @@ export const UPSERT_RUNS = `
   INSERT INTO runs (id, workflow, version, status, owner, actor, trigger_kind, trigger, inputs, debug,
                     output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq,
                     parent_run_id, vars, paused_at, forked_from)
-  SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), COALESCE(p.status, 'running'),
+  SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), ${waitingFromSteps("COALESCE(p.status, 'running')")},
          COALESCE(p.owner, ''), COALESCE(p.actor, ''), COALESCE(p.trigger->>'kind', 'api'),
          COALESCE(p.trigger, '{"kind":"api"}'), COALESCE(p.inputs, '{}'), COALESCE(p.debug, false),
          p.output, p.error, COALESCE(p.started_at, p.first_at), p.ended_at, p.duration_ms,
@@ -78,7 +90,8 @@ const STEP_RECORD = `p(
   run_id text, step_id text, last_seq bigint, position bigint, visit integer, attempts integer,
   status text, agent text, input text, output text, error jsonb, usage jsonb, skip_reason text,
   started_at timestamptz, ended_at timestamptz, duration_ms bigint,
-  kind text, items jsonb, checkpoint_message text, decision jsonb, attempt_errors jsonb)`;
+  kind text, items jsonb, checkpoint_message text, decision jsonb, attempt_errors jsonb,
+  checkpoint_approvers jsonb, checkpoint_actions jsonb, checkpoint_deadline timestamptz)`;
 
 /** Fields of one (visit, attempt) of a step. */
 const ATTEMPT_FIELDS = [
@@ -95,6 +108,9 @@ const ATTEMPT_FIELDS = [
   'items',
   'checkpoint_message',
   'decision',
+  'checkpoint_approvers',
+  'checkpoint_actions',
+  'checkpoint_deadline',
 ];
 
 /**

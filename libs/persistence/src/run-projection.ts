@@ -1,5 +1,6 @@
 import type {
   CheckpointDecision,
+  CheckpointVia,
   ForkOrigin,
   RunEvent,
   RunEventOf,
@@ -15,8 +16,10 @@ import type {
  * that replays, redeliveries and out-of-order batches never move a row backwards.
  */
 
-export type RunViewStatus = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
-export type StepViewStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+/** `waiting`: the run runs, and one of its checkpoints waits for a person (the writer derives it from the steps). */
+export type RunViewStatus = 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+/** `waiting`: a checkpoint step waiting for a decision. */
+export type StepViewStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 export type RunError = StepError & { stepId?: string };
 
 /** Where a paused run waits (step-by-step debugging): before this visit of a step, with its resolved input. */
@@ -94,8 +97,14 @@ export interface StepPatch {
   kind?: string;
   /** A parallel or foreach step's output: its children's outputs in order. */
   items?: unknown[];
-  /** The visit's checkpoint message: the checkpoint is open while the step runs without a decision. */
+  /** The visit's checkpoint message: the checkpoint is open while the step waits without a decision. */
   checkpointMessage?: string;
+  /** Who may decide (addresses, `owner`, `team:<id>`), as `CheckpointOpened` names them. */
+  checkpointApprovers?: string[];
+  /** What each decision does (`continue`, `abort`, `goto <step>`). */
+  checkpointActions?: Record<CheckpointDecision, string>;
+  /** When the checkpoint's timeout decides for nobody: opened + its timeout. */
+  checkpointDeadline?: string;
   decision?: StepDecision;
   /** The visit's failed attempts, oldest first. */
   attemptErrors?: AttemptError[];
@@ -106,6 +115,10 @@ export interface StepDecision {
   input?: string;
   comment?: string;
   by: string;
+  /** How it came (absent in older events, which came through the API, and in a timeout's decision). */
+  via?: CheckpointVia;
+  /** When it was decided. */
+  at?: string;
 }
 
 /** An email agent's mail of one step attempt, and whether its reply has come. */
@@ -429,9 +442,13 @@ function applyStepEvent(
     case 'CheckpointOpened': {
       // Of the visit's running attempt, whichever it is (the event names none).
       const d = event.data;
-      const step = stepPatch(steps, commit, index, d.stepId, d.visit, undefined, 'running');
+      const step = stepPatch(steps, commit, index, d.stepId, d.visit, undefined, 'waiting');
       if (!step) return;
       step.checkpointMessage = d.message;
+      if (d.approvers !== undefined) step.checkpointApprovers = d.approvers;
+      if (d.actions !== undefined) step.checkpointActions = d.actions;
+      if (d.timeoutMs !== undefined)
+        step.checkpointDeadline = new Date(Date.parse(event.at) + d.timeoutMs).toISOString();
       return;
     }
     case 'CheckpointResolved': {
@@ -443,6 +460,9 @@ function applyStepEvent(
         by: d.by,
         ...(d.input !== undefined ? { input: d.input } : {}),
         ...(d.comment !== undefined ? { comment: d.comment } : {}),
+        // Absent in events of before `via` (the API then), and in a timeout's decision.
+        ...(d.via !== undefined ? { via: d.via } : {}),
+        at: event.at,
       };
       return;
     }

@@ -146,6 +146,8 @@ describe('RunProjectionWriter', () => {
     expect((await reads.findRunRecord('run-c'))?.steps.find((s) => s.stepId === 'review')?.decision).toEqual({
       action: 'approve',
       by: 'alice',
+      // An event of before `via` says nothing of it (it came through the API).
+      at: expect.any(String) as string,
     });
     expect(await reads.agentMail('run-c', 'ask', 1, 1)).toMatchObject({
       messageId: '<run-c.ask.1.1@x>',
@@ -397,10 +399,71 @@ describe('RunProjectionWriter', () => {
     expect(await reads.countByStatus()).toEqual({
       running: 0,
       paused: 0,
+      waiting: 0,
       succeeded: 100,
       failed: 0,
       cancelled: 0,
     });
+  });
+
+  it('a run waits while any checkpoint of its waits, in whatever batches and order the commits come', async () => {
+    const log = new RunLogFixture('r-wait');
+    const opened = (stepId: string) =>
+      makeRunEvent('CheckpointOpened', 'r-wait', log.at(), {
+        stepId,
+        visit: 1,
+        message: `check ${stepId}`,
+        timeoutMs: 60_000,
+        approvers: ['jane@acme.example', 'owner'],
+        actions: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
+      });
+    const resolved = (stepId: string) =>
+      makeRunEvent('CheckpointResolved', 'r-wait', log.at(), {
+        stepId,
+        visit: 1,
+        action: 'approve',
+        by: 'jane@acme.example',
+        via: 'mail',
+      });
+    const commits = [
+      log.commit(
+        1,
+        log.started(),
+        log.stepStarted('legal'),
+        opened('legal'),
+        log.stepStarted('money'),
+        opened('money'),
+      ),
+      log.commit(2, resolved('legal'), log.stepSucceeded('legal')),
+      log.commit(3, resolved('money'), log.stepSucceeded('money')),
+    ];
+    await writer.write(projectCommits(commits.slice(0, 1)));
+    const waiting = await reads.findRun('r-wait');
+    expect(waiting?.status).toBe('waiting');
+    expect(waiting?.steps.map((s) => s.status)).toEqual(['waiting', 'waiting']);
+    expect(waiting?.checkpoint).toMatchObject({
+      step: 'legal',
+      visit: 1,
+      message: 'check legal',
+      approvers: ['jane@acme.example', 'owner'],
+      actions: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
+      deadline: expect.any(String) as string,
+    });
+    expect((await reads.listRuns({ status: 'waiting' })).runs.map((r) => r.id)).toEqual(['r-wait']);
+
+    // The later decision first: one checkpoint still waits, so the run does too.
+    await writer.write(projectCommits(commits.slice(2)));
+    expect((await reads.findRun('r-wait'))?.status).toBe('waiting');
+    await writer.write(projectCommits(commits.slice(1, 2)));
+    const going = await reads.findRun('r-wait');
+    expect(going).toMatchObject({ status: 'running', checkpoint: null });
+    expect((await reads.findRunRecord('r-wait'))?.steps[0].decision).toMatchObject({
+      action: 'approve',
+      by: 'jane@acme.example',
+      via: 'mail',
+    });
+    await writer.write(projectCommits([log.commit(4, log.succeeded())]));
+    expect((await reads.findRun('r-wait'))?.status).toBe('succeeded');
   });
 
   it('records a replay target with the truncation, and counts the commits and events written since', async () => {

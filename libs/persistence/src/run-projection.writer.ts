@@ -184,6 +184,9 @@ function stepRow(patch: StepPatch): Record<string, unknown> {
     checkpoint_message: patch.checkpointMessage,
     decision: patch.decision,
     attempt_errors: patch.attemptErrors,
+    checkpoint_approvers: patch.checkpointApprovers,
+    checkpoint_actions: patch.checkpointActions,
+    checkpoint_deadline: patch.checkpointDeadline,
   };
 }
 

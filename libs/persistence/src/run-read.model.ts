@@ -58,6 +58,20 @@ export interface RunFailure {
   attempts: AttemptError[];
 }
 
+/** A checkpoint that waits for a person: what it asks, of whom, until when. */
+export interface OpenCheckpoint {
+  step: string;
+  visit: number;
+  message: string;
+  /** What each decision does: `{approve: 'continue', reject: 'abort', edit: 'goto draft'}` (null: older runs). */
+  actions: Record<string, string> | null;
+  /** When its timeout decides, if it has one. */
+  deadline: string | null;
+  /** Who may decide: mail addresses, `owner`, `team:<id>` (null: older runs). */
+  approvers: string[] | null;
+  openedAt: string | null;
+}
+
 export interface RunDetail extends RunSummary {
   inputs: Record<string, unknown>;
   debug: boolean;
@@ -69,6 +83,8 @@ export interface RunDetail extends RunSummary {
   /** A failed run: where and why. */
   failure: RunFailure | null;
   steps: StepDetail[];
+  /** The checkpoint the run waits at (the first, if several are open); null when it waits at none. */
+  checkpoint: OpenCheckpoint | null;
 }
 
 export interface RunListQuery {
@@ -95,6 +111,7 @@ export type RunStatusCounts = Record<RunViewStatus, number>;
 export const RUN_VIEW_STATUSES: readonly RunViewStatus[] = [
   'running',
   'paused',
+  'waiting',
   'succeeded',
   'failed',
   'cancelled',
@@ -118,9 +135,16 @@ export interface RunRecord extends Omit<RunDetail, 'steps'> {
 export interface CheckpointState {
   runId: string;
   owner: string;
+  workflow: string;
   stepId: string;
   visit: number;
   open: boolean;
+  message: string | null;
+  actions: Record<string, string> | null;
+  approvers: string[] | null;
+  deadline: string | null;
+  /** The decision of the visit, once taken. */
+  decision: StepDecision | null;
 }
 
 /** An email agent's mail of one step attempt, and whether that attempt still waits for its reply. */

@@ -113,6 +113,7 @@ describe('RunReadRepository', () => {
     expect(await reads.countByStatus(undefined, ['user:b'])).toEqual({
       running: 0,
       paused: 0,
+      waiting: 0,
       succeeded: 4,
       failed: 2,
       cancelled: 0,
@@ -155,6 +156,7 @@ describe('RunReadRepository', () => {
     expect(await reads.countByStatus()).toEqual({
       running: 1,
       paused: 0,
+      waiting: 0,
       succeeded: 19,
       failed: 10,
       cancelled: 0,
@@ -162,6 +164,7 @@ describe('RunReadRepository', () => {
     expect(await reads.countByStatus('triage')).toEqual({
       running: 1,
       paused: 0,
+      waiting: 0,
       succeeded: 9,
       failed: 5,
       cancelled: 0,
@@ -169,6 +172,7 @@ describe('RunReadRepository', () => {
     expect(await reads.countByStatus('unknown')).toEqual({
       running: 0,
       paused: 0,
+      waiting: 0,
       succeeded: 0,
       failed: 0,
       cancelled: 0,

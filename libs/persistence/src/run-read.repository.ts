@@ -2,12 +2,13 @@ import type { DataSource, Repository } from 'typeorm';
 import { RunView } from './entities/run-view.entity';
 import { StepView } from './entities/step-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
-import type { RunEnd, RunError } from './run-projection';
+import type { RunEnd, RunError, StepDecision } from './run-projection';
 import { failureOf } from './run-failure';
 import {
   RUN_VIEW_STATUSES,
   type AgentMailRecord,
   type CheckpointState,
+  type OpenCheckpoint,
   type RunDetail,
   type RunRecord,
   type StepRecord,
@@ -87,14 +88,39 @@ export class RunReadRepository {
   /** The step's checkpoint as the view has it, or null when the view has no such step. */
   async checkpoint(runId: string, stepId: string): Promise<CheckpointState | null> {
     const rows = (await this.runs.query(
-      `SELECT r.owner, s.visit, (r.status IN ('running', 'paused') AND s.status = 'running'
-              AND s.checkpoint_message IS NOT NULL AND s.decision IS NULL) AS open
+      `SELECT r.owner, r.workflow, s.visit, s.checkpoint_message, s.checkpoint_actions, s.checkpoint_approvers,
+              s.checkpoint_deadline, s.decision,
+              (r.status IN ('running', 'waiting', 'paused') AND s.status IN ('running', 'waiting')
+               AND s.checkpoint_message IS NOT NULL AND s.decision IS NULL) AS open
        FROM runs AS r JOIN run_steps AS s ON s.run_id = r.id
        WHERE r.id = $1 AND s.step_id = $2`,
       [runId, stepId],
-    )) as Array<{ owner: string; visit: number; open: boolean }>;
+    )) as Array<{
+      owner: string;
+      workflow: string;
+      visit: number;
+      open: boolean;
+      checkpoint_message: string | null;
+      checkpoint_actions: Record<string, string> | null;
+      checkpoint_approvers: string[] | null;
+      checkpoint_deadline: Date | null;
+      decision: StepDecision | null;
+    }>;
     const row = rows[0];
-    return row ? { runId, owner: row.owner, stepId, visit: row.visit, open: row.open } : null;
+    if (!row) return null;
+    return {
+      runId,
+      owner: row.owner,
+      workflow: row.workflow,
+      stepId,
+      visit: row.visit,
+      open: row.open,
+      message: row.checkpoint_message,
+      actions: row.checkpoint_actions,
+      approvers: row.checkpoint_approvers,
+      deadline: iso(row.checkpoint_deadline),
+      decision: row.decision,
+    };
   }
 
   /** The attempt's agent mail and whether it still waits; null when the view has not seen the run. */
@@ -106,7 +132,7 @@ export class RunReadRepository {
   ): Promise<AgentMailRecord | null> {
     const rows = (await this.runs.query(
       `SELECT r.workflow, m.message_id, m.agent, m.to_address, m.reply_message_id,
-              (r.status IN ('running', 'paused') AND s.status = 'running' AND s.visit = $3 AND s.attempts = $4
+              (r.status IN ('running', 'waiting', 'paused') AND s.status = 'running' AND s.visit = $3 AND s.attempts = $4
                AND NOT COALESCE(m.replied, false)) AS waiting
        FROM runs AS r
        LEFT JOIN run_steps AS s ON s.run_id = r.id AND s.step_id = $2
@@ -193,6 +219,24 @@ function toDetail(run: RunView, steps: readonly StepView[]): Omit<RunDetail, 'st
     pausedAt: run.status === 'paused' ? run.pausedAt : null,
     forkedFrom: run.forkedFrom,
     failure: failureOf(run.status, run.error, steps),
+    checkpoint: run.status === 'waiting' ? openCheckpoint(steps) : null,
+  };
+}
+
+/** The first step that waits at an open checkpoint, as the run view shows it. */
+function openCheckpoint(steps: readonly StepView[]): OpenCheckpoint | null {
+  const step = steps.find(
+    (s) => s.status === 'waiting' && s.checkpointMessage !== null && s.decision === null,
+  );
+  if (step === undefined) return null;
+  return {
+    step: step.stepId,
+    visit: step.visit,
+    message: step.checkpointMessage ?? '',
+    actions: step.checkpointActions,
+    deadline: iso(step.checkpointDeadline),
+    approvers: step.checkpointApprovers,
+    openedAt: iso(step.startedAt),
   };
 }
 

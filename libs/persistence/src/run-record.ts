@@ -13,11 +13,15 @@ export function runRecordOf(runId: string, commits: readonly StoredRunCommit[]):
   if (!run) return null;
   const s = run.started;
   const steps = batch.steps.sort((a, b) => a.position - b.position || (a.stepId < b.stepId ? -1 : 1));
+  const ended = run.status !== undefined && run.status !== 'running' && run.status !== 'waiting';
+  const waiting = steps.find((p) => p.status === 'waiting' && p.decision === undefined);
+  // As the writer derives it: a run that runs waits while a checkpoint of its waits.
+  const status = ended ? run.status : waiting !== undefined ? 'waiting' : 'running';
   return {
     id: runId,
     workflow: s?.workflow ?? '',
     version: s?.version ?? 0,
-    status: run.status ?? 'running',
+    status: status ?? 'running',
     owner: s?.owner ?? '',
     actor: s?.actor ?? '',
     trigger: s?.trigger ?? { kind: 'api' },
@@ -42,6 +46,18 @@ export function runRecordOf(runId: string, commits: readonly StoredRunCommit[]):
         attemptErrors: p.attemptErrors ?? null,
       })),
     ),
+    checkpoint:
+      waiting === undefined || ended
+        ? null
+        : {
+            step: waiting.stepId,
+            visit: waiting.visit,
+            message: waiting.checkpointMessage ?? '',
+            actions: waiting.checkpointActions ?? null,
+            deadline: waiting.checkpointDeadline ?? null,
+            approvers: waiting.checkpointApprovers ?? null,
+            openedAt: waiting.startedAt ?? null,
+          },
     parentRunId: s?.parentRunId ?? null,
     vars: s?.vars ?? null,
     steps: steps.map((p, position) => ({

@@ -5,3 +5,4 @@ export * from './redaction';
 export * from './secret-store';
 export * from './variable-store';
 export * from './secrets.module';
+export * from './approval-link-key';

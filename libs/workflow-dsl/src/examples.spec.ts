@@ -63,5 +63,15 @@ describe('examples/', () => {
     expect(
       result.definition.steps.map((s) => (s.input === undefined ? '' : renderTemplate(s.input, scope))),
     ).toEqual(['Draft contract for ACME', '', 'Send to legal@acme.test']);
+    // Started by mail: the mail's text names the client, and the sender gets the contract.
+    const mailed = buildScope({
+      inputs: { user_input: 'Globex Ltd' },
+      user_input: 'Globex Ltd',
+      trigger: { kind: 'email', from: 'jane@acme.example' },
+      run: { id: 'r', started_at: '' },
+    });
+    expect(
+      result.definition.steps.map((s) => (s.input === undefined ? '' : renderTemplate(s.input, mailed))),
+    ).toEqual(['Draft contract for Globex Ltd', '', 'Send to jane@acme.example']);
   });
 });

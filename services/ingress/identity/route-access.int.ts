@@ -21,6 +21,8 @@ const ROUTES: Record<string, Access> = {
   'GET /docs': 'public',
   'GET /docs/:asset': 'public',
   'GET /mailbox': 'local-mailbox',
+  'GET /approvals/:token': 'public',
+  'POST /approvals/:token': 'public',
   'GET /v1/me': 'authenticated',
   'GET /v1/workflows': 'read',
   'GET /v1/workflows/:name': 'read',
@@ -194,5 +196,6 @@ describe('the /mailbox page', () => {
     } finally {
       await Promise.all([local.close(), exposed.close()]);
     }
-  });
+    // Two more apps, each with its own database and migrations: past 5 s on a busy machine.
+  }, 30_000);
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DefinitionCatalog } from '@chainmail/catalog';
 import type { AgentDirectory } from '@chainmail/agents';
-import { agentReplyAddress, type ChainmailConfig } from '@chainmail/config';
+import { agentReplyAddress, approvalReplyAddress, type ChainmailConfig } from '@chainmail/config';
 import { canonicalOwner } from '@chainmail/contracts';
 import { SecretsModule, SecretStore } from '@chainmail/secrets';
 import { CommandBus, type EventLogNames } from '@chainmail/event-log';
@@ -25,6 +25,10 @@ import { ReceiveWebhookUseCase } from '../hooks/receive-webhook.usecase';
 import { InboundController } from './inbound.controller';
 import { InboundRepository } from './inbound.repository';
 import { AgentReplies } from '../mail/agent-replies';
+import { ApprovalReplies } from '../mail/approval-replies';
+import type { ReplyMailer } from '../mail/reply-mailer';
+import { ApprovalsModule, REPLY_MAILER } from '../approvals/approvals.module';
+import { ApproverDecisionUseCase } from '../approvals/approver-decision.usecase';
 import { ReceiveMailUseCase } from '../mail/receive-mail.usecase';
 import { SenderAllowList } from '../mail/sender-allow-list';
 import { SmtpInboundListener } from '../mail/smtp-inbound.listener';
@@ -47,7 +51,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
  * everything that arrived (`/v1/inbound`), and the sync answer the REST start shares.
  */
 @Module({
-  imports: [SecretsModule, RunViewsModule, RunCommandsModule],
+  imports: [SecretsModule, RunViewsModule, RunCommandsModule, ApprovalsModule],
   controllers: [HooksController, InboundController],
   providers: [
     {
@@ -109,6 +113,15 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
       },
     },
     {
+      provide: ApprovalReplies,
+      inject: [ApproverDecisionUseCase, REPLY_MAILER, CHAINMAIL_CONFIG],
+      useFactory: (decisions: ApproverDecisionUseCase, mailer: ReplyMailer, config: ChainmailConfig) =>
+        new ApprovalReplies(decisions, mailer, {
+          domain: config.mailDomain,
+          replyAddress: approvalReplyAddress(config),
+        }),
+    },
+    {
       provide: ReceiveMailUseCase,
       inject: [
         TriggerBindings,
@@ -116,6 +129,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
         InboundRepository,
         CHAINMAIL_CONFIG,
         AgentReplies,
+        ApprovalReplies,
         { token: WORKER_POOL, optional: true },
       ],
       useFactory: (
@@ -124,6 +138,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
         inbound: InboundRepository,
         config: ChainmailConfig,
         replies: AgentReplies,
+        approvals: ApprovalReplies,
         pool: WorkerPool | undefined,
       ) =>
         new ReceiveMailUseCase(
@@ -140,6 +155,7 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
           undefined,
           undefined,
           replies,
+          approvals,
         ),
     },
     {

@@ -314,7 +314,7 @@ describe('ReceiveMailUseCase with agent replies', () => {
     expect(answer).toMatchObject({ accept: false, code: 550 });
     expect(recorded[0]).toMatchObject({
       status: 'refused',
-      reason: 'to the agent reply address, but answers no agent mail',
+      reason: 'to a reply address, but answers no agent or checkpoint mail',
     });
   });
 });

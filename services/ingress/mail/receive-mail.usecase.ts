@@ -6,6 +6,7 @@ import type { InboundEntry, InboundRecorder } from '../inbound/inbound-record';
 import { derivedRunId } from '../runs/run-ids';
 import type { RunStarter } from '../runs/traced-run-starter';
 import type { AgentReplies } from './agent-replies';
+import type { ApprovalReplies } from './approval-replies';
 import { MailUnreadable, type InboundMail } from './inbound-mail';
 import { MailReader } from './mail-reader';
 import { SenderAllowList } from './sender-allow-list';
@@ -55,6 +56,8 @@ export class ReceiveMailUseCase {
     private readonly newId: () => string = randomUUID,
     /** Replies to email agents' mails; without it every mail is a trigger. */
     private readonly replies?: AgentReplies,
+    /** Replies to checkpoint mails (approvals); without it no mail decides a checkpoint. */
+    private readonly approvals?: ApprovalReplies,
   ) {
     this.reader = new MailReader(settings.parseTimeoutMs, settings.pool);
   }
@@ -65,6 +68,8 @@ export class ReceiveMailUseCase {
     if (bound.length === 0 || bound.some((b) => this.allowList(b).allows(sender))) return accept();
     // An email agent's mailbox replying: checked against the waiting step at DATA.
     if (this.replies?.expectsFrom(sender)) return accept();
+    // Anyone may answer a checkpoint mail (a stranger is told so by mail): senders are checked at RCPT TO.
+    if (this.approvals) return accept();
     await this.recorder.record(
       this.entry(session, { sender, reason: 'the sender is not allowed by any email trigger' }),
     );
@@ -77,6 +82,8 @@ export class ReceiveMailUseCase {
   async rcptTo(sender: string, recipient: string, session: MailSession): Promise<SmtpReply> {
     // The Reply-To of agent mails: whether a mail answers one is known at DATA.
     if (this.replies?.isReplyAddress(recipient)) return accept();
+    // The Reply-To of checkpoint mails: the reply is matched and its sender checked at DATA.
+    if (this.approvals?.isReplyAddress(recipient)) return accept();
     const bound = this.bindings.emailFor(recipient);
     const base = { sender, recipient };
     if (bound.length === 0) {
@@ -149,11 +156,20 @@ export class ReceiveMailUseCase {
       await this.recorder.record(decided.entries.map((entry) => this.entry(session, { ...base, ...entry })));
       return decided.reply;
     }
-    if (this.replies && envelope.recipients.every((r) => this.replies?.isReplyAddress(r))) {
+    const approval = this.approvals?.match(mail);
+    if (this.approvals && approval) {
+      // A reply to a checkpoint mail decides the checkpoint (or is answered why not); it starts no workflow.
+      const decided = await this.approvals.receive(mail, approval, envelope);
+      await this.recorder.record(decided.entries.map((entry) => this.entry(session, { ...base, ...entry })));
+      return decided.reply;
+    }
+    const replyAddress = (r: string): boolean =>
+      this.replies?.isReplyAddress(r) === true || this.approvals?.isReplyAddress(r) === true;
+    if ((this.replies || this.approvals) && envelope.recipients.every(replyAddress)) {
       return refuseAll(
         550,
-        'this address takes replies to agent mails only, and this mail answers none (no In-Reply-To or References of one)',
-        'to the agent reply address, but answers no agent mail',
+        'this address takes replies to agent and checkpoint mails only, and this mail answers none (no In-Reply-To or References of one)',
+        'to a reply address, but answers no agent or checkpoint mail',
         facts,
       );
     }

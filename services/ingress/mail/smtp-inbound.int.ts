@@ -149,7 +149,7 @@ it('refuses an unknown recipient at RCPT TO with 550, and records which addresse
   );
 });
 
-it('checks senders: the trigger allow list, else the configured default; refused at MAIL FROM when nobody allows', async () => {
+it('checks senders: the trigger allow list, else the configured default; refused at RCPT TO when nobody allows (anyone may answer a checkpoint mail)', async () => {
   // boss@corp.example is allowed by "board" only: accepted at MAIL FROM, refused at RCPT for competitor-intel@.
   const wrongWorkflow = await smtp
     .sendMail({ from: 'boss@corp.example', to: 'competitor-intel@x.example', subject: 's', text: 't' })
@@ -168,16 +168,19 @@ it('checks senders: the trigger allow list, else the configured default; refused
 
   const { dialogue } = await SmtpDialogue.open(port);
   await dialogue.send('EHLO test.example');
-  expect(await dialogue.send('MAIL FROM:<stranger@evil.example>')).toMatch(
-    /^550 .*stranger@evil\.example> may not start workflows here/,
+  // MAIL FROM takes anyone: a stranger may be answering a checkpoint mail (and is told by mail
+  // that they are not an approver). Any other recipient refuses them.
+  expect(await dialogue.send('MAIL FROM:<stranger@evil.example>')).toMatch(/^250/);
+  expect(await dialogue.send('RCPT TO:<competitor-intel@x.example>')).toMatch(
+    /^550 .*stranger@evil\.example> may not send to <competitor-intel@x\.example>/,
   );
   await dialogue.close();
 
   const records = await inbound();
   expect(records.find((r) => r.from === 'stranger@evil.example')).toMatchObject({
     status: 'refused',
-    to: null,
-    reason: 'the sender is not allowed by any email trigger',
+    to: 'competitor-intel@x.example',
+    reason: 'sender not in the allow list of competitor-analysis',
   });
   expect(records.find((r) => r.from === 'boss@corp.example' && r.status === 'refused')?.reason).toBe(
     'sender not in the allow list of competitor-analysis',

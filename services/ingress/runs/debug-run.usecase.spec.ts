@@ -204,4 +204,20 @@ describe('DebugRunUseCase', () => {
     await expect(world.useCase().stateAt(alice, 'r1', 9)).rejects.toMatchObject({ code: 'UNPROCESSABLE' });
     await expect(world.useCase().stateAt(bob, 'r1', 11)).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
   });
+
+  it('time travel: a run at an open checkpoint is waiting, as the run view says', async () => {
+    const world = new World();
+    world.log = commits([started], aRan, failedAtB.slice(0, 2), failedAtB.slice(2));
+    expect(await world.useCase().stateAt(alice, 'r1', 12)).toMatchObject({
+      status: 'waiting',
+      steps: [
+        { stepId: 'a', status: 'succeeded' },
+        { stepId: 'check', status: 'waiting' },
+      ],
+    });
+    expect(await world.useCase().stateAt(alice, 'r1', 13)).toMatchObject({
+      status: 'failed',
+      steps: [{ stepId: 'a' }, { stepId: 'check', status: 'succeeded' }, { stepId: 'b', status: 'failed' }],
+    });
+  });
 });

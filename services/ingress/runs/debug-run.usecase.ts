@@ -236,12 +236,15 @@ export interface RunStateView {
 
 export function stateView(state: RunState, seq: number): RunStateView {
   const paused = state.paused;
+  // As the run views say it: a run that runs waits while a checkpoint of its is open.
+  const waiting = state.status === 'running' && state.openCheckpoints > 0;
   return {
     id: state.runId,
     seq,
     workflow: state.workflow,
     version: state.version,
-    status: paused !== undefined && state.status === 'running' ? 'paused' : state.status,
+    status:
+      paused !== undefined && state.status === 'running' ? 'paused' : waiting ? 'waiting' : state.status,
     owner: state.owner,
     actor: state.actor,
     inputs: state.inputs,
@@ -262,7 +265,10 @@ export function stateView(state: RunState, seq: number): RunStateView {
     forkedFrom: state.forkedFrom ?? null,
     steps: Object.entries(state.steps).map(([stepId, s]) => ({
       stepId,
-      status: s.status,
+      status:
+        s.status === 'running' && s.checkpoint !== undefined && s.decision === undefined
+          ? 'waiting'
+          : s.status,
       kind: s.kind ?? null,
       agent: s.agent ?? null,
       visit: s.visit,

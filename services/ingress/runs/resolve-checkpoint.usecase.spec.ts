@@ -57,6 +57,7 @@ describe('ResolveCheckpointUseCase', () => {
         action: 'edit',
         input: 'better',
         by: 'alice',
+        via: 'api',
       },
     ]);
     expect(world.waits).toEqual(['until']);

@@ -32,6 +32,7 @@ export class ResolveCheckpointUseCase {
     runId: string,
     stepId: string,
     answer: CheckpointAnswer,
+    via: 'api' | 'cli' = 'api',
   ): Promise<{ runId: string; stepId: string; visit: number; action: CheckpointDecision; accepted: true }> {
     await this.queries.visibleRun(actor, runId, 'run');
     const checkpoint = () => this.views.reads.checkpoint(runId, stepId);
@@ -56,6 +57,7 @@ export class ResolveCheckpointUseCase {
       visit: open.visit,
       ...answer,
       by: actor.userId,
+      via,
     };
     await this.commands.send(RESOLVE_CHECKPOINT_SUBJECT, command);
     await this.views.until(runId, async () => (await checkpoint())?.open !== true);

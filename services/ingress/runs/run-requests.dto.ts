@@ -46,6 +46,9 @@ export class ListRunsQuery {
 
 const DECISIONS: readonly CheckpointDecision[] = ['approve', 'reject', 'edit'];
 
+/** Decisions through the REST API say whether the CLI made them; mail and links record their own. */
+const API_VIAS = ['api', 'cli'] as const;
+
 /** `POST /v1/runs/:id/checkpoints/:step`. */
 export class CheckpointRequest {
   static readonly example = '{"action": "approve", "comment": "looks good"}';
@@ -62,6 +65,15 @@ export class CheckpointRequest {
   @ValidateIf((_, value) => value !== undefined)
   @IsString({ message: 'must be text' })
   comment?: string;
+
+  @ApiPropertyOptional({
+    enum: API_VIAS,
+    default: 'api',
+    description: 'how the decision is recorded: `cli` from the chainmail CLI, else `api`',
+  })
+  @IsOptional()
+  @IsIn(API_VIAS, { message: `must be one of ${API_VIAS.join(', ')}` })
+  via?: 'api' | 'cli';
 }
 
 /** `POST /v1/runs/:id/step`: run the paused step, optionally with another input (once). */

@@ -46,7 +46,7 @@ export class RunSummaryView {
 
 export class StepView {
   @ApiProperty() stepId!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: ['running', 'waiting', 'succeeded', 'failed', 'skipped'] }) status!: string;
   @ApiProperty({ type: String, nullable: true }) agent!: string | null;
   @ApiProperty() visit!: number;
   @ApiProperty() attempts!: number;
@@ -95,6 +95,29 @@ export class FailureView {
   @ApiProperty({ type: FailurePolicyView, nullable: true }) policy!: FailurePolicyView | null;
 }
 
+export class OpenCheckpointView {
+  @ApiProperty({ description: 'the checkpoint step' }) step!: string;
+  @ApiProperty() visit!: number;
+  @ApiProperty() message!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description: 'what each decision does: continue, abort, goto <step>',
+    example: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
+  })
+  actions!: Record<string, string> | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when its timeout decides' })
+  deadline!: string | null;
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    description: 'who may decide: mail addresses, owner, team:<id>',
+  })
+  approvers!: string[] | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) openedAt!: string | null;
+}
+
 export class RunDetailView extends RunSummaryView {
   @ApiProperty(objectSchema) inputs!: Record<string, unknown>;
   @ApiProperty({ description: 'paused before every step (step-by-step debugging)' }) debug!: boolean;
@@ -106,6 +129,12 @@ export class RunDetailView extends RunSummaryView {
   @ApiProperty({ type: FailureView, nullable: true, description: 'a failed run: why' })
   failure!: FailureView | null;
   @ApiProperty({ type: [StepView] }) steps!: StepView[];
+  @ApiProperty({
+    type: OpenCheckpointView,
+    nullable: true,
+    description: 'the checkpoint the run waits at (status waiting), else null',
+  })
+  checkpoint!: OpenCheckpointView | null;
 }
 
 export class DebugAnswer {
@@ -145,7 +174,8 @@ export class RunStateView {
   @ApiProperty({ description: 'the commit this is the state after' }) seq!: number;
   @ApiProperty() workflow!: string;
   @ApiProperty() version!: number;
-  @ApiProperty({ enum: ['running', 'paused', 'succeeded', 'failed', 'cancelled'] }) status!: string;
+  @ApiProperty({ enum: ['running', 'waiting', 'paused', 'succeeded', 'failed', 'cancelled'] })
+  status!: string;
   @ApiProperty() owner!: string;
   @ApiProperty() actor!: string;
   @ApiProperty(objectSchema) inputs!: Record<string, unknown>;

@@ -183,7 +183,7 @@ export class RunsController {
     @Param('step') stepId: string,
     @Body() body: CheckpointRequest,
   ): Promise<CheckpointAnswer> {
-    return this.checkpoints.resolve(actor, id, stepId, checkpointDecision(body));
+    return this.checkpoints.resolve(actor, id, stepId, checkpointDecision(body), body.via ?? 'api');
   }
 
   /**

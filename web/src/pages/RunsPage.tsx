@@ -3,7 +3,7 @@ import { api } from '../api/api';
 import { useApi } from '../api/use-api';
 import { duration, PageTitle, Problem, Status, When } from '../components/bits';
 
-const STATUSES = ['', 'running', 'succeeded', 'failed', 'cancelled'];
+const STATUSES = ['', 'running', 'waiting', 'paused', 'succeeded', 'failed', 'cancelled'];
 const TRIGGERS = ['', 'api', 'cli', 'email', 'webhook', 'schedule', 'workflow'];
 const SINCE: [string, number | undefined][] = [
   ['any time', undefined],

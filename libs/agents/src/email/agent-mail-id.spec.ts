@@ -1,4 +1,11 @@
-import { agentMailId, findAgentMail, parseAgentMailId } from './agent-mail-id';
+import {
+  agentMailId,
+  checkpointMailId,
+  findAgentMail,
+  findCheckpointMail,
+  parseAgentMailId,
+  parseCheckpointMailId,
+} from './agent-mail-id';
 
 const key = { runId: '7c9e6679-7425-40de-944b-e07fc1f90ae7', stepId: 'research', visit: 1, attempt: 2 };
 
@@ -47,5 +54,28 @@ describe('agent mail Message-IDs', () => {
     ).toEqual({ key, messageId: mine });
     expect(findAgentMail({ references: [`${older} ${mine}`] }, 'chainmail.local')?.key.attempt).toBe(2);
     expect(findAgentMail({ inReplyTo: '<someone@else.example>' }, 'chainmail.local')).toBeUndefined();
+  });
+});
+
+describe('checkpoint mail ids', () => {
+  const key = { runId: 'run-1', stepId: 'human-review', visit: 2 };
+
+  it('names a checkpoint visit and reads it back, in a thread of other mails', () => {
+    const id = checkpointMailId(key, 'Chainmail.Local');
+    expect(id).toBe('<run-1.human-review.2.approval@chainmail.local>');
+    expect(parseCheckpointMailId(id, 'chainmail.local')).toEqual(key);
+    expect(
+      findCheckpointMail(
+        { inReplyTo: '<x@mail.example>', references: [id, '<y@mail.example>'] },
+        'chainmail.local',
+      ),
+    ).toEqual({ key, messageId: id });
+  });
+
+  it('is never taken for an agent mail, nor an agent mail for it, nor another domain', () => {
+    const agent = agentMailId({ runId: 'run-1', stepId: 'draft', visit: 1, attempt: 1 }, 'chainmail.local');
+    expect(parseCheckpointMailId(agent, 'chainmail.local')).toBeUndefined();
+    expect(parseAgentMailId(checkpointMailId(key, 'chainmail.local'), 'chainmail.local')).toBeUndefined();
+    expect(parseCheckpointMailId(checkpointMailId(key, 'chainmail.local'), 'other.example')).toBeUndefined();
   });
 });

@@ -50,12 +50,61 @@ export function findAgentMail(
   reply: { inReplyTo?: string; references?: readonly string[] },
   domain: string,
 ): { key: AgentMailKey; messageId: string } | undefined {
+  return findInThread(reply, (id) => parseAgentMailId(id, domain));
+}
+
+/**
+ * The checkpoint mail (one visit of a checkpoint step, sent to its approvers) is named
+ * `<runId.stepId.visit.approval@mail-domain>`: a reply carries it back in `In-Reply-To`/`References`.
+ */
+export interface CheckpointMailKey {
+  runId: string;
+  stepId: string;
+  visit: number;
+}
+
+const CHECKPOINT_MARK = 'approval';
+
+export function checkpointMailId(key: CheckpointMailKey, domain: string): string {
+  const step = key.stepId.replace(/\[(\d+)\]$/, '~$1');
+  if (!RUN_ID.test(key.runId) || !STEP_TOKEN.test(step)) {
+    throw new Error(`run ${key.runId} step ${key.stepId} cannot be named in a Message-ID`);
+  }
+  return `<${key.runId}.${step}.${key.visit}.${CHECKPOINT_MARK}@${domain.toLowerCase()}>`;
+}
+
+/** The checkpoint visit a Message-ID names, when it is a checkpoint mail of this domain; else undefined. */
+export function parseCheckpointMailId(messageId: string, domain: string): CheckpointMailKey | undefined {
+  const id = messageId.trim().replace(/^<|>$/g, '');
+  const at = id.lastIndexOf('@');
+  if (at < 0 || id.slice(at + 1).toLowerCase() !== domain.toLowerCase()) return undefined;
+  const parts = id.slice(0, at).split('.');
+  if (parts.length !== 4) return undefined;
+  const [runId, step, visit, mark] = parts as [string, string, string, string];
+  if (mark !== CHECKPOINT_MARK || !RUN_ID.test(runId) || !STEP_TOKEN.test(step) || !COUNT.test(visit))
+    return undefined;
+  return { runId, stepId: step.replace(/~(\d+)$/, '[$1]'), visit: Number(visit) };
+}
+
+/** The checkpoint mail a reply answers: `In-Reply-To` first, then `References` from the newest. */
+export function findCheckpointMail(
+  reply: { inReplyTo?: string; references?: readonly string[] },
+  domain: string,
+): { key: CheckpointMailKey; messageId: string } | undefined {
+  return findInThread(reply, (id) => parseCheckpointMailId(id, domain));
+}
+
+/** The first id of the thread (`In-Reply-To`, then `References` from the newest) that `parse` names. */
+function findInThread<K>(
+  reply: { inReplyTo?: string; references?: readonly string[] },
+  parse: (messageId: string) => K | undefined,
+): { key: K; messageId: string } | undefined {
   const candidates = [
     ...(reply.inReplyTo ? splitIds(reply.inReplyTo) : []),
     ...[...(reply.references ?? [])].flatMap(splitIds).reverse(),
   ];
   for (const messageId of candidates) {
-    const key = parseAgentMailId(messageId, domain);
+    const key = parse(messageId);
     if (key) return { key, messageId: `<${messageId.replace(/^<|>$/g, '')}>` };
   }
   return undefined;

@@ -1,4 +1,9 @@
-import type { CheckpointDecision, TimerPurpose, WorkflowDefinition } from '@chainmail/contracts';
+import type {
+  CheckpointDecision,
+  CheckpointVia,
+  TimerPurpose,
+  WorkflowDefinition,
+} from '@chainmail/contracts';
 import type { RunCommand, StepOutcome } from '@chainmail/engine';
 import { T0 } from './clock';
 
@@ -51,7 +56,7 @@ export function fire(timer: TimerPurpose, dueAt = new Date(T0).toISOString()): R
 export function resolve(
   stepId: string,
   action: CheckpointDecision,
-  extra: { input?: string; comment?: string; visit?: number; by?: string } = {},
+  extra: { input?: string; comment?: string; visit?: number; by?: string; via?: CheckpointVia } = {},
 ): RunCommand {
   return command('ResolveCheckpoint', { stepId, action, by: extra.by ?? 'alice', ...extra });
 }

@@ -169,12 +169,13 @@ export function commandOf(runId: string, commit: RecordedCommit): RunCommand {
     return fire(timerOf(runId, rest.slice('timer:'.length), fail), dueAt);
   }
   if (rest.startsWith('checkpoint:')) {
-    const { stepId, visit, action, input, comment, by } = find('CheckpointResolved').data;
+    const { stepId, visit, action, input, comment, by, via } = find('CheckpointResolved').data;
     return resolve(stepId, action, {
       visit,
       by,
       ...(input !== undefined ? { input } : {}),
       ...(comment !== undefined ? { comment } : {}),
+      ...(via !== undefined ? { via } : {}),
     });
   }
   if (rest.startsWith('reply:')) {

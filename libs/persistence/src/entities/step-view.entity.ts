@@ -63,7 +63,7 @@ export class StepView {
   @Column({ type: 'jsonb', nullable: true })
   items!: unknown[] | null;
 
-  /** Set when the visit opened a checkpoint; it is open while the step runs without a decision. */
+  /** Set when the visit opened a checkpoint; it is open while the step waits without a decision. */
   @Column({ name: 'checkpoint_message', type: 'text', nullable: true })
   checkpointMessage!: string | null;
 
@@ -73,4 +73,14 @@ export class StepView {
   /** The current visit's failed attempts, oldest first. */
   @Column({ name: 'attempt_errors', type: 'jsonb', nullable: true })
   attemptErrors!: AttemptError[] | null;
+  /** Who may decide at the checkpoint (addresses, `owner`, `team:<id>`). */
+  @Column({ name: 'checkpoint_approvers', type: 'jsonb', nullable: true })
+  checkpointApprovers!: string[] | null;
+
+  /** What each decision does: `{approve: 'continue', reject: 'abort', edit: 'goto draft'}`. */
+  @Column({ name: 'checkpoint_actions', type: 'jsonb', nullable: true })
+  checkpointActions!: Record<string, string> | null;
+
+  @Column({ name: 'checkpoint_deadline', type: 'timestamptz', nullable: true })
+  checkpointDeadline!: Date | null;
 }

@@ -3,6 +3,7 @@ import { MAX_STEPS } from '../limits';
 import { SCOPE_NAMES } from '../template/scope';
 import { STEP_ID, UNSAFE_NAMES, type ParseContext, type TemplateSite } from './context';
 import { readActions, readCases, readErrorPolicy } from './step-flow';
+import { readApprovers, readNotify } from './checkpoint-fields';
 import { readAgentAddress, readNeeds, readRetry, readWorkflowName } from './step-fields';
 import { stepKindOf, type StepKind } from './step-kind';
 import type { StepRecord, StepTable } from './step-table';
@@ -23,7 +24,7 @@ const COMMON = [
 const KIND_KEYS: Record<StepKind, readonly string[]> = {
   agent: ['agent', 'input', 'retry'],
   workflow: ['workflow', 'input', 'retry'],
-  checkpoint: ['message', 'actions'],
+  checkpoint: ['message', 'actions', 'approvers', 'notify'],
   parallel: ['parallel'],
   foreach: ['foreach', 'as', 'concurrency', 'agent', 'workflow', 'input', 'retry'],
   switch: ['switch'],
@@ -32,6 +33,8 @@ const KIND_KEYS: Record<StepKind, readonly string[]> = {
 const MISPLACED: Record<string, string> = {
   message: '"message" belongs to checkpoint steps (type: checkpoint)',
   actions: '"actions" belongs to checkpoint steps (type: checkpoint)',
+  approvers: '"approvers" belongs to checkpoint steps (type: checkpoint)',
+  notify: '"notify" belongs to checkpoint steps (type: checkpoint)',
   as: '"as" belongs to foreach steps',
   concurrency: '"concurrency" belongs to foreach steps',
   input: '"input" belongs to agent, workflow and foreach steps',
@@ -333,8 +336,24 @@ class StepReader {
       this.template(message, entry.value, messagePath, site, `the message of step ${id}`);
     const actionsEntry = fields.get('actions');
     const actions = readActions(this.ctx, actionsEntry?.value, childPath(path, 'actions'), this.table.gotos);
-    if (message === undefined || actions === undefined) return undefined;
-    return { ...common, kind: 'checkpoint', message, actions };
+    const approversEntry = fields.get('approvers');
+    const approvers =
+      approversEntry === undefined
+        ? null
+        : readApprovers(this.ctx, approversEntry.value, childPath(path, 'approvers'));
+    const notifyEntry = fields.get('notify');
+    const notify =
+      notifyEntry === undefined ? null : readNotify(this.ctx, notifyEntry.value, childPath(path, 'notify'));
+    if (message === undefined || actions === undefined || approvers === undefined || notify === undefined)
+      return undefined;
+    return {
+      ...common,
+      kind: 'checkpoint',
+      message,
+      actions,
+      ...(approvers !== null ? { approvers } : {}),
+      ...(notify !== null ? { notify } : {}),
+    };
   }
 
   private readParallel(entry: MapEntry, path: string, id: string, common: CommonFields): Step | undefined {
