@@ -36,16 +36,19 @@ export function renderOverlay(dir: string): K8sObject[] {
     .filter((o): o is K8sObject => o !== null);
 }
 
-/** The kubernetes-models class for an object's apiVersion and kind; undefined for kinds it does not know. */
-export function modelClass(
-  apiVersion: string,
-  kind: string,
-): (new (data: unknown) => { validate(): void }) | undefined {
-  const path = apiVersion.includes('/') ? apiVersion : `v1`;
+type Model = new (data: unknown) => { validate(): void };
+
+/**
+ * The schema-checking class for an object's apiVersion and kind: kubernetes-models for Kubernetes'
+ * own kinds, @kubernetes-models/keda for KEDA's; undefined for a kind neither knows.
+ */
+export function modelClass(apiVersion: string, kind: string): Model | undefined {
+  const module = apiVersion.startsWith('keda.sh/')
+    ? `@kubernetes-models/keda/${apiVersion}`
+    : `kubernetes-models/${apiVersion.includes('/') ? apiVersion : 'v1'}`;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(`kubernetes-models/${path}`) as Record<string, unknown>;
-    return mod[kind] as (new (data: unknown) => { validate(): void }) | undefined;
+    const loaded = require(module) as Record<string, Model | undefined>; // eslint-disable-line @typescript-eslint/no-require-imports
+    return loaded[kind];
   } catch {
     return undefined;
   }
