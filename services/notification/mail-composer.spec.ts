@@ -101,7 +101,7 @@ describe('the failure mail', () => {
       `- From a terminal: chainmail run competitor-analysis --input 'user_input=it'\\''s CRM' --follow`,
     );
     expect(mail.text).toContain(
-      `- Over the API: curl -X POST http://127.0.0.1:8080/v1/workflows/competitor-analysis/runs -H 'content-type: application/json' -d '{"inputs":{"user_input":"it'\\''s CRM"}}'`,
+      `- Over the API: curl -X POST http://127.0.0.1:8080/v1/workflows/competitor-analysis/runs -H "Authorization: Bearer $CHAINMAIL_TOKEN" -H 'content-type: application/json' -d '{"inputs":{"user_input":"it'\\''s CRM"}}'`,
     );
   });
 
