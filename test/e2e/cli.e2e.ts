@@ -91,12 +91,12 @@ it('applies the seed workflow, runs it with --follow and shows it in runs and lo
   // CLI processes in a loop (half a second each on a busy machine), then ask the CLI once.
   await eventually(
     async () => {
-      const listed = await http<{ runs: { runId: string }[] }>(
+      const listed = await http<{ runs: { id: string }[] }>(
         chainmail.base,
         'GET',
         '/v1/runs?workflow=competitor-analysis',
       );
-      return listed.body.runs?.some((r) => r.runId === runId) ? true : undefined;
+      return listed.body.runs?.some((r) => r.id === runId) ? true : undefined;
     },
     20_000,
     `run ${runId} in the runs view`,
