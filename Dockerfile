@@ -6,18 +6,22 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY web/package.json web/package-lock.json ./web/
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm --prefix web ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY libs ./libs
 COPY services ./services
 COPY cli ./cli
 COPY bench ./bench
+COPY web ./web
+# dist/ (the services and the CLI) and web/dist (the console ingress serves at /).
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No embedded Postgres in the image (an optional dependency): containers use a real database.
+# --ignore-scripts: the root postinstall installs the console's build tools, not needed to run.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --ignore-scripts && npm cache clean --force
 
 FROM node:20-bookworm-slim
@@ -29,6 +33,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY bin ./bin
 COPY examples ./examples
