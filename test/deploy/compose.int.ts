@@ -76,6 +76,22 @@ describe('docker-compose.yml', () => {
     expect(mailpit.environment).toMatchObject({ MP_SMTP_RELAY_HOST: 'ingress', MP_SMTP_RELAY_PORT: '2525' });
   });
 
+  it('serves /metrics where infra/prometheus/prometheus.yml scrapes the compose services', () => {
+    const config = parse(readFileSync(join(REPO_ROOT, 'infra', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = config.scrape_configs
+      .flatMap((c) => c.static_configs.flatMap((s) => s.targets))
+      .map((t) => t.split(':'))
+      .filter(([host]) => CHAINMAIL.includes(host));
+    expect(targets.length).toBe(CHAINMAIL.length);
+    for (const [host, port] of targets) {
+      const env = compose.services[host].environment ?? {};
+      const listens = host === 'ingress' ? '8080' : env.CHAINMAIL_METRICS_PORT;
+      expect([host, listens]).toEqual([host, port]);
+    }
+  });
+
   it('the schema check refuses a broken file', () => {
     const broken = load(
       'services:\n  nats:\n    image: nats\n    ports: "4222"\n    restart: sometimes\n    bogus: 1\n',
