@@ -15,6 +15,7 @@ import {
   hostPort,
   listening,
   localDataDir,
+  onPath,
   startNats,
   startPostgres,
   type StartedDependency,
@@ -501,7 +502,9 @@ async function ensureBackingServices(ctx: CliContext): Promise<BackingServices> 
     if (natsUrl !== undefined) {
       await mustAnswer('NATS', natsUrl.split(',')[0].trim(), LOCAL_NATS_PORT, 'NATS_URL');
     } else if (!(await listening('127.0.0.1', LOCAL_NATS_PORT))) {
-      ctx.line(dim(`Starting NATS (nats-server -js) on 127.0.0.1:${LOCAL_NATS_PORT}…`));
+      const binary = onPath('nats-server', env);
+      if (binary !== undefined)
+        ctx.line(dim(`Starting NATS (${binary} -js) on 127.0.0.1:${LOCAL_NATS_PORT}…`));
       const nats = await startNats({ port: LOCAL_NATS_PORT, dataDir, env });
       out.started.push(nats);
       ctx.line(dim(`  JetStream store: ${nats.dataDir}`));
