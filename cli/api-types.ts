@@ -18,6 +18,8 @@ export interface PublishedWorkflow {
   version: number;
   /** Problems that do not stop publishing (the DSL's warnings), when the server reports them. */
   warnings: ValidationIssue[];
+  /** The text was the active version already: no new version was made. */
+  unchanged: boolean;
 }
 
 export interface WorkflowSummary {
@@ -127,6 +129,7 @@ export function parsePublished(body: unknown): PublishedWorkflow {
     name: requiredStr(o, 'name', 'response'),
     version: requiredNum(o, 'version', 'response'),
     warnings: parseIssueList(o.warnings),
+    unchanged: o.unchanged === true,
   };
 }
 

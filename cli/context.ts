@@ -55,6 +55,14 @@ export class CliContext {
     return cliSettings(this.io.env, this.globalFlags()).token;
   }
 
+  /** Where the token of `settings()` comes from: `--token`, CHAINMAIL_TOKEN, the credentials file, or nowhere. */
+  tokenSource(): 'flag' | 'env' | 'saved' | undefined {
+    const flag = this.globalFlags().token;
+    if (flag !== undefined && flag !== '') return 'flag';
+    if (cliSettings(this.io.env, {}).token !== undefined) return 'env';
+    return this.credentials.get(this.settings().baseUrl) !== undefined ? 'saved' : undefined;
+  }
+
   /** The token for another server than the configured one (`up --port`): given, else saved for it. */
   tokenFor(baseUrl: string): string | undefined {
     return this.givenToken() ?? this.credentials.get(baseUrl)?.token;

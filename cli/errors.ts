@@ -20,14 +20,7 @@ export function reportError(err: unknown, ctx: CliContext): number {
   }
   if (err instanceof ApiError) {
     ctx.warn(apiErrorText(err, palette.paint('red', 'error')));
-    if (err.status === 401) {
-      const { baseUrl, token } = ctx.settings();
-      ctx.warn(
-        token === undefined
-          ? `No API token for ${baseUrl}: run \`chainmail login\` (or set CHAINMAIL_TOKEN); \`chainmail up\` saves one when it starts the server.`
-          : `The token for ${baseUrl} was refused: \`chainmail login\` with a valid one (or set CHAINMAIL_TOKEN).`,
-      );
-    }
+    if (err.status === 401) ctx.warn(refusedTokenHint(ctx));
     return 1;
   }
   if (err instanceof UnexpectedResponse) {
@@ -56,4 +49,17 @@ export function apiErrorText(err: ApiError, label = 'error', file?: string): str
     }
   }
   return lines.join('\n');
+}
+
+/** What to do about a 401, by where the refused token came from (so it never says to set the variable that held it). */
+function refusedTokenHint(ctx: CliContext): string {
+  const { baseUrl, token } = ctx.settings();
+  if (token === undefined)
+    return `No API token for ${baseUrl}: run \`npx chainmail login\` (or set CHAINMAIL_TOKEN); \`npx chainmail up\` saves one when it starts the server.`;
+  const source = ctx.tokenSource();
+  if (source === 'flag')
+    return `The token given with --token was refused by ${baseUrl}: pass a valid one, or leave --token out to use the one saved for that URL.`;
+  if (source === 'env')
+    return `The token in CHAINMAIL_TOKEN was refused by ${baseUrl}: unset CHAINMAIL_TOKEN to use the one saved for that URL, or set it to a valid token.`;
+  return `The token saved for ${baseUrl} was refused: \`npx chainmail login --url ${baseUrl}\` with a valid one.`;
 }

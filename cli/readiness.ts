@@ -45,8 +45,17 @@ function isHealthy(status: string): boolean {
 export function backingServicesHint(services: { natsUrl: string; databaseUrl: string }): string[] {
   return [
     `Chainmail needs NATS with JetStream at ${services.natsUrl} and Postgres at ${services.databaseUrl}`,
-    '(set NATS_URL and DATABASE_URL to use others). To start both with Docker:',
-    '  docker run -d --name chainmail-nats -p 4222:4222 nats:2 -js',
-    '  docker run -d --name chainmail-postgres -p 5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=chainmail postgres:16',
+    '(set NATS_URL and DATABASE_URL to use others; with neither set, `npx chainmail up` starts both). With Docker:',
+    `  docker run -d --name chainmail-nats -p ${portOf(services.natsUrl, 4222)}:4222 nats:2 -js`,
+    `  docker run -d --name chainmail-postgres -p ${portOf(services.databaseUrl, 5432)}:5432 -e POSTGRES_HOST_AUTH_METHOD=trust -e POSTGRES_DB=chainmail postgres:16`,
   ];
+}
+
+/** The port of the (first) URL, so the docker lines publish where the URL points. */
+function portOf(url: string, fallback: number): number {
+  try {
+    return Number(new URL(url.split(',')[0].trim()).port) || fallback;
+  } catch {
+    return fallback;
+  }
 }

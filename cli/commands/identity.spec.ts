@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from '../test/cli-harness';
@@ -98,10 +98,31 @@ describe('identity commands', () => {
     expect(api.last('GET', '/v1/me')?.headers.authorization).toBe('Bearer cm_flag');
     const refused = await cli(['whoami'], { env: { ...env(), CHAINMAIL_TOKEN: 'cm_env' } });
     expect(api.last('GET', '/v1/me')?.headers.authorization).toBe('Bearer cm_env');
-    expect(refused.stderr).toContain(`The token for ${api.url} was refused: \`chainmail login\``);
+    expect(refused.stderr).toContain(
+      `The token in CHAINMAIL_TOKEN was refused by ${api.url}: unset CHAINMAIL_TOKEN to use the one saved for that URL`,
+    );
+    expect(refused.stderr).not.toContain('(or set CHAINMAIL_TOKEN)');
 
     const none = await cli(['whoami'], { env: { CHAINMAIL_URL: api.url } });
-    expect(none.stderr).toContain(`No API token for ${api.url}: run \`chainmail login\``);
+    expect(none.stderr).toContain(`No API token for ${api.url}: run \`npx chainmail login\``);
+  });
+
+  it('a refused token is named by where it came from: --token, or the saved one', async () => {
+    const flag = await cli(['whoami', '--token', 'cm_flag'], { env: env() });
+    expect(flag.stderr).toContain(`The token given with --token was refused by ${api.url}`);
+
+    await mkdir(join(config, 'chainmail'), { recursive: true });
+    await writeFile(
+      join(config, 'chainmail', 'credentials.json'),
+      JSON.stringify({
+        [api.url]: { token: 'cm_old', source: 'login', savedAt: '2025-01-01T00:00:00.000Z' },
+      }),
+    );
+    const saved = await cli(['whoami'], { env: env() });
+    expect(api.last('GET', '/v1/me')?.headers.authorization).toBe('Bearer cm_old');
+    expect(saved.stderr).toContain(
+      `The token saved for ${api.url} was refused: \`npx chainmail login --url ${api.url}\``,
+    );
   });
 
   it('tokens create shows the new token once (or only it with -q); list and revoke', async () => {

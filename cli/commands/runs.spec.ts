@@ -285,4 +285,29 @@ describe('run commands', () => {
     });
     expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1/runs/run_01JTEST/cancel']);
   });
+
+  it.each([
+    ['succeeded', 'has already succeeded'],
+    ['failed', 'has already failed'],
+    ['cancelled', 'has already been cancelled'],
+  ])('cancel of a %s run says so and exits 1', async (status, said) => {
+    await start({
+      'POST /v1/runs/run_01JTEST/cancel': (_req, res) =>
+        sendJson(res, 202, { runId: RUN_ID, status, cancelRequested: true }),
+    });
+
+    expect(await run(['cancel', RUN_ID])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${RUN_ID} ${said}: there is nothing to cancel.\n`,
+    });
+  });
+
+  it('cancel of a running run is requested', async () => {
+    await start({
+      'POST /v1/runs/run_01JTEST/cancel': (_req, res) =>
+        sendJson(res, 202, { runId: RUN_ID, status: 'running', cancelRequested: true }),
+    });
+    expect((await run(['cancel', RUN_ID])).stdout).toBe(`${RUN_ID}: cancel requested\n`);
+  });
 });

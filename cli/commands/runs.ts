@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { isRecord, str } from '../api-types';
 import type { CliContext } from '../context';
 import { exitCodeOf, followRun } from '../follow-run';
 import { formatAge, formatDuration, table } from '../render';
@@ -111,8 +112,18 @@ async function logs(ctx: CliContext, runId: string, follow: boolean): Promise<nu
   return 0;
 }
 
+const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** A finished run cannot be cancelled: that is said, with exit code 1, instead of "cancel requested". */
 async function cancel(ctx: CliContext, runId: string): Promise<number> {
-  await ctx.api().cancelRun(runId);
+  const answer = await ctx.api().cancelRun(runId);
+  const status = isRecord(answer) ? str(answer.status) : undefined;
+  if (status !== undefined && FINISHED.has(status)) {
+    ctx.warn(
+      `${runId} has already ${status === 'cancelled' ? 'been cancelled' : status}: there is nothing to cancel.`,
+    );
+    return 1;
+  }
   ctx.line(`${runId}: cancel requested`);
   return 0;
 }

@@ -77,6 +77,69 @@ describe('chainmail up', () => {
     expect(result.stderr).toContain('  Error: connect ECONNREFUSED 127.0.0.1:4222 (NATS)');
   });
 
+  it('saves no admin token when the server fails to start', async () => {
+    const config = join(root, 'config');
+    const result = await cli(['up', '--port', String(port)], {
+      repoRoot: root,
+      env: { FAKE_MODE: 'crash', XDG_CONFIG_HOME: config },
+    });
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('Admin API token');
+    await expect(stat(join(config, 'chainmail', 'credentials.json'))).rejects.toThrow();
+  });
+
+  it('listens on PORT when --port is not given, and its next steps say `npx chainmail`', async () => {
+    const signals = new EventEmitter();
+    const result = await cli(['up', '--no-demo'], {
+      repoRoot: root,
+      env: { PORT: String(port) },
+      signals,
+      onOut: (text) => {
+        if (text.includes('Press Ctrl-C')) setTimeout(() => signals.emit('interrupt'), 20);
+      },
+    });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Chainmail is ready at http://127.0.0.1:${port}`);
+    expect(result.stdout).toContain('  npx chainmail runs ');
+    expect(result.stdout).toContain('  npx chainmail run NAME --input k=v --follow');
+    expect(result.stdout).not.toMatch(/^ {2}chainmail /m);
+  });
+
+  it('refuses a PORT that is not a port number, naming it', async () => {
+    const result = await cli(['up'], { repoRoot: root, env: { PORT: 'eighty' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'PORT=eighty is not a port number (1-65535): set PORT to one, or pass --port.\n',
+    );
+  });
+
+  it.each([
+    ['NATS_URL', 'nats://127.0.0.1:PORT', 'NATS is not reachable at nats://127.0.0.1:PORT (from NATS_URL)'],
+    [
+      'DATABASE_URL',
+      'postgres://app:s3cret@127.0.0.1:PORT/chainmail',
+      'Postgres is not reachable at postgres://app:***@127.0.0.1:PORT/chainmail (from DATABASE_URL)',
+    ],
+  ])(
+    'names the dependency and the URL of %s in one line when nothing answers there',
+    async (variable, url, said) => {
+      const dead = String(await freePort());
+      const result = await cli(['up', '--port', String(port)], {
+        repoRoot: root,
+        env: { [variable]: url.replace('PORT', dead) },
+      });
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain('Starting Chainmail');
+      expect(result.stderr.trimEnd().split('\n')).toEqual([
+        `error: ${said.replace('PORT', dead)}: start it there, or unset ${variable} to let \`npx chainmail up\` start one.`,
+      ]);
+      expect(result.stderr).not.toContain('s3cret');
+    },
+  );
+
   it('says which variable to change when the mail port is taken', async () => {
     const result = await cli(['up', '--port', String(port)], {
       repoRoot: root,
@@ -220,7 +283,7 @@ describe('chainmail up', () => {
       });
       expect(result.code).toBe(0);
       expect(result.stderr).toContain(
-        `No API token is saved for ${running.url}: \`chainmail login --url ${running.url}\``,
+        `No API token is saved for ${running.url}: \`npx chainmail login --url ${running.url}\``,
       );
     } finally {
       await running.close();

@@ -10,6 +10,16 @@ import { localMasterKeyFile } from '../master-key-file';
 import { apiErrorText } from '../errors';
 import { exitCodeOf, followRun } from '../follow-run';
 import { LocalServer } from '../local-server';
+import {
+  DependencyFailed,
+  hostPort,
+  listening,
+  localDataDir,
+  onPath,
+  startNats,
+  startPostgres,
+  type StartedDependency,
+} from '../local-deps';
 import { modelServerEnv, type ModelOptions } from '../model-binding';
 import { parseMailbox } from '../mailbox-types';
 import { findPackageRoot } from '../package-root';
@@ -22,7 +32,8 @@ const SERVER_ENTRY = join('dist', 'services', 'all-in-one', 'main.js');
 const POLL_MS = 200;
 
 interface UpOptions extends ModelOptions {
-  port: number;
+  /** `--port`, else `PORT`, else 8080. */
+  port?: number;
   demo: boolean;
   detach?: boolean;
   wait: number;
@@ -32,8 +43,10 @@ interface UpOptions extends ModelOptions {
 export function registerUpCommand(program: Command, ctx: CliContext, run: ActionRunner): void {
   program
     .command('up')
-    .description('start Chainmail locally (needs NATS and Postgres), publish the examples and run a demo')
-    .option('--port <port>', 'HTTP port of the API', portNumber, 8080)
+    .description(
+      'start Chainmail locally (and NATS and Postgres when none is running), publish the examples and run a demo',
+    )
+    .option('--port <port>', 'HTTP port of the API (default: $PORT or 8080)', portNumber)
     .option('--no-demo', 'skip the demo run')
     .option('--detach', 'leave the server running in the background and return')
     .option('--wait <seconds>', 'how long to wait for the server to be ready', positiveInt('--wait'), 60)
@@ -46,7 +59,18 @@ export function registerUpCommand(program: Command, ctx: CliContext, run: Action
     .action((opts: UpOptions) => run(() => up(ctx, opts)));
 }
 
-async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
+async function up(ctx: CliContext, given: UpOptions): Promise<number> {
+  const envPort = ctx.io.env.PORT === undefined || ctx.io.env.PORT === '' ? undefined : ctx.io.env.PORT;
+  let port = given.port ?? 8080;
+  if (given.port === undefined && envPort !== undefined) {
+    try {
+      port = portNumber(envPort);
+    } catch {
+      ctx.warn(`PORT=${envPort} is not a port number (1-65535): set PORT to one, or pass --port.`);
+      return 2;
+    }
+  }
+  const opts = { ...given, port };
   const root = ctx.io.repoRoot ?? findPackageRoot();
   if (root === undefined) {
     ctx.warn('Cannot find the Chainmail package this CLI belongs to.');
@@ -55,7 +79,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
   const entry = join(root, SERVER_ENTRY);
   if (!existsSync(entry)) {
     ctx.warn(`Chainmail is not built: ${SERVER_ENTRY} is missing in ${root}.`);
-    ctx.warn(`Run \`npm run build\` there, then \`chainmail up\` again.`);
+    ctx.warn(`Run \`npm run build\` there, then \`npx chainmail up\` again.`);
     return 1;
   }
   const url = `http://127.0.0.1:${opts.port}`;
@@ -67,13 +91,13 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     ctx.line(`Chainmail is already running at ${url}.`);
     if (ctx.tokenFor(url) === undefined) {
       ctx.warn(
-        `No API token is saved for ${url}: \`chainmail login --url ${url}\` with one (its first start logged it).`,
+        `No API token is saved for ${url}: \`npx chainmail login --url ${url}\` with one (its first start logged it).`,
       );
       return 0;
     }
     if (opts.model !== undefined)
       ctx.warn(
-        '--model applies when Chainmail starts: stop it first, or bind agents with `chainmail agents apply -f FILE`.',
+        '--model applies when Chainmail starts: stop it first, or bind agents with `npx chainmail agents apply -f FILE`.',
       );
     if (opts.demo) await demo(ctx, api);
     await mailIn(ctx, api);
@@ -89,6 +113,31 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
     return 1;
   }
 
+  let deps: BackingServices;
+  try {
+    deps = await ensureBackingServices(ctx);
+  } catch (err) {
+    if (!(err instanceof DependencyFailed)) throw err;
+    ctx.warn(`${ctx.palette.paint('red', 'error:')} ${err.message}`);
+    return 1;
+  }
+  try {
+    return await startServer(ctx, opts, root, entry, url, modelEnv, deps);
+  } finally {
+    if (opts.detach) for (const dep of deps.started) dep.release();
+    else await stopDependencies(ctx, deps.started);
+  }
+}
+
+async function startServer(
+  ctx: CliContext,
+  opts: UpOptions & { port: number },
+  root: string,
+  entry: string,
+  url: string,
+  modelEnv: Record<string, string>,
+  deps: BackingServices,
+): Promise<number> {
   const stateDir = join(root, '.chainmail');
   if (opts.detach) mkdirSync(stateDir, { recursive: true });
   const pidFile = join(stateDir, 'server.pid');
@@ -106,6 +155,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
         examplesDir: join(root, 'examples'),
         adminToken: credentials.adminToken,
       }),
+      ...deps.env,
       // Secrets are sealed under this key; it stays on this machine, away from the database.
       ...(masterKey !== undefined ? { CHAINMAIL_MASTER_KEY_FILE: masterKey.path } : {}),
       ...modelEnv,
@@ -124,6 +174,7 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
       return interrupted.signal.aborted ? 130 : 1;
     }
     ctx.line(`${ctx.palette.paint('green', '✓')} Chainmail is ready at ${url}`);
+    credentials.savedIn = credentials.save?.();
     announceToken(ctx, url, credentials);
     if (masterKey?.created === true)
       ctx.line(
@@ -150,6 +201,8 @@ async function up(ctx: CliContext, opts: UpOptions): Promise<number> {
         `Running in the background (pid ${server.pid}); logs: ${relative(ctx.io.cwd, logFile ?? '') || logFile}`,
       );
       ctx.line(`Stop it with: kill $(cat ${relative(ctx.io.cwd, pidFile) || pidFile})`);
+      for (const dep of deps.started)
+        ctx.line(`  ${dep.name} keeps running too (pid ${dep.pid}; data in ${dep.dataDir}): kill ${dep.pid}`);
       return 0;
     }
     return await forwardUntilStopped(ctx, server, interrupted.signal);
@@ -166,6 +219,8 @@ interface UpCredentials {
   /** Made just now: printed once. */
   generated: boolean;
   savedIn?: string;
+  /** Saves the token for the URL; called only once the server is ready, so a failed start saves nothing. */
+  save?: () => string | undefined;
 }
 
 /**
@@ -178,14 +233,23 @@ function upCredentials(ctx: CliContext, url: string): UpCredentials {
   const configured = ctx.io.env.CHAINMAIL_ADMIN_TOKEN || undefined;
   const saved = ctx.credentials.get(url);
   if (configured !== undefined) {
-    const savedIn = saved === undefined ? save(ctx, url, configured) : undefined;
-    return { clientToken: given ?? configured, adminToken: configured, generated: false, savedIn };
+    return {
+      clientToken: given ?? configured,
+      adminToken: configured,
+      generated: false,
+      save: saved === undefined ? () => save(ctx, url, configured) : undefined,
+    };
   }
   if (saved?.source === 'up')
     return { clientToken: given ?? saved.token, adminToken: saved.token, generated: false };
   if (saved !== undefined) return { clientToken: given ?? saved.token, generated: false };
   const token = generateToken();
-  return { clientToken: given ?? token, adminToken: token, generated: true, savedIn: save(ctx, url, token) };
+  return {
+    clientToken: given ?? token,
+    adminToken: token,
+    generated: true,
+    save: () => save(ctx, url, token),
+  };
 }
 
 function save(ctx: CliContext, url: string, token: string): string | undefined {
@@ -267,7 +331,7 @@ async function demo(ctx: CliContext, api: ChainmailApi, interrupted?: AbortSigna
     const runId = await api.startRun(DEMO_WORKFLOW, DEMO_INPUTS);
     const outcome = await followRun(ctx, runId, { api, signal: interrupted });
     if (exitCodeOf(outcome) !== 0 && !interrupted?.aborted)
-      ctx.warn(`The demo run did not succeed: see \`chainmail logs ${runId}\`.`);
+      ctx.warn(`The demo run did not succeed: see \`npx chainmail logs ${runId}\`.`);
   } catch (err) {
     if (interrupted?.aborted) return;
     if (!(err instanceof ApiError)) throw err;
@@ -314,7 +378,9 @@ async function mailOut(ctx: CliContext, api: ChainmailApi, url: string): Promise
   }
   if (!catcher) return;
   const dim = (text: string): string => ctx.palette.paint('dim', text);
-  ctx.line(`${ctx.palette.paint('bold', 'Sent mail:')} ${url}/mailbox   ${dim('(or: chainmail mailbox)')}`);
+  ctx.line(
+    `${ctx.palette.paint('bold', 'Sent mail:')} ${url}/mailbox   ${dim('(or: npx chainmail mailbox)')}`,
+  );
 }
 
 /** The web console's address, when the server serves one (its `npm run build` built web/dist). */
@@ -338,17 +404,19 @@ function nextSteps(ctx: CliContext, url: string): void {
   ctx.line(p('bold', 'Next:'));
   if (url !== DEFAULT_URL)
     ctx.line(`  export CHAINMAIL_URL=${url}   ${p('dim', 'so the commands below find this server')}`);
-  ctx.line(`  chainmail runs                        ${p('dim', 'list runs')}`);
-  ctx.line(`  chainmail logs RUN                    ${p('dim', "a run's event timeline")}`);
+  ctx.line(`  npx chainmail runs                        ${p('dim', 'list runs')}`);
+  ctx.line(`  npx chainmail logs RUN                    ${p('dim', "a run's event timeline")}`);
   ctx.line(
-    `  chainmail workflows                   ${p('dim', 'the published workflows (the shipped examples)')}`,
+    `  npx chainmail workflows                   ${p('dim', 'the published workflows (the shipped examples)')}`,
   );
   ctx.line(
-    `  chainmail schedules                   ${p('dim', 'scheduled workflows: next run, last run and its status')}`,
+    `  npx chainmail schedules                   ${p('dim', 'scheduled workflows: next run, last run and its status')}`,
   );
-  ctx.line(`  chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
-  ctx.line(`  chainmail run NAME --input k=v --follow`);
-  ctx.line(`  chainmail tokens create --name NAME    ${p('dim', 'a token for a script or another machine')}`);
+  ctx.line(`  npx chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
+  ctx.line(`  npx chainmail run NAME --input k=v --follow`);
+  ctx.line(
+    `  npx chainmail tokens create --name NAME    ${p('dim', 'a token for a script or another machine')}`,
+  );
   ctx.line(`  API: curl -H "Authorization: Bearer $CHAINMAIL_TOKEN" ${url}/v1/workflows`);
 }
 
@@ -407,4 +475,78 @@ function portNumber(value: string): number {
   if (!/^\d+$/.test(value) || port < 1 || port > 65535)
     throw new InvalidArgumentError('must be a port number (1-65535).');
   return port;
+}
+
+interface BackingServices {
+  /** NATS_URL / DATABASE_URL for the server, when `up` started one. */
+  env: Record<string, string>;
+  /** What `up` started, in start order. */
+  started: StartedDependency[];
+}
+
+const LOCAL_NATS_PORT = 4222;
+const LOCAL_POSTGRES_PORT = 5432;
+
+/**
+ * NATS and Postgres for the server. A URL given in NATS_URL / DATABASE_URL must answer; with none,
+ * one on the default port is used, else `up` starts one, its data in the user's data directory:
+ * `nats-server` from PATH with JetStream, and the embedded PostgreSQL of the npm package.
+ */
+async function ensureBackingServices(ctx: CliContext): Promise<BackingServices> {
+  const env = ctx.io.env;
+  const dataDir = localDataDir(env);
+  const out: BackingServices = { env: {}, started: [] };
+  const dim = (text: string): string => ctx.palette.paint('dim', text);
+  try {
+    const natsUrl = nonEmpty(env.NATS_URL);
+    if (natsUrl !== undefined) {
+      await mustAnswer('NATS', natsUrl.split(',')[0].trim(), LOCAL_NATS_PORT, 'NATS_URL');
+    } else if (!(await listening('127.0.0.1', LOCAL_NATS_PORT))) {
+      const binary = onPath('nats-server', env);
+      if (binary !== undefined)
+        ctx.line(dim(`Starting NATS (${binary} -js) on 127.0.0.1:${LOCAL_NATS_PORT}…`));
+      const nats = await startNats({ port: LOCAL_NATS_PORT, dataDir, env });
+      out.started.push(nats);
+      ctx.line(dim(`  JetStream store: ${nats.dataDir}`));
+    }
+    const databaseUrl = nonEmpty(env.DATABASE_URL);
+    if (databaseUrl !== undefined) {
+      await mustAnswer('Postgres', databaseUrl, LOCAL_POSTGRES_PORT, 'DATABASE_URL');
+    } else if (!(await listening('127.0.0.1', LOCAL_POSTGRES_PORT))) {
+      ctx.line(dim(`Starting the embedded PostgreSQL on 127.0.0.1:${LOCAL_POSTGRES_PORT}…`));
+      const postgres = await startPostgres({
+        port: LOCAL_POSTGRES_PORT,
+        dataDir,
+        database: 'chainmail',
+        note: (line) => ctx.line(dim(`  ${line}`)),
+      });
+      out.started.push(postgres);
+      out.env.DATABASE_URL = postgres.url;
+      ctx.line(dim(`  Data: ${postgres.dataDir}`));
+    }
+    return out;
+  } catch (err) {
+    await stopDependencies(ctx, out.started);
+    throw err;
+  }
+}
+
+async function mustAnswer(name: string, url: string, defaultPort: number, variable: string): Promise<void> {
+  const { host, port } = hostPort(url, defaultPort);
+  if (await listening(host, port)) return;
+  const shown = url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  throw new DependencyFailed(
+    `${name} is not reachable at ${shown} (from ${variable}): start it there, or unset ${variable} to let \`npx chainmail up\` start one.`,
+  );
+}
+
+async function stopDependencies(ctx: CliContext, started: StartedDependency[]): Promise<void> {
+  for (const dep of [...started].reverse()) {
+    await dep.stop();
+    ctx.line(ctx.palette.paint('dim', `${dep.name} stopped (its data stays in ${dep.dataDir}).`));
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }

@@ -52,7 +52,11 @@ async function apply(ctx: CliContext, paths: string[], team?: string): Promise<n
     const source = await readFile(file, 'utf8');
     try {
       const published = await ctx.api().publishWorkflow(source, formatOf(file), team);
-      ctx.line(`${published.name}: version ${published.version} published`);
+      ctx.line(
+        published.unchanged
+          ? `${published.name}: unchanged, version ${published.version} is already this text`
+          : `${published.name}: version ${published.version} published`,
+      );
       for (const warning of published.warnings) ctx.warn(warningLine(ctx, file, warning));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

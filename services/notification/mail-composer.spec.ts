@@ -1,7 +1,7 @@
 import type { TriggerInfo } from '@chainmail/contracts';
 import { planCommit } from './delivery-plan';
 import { composeMail, threadHeaders, type ComposedMail } from './mail-composer';
-import { definitionOf, RunScript, SEED_YAML, seedWith } from './notification.fixture';
+import { definitionOf, EMAIL_TRIGGER, RunScript, SEED_YAML, seedWith } from './notification.fixture';
 import type { OutboundMail } from './outbound-mail';
 
 const identity = {
@@ -38,7 +38,23 @@ describe('the completion mail', () => {
     expect(mail.headers['Auto-Submitted']).toBe('auto-generated');
   });
 
-  it('is titled from the workflow name, and carries the report then the seed footer exactly', () => {
+  it("is titled Re: the trigger mail's subject, so clients that thread by subject keep the conversation", () => {
+    expect(mail.subject).toBe('Re: CRM competitors');
+    const again = new RunScript('run-re', definitionOf(SEED_YAML), {
+      ...EMAIL_TRIGGER,
+      details: { ...EMAIL_TRIGGER.details, subject: 'RE: CRM competitors' },
+    });
+    expect(mailOf(composeNamed(again, again.seedRun(REPORT, 1_000), 'done')).subject).toBe(
+      'RE: CRM competitors',
+    );
+  });
+
+  it('is titled from the workflow name when the trigger mail had no subject, and carries the report then the seed footer exactly', () => {
+    const noSubject = new RunScript('run-1', definitionOf(SEED_YAML), {
+      ...EMAIL_TRIGGER,
+      details: { ...EMAIL_TRIGGER.details, subject: '' },
+    });
+    const mail = mailOf(composeNamed(noSubject, noSubject.seedRun(REPORT, 45_000), 'done'));
     expect(mail.subject).toBe('Competitor Analysis Complete');
     expect(mail.text).toBe(
       `${REPORT}\n\n---\nWorkflow: competitor-analysis\nSteps completed: 4/4\nTotal time: 45 seconds\nAgents used: research@, summarize@, write-report@, proofread@\n`,
@@ -66,7 +82,7 @@ describe('the completion mail', () => {
   it('falls back to the default subject when output.subject renders empty', () => {
     const broken = new RunScript('run-3', seedWith('output:\n  subject: "{{ inputs.subject }}"\n'));
     const composed = composeNamed(broken, broken.seedRun(REPORT, 3_000), 'done');
-    expect(composed.ok && composed.mail.subject).toBe('Competitor Analysis Complete');
+    expect(composed.ok && composed.mail.subject).toBe('Re: CRM competitors');
   });
 
   it('counts only succeeded steps of the definition', () => {
@@ -101,7 +117,7 @@ describe('the failure mail', () => {
       `- From a terminal: chainmail run competitor-analysis --input 'user_input=it'\\''s CRM' --follow`,
     );
     expect(mail.text).toContain(
-      `- Over the API: curl -X POST http://127.0.0.1:8080/v1/workflows/competitor-analysis/runs -H 'content-type: application/json' -d '{"inputs":{"user_input":"it'\\''s CRM"}}'`,
+      `- Over the API: curl -X POST http://127.0.0.1:8080/v1/workflows/competitor-analysis/runs -H "Authorization: Bearer $CHAINMAIL_TOKEN" -H 'content-type: application/json' -d '{"inputs":{"user_input":"it'\\''s CRM"}}'`,
     );
   });
 

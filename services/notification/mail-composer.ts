@@ -131,7 +131,11 @@ function content(run: RunSoFar, notice: Notice, identity: MailIdentity): Content
     }
     case 'done':
       return {
-        subject: renderedOr(run, facts.definition.output.subject, completeSubject(facts.workflow)),
+        subject: renderedOr(
+          run,
+          facts.definition.output.subject,
+          replySubject(triggerMail(facts.trigger)?.subject) ?? completeSubject(facts.workflow),
+        ),
         body: notice.event.data.output || '(The run finished without output.)',
         footer: footerLines(summarize(facts, run.run, run.events, notice.event.data.durationMs)),
       };
@@ -236,4 +240,13 @@ function renderedOr(run: RunSoFar, template: string | undefined, fallback: strin
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The result of a run started by a mail answers it as `Re: <its subject>`: clients that thread by
+ * subject keep it in the conversation. Undefined when the mail had no subject.
+ */
+export function replySubject(subject: string | undefined): string | undefined {
+  if (subject === undefined) return undefined;
+  return /^re:/i.test(subject) ? subject : `Re: ${subject}`;
 }

@@ -214,7 +214,7 @@ describe('mail', () => {
     await settled('mail-1', 2);
     const [ack, done] = mailsOf('mail-1');
     expect(ack.parsed.subject).toBe('Chainmail is working on it: competitor-analysis');
-    expect(done.parsed.subject).toBe('Competitor Analysis Complete');
+    expect(done.parsed.subject).toBe('Re: CRM competitors');
     for (const mail of [ack, done]) {
       expect(mail.envelope.to).toEqual(['jane@acme.example']);
       expect(mail.header('in-reply-to')).toBe('<req-1@acme.example>');
@@ -240,7 +240,7 @@ describe('mail', () => {
     await settled('mail-held', 2);
     expect(mailsOf('mail-held').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: competitor-analysis',
-      'Competitor Analysis Complete',
+      'Re: CRM competitors',
     ]);
     expect(mailsOf('mail-held')[1].parsed.text).toContain('Steps completed: 4/4');
   });
@@ -259,7 +259,7 @@ describe('mail', () => {
     await sleep(200);
     expect(mailsOf('mail-2').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: competitor-analysis',
-      'Competitor Analysis Complete',
+      'Re: CRM competitors',
     ]);
   });
 
@@ -283,7 +283,7 @@ describe('mail', () => {
     await Promise.all([redeliverUntilSettled(), redeliverUntilSettled()]).finally(() => service.start());
     expect(mailsOf('order-1').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: ordered',
-      'Ordered Complete',
+      'Re: CRM competitors',
     ]);
     await sleep(300);
     expect(mailsOf('order-1')).toHaveLength(2);
@@ -303,7 +303,7 @@ describe('mail', () => {
       'Step 2/4 done: summarize',
       'Step 3/4 done: draft',
       'Step 4/4 done: review',
-      'Streamer Complete',
+      'Re: CRM competitors',
     ]);
     expect(new Set(mails.map((m) => m.header('in-reply-to')))).toEqual(new Set(['<req-1@acme.example>']));
     expect(mails[2].parsed.messageId).toBe('<stream-1.step-summarize-1@chainmail.local>');
@@ -331,7 +331,7 @@ describe('mail', () => {
     expect(rows[0].attempts).toBeGreaterThanOrEqual(2);
     expect(mailsOf('retry-1').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: competitor-analysis',
-      'Competitor Analysis Complete',
+      'Re: CRM competitors',
     ]);
   });
 
@@ -353,7 +353,7 @@ describe('mail', () => {
     expect(settledRows.map((r) => r.status)).toEqual(['sent', 'sent']);
     expect(mailsOf('down-1').map((m) => m.parsed.subject)).toEqual([
       'Chainmail is working on it: while-down',
-      'While Down Complete',
+      'Re: CRM competitors',
     ]);
   });
 

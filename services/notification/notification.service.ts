@@ -16,6 +16,7 @@ import {
 } from '@chainmail/contracts';
 import {
   decodeRunMessage,
+  RedeliverLater,
   RunLog,
   mayHoldEvents,
   startConsumer,
@@ -78,13 +79,23 @@ const NOTIFIED_EVENTS: ReadonlySet<string> = new Set([
  */
 const WAITING_EVENTS: ReadonlySet<string> = new Set(['CheckpointOpened', 'AgentMailSent']);
 
-/** Thrown to have a commit come back later: one of its deliveries must wait (a retry, another sender). */
-export class DeliveriesDeferred extends Error {
-  constructor(runId: string, until: Date) {
-    super(`deliveries of run ${runId} wait until ${until.toISOString()}`);
+/**
+ * Thrown to have a commit come back later: one of its deliveries must wait (a retry, or another
+ * replica sending it now). Not a failure: nothing is logged for it, as the mails it waits for are
+ * on their way. It comes back at the recheck delay, or sooner when the delivery is due sooner.
+ */
+export class DeliveriesDeferred extends RedeliverLater {
+  constructor(runId: string, until: Date, recheckMs: number, now = Date.now()) {
+    super(
+      Math.max(Math.min(until.getTime() - now, recheckMs), MIN_DEFER_MS),
+      `deliveries of run ${runId} wait until ${until.toISOString()}`,
+    );
     this.name = 'DeliveriesDeferred';
   }
 }
+
+/** A deferred commit comes back no sooner than this. */
+const MIN_DEFER_MS = 50;
 
 /** Thrown to have a commit come back later: the run views have not reached it yet. */
 export class ViewsBehind extends Error {
@@ -235,7 +246,11 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
             ...(await this.sendMailsUpTo(history)),
           ];
           if (waits.length > 0)
-            throw new DeliveriesDeferred(facts.runId, new Date(Math.min(...waits.map((d) => d.getTime()))));
+            throw new DeliveriesDeferred(
+              facts.runId,
+              new Date(Math.min(...waits.map((d) => d.getTime()))),
+              this.settings.recheckDelayMs(message.redeliveryCount),
+            );
         },
       );
     }

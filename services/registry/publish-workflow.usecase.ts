@@ -27,11 +27,16 @@ export interface PublishedWorkflow {
   /** Stream sequence of the publish event; readers wait for it to see their own write. */
   seq: number;
   warnings: ValidationIssue[];
+  /** The text was already the active, latest version: nothing was appended and `version` is that one. */
+  unchanged: boolean;
 }
 
 const MAX_ATTEMPTS = 5;
 
-/** Validates a definition and appends it as the next immutable version of its workflow. */
+/**
+ * Validates a definition and appends it as the next immutable version of its workflow; the text of
+ * the active (and latest) version again appends nothing and answers that version.
+ */
 export class PublishWorkflow {
   /** The owners' secret names: trigger settings may name only secrets their owner has. Unset: not checked. */
   secretNames?: SecretNames;
@@ -83,6 +88,15 @@ export class PublishWorkflow {
       const entry = this.catalog.get(definition.name);
       const version = (entry?.versions.length ?? 0) + 1;
       const owner = ownerOfPublish(request, entry);
+      const latest = entry?.versions.at(-1);
+      if (entry !== undefined && latest?.version === entry.activeVersion && latest.source === request.source)
+        return {
+          name: definition.name,
+          version: latest.version,
+          seq: entry.lastSeq,
+          warnings: parsed.warnings,
+          unchanged: true,
+        };
       const claimed = triggerClaimIssues(definition, request.source, owner, this.catalog);
       if (claimed.length > 0) {
         throw new ChainmailError('WORKFLOW_INVALID', describeIssues(claimed.length), { issues: claimed });
@@ -102,7 +116,7 @@ export class PublishWorkflow {
       };
       try {
         const { seq } = await this.log.append(definition.name, event, entry?.lastSeq ?? 0);
-        return { name: definition.name, version, seq, warnings: parsed.warnings };
+        return { name: definition.name, version, seq, warnings: parsed.warnings, unchanged: false };
       } catch (err) {
         if (!this.log.isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
         // Someone published in between: let our view catch up with the log, then number again.

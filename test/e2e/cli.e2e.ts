@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, freePort, startNatsServer } from '@chainmail/testing';
-import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  http,
+  ROOT,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 
 /** The `chainmail` CLI as a user types it, against the built all-in-one process. */
 
@@ -80,12 +87,21 @@ it('applies the seed workflow, runs it with --follow and shows it in runs and lo
   expect(logs.stdout).toMatch(/RunStarted/);
   expect(logs.stdout).toMatch(/RunSucceeded/);
 
-  // The read model may trail the log by a batch: give it a moment.
-  let runs = await cli('runs', '--workflow', 'competitor-analysis');
-  for (let i = 0; i < 20 && !runs.stdout.includes(runId.slice(0, 8)); i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    runs = await cli('runs', '--workflow', 'competitor-analysis');
-  }
+  // The read model may trail the log by a batch: wait for it over HTTP (cheap), not by starting
+  // CLI processes in a loop (half a second each on a busy machine), then ask the CLI once.
+  await eventually(
+    async () => {
+      const listed = await http<{ runs: { id: string }[] }>(
+        chainmail.base,
+        'GET',
+        '/v1/runs?workflow=competitor-analysis',
+      );
+      return listed.body.runs?.some((r) => r.id === runId) ? true : undefined;
+    },
+    20_000,
+    `run ${runId} in the runs view`,
+  );
+  const runs = await cli('runs', '--workflow', 'competitor-analysis');
   expect(runs.stdout).toContain(runId.slice(0, 8));
 }, 60_000);
 

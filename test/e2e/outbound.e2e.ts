@@ -93,7 +93,7 @@ describe('with outbound mail going to an SMTP server', () => {
     // Its four steps are instant builtins: the run ends in the commit that starts it, so the report
     // is the only mail (an acknowledgement goes out only for a run still working after its start).
     const [done] = await sink.waitFor(1, 15_000);
-    expect(done.parsed.subject).toBe('Competitor Analysis Complete');
+    expect(done.parsed.subject).toBe('Re: Competitive analysis please');
     expect(done.envelope.to).toEqual(['jane@acme.example']);
     expect(done.header('to')).toBe('jane@acme.example');
     expect(done.header('in-reply-to')).toBe(messageId);
@@ -161,7 +161,7 @@ describe('with the local mail catcher of the default install', () => {
       'the caught report',
     );
     expect(mails.catcher).toBe(true);
-    const done = mails.mails.find((m) => m.subject === 'Competitor Analysis Complete');
+    const done = mails.mails.find((m) => m.subject === 'Re: Competitive analysis please');
     expect(done).toMatchObject({ inReplyTo: messageId });
     const detail = await http<{ text: string; raw: string; messageId: string }>(
       chainmail.base,
@@ -175,7 +175,7 @@ describe('with the local mail catcher of the default install', () => {
     const page = await fetch(`${chainmail.base}/mailbox`);
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
-    expect(html).toContain('Competitor Analysis Complete');
+    expect(html).toContain('Re: Competitive analysis please');
     expect(html).toContain('Agents used: research@, summarize@, write-report@, proofread@');
   }, 30_000);
 });

@@ -178,6 +178,14 @@ export class ChainmailConfig {
   @IsIn(['text', 'json'])
   logFormat: 'text' | 'json' = 'text';
 
+  /**
+   * A file the process touches every few seconds while its NATS connection is open: the liveness
+   * signal of a service without HTTP (containers and Kubernetes probe it with `bin/healthcheck.js`).
+   */
+  @IsOptional()
+  @IsString()
+  heartbeatFile?: string;
+
   /** Outbound mail server as a URL: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://… (TLS). */
   @IsOptional()
   @IsString()
@@ -370,6 +378,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   metricsPort: 'CHAINMAIL_METRICS_PORT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
   logFormat: 'CHAINMAIL_LOG_FORMAT',
+  heartbeatFile: 'CHAINMAIL_HEARTBEAT_FILE',
   smtpOutUrl: 'CHAINMAIL_SMTP_OUT_URL',
   smtpOutHost: 'CHAINMAIL_SMTP_OUT_HOST',
   smtpOutPort: 'CHAINMAIL_SMTP_OUT_PORT',

@@ -2,8 +2,11 @@ import { DynamicModule, INestApplicationContext, Logger, LogLevel, Type } from '
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { ChainmailConfig } from '@chainmail/config';
+import { writeFileSync } from 'node:fs';
+import type { NatsConnection } from 'nats';
 import { PlatformModule, type PlatformOptions } from './platform.module';
 import { JsonLogger } from './json-logger';
+import { NATS_CONNECTION } from './tokens';
 import { serveRequests } from './request-reply';
 
 export interface ProcessOptions extends PlatformOptions {
@@ -47,6 +50,7 @@ export async function startProcess(options: ProcessOptions): Promise<INestApplic
     app.enableShutdownHooks();
     await app.init();
     await serveRequests(app);
+    beatWhileConnected(app, options.config.heartbeatFile);
     return app;
   }
   const web = await NestFactory.create<NestExpressApplication>(root, {
@@ -59,9 +63,30 @@ export async function startProcess(options: ProcessOptions): Promise<INestApplic
   // Bootstrapped (catalogs live, consumers started) before answering requests or HTTP.
   await web.init();
   await serveRequests(web);
+  beatWhileConnected(web, options.config.heartbeatFile);
   await web.listen(options.config.httpPort, options.config.httpHost);
   new Logger(options.processName).log(
     `listening on http://${options.config.httpHost}:${options.config.httpPort}`,
   );
   return web;
+}
+
+const HEARTBEAT_MS = 5_000;
+
+/** Touches `file` every few seconds while the NATS connection is open (a probe reads its age). */
+function beatWhileConnected(app: INestApplicationContext, file: string | undefined): void {
+  if (file === undefined || file === '') return;
+  const nats = app.get<NatsConnection>(NATS_CONNECTION);
+  const beat = (): void => {
+    if (nats.isClosed()) return;
+    try {
+      writeFileSync(file, `${new Date().toISOString()}\n`);
+    } catch (err) {
+      new Logger('health').warn(`cannot write the heartbeat file ${file}: ${(err as Error).message}`);
+    }
+  };
+  beat();
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  timer.unref();
+  void nats.closed().then(() => clearInterval(timer));
 }

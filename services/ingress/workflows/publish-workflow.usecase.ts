@@ -48,7 +48,12 @@ export class PublishWorkflowUseCase {
     );
     // Read-your-writes: the next request to this process sees the version it just published.
     await this.catalog.waitFor(published.seq, CATALOG_WAIT_MS);
-    return { name: published.name, version: published.version, warnings: published.warnings };
+    return {
+      name: published.name,
+      version: published.version,
+      warnings: published.warnings,
+      unchanged: published.unchanged === true,
+    };
   }
 
   /** Changes nothing; an invalid definition is a 422 with every issue. */

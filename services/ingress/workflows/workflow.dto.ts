@@ -62,6 +62,8 @@ export class PublishedWorkflow {
   @ApiProperty() name!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: [DefinitionIssue] }) warnings!: DefinitionIssue[];
+  @ApiProperty({ description: 'the text was the active version already: no new version was made' })
+  unchanged!: boolean;
 }
 
 export class ValidatedWorkflow {

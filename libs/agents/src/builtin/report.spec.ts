@@ -30,8 +30,50 @@ describe('write-report@', () => {
     );
     expect(section(draft, '## Conclusion and next steps').some((l) => l.startsWith('- '))).toBe(true);
     expect(draft).not.toContain('Create a competitive analysis report based on');
-    // Every sentence of the summary it was given ends up in the report.
-    for (const sentence of summarize.split(/(?<=[.?!])\s+/)) expect(draft).toContain(sentence);
+    // Every sentence of the summary it was given ends up in the report, but those about the
+    // brief rather than from it ("It lists 4 questions…", "Request: …").
+    for (const sentence of summarize.split(/(?<=[.?!])\s+/)) {
+      if (/^It lists \d+ |^Request: /.test(sentence)) expect(draft).not.toContain(sentence);
+      else expect(draft).toContain(sentence);
+    }
+  });
+
+  it('says in its summary what its sections list, counted as they list it', async () => {
+    const { draft } = await runCompetitorFlow(createDefaultDirectory());
+    const bullets = (title: string): number =>
+      section(draft, title).filter((l) => /^(?:- |\d+\. )/.test(l) && !l.includes('no findings beyond'))
+        .length;
+    const said =
+      /Beyond this summary, it lists (no further findings|\d+ findings?), (no|\d+) open questions? and (no|\d+) next steps?\./.exec(
+        draft,
+      );
+    expect(said).not.toBeNull();
+    const n = (text: string): number => (/^\d+/.test(text) ? Number(/^\d+/.exec(text)?.[0]) : 0);
+    expect(n(said?.[1] ?? '')).toBe(bullets('## Key findings'));
+    expect(n(said?.[2] ?? '')).toBe(bullets('## Open questions'));
+    expect(n(said?.[3] ?? '')).toBe(bullets('## Conclusion and next steps'));
+    expect(draft).not.toContain('- It lists');
+  });
+
+  it('counts findings, questions and next steps as listed on a richer material', () => {
+    const report = writeReport(
+      [
+        'Write a report from:',
+        'Acme leads the CRM market with a 30% share. Globex grows fastest in Europe.',
+        'Initech sells mostly to banks. Umbrella cut its prices twice this year.',
+        'Hooli bundles CRM with email. Who will buy Initech? Is Umbrella profitable?',
+        'We should compare the price lists. Interview three Acme customers.',
+        'This brief lists 9 items.',
+      ].join('\n'),
+    );
+    expect(report).not.toContain('This brief lists 9 items');
+    const said = /it lists (\d+) findings?, (\d+) open questions? and (\d+) next steps?/.exec(report);
+    const findings = section(report, '## Key findings').filter((l) => l.startsWith('- ')).length;
+    expect(said?.slice(1).map(Number)).toEqual([
+      findings,
+      section(report, '## Open questions').length,
+      section(report, '## Conclusion and next steps').filter((l) => l.startsWith('- ')).length,
+    ]);
   });
 
   it('follows the sections of the material when it has headings', () => {

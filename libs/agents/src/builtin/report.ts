@@ -1,3 +1,4 @@
+import { RESEARCH_STAND_IN_NOTICE } from './research';
 import { pickSentences } from './summarize';
 import { splitInstruction } from './text/instruction';
 import { KeyTerm, keyTerms } from './text/key-terms';
@@ -18,6 +19,11 @@ const KIND =
 const ACTION_START =
   /^(?:add|analy[sz]e|answer|ask|assess|bind|build|check|collect|compare|confirm|connect|contact|create|define|describe|document|draft|estimate|evaluate|find|gather|identify|interview|investigate|list|map|measure|monitor|note|plan|prepare|prioriti[sz]e|record|research|review|run|schedule|set|summari[sz]e|survey|test|track|update|validate|verify|write)\b/i;
 const ACTION_WORDS = /\b(?:should|must|needs? to|recommend(?:s|ed)?|next step)\b/i;
+// Sentences about the material rather than from it ("It lists 4 questions…", "Request: …"):
+// neither findings nor actions, so the report leaves them out.
+const ABOUT_THE_MATERIAL =
+  /^(?:(?:it|this\s+\w+|the\s+\w+)\s+(?:lists|contains|includes|counts|has)\s+\d+\b|(?:request|subject|angle|topic)\s*:)/i;
+const SELF_DESCRIPTION = /^(?:this|the)\s+(?:brief|report|document|summary|note)\s+(?!is\b)\w+s\b/i;
 const MAX_THEMES = 4;
 const MAX_SUMMARY_SENTENCES = 2;
 
@@ -35,8 +41,17 @@ export function writeReport(text: string): string {
   const { instruction, body } = splitInstruction(text, REPORT_VERBS);
   const blocks = readBlocks(body);
   const sentences = scoreSentences(blocks);
-  const usable = sentences.some((s) => !s.fragment) ? sentences.filter((s) => !s.fragment) : sentences;
-  const terms = keyTerms(usable.map((s) => s.text).join('\n'), { limit: 12, exclude: REQUEST_WORDS });
+  const whole = sentences.filter((s) => !ABOUT_THE_MATERIAL.test(s.text));
+  const usable = whole.some((s) => !s.fragment) ? whole.filter((s) => !s.fragment) : whole;
+  // The stand-in's notice and what a brief says of itself stay in the summary, but are not what
+  // the material is about.
+  const terms = keyTerms(
+    usable
+      .map((s) => s.text)
+      .filter((t) => !RESEARCH_STAND_IN_NOTICE.startsWith(t) && !SELF_DESCRIPTION.test(t))
+      .join('\n'),
+    { limit: 12, exclude: REQUEST_WORDS },
+  );
   const subject = namedSubject(body) ?? terms[0]?.text ?? 'the material';
   const material = classify(usable);
   // The summary states what is known; questions and to-dos have their own sections.
@@ -49,7 +64,13 @@ export function writeReport(text: string): string {
   const heading = blocks.find((b) => b.kind === 'heading')?.text;
 
   const lines = [`# ${titleOf(instruction, subject, heading)}`, '', '## Executive summary', ''];
-  lines.push([...summary.map((s) => asSentence(s.text)), scopeSentence(subject, material)].join(' '), '');
+  const steps = nextSteps(material);
+  lines.push(
+    [...summary.map((s) => asSentence(s.text)), scopeSentence(findings.length, material, steps.length)].join(
+      ' ',
+    ),
+    '',
+  );
   lines.push('## Key findings', '', ...findingSections(findings, terms, subject));
   if (material.questions.length > 0) {
     lines.push(
@@ -60,7 +81,7 @@ export function writeReport(text: string): string {
     );
   }
   lines.push('## Conclusion and next steps', '', conclusion(subject, terms, material), '');
-  lines.push(...nextSteps(material).map((step) => `- ${step}`));
+  lines.push(...steps.map((step) => `- ${step}`));
   return lines.join('\n');
 }
 
@@ -91,13 +112,14 @@ function titleCase(text: string): string {
     .join(' ');
 }
 
-function scopeSentence(subject: string, material: Material): string {
+/** What the sections below list, counted as they list it: the summary and the sections agree. */
+function scopeSentence(findings: number, material: Material, steps: number): string {
   const parts = [
-    counted(material.findings.length, 'finding'),
+    counted(findings, findings === 0 ? 'further finding' : 'finding'),
     counted(material.questions.length, 'open question'),
-    counted(material.actions.length, 'recommended action'),
+    counted(steps, 'next step'),
   ];
-  return `This report on ${subject} draws ${parts[0]}, ${parts[1]} and ${parts[2]} from the material provided.`;
+  return `Beyond this summary, it lists ${parts[0]}, ${parts[1]} and ${parts[2]}.`;
 }
 
 function counted(n: number, noun: string): string {
