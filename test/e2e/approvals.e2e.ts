@@ -237,7 +237,8 @@ describe('the human-review example, decided by mail', () => {
     const result = await mailTo(
       sink,
       JANE,
-      (m) => m.parsed.subject === 'Human Review Complete',
+      // The result answers the mail that started the run, in its thread: `Re: <its subject>`.
+      (m) => m.parsed.subject?.startsWith('Re: Contract for') === true,
       'the result mail',
     );
     expect(result.header('in-reply-to')).toBe(messageId);
@@ -404,7 +405,8 @@ describe('a checkpoint survives a restart of every service', () => {
     await mailTo(
       sink,
       JANE,
-      (m) => m.parsed.subject === 'Human Review Complete',
+      // The result answers the mail that started the run, in its thread: `Re: <its subject>`.
+      (m) => m.parsed.subject?.startsWith('Re: Contract for') === true,
       'the result mail after the restart',
     );
     // Redelivered commits after the restart sent no second checkpoint mail.

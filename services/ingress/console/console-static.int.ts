@@ -66,6 +66,11 @@ it('leaves the API, its page, the probes and webhooks to the server', async () =
   expect(await docs.text()).toContain('swagger-ui');
   const hook = await fetch(`${app.base}/hooks/nobody`, { method: 'POST', body: '{}' });
   expect(hook.status).toBe(404);
+  const metrics = await get(app.base, '/metrics');
+  expect(await metrics.text()).toContain('# TYPE');
+  // An approval link is the server's page (signed, single use), not the console's.
+  const link = await get(app.base, '/approvals/not-a-token', { accept: 'text/html' });
+  expect(await link.text()).not.toContain('<div id="root">');
   // Only GET and HEAD open the console.
   expect((await fetch(`${app.base}/workflows`, { method: 'POST' })).status).toBe(404);
 });
