@@ -53,7 +53,7 @@ describe('the templates library', () => {
     const { source } = library.render('data-report', 'evil', {
       chart_agent: 'charts@',
     });
-    expect(source).toContain('agent: "charts@"');
+    expect(source).toMatch(/agent: ["']charts@["']/);
     const injected = library.render('research-to-send', 'tone-test', { tone: 'bold"\nsteps: []\n#' });
     const parsed = parseWorkflow(injected.source);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
