@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunProjectionProgress, RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
+import type { ChainmailConfig } from '@chainmail/config';
+import { defaultTemplatesDir, TemplateLibrary } from '@chainmail/templates';
 import {
+  CHAINMAIL_CONFIG,
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
@@ -43,6 +46,7 @@ import { PublishWorkflowUseCase } from './workflows/publish-workflow.usecase';
 import { RollbackWorkflowUseCase } from './workflows/rollback-workflow.usecase';
 import { StartWorkflowRunUseCase } from './workflows/start-workflow-run.usecase';
 import { WorkflowsController } from './workflows/workflows.controller';
+import { TEMPLATE_LIBRARY, TemplatesController } from './templates/templates.controller';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
@@ -65,10 +69,18 @@ import { WorkflowsController } from './workflows/workflows.controller';
     AgentsController,
     SchedulesController,
     OpenApiController,
+    TemplatesController,
   ],
   providers: [
     OpenApiDocument,
     AGENTS_SERVICE,
+    {
+      provide: TEMPLATE_LIBRARY,
+      inject: [CHAINMAIL_CONFIG],
+      // Read once at start: a malformed template stops the start with its file and field.
+      useFactory: (config: ChainmailConfig) =>
+        TemplateLibrary.load(config.templatesDir ?? defaultTemplatesDir()),
+    },
     MAILBOX_SERVICE,
     {
       provide: RegistryClient,
