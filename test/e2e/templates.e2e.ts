@@ -1,0 +1,134 @@
+import { eventually, http, setSecret, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+
+/**
+ * The templates library against the built all-in-one process: every template is used with its
+ * defaults (published through the registry like any workflow), given the secrets and variables it
+ * declares, run with its sample input on the builtin agents (checkpoints approved as a person
+ * would), and must end `succeeded`.
+ */
+
+interface TemplateDetail {
+  id: string;
+  secrets: { name: string }[];
+  variables: { name: string }[];
+  sampleInput: Record<string, unknown>;
+  agents: { address: string; production: string }[];
+}
+interface LoggedEvent {
+  type: string;
+  data: { stepId?: string; visit?: number };
+}
+interface RunBody {
+  status: string;
+  output: string | null;
+  error: unknown;
+}
+
+let chainmail: ChainmailUnderTest;
+let ids: string[] = [];
+
+/** Values for the variables templates declare, as a team would set them. */
+const VARIABLES: Record<string, unknown> = { competitors: ['Acme', 'Globex'], company_name: 'Acme' };
+
+beforeAll(async () => {
+  chainmail = await startChainmail(['all-in-one']);
+  const list = await http<{ templates: { id: string }[] }>(chainmail.base, 'GET', '/v1/templates');
+  ids = list.body.templates.map((t) => t.id);
+}, 60_000);
+
+afterAll(async () => {
+  await chainmail?.stop();
+});
+
+/** Runs to its end, approving each checkpoint it opens. */
+async function runToEnd(runId: string): Promise<RunBody> {
+  const approved = new Set<string>();
+  return eventually(
+    async () => {
+      const run = await http<RunBody>(chainmail.base, 'GET', `/v1/runs/${runId}`);
+      if (run.status === 200 && run.body.status !== 'running') return run.body;
+      const log = await http<{ events: LoggedEvent[] }>(chainmail.base, 'GET', `/v1/runs/${runId}/events`);
+      for (const e of log.status === 200 ? log.body.events : []) {
+        const key = `${e.data.stepId}:${e.data.visit}`;
+        if (e.type !== 'CheckpointOpened' || approved.has(key)) continue;
+        const decided = await http(chainmail.base, 'POST', `/v1/runs/${runId}/checkpoints/${e.data.stepId}`, {
+          action: 'approve',
+        });
+        if (decided.status === 202) approved.add(key);
+      }
+      return undefined;
+    },
+    30_000,
+    `run ${runId} to end`,
+  );
+}
+
+it('lists at least 15 templates, searchable by words and category', async () => {
+  expect(ids.length).toBeGreaterThanOrEqual(15);
+  const found = await http<{ templates: { id: string }[]; categories: string[] }>(
+    chainmail.base,
+    'GET',
+    '/v1/templates?q=competitor&category=schedules',
+  );
+  expect(found.body.templates.map((t) => t.id)).toEqual(['weekly-competitor-update']);
+  expect(found.body.categories).toContain('schedules');
+  const missing = await http<{ error: { code: string } }>(chainmail.base, 'GET', '/v1/templates/nope');
+  expect(missing.status).toBe(404);
+  expect(missing.body.error.code).toBe('TEMPLATE_NOT_FOUND');
+});
+
+it('every template is published from its defaults and runs to succeeded on the builtins with its sample input', async () => {
+  const outcomes: Record<string, string> = {};
+  for (const id of ids) {
+    const detail = await http<TemplateDetail>(chainmail.base, 'GET', `/v1/templates/${id}`);
+    expect(detail.status).toBe(200);
+    for (const s of detail.body.secrets) await setSecret(chainmail.base, s.name, `value-of-${s.name}`);
+    for (const v of detail.body.variables) {
+      const set = await http(chainmail.base, 'PUT', `/v1/variables/${v.name}`, { value: VARIABLES[v.name] });
+      expect(set.status).toBe(200);
+    }
+    const name = `tpl-${id}`;
+    const used = await http<{ name: string; version: number; needs: { agents: string[] } }>(
+      chainmail.base,
+      'POST',
+      `/v1/templates/${id}/use`,
+      { name },
+    );
+    if (used.status !== 201)
+      throw new Error(`${id}: use answered ${used.status} ${JSON.stringify(used.body)}`);
+    expect(used.body).toMatchObject({ name, version: 1 });
+    expect(used.body.needs.agents.sort()).toEqual(
+      [...new Set(detail.body.agents.map((a) => a.address))].sort(),
+    );
+    const started = await http<{ runId: string }>(chainmail.base, 'POST', `/v1/workflows/${name}/runs`, {
+      inputs: detail.body.sampleInput,
+    });
+    expect(started.status).toBe(202);
+    const run = await runToEnd(started.body.runId);
+    outcomes[id] = run.status === 'succeeded' ? 'succeeded' : `${run.status}: ${JSON.stringify(run.error)}`;
+  }
+  expect(outcomes).toEqual(Object.fromEntries(ids.map((id) => [id, 'succeeded'])));
+}, 300_000);
+
+it('refuses bad parameters with every problem named; given ones go into the published source', async () => {
+  const bad = await http<{ error: { code: string; message: string } }>(
+    chainmail.base,
+    'POST',
+    '/v1/templates/translation/use',
+    { name: 'tr-bad', params: { concurrency: 'lots', colour: 'blue' } },
+  );
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.code).toBe('TEMPLATE_PARAMS_INVALID');
+  expect(bad.body.error.message).toMatch(/"colour" is not a parameter of translation/);
+  expect(bad.body.error.message).toMatch(/concurrency must be a number/);
+  const withParams = await http<{ params: Record<string, unknown> }>(
+    chainmail.base,
+    'POST',
+    '/v1/templates/translation/use',
+    { name: 'tr-two', params: { concurrency: 2 } },
+  );
+  expect(withParams.status).toBe(201);
+  expect(withParams.body.params.concurrency).toBe(2);
+  const wf = await http<{ source: string }>(chainmail.base, 'GET', '/v1/workflows/tr-two');
+  expect(wf.body.source).toMatch(/concurrency: 2\n/);
+});
