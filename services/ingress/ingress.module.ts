@@ -47,6 +47,10 @@ import { RollbackWorkflowUseCase } from './workflows/rollback-workflow.usecase';
 import { StartWorkflowRunUseCase } from './workflows/start-workflow-run.usecase';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { TEMPLATE_LIBRARY, TemplatesController } from './templates/templates.controller';
+import { MarketplaceController } from './marketplace/marketplace.controller';
+import { MarketplaceService } from './marketplace/marketplace.service';
+import { WorkflowUpdateController } from './marketplace/workflow-update.controller';
+import { SecretStore, VariableStore } from '@chainmail/secrets';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
@@ -70,6 +74,8 @@ import { TEMPLATE_LIBRARY, TemplatesController } from './templates/templates.con
     SchedulesController,
     OpenApiController,
     TemplatesController,
+    MarketplaceController,
+    WorkflowUpdateController,
   ],
   providers: [
     OpenApiDocument,
@@ -135,6 +141,17 @@ import { TEMPLATE_LIBRARY, TemplatesController } from './templates/templates.con
       inject: [RegistryClient, DEFINITION_CATALOG],
       useFactory: (registry: RegistryClient, catalog: DefinitionCatalog) =>
         new PublishWorkflowUseCase(registry, catalog),
+    },
+    {
+      provide: MarketplaceService,
+      inject: [RegistryClient, DEFINITION_CATALOG, PublishWorkflowUseCase, SecretStore, VariableStore],
+      useFactory: (
+        registry: RegistryClient,
+        catalog: DefinitionCatalog,
+        publishing: PublishWorkflowUseCase,
+        secrets: SecretStore,
+        variables: VariableStore,
+      ) => new MarketplaceService(registry, catalog, publishing, secrets, variables),
     },
     {
       provide: RollbackWorkflowUseCase,
