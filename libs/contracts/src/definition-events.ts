@@ -35,6 +35,8 @@ export interface WorkflowOrigin {
   version: number;
   /** The installer's agents in place of the listing's: listing address → installed address. */
   agents?: Record<string, string>;
+  /** The installer's webhook paths and email addresses in place of the listing's. */
+  bindings?: Record<string, string>;
 }
 
 /** What a listing needs from its installer: names only, never a value or an agent's configuration. */

@@ -22,6 +22,14 @@ steps:
     expect(out).toContain('agent: echo@');
   });
 
+  it('rebinds webhook paths and email addresses', () => {
+    const source =
+      'name: a\ntriggers:\n  - { type: webhook, path: ann-hook }\n  - { type: email, address: ann@ }\nsteps:\n  - { id: s, agent: echo@, input: x }\n';
+    const out = rewriteWorkflow(source, 'b', {}, { 'ann-hook': 'bob-hook', 'ann@': 'bob@' });
+    expect(out).toContain('path: bob-hook');
+    expect(out).toContain('address: bob@');
+  });
+
   it('reads JSON sources too', () => {
     expect(rewriteWorkflow('{"name": "j", "steps": [{"id": "a", "agent": "echo@"}]}', 'k')).toMatch(
       /"?name"?: "?k"?/,

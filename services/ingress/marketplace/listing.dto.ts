@@ -113,6 +113,17 @@ export class InstallListingBody {
   @IsObject({ message: 'must be a JSON object: listed agent address → your agent address' })
   agents?: Record<string, string>;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description:
+      'your webhook paths and email addresses in place of the listing’s (they are unique in an installation; kept for updates)',
+    example: { 'ann-hook': 'my-hook' },
+  })
+  @IsOptional()
+  @IsObject({ message: 'must be a JSON object: listed webhook path or email address → yours' })
+  bindings?: Record<string, string>;
+
   @ApiPropertyOptional({ description: "install as this team's workflow (editor or owner there)" })
   @IsOptional()
   @IsString({ message: 'must be one team id' })

@@ -160,16 +160,18 @@ export class MarketplaceService {
       });
     }
     const agents = checkedAgentMap(body.agents ?? {}, chosen.requirements);
+    const bindings = checkedBindings(body.bindings ?? {});
     const name = body.name ?? listing.workflow;
     const owner = ownerFor(actor, body.team, 'publish');
     const origin: WorkflowOrigin = {
       listing: id,
       version: chosen.version,
       ...(Object.keys(agents).length > 0 ? { agents } : {}),
+      ...(Object.keys(bindings).length > 0 ? { bindings } : {}),
     };
     const published = await this.publishing.publish(
       actor,
-      { source: rewriteWorkflow(chosen.source, name, agents), contentType: 'yaml' },
+      { source: rewriteWorkflow(chosen.source, name, agents, bindings), contentType: 'yaml' },
       body.team,
       origin,
     );
@@ -213,10 +215,12 @@ export class MarketplaceService {
         { name, listing: listing.id, listingVersion: origin.version },
       );
     }
-    const agents = origin.agents ?? {};
     const published = await this.publishing.publish(
       actor,
-      { source: rewriteWorkflow(latest.source, name, agents), contentType: 'yaml' },
+      {
+        source: rewriteWorkflow(latest.source, name, origin.agents ?? {}, origin.bindings ?? {}),
+        contentType: 'yaml',
+      },
       undefined,
       { ...origin, version: latest.version },
     );
@@ -345,6 +349,22 @@ function checkedAgentMap(
     });
   }
   return map;
+}
+
+function checkedBindings(bindings: Record<string, unknown>): Record<string, string> {
+  const issues = Object.entries(bindings)
+    .filter(([, to]) => typeof to !== 'string' || to.trim() === '')
+    .map(([from]) => ({
+      in: 'body' as const,
+      field: `bindings.${from}`,
+      message: 'must be your webhook path or email address',
+    }));
+  if (issues.length > 0) {
+    throw new ChainmailError('BAD_REQUEST', `The bindings to use instead have ${issues.length} problem(s).`, {
+      issues,
+    });
+  }
+  return bindings as Record<string, string>;
 }
 
 function listingNotFound(id: string): ChainmailError {
