@@ -1,4 +1,17 @@
-import { eventually, http, setSecret, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  ADMIN_TOKEN,
+  eventually,
+  http,
+  ROOT,
+  setSecret,
+  startChainmail,
+  type ChainmailUnderTest,
+} from '../support/chainmail';
 
 /**
  * The templates library against the built all-in-one process: every template is used with its
@@ -132,3 +145,90 @@ it('refuses bad parameters with every problem named; given ones go into the publ
   const wf = await http<{ source: string }>(chainmail.base, 'GET', '/v1/workflows/tr-two');
   expect(wf.body.source).toMatch(/concurrency: 2\n/);
 });
+
+const exec = promisify(execFile);
+// Each of the CLI tests starts several CLI processes (half a second each on a busy machine).
+const CLI_TEST_MS = 60_000;
+
+/** The CLI as a user types it, with the admin token. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [join(ROOT, 'bin', 'chainmail.js'), ...args], {
+      env: {
+        ...process.env,
+        CHAINMAIL_URL: chainmail.base,
+        CHAINMAIL_TOKEN: ADMIN_TOKEN,
+        NO_COLOR: '1',
+        XDG_CONFIG_HOME: join(tmpdir(), 'chainmail-templates-e2e-nowhere'),
+      },
+      cwd: ROOT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+it(
+  'as a new user would: `chainmail templates` lists the library, `chainmail new` publishes one that runs at once',
+  async () => {
+    const listed = await cli('templates');
+    expect(listed.code).toBe(0);
+    for (const id of ids) expect(listed.stdout).toContain(id);
+    const searched = await cli('templates', 'post-mortem');
+    expect(searched.stdout).toContain('incident-postmortem');
+    expect(searched.stdout).not.toContain('newsletter');
+    const shown = await cli('templates', '--show', 'translation');
+    expect(shown.stdout).toMatch(/concurrency\s+number\s+4/);
+
+    const created = await cli(
+      'new',
+      'my-postmortem',
+      '--from',
+      'incident-postmortem',
+      '--param',
+      'analysis_agent=summarize@',
+    );
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('my-postmortem: version 1 published from template incident-postmortem');
+    const ran = await cli(
+      'run',
+      'my-postmortem',
+      '--input',
+      'incident=the API fell over at 9:05 and came back at 9:24',
+      '--follow',
+    );
+    expect(ran.stdout + ran.stderr).toMatch(/succeeded/);
+    expect(ran.code).toBe(0);
+    const bad = await cli('new', 'x-flow', '--from', 'incident-postmortem', '--param', 'nope=1');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('"nope" is not a parameter of incident-postmortem');
+  },
+  CLI_TEST_MS,
+);
+
+it(
+  '`chainmail export` writes a bundle that `chainmail import` publishes elsewhere, with the names of what it needs',
+  async () => {
+    const source = await http(chainmail.base, 'POST', '/v1/templates/newsletter/use', { name: 'bundle-src' });
+    expect(source.status).toBe(201);
+    const exported = await cli('export', 'bundle-src');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('format: chainmail/bundle@1');
+    expect(exported.stdout).toMatch(/variables:\n\s+- company_name/);
+    const dir = await mkdtemp(join(tmpdir(), 'chainmail-bundle-'));
+    const file = join(dir, 'flow.bundle.yaml');
+    await writeFile(file, exported.stdout);
+    const imported = await cli('import', file, '--name', 'imported-newsletter');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('imported-newsletter: version 1 published');
+    expect(imported.stdout).toContain('variables: company_name');
+    const copy = await http<{ source: string }>(chainmail.base, 'GET', '/v1/workflows/imported-newsletter');
+    expect(copy.body.source).toContain('name: imported-newsletter');
+    const notBundle = await cli('import', join(ROOT, 'examples', 'competitor-analysis.yaml'));
+    expect(notBundle.code).not.toBe(0);
+    expect(notBundle.stderr).toContain('not a Chainmail bundle');
+  },
+  CLI_TEST_MS,
+);
