@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   ChainmailError,
   type DefinitionEvent,
@@ -36,7 +36,9 @@ export class ListingUseCases {
     private readonly catalog: DefinitionCatalog,
     private readonly log: ListingAppender,
     private readonly clock: () => number = Date.now,
-    private readonly newId: () => string = () => `lst_${randomBytes(8).toString('hex')}`,
+    /** One id per owner's workflow, so two first publishes of it meet on one subject (a conflict, not two listings). */
+    private readonly newId: (owner: string, workflow: string) => string = (owner, workflow) =>
+      `lst_${createHash('sha256').update(`${owner}\n${workflow}`).digest('hex').slice(0, 16)}`,
   ) {}
 
   async publish(request: PublishListingRequest): Promise<ListingWritten> {
@@ -60,7 +62,7 @@ export class ListingUseCases {
             { listing: existing.id, version: last.version },
           );
         }
-        const id = existing?.id ?? this.newId();
+        const id = existing?.id ?? this.newId(entry.owner, entry.name);
         const next = (existing?.versions.length ?? 0) + 1;
         const event: DefinitionEvent = {
           type: 'ListingPublished',
