@@ -173,6 +173,10 @@ export function registerLibraryCommands(program: Command, ctx: CliContext, run: 
         );
         printNeeds(ctx, a.needs);
         const missing = asRecord(a.missing);
+        for (const agent of Array.isArray(missing.agents) ? missing.agents : [])
+          ctx.warn(
+            `agent ${String(agent)} is not yours to call: install with --agent ${String(agent)}=your-agent@`,
+          );
         for (const s of Array.isArray(missing.secrets) ? missing.secrets : [])
           ctx.warn(`missing secret ${String(s)}: chainmail secrets set ${String(s)} < value.txt`);
         for (const v of Array.isArray(missing.variables) ? missing.variables : [])

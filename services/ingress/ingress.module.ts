@@ -4,7 +4,9 @@ import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunProjectionProgress, RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
 import type { ChainmailConfig } from '@chainmail/config';
 import { defaultTemplatesDir, TemplateLibrary } from '@chainmail/templates';
+import type { AgentDirectory } from '@chainmail/agents';
 import {
+  AGENT_DIRECTORY,
   CHAINMAIL_CONFIG,
   DATA_SOURCE,
   DEFINITION_CATALOG,
@@ -144,14 +146,22 @@ import { SecretStore, VariableStore } from '@chainmail/secrets';
     },
     {
       provide: MarketplaceService,
-      inject: [RegistryClient, DEFINITION_CATALOG, PublishWorkflowUseCase, SecretStore, VariableStore],
+      inject: [
+        RegistryClient,
+        DEFINITION_CATALOG,
+        PublishWorkflowUseCase,
+        SecretStore,
+        VariableStore,
+        AGENT_DIRECTORY,
+      ],
       useFactory: (
         registry: RegistryClient,
         catalog: DefinitionCatalog,
         publishing: PublishWorkflowUseCase,
         secrets: SecretStore,
         variables: VariableStore,
-      ) => new MarketplaceService(registry, catalog, publishing, secrets, variables),
+        agents: AgentDirectory,
+      ) => new MarketplaceService(registry, catalog, publishing, secrets, variables, agents),
     },
     {
       provide: RollbackWorkflowUseCase,

@@ -207,6 +207,18 @@ it('Bob installs it into his namespace with his own agent, secret, variable and 
     config: { url: `${agents.url}/bob`, headers: { Authorization: 'Bearer {{secrets.HOOK_KEY}}' } },
   });
   expect(bobAgent.status).toBe(200);
+  // Without his own agent in place of Ann's, the install says his runs may not call hers.
+  const unmapped = await as<{ missing: { agents: string[] } }>(
+    bob,
+    'POST',
+    `/v1/marketplace/listings/${listing}/install`,
+    {
+      name: 'bob-unmapped',
+      bindings: { 'ann-flow-hook': 'bob-unmapped-hook' },
+    },
+  );
+  expect(unmapped.status).toBe(201);
+  expect(unmapped.body.missing.agents).toEqual(['ann-writer@']);
   const installed = await as<{
     name: string;
     version: number;
@@ -221,7 +233,7 @@ it('Bob installs it into his namespace with his own agent, secret, variable and 
   expect(installed.status).toBe(201);
   expect(installed.body).toMatchObject({ name: 'bob-flow', version: 1, listingVersion: 1 });
   expect(installed.body.needs.agents).toEqual(['bob-writer@', 'research@']);
-  expect(installed.body.missing).toEqual({ secrets: [], variables: ['audience'] });
+  expect(installed.body.missing).toEqual({ agents: [], secrets: [], variables: ['audience'] });
 
   const copy = await as<{ owner: string; source: string; origin: Record<string, unknown> }>(
     bob,
@@ -247,7 +259,7 @@ it('Bob installs it into his namespace with his own agent, secret, variable and 
     'GET',
     '/v1/marketplace/listings',
   );
-  expect(listed.body.listings.find((l) => l.id === listing)?.installs).toBe(1);
+  expect(listed.body.listings.find((l) => l.id === listing)?.installs).toBe(2);
 });
 
 it('stars count once per user and sort the marketplace', async () => {

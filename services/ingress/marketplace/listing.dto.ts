@@ -189,6 +189,11 @@ export class UnpublishedListing {
 }
 
 export class MissingNeeds {
+  @ApiProperty({
+    type: [String],
+    description: "agents your runs may not call (another owner's): install with `agents` to use yours",
+  })
+  agents!: string[];
   @ApiProperty({ type: [String], description: 'set them: `chainmail secrets set NAME`' }) secrets!: string[];
   @ApiProperty({ type: [String], description: 'set them: `chainmail variables set NAME VALUE`' })
   variables!: string[];

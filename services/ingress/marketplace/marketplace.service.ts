@@ -2,6 +2,7 @@ import {
   actorRights,
   ChainmailError,
   mayDo,
+  mayUseAgent,
   REGISTRY_LISTING_PUBLISH_SUBJECT,
   REGISTRY_LISTING_STAR_SUBJECT,
   REGISTRY_LISTING_UNPUBLISH_SUBJECT,
@@ -11,6 +12,7 @@ import {
   type WorkflowOrigin,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog, Listing, ListingVersion, WorkflowEntry } from '@chainmail/catalog';
+import type { AgentDirectory } from '@chainmail/agents';
 import type { SecretStore, VariableStore } from '@chainmail/secrets';
 import { rewriteWorkflow } from '@chainmail/templates';
 import { requirementsOf } from '@chainmail/workflow-dsl';
@@ -53,6 +55,7 @@ export class MarketplaceService {
     private readonly publishing: Pick<PublishWorkflowUseCase, 'publish'>,
     private readonly secrets: Pick<SecretStore, 'namesOf'>,
     private readonly variables: Pick<VariableStore, 'list'>,
+    private readonly agents: Pick<AgentDirectory, 'entry'>,
   ) {}
 
   async publish(actor: Actor, body: PublishListingBody): Promise<PublishedListing> {
@@ -305,17 +308,21 @@ export class MarketplaceService {
     );
   }
 
-  /** The secret and variable names the new owner does not have yet (names only). */
+  /** The agents the new owner's runs may not call, and the secret and variable names it does not have yet (names only). */
   private async missing(
     owner: string,
     needs: ListingRequirements,
-  ): Promise<{ secrets: string[]; variables: string[] }> {
+  ): Promise<{ agents: string[]; secrets: string[]; variables: string[] }> {
     const secrets = needs.secrets.length === 0 ? new Set<string>() : await this.secrets.namesOf(owner);
     const variables =
       needs.variables.length === 0
         ? new Set<string>()
         : new Set((await this.variables.list([owner])).map((v) => v.name));
     return {
+      agents: needs.agents.filter((address) => {
+        const entry = this.agents.entry(address);
+        return entry === undefined || !mayUseAgent(entry, owner);
+      }),
       secrets: needs.secrets.filter((s) => !secrets.has(s)),
       variables: needs.variables.filter((v) => !variables.has(v)),
     };
