@@ -15,6 +15,6 @@ describe('the examples published at start', () => {
         return isPipeline(parsed.definition);
       })
       .sort();
-    expect(published).toEqual(['competitor-analysis.yaml', 'daily-news-digest.yaml']);
+    expect(published).toEqual(['competitor-analysis.yaml', 'daily-news-digest.yaml', 'human-review.yaml']);
   });
 });

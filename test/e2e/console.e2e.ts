@@ -6,7 +6,7 @@ import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from
 
 /**
  * The web console in headless Chromium against the built all-in-one process (example pipelines
- * published at start, three construct demos applied): sign in, build a workflow by clicking, save and test-run it, run the seed's
+ * published at start, two construct demos applied): sign in, build a workflow by clicking, save and test-run it, run the seed's
  * competitor-analysis and read its report, roll back a version, the schedules page. Each page is
  * kept as a screenshot in web/test-artifacts.
  */
@@ -20,7 +20,7 @@ let page: Page;
 beforeAll(async () => {
   chainmail = await startChainmail(['all-in-one'], { CHAINMAIL_EXAMPLES_DIR: join(ROOT, 'examples') });
   // The loader publishes the example pipelines; the construct demos drawn below are applied as a user would.
-  for (const file of ['parallel-research.yaml', 'triage-switch.yaml', 'human-review.yaml']) {
+  for (const file of ['parallel-research.yaml', 'triage-switch.yaml']) {
     const source = await readFile(join(ROOT, 'examples', file), 'utf8');
     const published = await http(chainmail.base, 'POST', '/v1/workflows', source, 'application/yaml');
     if (published.status !== 201)

@@ -59,7 +59,8 @@ async function runToEnd(runId: string): Promise<RunBody> {
   return eventually(
     async () => {
       const run = await http<RunBody>(chainmail.base, 'GET', `/v1/runs/${runId}`);
-      if (run.status === 200 && run.body.status !== 'running') return run.body;
+      // A run at a checkpoint is `waiting`: approve it as a person would, then it goes on.
+      if (run.status === 200 && !['running', 'waiting', 'paused'].includes(run.body.status)) return run.body;
       const log = await http<{ events: LoggedEvent[] }>(chainmail.base, 'GET', `/v1/runs/${runId}/events`);
       for (const e of log.status === 200 ? log.body.events : []) {
         const key = `${e.data.stepId}:${e.data.visit}`;
