@@ -242,6 +242,50 @@ export class ChainmailApi {
     );
   }
 
+  async listTemplates(q?: string, category?: string): Promise<unknown> {
+    return this.json('GET', `/v1/templates${queryOf({ q, category })}`);
+  }
+
+  async getTemplate(id: string): Promise<unknown> {
+    return this.json('GET', `/v1/templates/${enc(id)}`);
+  }
+
+  async useTemplate(id: string, body: { name?: string; params?: Json }, team?: string): Promise<unknown> {
+    return this.json('POST', `/v1/templates/${enc(id)}/use${teamQuery(team)}`, jsonBody(body));
+  }
+
+  async getWorkflow(name: string): Promise<unknown> {
+    return this.json('GET', `/v1/workflows/${enc(name)}`);
+  }
+
+  async updateWorkflow(name: string): Promise<unknown> {
+    return this.json('POST', `/v1/workflows/${enc(name)}/update`, jsonBody({}));
+  }
+
+  async listListings(filter: { q?: string; tag?: string; sort?: string }): Promise<unknown> {
+    return this.json('GET', `/v1/marketplace/listings${queryOf(filter)}`);
+  }
+
+  async getListing(id: string): Promise<unknown> {
+    return this.json('GET', `/v1/marketplace/listings/${enc(id)}`);
+  }
+
+  async publishListing(body: Json): Promise<unknown> {
+    return this.json('POST', '/v1/marketplace/listings', jsonBody(body));
+  }
+
+  async installListing(id: string, body: Json): Promise<unknown> {
+    return this.json('POST', `/v1/marketplace/listings/${enc(id)}/install`, jsonBody(body));
+  }
+
+  async starListing(id: string, starred: boolean): Promise<unknown> {
+    return this.json(starred ? 'POST' : 'DELETE', `/v1/marketplace/listings/${enc(id)}/star`);
+  }
+
+  async unpublishListing(id: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/marketplace/listings/${enc(id)}`);
+  }
+
   /** Sends a secret's value as a text/plain body: never in a URL, never echoed back. */
   async putSecret(name: string, value: string, team?: string): Promise<unknown> {
     return this.json('PUT', `/v1/secrets/${enc(name)}${teamQuery(team)}`, {
@@ -445,6 +489,13 @@ export class ChainmailApi {
 
 function teamQuery(team: string | undefined): string {
   return team === undefined ? '' : `?team=${enc(team)}`;
+}
+
+function queryOf(params: Record<string, string | undefined>): string {
+  const pairs = Object.entries(params).filter(
+    (p): p is [string, string] => p[1] !== undefined && p[1] !== '',
+  );
+  return pairs.length === 0 ? '' : `?${new URLSearchParams(pairs).toString()}`;
 }
 
 function enc(segment: string): string {

@@ -13,6 +13,7 @@ import { registerSecretCommands } from './commands/secrets';
 import { registerStatsCommand } from './commands/stats';
 import { registerUpCommand } from './commands/up';
 import { registerVariableCommands } from './commands/variables';
+import { registerLibraryCommands } from './commands/library';
 import { registerWorkflowCommands } from './commands/workflows';
 import { CliContext, type CliIO } from './context';
 import { reportError } from './errors';
@@ -62,6 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   registerIdentityCommands(program, ctx, run);
   registerSecretCommands(program, ctx, run);
   registerVariableCommands(program, ctx, run);
+  registerLibraryCommands(program, ctx, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -412,6 +412,9 @@ function nextSteps(ctx: CliContext, url: string): void {
   ctx.line(
     `  npx chainmail schedules                   ${p('dim', 'scheduled workflows: next run, last run and its status')}`,
   );
+  ctx.line(
+    `  npx chainmail templates                   ${p('dim', 'ready pipelines: chainmail new NAME --from ID')}`,
+  );
   ctx.line(`  npx chainmail apply -f my-workflow.yaml   ${p('dim', 'publish your own')}`);
   ctx.line(`  npx chainmail run NAME --input k=v --follow`);
   ctx.line(

@@ -28,6 +28,7 @@ let red: string;
 let blue: string;
 let annRun: string;
 let redRun: string;
+let redListing: string;
 
 const steps = 'steps:\n  - id: a\n    agent: echo@\n    input: hello\n';
 const annFlow = `name: ann-flow
@@ -130,6 +131,14 @@ beforeAll(async () => {
     config: { url: 'https://agents.example/ann' },
   });
   expect(agent.status).toBe(200);
+  // A listing only the Red team sees.
+  const listing = await as(people.ann, 'POST', '/v1/marketplace/listings', {
+    workflow: 'red-flow',
+    title: 'Red only',
+    visibility: 'team',
+  });
+  expect(listing.status).toBe(201);
+  redListing = listing.body.id;
   annRun = await startRun(people.ann, 'ann-flow');
   redRun = await startRun(people.rud, 'red-flow');
   expect((await call(app.base, 'POST', '/hooks/ann-hook', { body: { topic: 'x' } })).status).toBeLessThan(
@@ -171,6 +180,26 @@ function annsObject(route: string): { path: string; body?: unknown; expected: nu
     'GET /v1/workflows/:name/versions/:version': { path: '/v1/workflows/ann-flow/versions/1' },
     'POST /v1/workflows/:name/rollback': { path: '/v1/workflows/ann-flow/rollback', body: { version: 1 } },
     'POST /v1/workflows/:name/runs': { path: '/v1/workflows/ann-flow/runs', body: { inputs: {} } },
+    'POST /v1/workflows/:name/update': { path: '/v1/workflows/ann-flow/update', body: {} },
+    // The templates library is everyone's; using a template over Ann's workflow name is refused as taken.
+    'GET /v1/templates/:id': { path: '/v1/templates/competitor-analysis', expected: [200] },
+    'POST /v1/templates/:id/use': {
+      path: '/v1/templates/meeting-action-items/use',
+      body: { name: 'ann-flow' },
+      expected: [409],
+    },
+    // A team-only listing of Red's: invisible to Bob, who is not in Red.
+    'GET /v1/marketplace/listings/:id': { path: `/v1/marketplace/listings/${redListing}` },
+    'DELETE /v1/marketplace/listings/:id': { path: `/v1/marketplace/listings/${redListing}` },
+    'POST /v1/marketplace/listings/:id/star': {
+      path: `/v1/marketplace/listings/${redListing}/star`,
+      body: {},
+    },
+    'DELETE /v1/marketplace/listings/:id/star': { path: `/v1/marketplace/listings/${redListing}/star` },
+    'POST /v1/marketplace/listings/:id/install': {
+      path: `/v1/marketplace/listings/${redListing}/install`,
+      body: { name: 'bob-red' },
+    },
     'GET /v1/runs/:id': { path: `/v1/runs/${annRun}` },
     'GET /v1/analytics/workflows/:name': { path: '/v1/analytics/workflows/ann-flow' },
     'GET /v1/runs/:id/events': { path: `/v1/runs/${annRun}/events` },

@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CommandBus, RunLog, type EventLogNames } from '@chainmail/event-log';
 import { RunProjectionProgress, RunReadRepository, ScheduleReadRepository } from '@chainmail/persistence';
+import type { ChainmailConfig } from '@chainmail/config';
+import { defaultTemplatesDir, TemplateLibrary } from '@chainmail/templates';
+import type { AgentDirectory } from '@chainmail/agents';
 import {
+  AGENT_DIRECTORY,
+  CHAINMAIL_CONFIG,
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
@@ -43,6 +48,11 @@ import { PublishWorkflowUseCase } from './workflows/publish-workflow.usecase';
 import { RollbackWorkflowUseCase } from './workflows/rollback-workflow.usecase';
 import { StartWorkflowRunUseCase } from './workflows/start-workflow-run.usecase';
 import { WorkflowsController } from './workflows/workflows.controller';
+import { TEMPLATE_LIBRARY, TemplatesController } from './templates/templates.controller';
+import { MarketplaceController } from './marketplace/marketplace.controller';
+import { MarketplaceService } from './marketplace/marketplace.service';
+import { WorkflowUpdateController } from './marketplace/workflow-update.controller';
+import { SecretStore, VariableStore } from '@chainmail/secrets';
 
 /** The public edge: REST under /v1, health probes, webhooks and inbound mail. It writes commands only and reads read models. */
 @Module({
@@ -65,10 +75,20 @@ import { WorkflowsController } from './workflows/workflows.controller';
     AgentsController,
     SchedulesController,
     OpenApiController,
+    TemplatesController,
+    MarketplaceController,
+    WorkflowUpdateController,
   ],
   providers: [
     OpenApiDocument,
     AGENTS_SERVICE,
+    {
+      provide: TEMPLATE_LIBRARY,
+      inject: [CHAINMAIL_CONFIG],
+      // Read once at start: a malformed template stops the start with its file and field.
+      useFactory: (config: ChainmailConfig) =>
+        TemplateLibrary.load(config.templatesDir ?? defaultTemplatesDir()),
+    },
     MAILBOX_SERVICE,
     {
       provide: RegistryClient,
@@ -123,6 +143,25 @@ import { WorkflowsController } from './workflows/workflows.controller';
       inject: [RegistryClient, DEFINITION_CATALOG],
       useFactory: (registry: RegistryClient, catalog: DefinitionCatalog) =>
         new PublishWorkflowUseCase(registry, catalog),
+    },
+    {
+      provide: MarketplaceService,
+      inject: [
+        RegistryClient,
+        DEFINITION_CATALOG,
+        PublishWorkflowUseCase,
+        SecretStore,
+        VariableStore,
+        AGENT_DIRECTORY,
+      ],
+      useFactory: (
+        registry: RegistryClient,
+        catalog: DefinitionCatalog,
+        publishing: PublishWorkflowUseCase,
+        secrets: SecretStore,
+        variables: VariableStore,
+        agents: AgentDirectory,
+      ) => new MarketplaceService(registry, catalog, publishing, secrets, variables, agents),
     },
     {
       provide: RollbackWorkflowUseCase,

@@ -1,14 +1,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ChainmailError, FIRST_ADMIN_OWNER } from '@chainmail/contracts';
+import { ChainmailError, FIRST_ADMIN_OWNER, type WorkflowDefinition } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { CHAINMAIL_CONFIG, DEFINITION_CATALOG } from '@chainmail/platform';
 import { RegistryService } from './registry.service';
 
 /**
- * Publishes the workflow files of a folder at start (the shipped examples on a local install).
+ * Publishes the pipelines among the workflow files of a folder at start (the shipped examples on
+ * a local install): a definition with a real trigger (email, webhook or schedule) is a pipeline
+ * something starts; one without (a demonstration of a construct, or the seed's format sketch,
+ * whose `type: email | schedule | webhook` binds nothing) stays a file to read and `apply`.
  * A file whose text is already the active version publishes nothing, so restarts add no versions.
  */
 @Injectable()
@@ -35,6 +38,10 @@ export class ExamplesLoader implements OnApplicationBootstrap {
         );
         continue;
       }
+      if (!isPipeline(parsed.definition)) {
+        this.logger.debug(`example ${file} demonstrates a construct: not published (apply it to try it)`);
+        continue;
+      }
       if (this.catalog.active(parsed.definition.name)?.source === source) continue;
       try {
         const published = await this.registry.publish.execute({
@@ -52,4 +59,9 @@ export class ExamplesLoader implements OnApplicationBootstrap {
       }
     }
   }
+}
+
+/** A definition something starts on its own: an email, webhook or schedule trigger. */
+export function isPipeline(definition: Pick<WorkflowDefinition, 'triggers'>): boolean {
+  return definition.triggers.some((t) => t.type !== 'placeholder');
 }

@@ -112,6 +112,7 @@ export class PublishWorkflow {
           definition,
           publishedBy: request.publishedBy,
           owner,
+          ...(request.origin !== undefined ? { origin: request.origin } : {}),
         },
       };
       try {

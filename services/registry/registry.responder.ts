@@ -3,11 +3,17 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   REGISTRY_AGENT_DELETE_SUBJECT,
   REGISTRY_AGENT_PUT_SUBJECT,
+  REGISTRY_LISTING_PUBLISH_SUBJECT,
+  REGISTRY_LISTING_STAR_SUBJECT,
+  REGISTRY_LISTING_UNPUBLISH_SUBJECT,
   REGISTRY_PUBLISH_SUBJECT,
   REGISTRY_QUEUE,
   REGISTRY_ROLLBACK_SUBJECT,
   REGISTRY_VALIDATE_SUBJECT,
+  type PublishListingRequest,
   type PublishWorkflowRequest,
+  type StarListingRequest,
+  type UnpublishListingRequest,
   type PutAgentRequest,
   type RemoveAgentRequest,
   type RollbackWorkflowRequest,
@@ -53,5 +59,20 @@ export class RegistryResponder {
   @MessagePattern(REGISTRY_AGENT_DELETE_SUBJECT, SHARED)
   removeAgentEntry(@Payload() request: RemoveAgentRequest): Promise<unknown> {
     return this.registry.removeAgent.execute(request);
+  }
+
+  @MessagePattern(REGISTRY_LISTING_PUBLISH_SUBJECT, SHARED)
+  publishListing(@Payload() request: PublishListingRequest): Promise<unknown> {
+    return this.registry.listings.publish(request);
+  }
+
+  @MessagePattern(REGISTRY_LISTING_UNPUBLISH_SUBJECT, SHARED)
+  unpublishListing(@Payload() request: UnpublishListingRequest): Promise<unknown> {
+    return this.registry.listings.unpublish(request);
+  }
+
+  @MessagePattern(REGISTRY_LISTING_STAR_SUBJECT, SHARED)
+  starListing(@Payload() request: StarListingRequest): Promise<unknown> {
+    return this.registry.listings.star(request);
   }
 }

@@ -21,6 +21,7 @@ import { PutAgent } from './put-agent.usecase';
 import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
 import { RemoveAgent } from './remove-agent.usecase';
 import { RollbackWorkflow } from './rollback-workflow.usecase';
+import { ListingUseCases } from './listings.usecase';
 
 /**
  * The registry's use cases over the definition stream, wired once per process: the responder
@@ -32,6 +33,7 @@ export class RegistryService {
   readonly rollback: RollbackWorkflow;
   readonly putAgent: PutAgent;
   readonly removeAgent: RemoveAgent;
+  readonly listings: ListingUseCases;
 
   constructor(
     @Inject(NATS_CONNECTION) nc: NatsConnection,
@@ -73,5 +75,10 @@ export class RegistryService {
     this.putAgent = new PutAgent(agentCatalog, agentLog);
     this.removeAgent = new RemoveAgent(agentCatalog, catalog, createDefaultDirectory(), agentLog);
     this.rollback = new RollbackWorkflow(catalog, appender);
+    this.listings = new ListingUseCases(catalog, {
+      append: (id, event, expected) => log.appendListing(id, event, expected),
+      lastSequenceOf: (id) => log.lastSequenceOfListing(id),
+      isConflict: (err) => err instanceof AppendConflict,
+    });
   }
 }

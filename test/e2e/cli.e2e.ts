@@ -271,6 +271,14 @@ it('chainmail up, with no token anywhere: makes one, prints it once, saves it, a
     );
     expect(runs.code).toBe(0);
     expect(runs.stdout).toContain('competitor-analysis');
+    // Only the pipelines among the examples are published: construct demos and the seed's sketch stay files.
+    const workflows = await cliWith(
+      { CHAINMAIL_URL: url, CHAINMAIL_TOKEN: undefined, XDG_CONFIG_HOME: config },
+      'workflows',
+    );
+    expect(workflows.stdout).toContain('daily-news-digest');
+    expect(workflows.stdout).not.toContain('my-workflow');
+    expect(workflows.stdout).not.toContain('parallel-research');
     const me = await fetch(`${url}/v1/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { user: { admin: boolean } }).user.admin).toBe(true);
     expect((await fetch(`${url}/v1/runs`)).status).toBe(401);

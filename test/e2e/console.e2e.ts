@@ -1,11 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../support/browser';
 import { ADMIN_TOKEN, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 
 /**
- * The web console in headless Chromium against the built all-in-one process (examples published
- * at start): sign in, build a workflow by clicking, save and test-run it, run the seed's
+ * The web console in headless Chromium against the built all-in-one process (example pipelines
+ * published at start, two construct demos applied): sign in, build a workflow by clicking, save and test-run it, run the seed's
  * competitor-analysis and read its report, roll back a version, the schedules page. Each page is
  * kept as a screenshot in web/test-artifacts.
  */
@@ -18,6 +19,13 @@ let page: Page;
 
 beforeAll(async () => {
   chainmail = await startChainmail(['all-in-one'], { CHAINMAIL_EXAMPLES_DIR: join(ROOT, 'examples') });
+  // The loader publishes the example pipelines; the construct demos drawn below are applied as a user would.
+  for (const file of ['parallel-research.yaml', 'triage-switch.yaml']) {
+    const source = await readFile(join(ROOT, 'examples', file), 'utf8');
+    const published = await http(chainmail.base, 'POST', '/v1/workflows', source, 'application/yaml');
+    if (published.status !== 201)
+      throw new Error(`${file}: ${published.status} ${JSON.stringify(published.body)}`);
+  }
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000);

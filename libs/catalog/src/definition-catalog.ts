@@ -1,4 +1,5 @@
-import type { DefinitionEvent, WorkflowDefinition } from '@chainmail/contracts';
+import type { DefinitionEvent, WorkflowDefinition, WorkflowOrigin } from '@chainmail/contracts';
+import { ListingCatalog } from './listing-catalog';
 
 /**
  * The registry's view of workflow definitions, folded from DEFINITION_EVENTS. Every process that
@@ -14,6 +15,8 @@ export interface WorkflowVersion {
   publishedBy: string;
   owner: string;
   publishedAt: string;
+  /** A copy installed from the marketplace: the listing version it was taken from. */
+  origin?: WorkflowOrigin;
 }
 
 export interface WorkflowEntry {
@@ -28,6 +31,8 @@ export interface WorkflowEntry {
 
 export class DefinitionCatalog {
   private readonly entries = new Map<string, WorkflowEntry>();
+  /** The marketplace, folded from the same events in the same order. */
+  readonly listings = new ListingCatalog();
   private applied = 0;
   private waiters: { seq: number; resolve: () => void }[] = [];
 
@@ -39,6 +44,7 @@ export class DefinitionCatalog {
   apply(seq: number, event: DefinitionEvent): void {
     if (seq <= this.applied) return;
     this.applied = seq;
+    this.listings.apply(seq, event);
     switch (event.type) {
       case 'WorkflowPublished': {
         const d = event.data;
@@ -58,6 +64,7 @@ export class DefinitionCatalog {
           publishedBy: d.publishedBy,
           owner: d.owner,
           publishedAt: event.at,
+          ...(d.origin !== undefined ? { origin: d.origin } : {}),
         });
         entry.activeVersion = d.version;
         entry.updatedAt = event.at;

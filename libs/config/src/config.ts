@@ -84,6 +84,11 @@ export class ChainmailConfig {
   @IsString()
   consoleDir?: string;
 
+  /** The templates library's folder; unset: the `templates/` shipped with Chainmail. */
+  @IsOptional()
+  @IsString()
+  templatesDir?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -362,6 +367,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   streamReplicas: 'CHAINMAIL_STREAM_REPLICAS',
   examplesDir: 'CHAINMAIL_EXAMPLES_DIR',
   consoleDir: 'CHAINMAIL_CONSOLE_DIR',
+  templatesDir: 'CHAINMAIL_TEMPLATES_DIR',
   executionConcurrency: 'CHAINMAIL_EXECUTION_CONCURRENCY',
   executionAckWaitMs: 'CHAINMAIL_EXECUTION_ACK_WAIT_MS',
   maxDefinitionBytes: 'CHAINMAIL_MAX_DEFINITION_BYTES',

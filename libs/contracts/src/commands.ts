@@ -9,6 +9,7 @@ import type {
   TriggerInfo,
   Usage,
 } from './run-events';
+import type { ListingVisibility, WorkflowOrigin } from './definition-events';
 
 /*
  * One command vocabulary, from the edge to the engine. A command is `{type, data}` as the engine's
@@ -192,6 +193,30 @@ export interface PublishWorkflowRequest {
   publishFor?: string[];
   /** Owners whose objects the publisher sees: a name of one of them it may not publish over is 403, not 409. */
   visibleTo?: string[];
+  /** An install or update from the marketplace: recorded on the version. */
+  origin?: WorkflowOrigin;
+}
+
+/** `registry.listings.publish`: the edge has checked the caller may publish the workflow. */
+export interface PublishListingRequest {
+  workflow: string;
+  workflowVersion: number;
+  visibility: ListingVisibility;
+  team?: string;
+  title: string;
+  description: string;
+  tags: string[];
+  by: string;
+}
+/** `registry.listings.unpublish` and `registry.listings.star`. */
+export interface UnpublishListingRequest {
+  id: string;
+  by: string;
+}
+export interface StarListingRequest {
+  id: string;
+  user: string;
+  starred: boolean;
 }
 export interface RollbackWorkflowRequest {
   name: string;

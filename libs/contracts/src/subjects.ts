@@ -12,6 +12,9 @@ export const DEFINITION_SUBJECTS = 'definitions.*';
 /** The agent directory, on the same stream: one subject per address (`agents.<address token>`). */
 export const agentSubject = (addressToken: string): string => `agents.${addressToken}`;
 export const AGENT_SUBJECTS = 'agents.*';
+/** Marketplace listings, on the same stream: one subject per listing (`listings.<id>`). */
+export const listingSubject = (id: string): string => `listings.${id}`;
+export const LISTING_SUBJECTS = 'listings.*';
 
 export const COMMANDS_STREAM = 'COMMANDS';
 export const COMMAND_SUBJECTS = 'commands.>';
@@ -37,6 +40,9 @@ export const REGISTRY_VALIDATE_SUBJECT = 'registry.workflows.validate';
 export const REGISTRY_ROLLBACK_SUBJECT = 'registry.workflows.rollback';
 export const REGISTRY_AGENT_PUT_SUBJECT = 'registry.agents.put';
 export const REGISTRY_AGENT_DELETE_SUBJECT = 'registry.agents.delete';
+export const REGISTRY_LISTING_PUBLISH_SUBJECT = 'registry.listings.publish';
+export const REGISTRY_LISTING_UNPUBLISH_SUBJECT = 'registry.listings.unpublish';
+export const REGISTRY_LISTING_STAR_SUBJECT = 'registry.listings.star';
 /** Queue group shared by registry replicas, so each request is answered once. */
 export const REGISTRY_QUEUE = 'registry';
 

@@ -50,6 +50,23 @@ export class DefinitionLog {
     return this.appendTo(this.names.agentSubject(address), event, expectedLastSeq, msgId);
   }
 
+  /** Appends a marketplace listing event after `expectedLastSeq`, the last sequence of the listing's subject. */
+  async appendListing(
+    id: string,
+    event: DefinitionEvent,
+    expectedLastSeq: number,
+  ): Promise<{ seq: number; duplicate: boolean }> {
+    return this.appendTo(this.names.listingSubject(id), event, expectedLastSeq);
+  }
+
+  /** The last sequence of a listing's subject; 0 when it was never published. */
+  async lastSequenceOfListing(id: string): Promise<number> {
+    await this.jet.ready();
+    const jsm = await this.jet.manager();
+    const last = await lastBySubject(jsm, this.names.definitionEventsStream, this.names.listingSubject(id));
+    return last ? last.seq : 0;
+  }
+
   private async appendTo(
     subject: string,
     event: DefinitionEvent,

@@ -7,6 +7,8 @@ import {
   AGENT_SUBJECTS,
   DEFINITION_EVENTS_STREAM,
   DEFINITION_SUBJECTS,
+  LISTING_SUBJECTS,
+  listingSubject,
   RUN_EVENTS_STREAM,
   RUN_SUBJECTS,
   agentSubject,
@@ -30,6 +32,9 @@ export interface EventLogNames {
   readonly definitionSubjects: string;
   /** The agent directory's subjects, on the definition stream. */
   readonly agentSubjects: string;
+  /** Marketplace listings' subjects, on the definition stream. */
+  readonly listingSubjects: string;
+  listingSubject(id: string): string;
   readonly commandSubjects: string;
   /** Who did what: `audit.<action>`. */
   readonly auditStream: string;
@@ -69,6 +74,8 @@ export function eventLogNames(namespace = ''): EventLogNames {
     runSubjects: subject(RUN_SUBJECTS),
     definitionSubjects: subject(DEFINITION_SUBJECTS),
     agentSubjects: subject(AGENT_SUBJECTS),
+    listingSubjects: subject(LISTING_SUBJECTS),
+    listingSubject: (id) => subject(listingSubject(checkToken('listing id', id))),
     commandSubjects: subject(COMMAND_SUBJECTS),
     auditStream: stream(AUDIT_STREAM),
     auditSubjects: subject(AUDIT_SUBJECTS),

@@ -40,7 +40,7 @@ describe('ensureStreams', () => {
       duplicate_window: nanos(120_000),
     });
     expect((await jsmA.streams.info(names.definitionEventsStream)).config).toMatchObject({
-      subjects: [names.definitionSubjects, names.agentSubjects],
+      subjects: [names.definitionSubjects, names.agentSubjects, names.listingSubjects],
       deny_delete: true,
       deny_purge: true,
     });
@@ -58,7 +58,7 @@ describe('ensureStreams', () => {
     expect((await jsm.streams.info(names.runEventsStream)).config.duplicate_window).toBe(nanos(120_000));
   });
 
-  it('adds the agent subjects to a definition stream created before they existed, keeping its events', async () => {
+  it('adds the agent and listing subjects to a definition stream created before they existed, keeping its events', async () => {
     const jsm = await a.jetstreamManager();
     const old = eventLogNames(uniqueName('old'));
     const configs = streamConfigs({ replicas: 1, names: old });
@@ -75,7 +75,7 @@ describe('ensureStreams', () => {
 
     await ensureStreams(jsm, { replicas: 1, names: old });
     const info = await jsm.streams.info(old.definitionEventsStream);
-    expect(info.config.subjects).toEqual([old.definitionSubjects, old.agentSubjects]);
+    expect(info.config.subjects).toEqual([old.definitionSubjects, old.agentSubjects, old.listingSubjects]);
     expect(info.state.messages).toBe(1);
     const ack = await js.publish(old.agentSubject('research@'), new TextEncoder().encode('{}'));
     expect(ack.stream).toBe(old.definitionEventsStream);
@@ -94,6 +94,7 @@ describe('ensureStreams', () => {
     expect((await jsm.streams.info(names.definitionEventsStream)).config.subjects).toEqual([
       names.definitionSubjects,
       names.agentSubjects,
+      names.listingSubjects,
       extra,
     ]);
   });

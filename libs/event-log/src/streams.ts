@@ -37,11 +37,11 @@ export function streamConfigs(options: StreamOptions): Partial<StreamConfig>[] {
   };
   return [
     { ...eventLog, name: names.runEventsStream, subjects: [names.runSubjects] },
-    // Registry-owned events: workflow definitions and the agent directory.
+    // Registry-owned events: workflow definitions, the agent directory, marketplace listings.
     {
       ...eventLog,
       name: names.definitionEventsStream,
-      subjects: [names.definitionSubjects, names.agentSubjects],
+      subjects: [names.definitionSubjects, names.agentSubjects, names.listingSubjects],
     },
     // Who did what (tokens, roles, rollbacks, secrets): kept like the event logs, never deleted.
     { ...eventLog, name: names.auditStream, subjects: [names.auditSubjects] },

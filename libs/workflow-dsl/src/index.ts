@@ -51,3 +51,4 @@ export { CronSchedule, canonicalTimeZone, type CronParseResult } from './schedul
 export { describeCron } from './schedule/describe-cron';
 export { stepGraph, type StepGraph } from './step-graph';
 export { parseDefinition, type ParseDefinitionTask, type ParsedDefinition } from './parse-definition';
+export { requirementsOf, type WorkflowRequirements } from './requirements';

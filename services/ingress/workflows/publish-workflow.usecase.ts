@@ -7,6 +7,7 @@ import {
   visibleOwners,
   type Actor,
   type PublishWorkflowRequest,
+  type WorkflowOrigin,
 } from '@chainmail/contracts';
 import type { DefinitionCatalog } from '@chainmail/catalog';
 import { ownerFor } from '../ownership/owner-access';
@@ -32,6 +33,8 @@ export class PublishWorkflowUseCase {
     actor: Actor,
     definition: DefinitionSource,
     team: string | undefined,
+    /** An install or update from the marketplace: recorded on the version. */
+    origin?: WorkflowOrigin,
   ): Promise<PublishedWorkflow> {
     const rights = actorRights(actor);
     const request: PublishWorkflowRequest = {
@@ -41,6 +44,7 @@ export class PublishWorkflowUseCase {
       owner: ownerFor(actor, team, 'publish'),
       publishFor: publishableOwners(rights),
       visibleTo: visibleOwners(rights),
+      ...(origin !== undefined ? { origin } : {}),
     };
     const published = await this.registry.request<PublishedWorkflow & { seq: number }>(
       REGISTRY_PUBLISH_SUBJECT,

@@ -24,7 +24,22 @@ export class WorkflowSummary {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+export class WorkflowOriginView {
+  @ApiProperty({ description: 'the marketplace listing it was installed from' }) listing!: string;
+  @ApiProperty({ description: 'the listing version the active version has' }) listingVersion!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the newest listing version (null: unpublished)',
+  })
+  latestVersion!: number | null;
+  @ApiProperty({ description: '`POST /v1/workflows/:name/update` takes the newest' })
+  updateAvailable!: boolean;
+}
+
 export class WorkflowDetail extends WorkflowSummary {
+  @ApiPropertyOptional({ type: WorkflowOriginView, description: 'installed from the marketplace' })
+  origin?: WorkflowOriginView;
   @ApiProperty({ description: 'the active version' }) version!: number;
   @ApiPropertyOptional({ description: 'the definition as it was sent (YAML or JSON)' }) source?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the parsed definition' })

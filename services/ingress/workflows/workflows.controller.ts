@@ -6,6 +6,7 @@ import { DEFINITION_CATALOG } from '@chainmail/platform';
 import type { Request, Response } from 'express';
 import { CurrentActor, RequireScope } from '../identity/access.decorators';
 import { canSee } from '../ownership/owner-access';
+import { MarketplaceService } from '../marketplace/marketplace.service';
 import { RunAnswer } from '../runs/run.dto';
 import { RunResponder } from '../runs/sync/run.responder';
 import { PublishWorkflowUseCase, type DefinitionSource } from './publish-workflow.usecase';
@@ -46,6 +47,7 @@ export class WorkflowsController {
     private readonly starting: StartWorkflowRunUseCase,
     @Inject(DEFINITION_CATALOG) private readonly catalog: DefinitionCatalog,
     private readonly responder: RunResponder,
+    private readonly marketplace: MarketplaceService,
   ) {}
 
   @Post()
@@ -85,7 +87,9 @@ export class WorkflowsController {
   @RequireScope('read')
   @ApiOkResponse({ type: WorkflowDetail })
   get(@CurrentActor() actor: Actor, @Param('name') name: string): WorkflowDetail {
-    return toWorkflowDetail(workflowFor(this.catalog, actor, name, 'read'));
+    const entry = workflowFor(this.catalog, actor, name, 'read');
+    const origin = this.marketplace.originOf(actor, entry);
+    return { ...toWorkflowDetail(entry), ...(origin !== undefined ? { origin } : {}) };
   }
 
   @Get(':name/versions')
