@@ -28,10 +28,10 @@ const WORKFLOW = [
   'steps:',
   '  - name: first',
   '    agent: sleep@',
-  '    input: "200"',
+  '    input: "600"',
   '  - name: second',
   '    agent: sleep@',
-  '    input: "300"',
+  '    input: "900"',
   '  - name: third',
   '    agent: echo@',
   '    input: "{{first.output}}, then {{second.output}}"',
@@ -61,7 +61,8 @@ it('resumes every run in flight soon after execution restarts, each step succeed
       return res.body.runId;
     }),
   );
-  // Runs are sleeping in their first or second step, some commands not decided yet.
+  // Runs are sleeping in their first or second step (1.5 s in all, so a busy machine that is slow
+  // to answer the starts still has most of them in flight), some commands not decided yet.
   await new Promise((r) => setTimeout(r, 300));
   await chainmail.kill('execution', 'SIGKILL');
   await new Promise((r) => setTimeout(r, 300));

@@ -1,3 +1,5 @@
+// Its settings class is decorated (class-transformer): the metadata API must be there first.
+import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
