@@ -394,7 +394,7 @@ async function consoleAt(ctx: CliContext, url: string): Promise<void> {
   }
   const dim = (text: string): string => ctx.palette.paint('dim', text);
   ctx.line(
-    `${ctx.palette.paint('bold', 'Console:')} ${url}/   ${dim('(sign in with the API token: chainmail tokens show)')}`,
+    `${ctx.palette.paint('bold', 'Console:')} ${url}/   ${dim('(sign in with the API token: npx chainmail tokens show)')}`,
   );
 }
 
