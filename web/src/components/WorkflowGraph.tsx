@@ -8,9 +8,9 @@ import {
   type NodeMouseHandler,
   useReactFlow,
 } from '@xyflow/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { WorkflowDefinition } from '@chainmail/contracts';
-import { definitionToGraph } from '../workflow/graph';
+import { definitionToGraph, NODE_HEIGHT, NODE_WIDTH } from '../workflow/graph';
 import { StepNode, type StepFlowNode } from './StepNode';
 
 const NODE_TYPES = { step: StepNode };
@@ -31,9 +31,18 @@ interface Props {
 export function WorkflowGraph(props: Props) {
   const { definition, statuses, problems, selected } = props;
   const [selectedEdge, setSelectedEdge] = useState<string>();
+  // The sizes React Flow measured, handed back with every new node list (a controlled flow must):
+  // a node given without them is hidden until measured again, so a live run page would flicker.
+  const measured = useRef(new Map<string, { width: number; height: number }>());
   const { nodes, edges } = useMemo(() => {
     const graph = definitionToGraph(definition, statuses, problems);
-    const flowNodes: StepFlowNode[] = graph.nodes.map((n) => ({ ...n, selected: n.id === selected }));
+    const flowNodes: StepFlowNode[] = graph.nodes.map((n) => ({
+      ...n,
+      selected: n.id === selected,
+      initialWidth: NODE_WIDTH,
+      initialHeight: NODE_HEIGHT,
+      measured: measured.current.get(n.id),
+    }));
     const flowEdges: Edge[] = graph.edges.map((e) => ({
       ...e,
       type: 'smoothstep',
@@ -62,7 +71,10 @@ export function WorkflowGraph(props: Props) {
         deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
         // Selection from the keyboard (Tab to a node, Enter) as from a click.
         onNodesChange={(changes) =>
-          changes.forEach((c) => c.type === 'select' && c.selected && props.onSelect?.(c.id))
+          changes.forEach((c) => {
+            if (c.type === 'select' && c.selected) props.onSelect?.(c.id);
+            if (c.type === 'dimensions' && c.dimensions) measured.current.set(c.id, c.dimensions);
+          })
         }
         onNodeClick={(event, node) => {
           setSelectedEdge(undefined);
