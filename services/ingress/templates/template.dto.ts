@@ -26,7 +26,8 @@ export class NamedRequirementView {
   @ApiProperty() description!: string;
 }
 
-export class TemplateSummary {
+/** What the list and a template's page both show. */
+class TemplateHeading {
   @ApiProperty({ example: 'competitor-analysis' }) id!: string;
   @ApiProperty() title!: string;
   @ApiProperty() description!: string;
@@ -34,7 +35,16 @@ export class TemplateSummary {
   @ApiProperty({ type: [String] }) tags!: string[];
 }
 
-export class TemplateDetail extends TemplateSummary {
+export class TemplateSummary extends TemplateHeading {
+  @ApiProperty({
+    type: [String],
+    description: 'the agent addresses it calls out of the box (with its defaults)',
+    example: ['summarize@', 'write-report@'],
+  })
+  agents!: string[];
+}
+
+export class TemplateDetail extends TemplateHeading {
   @ApiProperty({ type: [TemplateParameterView] }) parameters!: TemplateParameterView[];
   @ApiProperty({ type: [TemplateAgentView] }) agents!: TemplateAgentView[];
   @ApiProperty({ type: [NamedRequirementView], description: 'secrets to set before using it' })
@@ -113,7 +123,7 @@ export class UsedTemplate {
   @ApiProperty({ type: [DefinitionIssue] }) warnings!: DefinitionIssue[];
 }
 
-export const toTemplateSummary = (t: WorkflowTemplate): TemplateSummary => ({
+const toTemplateHeading = (t: WorkflowTemplate): TemplateHeading => ({
   id: t.id,
   title: t.title,
   description: t.description,
@@ -121,20 +131,30 @@ export const toTemplateSummary = (t: WorkflowTemplate): TemplateSummary => ({
   tags: t.tags,
 });
 
+export const toTemplateSummary = (t: WorkflowTemplate): TemplateSummary => ({
+  ...toTemplateHeading(t),
+  agents: [...new Set(agentViews(t).map((a) => a.address))],
+});
+
 export function toTemplateDetail(t: WorkflowTemplate, workflow: string): TemplateDetail {
-  const defaults = new Map(t.parameters.map((p) => [p.name, p.default]));
   return {
-    ...toTemplateSummary(t),
+    ...toTemplateHeading(t),
     parameters: t.parameters.map((p) => ({ ...p })),
-    agents: t.agents.map((a) => ({
-      address: a.address ?? String(defaults.get(a.parameter ?? '') ?? ''),
-      ...(a.parameter !== undefined ? { parameter: a.parameter } : {}),
-      production: a.production,
-    })),
+    agents: agentViews(t),
     secrets: t.secrets,
     variables: t.variables,
     sampleInput: t.sampleInput,
     guide: t.guide,
     workflow,
   };
+}
+
+/** Each agent the template names, at the address its defaults give (a parameter's default for an `agent` parameter). */
+function agentViews(t: WorkflowTemplate): TemplateAgentView[] {
+  const defaults = new Map(t.parameters.map((p) => [p.name, p.default]));
+  return t.agents.map((a) => ({
+    address: a.address ?? String(defaults.get(a.parameter ?? '') ?? ''),
+    ...(a.parameter !== undefined ? { parameter: a.parameter } : {}),
+    production: a.production,
+  }));
 }
