@@ -29,7 +29,7 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }): Promise<T> {
+export async function call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = session.token();
   if (token !== null) headers.authorization = `Bearer ${token}`;
@@ -66,13 +66,13 @@ function safeJson(text: string): unknown {
   }
 }
 
-const query = (params: Record<string, string | number | undefined>): string => {
+export const query = (params: Record<string, string | number | undefined>): string => {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== '');
   return entries.length === 0
     ? ''
     : '?' + new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString();
 };
-const enc = encodeURIComponent;
+export const enc = encodeURIComponent;
 
 export interface Me {
   user: { id: string; name: string; email: string | null; admin: boolean };

@@ -3,17 +3,21 @@ import type { InputDeclaration } from '@chainmail/contracts';
 
 interface Props {
   inputs: InputDeclaration[];
+  /** Texts to start from (a template's sample input), else each input's default. */
+  initial?: Record<string, string>;
   busy: boolean;
   onStart: (inputs: Record<string, unknown>) => void;
   onCancel: () => void;
 }
 
 /** The run's inputs, asked before a test run: the declared ones, else the run's text (`user_input`). */
-export function TestRunForm({ inputs, busy, onStart, onCancel }: Props) {
+export function TestRunForm({ inputs, initial, busy, onStart, onCancel }: Props) {
   const fields: InputDeclaration[] =
     inputs.length > 0 ? inputs : [{ name: 'user_input', type: 'string', required: false }];
   const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(fields.map((f) => [f.name, f.default === undefined ? '' : String(f.default)])),
+    Object.fromEntries(
+      fields.map((f) => [f.name, initial?.[f.name] ?? (f.default === undefined ? '' : String(f.default))]),
+    ),
   );
   const [problem, setProblem] = useState<string>();
 
