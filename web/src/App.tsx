@@ -2,6 +2,8 @@ import { useSyncExternalStore } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
 import { session } from './api/session';
 import { Layout } from './components/Layout';
+import { ListingPage } from './pages/ListingPage';
+import { MarketplacePage } from './pages/MarketplacePage';
 import { AgentsPage } from './pages/AgentsPage';
 import { BuilderPage } from './pages/BuilderPage';
 import { RunPage } from './pages/RunPage';
@@ -9,6 +11,8 @@ import { RunsPage } from './pages/RunsPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SignInPage } from './pages/SignInPage';
+import { TemplatePage } from './pages/TemplatePage';
+import { TemplatesPage } from './pages/TemplatesPage';
 import { VersionsPage } from './pages/VersionsPage';
 import { WorkflowsPage } from './pages/WorkflowsPage';
 
@@ -29,6 +33,10 @@ export function App() {
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="agents" element={<AgentsPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="templates" element={<TemplatesPage />} />
+        <Route path="templates/:id" element={<TemplatePage />} />
+        <Route path="marketplace" element={<MarketplacePage />} />
+        <Route path="marketplace/:id" element={<ListingPage />} />
         <Route path="*" element={<p role="alert">There is no page at this address.</p>} />
       </Route>
     </Routes>

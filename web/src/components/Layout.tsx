@@ -8,6 +8,8 @@ const LINKS = [
   ['/runs', 'Runs'],
   ['/schedules', 'Schedules'],
   ['/agents', 'Agents'],
+  ['/templates', 'Templates'],
+  ['/marketplace', 'Marketplace'],
   ['/settings', 'Settings'],
 ] as const;
 

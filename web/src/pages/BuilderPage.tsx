@@ -1,15 +1,19 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { Step, ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 import { parseWorkflow } from '@chainmail/workflow-dsl';
-import { api, ApiError } from '../api/api';
+import { api, ApiError, type WorkflowDetail } from '../api/api';
 import { useApi } from '../api/use-api';
 import { PageTitle, Problem, Status } from '../components/bits';
+import { InstalledFrom } from '../components/InstalledFrom';
+import { MarketplacePublishForm } from '../components/MarketplacePublishForm';
 import { PublishPanel } from '../components/PublishPanel';
 import { StepPanel } from '../components/StepPanel';
 import { TestRunForm } from '../components/TestRunForm';
+import type { FromTemplate } from '../components/UseTemplateForm';
 import { WorkflowGraph } from '../components/WorkflowGraph';
 import { YamlEditor } from '../editor/YamlEditor';
+import { inputTexts } from '../gallery/template-params';
 import {
   addStep,
   connect,
@@ -35,6 +39,8 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export function BuilderPage() {
   const { name } = useParams();
   const navigate = useNavigate();
+  // Opened from `Use template`: what was made, and the template's sample input for a test run.
+  const fromTemplate = useLocation().state as FromTemplate | null;
   const agents = useApi(() => api.agents(), []);
   const secrets = useApi(() => api.secrets().catch(() => []), []);
   const variables = useApi(() => api.variables().catch(() => []), []);
@@ -45,11 +51,12 @@ export function BuilderPage() {
   const [savedSource, setSavedSource] = useState<string>();
   const [selected, setSelected] = useState<string>();
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
-  const [message, setMessage] = useState<string>();
+  const [message, setMessage] = useState<string | undefined>(fromTemplate?.notice);
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
   const [publishing, setPublishing] = useState(false);
+  const [sharing, setSharing] = useState(false);
   const [testRunId, setTestRunId] = useState<string>();
   // A test run: its steps' statuses on the graph until it ends (a run started a moment ago may not
   // be in the read model yet: asked again until it is).
@@ -71,8 +78,7 @@ export function BuilderPage() {
       const first = agentAddresses.includes('echo@') ? 'echo@' : (agentAddresses[0] ?? 'echo@');
       setSource(definitionToYaml(newDefinition(freeName(existing.data ?? []), first)));
     } else if (saved.data !== undefined) {
-      const text =
-        saved.data.source ?? (saved.data.definition ? definitionToYaml(saved.data.definition) : '');
+      const text = savedText(saved.data);
       setSource(text);
       setSavedSource(text);
     }
@@ -147,6 +153,19 @@ export function BuilderPage() {
     }
   };
 
+  /** A version published elsewhere (an installed copy's update) replaces the text shown. */
+  const reloadSaved = async (): Promise<void> => {
+    if (name === undefined) return;
+    try {
+      const text = savedText(await api.workflow(name));
+      setServerIssues([]);
+      setSource(text);
+      setSavedSource(text);
+    } catch (err) {
+      setError(err as Error);
+    }
+  };
+
   const startTestRun = async (inputs: Record<string, unknown>): Promise<void> => {
     const workflow = dirty || name === undefined ? await save() : name;
     if (workflow === undefined) return;
@@ -202,6 +221,9 @@ export function BuilderPage() {
             <button type="button" disabled={name === undefined} onClick={() => setPublishing((p) => !p)}>
               Publish
             </button>
+            <button type="button" disabled={name === undefined} onClick={() => setSharing((s) => !s)}>
+              Publish to marketplace
+            </button>
             {name && <Link to={`/workflows/${encodeURIComponent(name)}/versions`}>Versions</Link>}
           </>
         }
@@ -228,9 +250,12 @@ export function BuilderPage() {
       )}
       <Problem error={error} />
       {publishing && name && <PublishPanel name={name} onDone={(text) => setMessage(text)} />}
+      {name && <InstalledFrom workflow={name} onUpdated={() => void reloadSaved()} />}
+      {sharing && name && <MarketplacePublishForm workflow={name} onClose={() => setSharing(false)} />}
       {asking && shown && (
         <TestRunForm
           inputs={shown.inputs}
+          initial={fromTemplate ? inputTexts(fromTemplate.sampleInput) : undefined}
           busy={busy}
           onStart={(i) => void startTestRun(i)}
           onCancel={() => setAsking(false)}
@@ -335,6 +360,10 @@ function IssueList({ issues }: { issues: ValidationIssue[] }) {
       ))}
     </ul>
   );
+}
+
+function savedText(detail: WorkflowDetail): string {
+  return detail.source ?? (detail.definition ? definitionToYaml(detail.definition) : '');
 }
 
 /** A name no visible workflow has: new-workflow, new-workflow-2… */
