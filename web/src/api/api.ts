@@ -29,7 +29,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }): Promise<T> {
+export async function call<T>(
+  method: string,
+  path: string,
+  body?: { json?: unknown; yaml?: string },
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = session.token();
   if (token !== null) headers.authorization = `Bearer ${token}`;

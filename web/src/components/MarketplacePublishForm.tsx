@@ -65,7 +65,13 @@ export function MarketplacePublishForm({ workflow, onClose }: { workflow: string
       <Problem error={error} />
       <label>
         Title
-        <input value={title} required onChange={(e) => setTitle(e.target.value)} {...field('title')} />
+        <input
+          value={title}
+          required
+          autoFocus
+          onChange={(e) => setTitle(e.target.value)}
+          {...field('title')}
+        />
         <FieldProblem id="share-title-problem" problems={problems.title} />
       </label>
       <label>

@@ -57,6 +57,7 @@ export function UseTemplateForm({ template, onCancel }: { template: TemplateDeta
         <input
           value={name}
           required
+          autoFocus
           aria-invalid={problems.name !== undefined}
           aria-describedby="use-name-problem"
           onChange={(e) => setName(e.target.value)}
