@@ -192,3 +192,14 @@ it('errors answer as documented', async () => {
   await checked('GET', '/v1/runs/{id}', '/v1/runs/no-such-run', 404);
   await checked('GET', '/v1/runs', '/v1/runs?status=done', 400);
 });
+
+it('the templates library answers as documented, each template with the agents it calls', async () => {
+  const list = await checked('GET', '/v1/templates', '/v1/templates?q=meeting', 200);
+  expect(list.body.templates).toEqual([
+    expect.objectContaining({
+      id: 'meeting-action-items',
+      agents: ['summarize@', 'write-report@', 'proofread@'],
+    }),
+  ]);
+  await checked('GET', '/v1/templates/{id}', '/v1/templates/meeting-action-items', 200);
+});
