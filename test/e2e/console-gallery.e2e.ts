@@ -55,6 +55,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   ann = await person('ann');
   bob = await person('bob');
+  // Ann owns a team: what she makes may be its workflow; Bob is in no team.
+  const red = await http(chainmail.base, 'POST', '/v1/teams', { name: 'red', owner: ann.id });
+  expect(red.status).toBe(201);
 }, 90_000);
 
 afterAll(async () => {
@@ -104,6 +107,7 @@ it('uses a template: a wrong parameter is named beside it, then the builder open
   await page.getByRole('button', { name: 'Use template' }).click();
   const form = page.getByRole('form', { name: 'Use template' });
   expect(await form.getByLabel('New workflow name').inputValue()).toBe('meeting-action-items');
+  expect(await form.getByLabel('Owner').locator('option').allInnerTexts()).toEqual(['you', 'team red']);
   await form.getByLabel('New workflow name').fill('ann-notes');
   await form.getByLabel(/^notes_agent/).fill('not an address');
   await form.getByRole('button', { name: 'Create workflow' }).click();
@@ -186,6 +190,7 @@ it('another user finds the listing, reads its graph and requirements, stars and 
   await page.getByRole('button', { name: 'Unstar' }).waitFor();
   expect(await page.locator('.page-title [data-stars]').innerText()).toBe('1 star');
 
+  expect(await page.getByLabel('Owner').count()).toBe(0);
   await page.getByLabel('Name of your copy').fill('bob-notes');
   await page.getByRole('button', { name: 'Install', exact: true }).click();
   const installed = page.getByRole('status').filter({ hasText: 'Installed as bob-notes' });

@@ -110,8 +110,9 @@ export const gallery = {
   templates: (filters: { q?: string; category?: string }) =>
     call<{ templates: TemplateSummary[]; categories: string[] }>('GET', `/v1/templates${query(filters)}`),
   template: (id: string) => call<TemplateDetail>('GET', `/v1/templates/${enc(id)}`),
-  useTemplate: (id: string, request: { name: string; params: Record<string, unknown> }) =>
-    call<UsedTemplate>('POST', `/v1/templates/${enc(id)}/use`, { json: request }),
+  /** `team`: published as that team's workflow (editor or owner there). */
+  useTemplate: (id: string, request: { name: string; params: Record<string, unknown> }, team?: string) =>
+    call<UsedTemplate>('POST', `/v1/templates/${enc(id)}/use${query({ team })}`, { json: request }),
 
   listings: (filters: { q?: string; tag?: string; sort?: ListingSort }) =>
     call<{ listings: ListingSummary[] }>('GET', `/v1/marketplace/listings${query(filters)}`).then(
@@ -125,7 +126,7 @@ export const gallery = {
   star: (id: string, starred: boolean) =>
     call<{ id: string; starred: boolean; stars: number }>(starred ? 'POST' : 'DELETE', `${listing(id)}/star`),
   unpublish: (id: string) => call<{ id: string; unpublished: boolean }>('DELETE', listing(id)),
-  install: (id: string, request: { name?: string }) =>
+  install: (id: string, request: { name?: string; team?: string }) =>
     call<InstalledWorkflow>('POST', `${listing(id)}/install`, { json: request }),
 
   origin: (workflow: string) =>

@@ -5,6 +5,7 @@ import { problemsByField } from '../gallery/api-problems';
 import { bindingsOf, installRequest, type InstallForm as Form } from '../gallery/marketplace';
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
+import { OwnerSelect } from './OwnerSelect';
 
 /**
  * `Install`: a copy of the listing in your namespace, under a name of your own (default: the
@@ -13,7 +14,7 @@ import { FieldProblem } from './FieldProblem';
  */
 export function InstallForm({ listing, onInstalled }: { listing: ListingDetail; onInstalled: () => void }) {
   const bindings = bindingsOf(listing.definition);
-  const [form, setForm] = useState<Form>({ name: '', agents: {}, bindings: {} });
+  const [form, setForm] = useState<Form>({ name: '', team: '', agents: {}, bindings: {} });
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const [installed, setInstalled] = useState<InstalledWorkflow>();
@@ -50,6 +51,7 @@ export function InstallForm({ listing, onInstalled }: { listing: ListingDetail; 
           />
           <FieldProblem id="install-name-problem" problems={problems.name} />
         </label>
+        <OwnerSelect value={form.team} onChange={(team) => setForm({ ...form, team })} />
         {listing.requirements.agents.length + bindings.length > 0 && (
           <details>
             <summary>Use your own agents{bindings.length > 0 ? ', webhook paths and addresses' : ''}</summary>

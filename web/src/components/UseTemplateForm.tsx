@@ -7,6 +7,7 @@ import { problemsByField } from '../gallery/api-problems';
 import { initialParamValues, paramsToSend, type ParamFormValue } from '../gallery/template-params';
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
+import { OwnerSelect } from './OwnerSelect';
 
 /** What the builder shows when it opens a workflow just made from a template. */
 export interface FromTemplate {
@@ -23,6 +24,7 @@ export function UseTemplateForm({ template, onCancel }: { template: TemplateDeta
   const existing = useApi(() => api.workflows().then((list) => list.map((w) => w.name)), []);
   const [name, setName] = useState(template.id);
   const [values, setValues] = useState(() => initialParamValues(template.parameters));
+  const [team, setTeam] = useState('');
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const problems = problemsByField(error);
@@ -32,10 +34,14 @@ export function UseTemplateForm({ template, onCancel }: { template: TemplateDeta
     setBusy(true);
     setError(undefined);
     try {
-      const used = await gallery.useTemplate(template.id, {
-        name: name.trim(),
-        params: paramsToSend(template.parameters, values),
-      });
+      const used = await gallery.useTemplate(
+        template.id,
+        {
+          name: name.trim(),
+          params: paramsToSend(template.parameters, values),
+        },
+        team || undefined,
+      );
       const state: FromTemplate = {
         notice: `Made ${used.name} (version ${used.version}) from the template ${template.title}.`,
         sampleInput: used.sampleInput,
@@ -69,6 +75,7 @@ export function UseTemplateForm({ template, onCancel }: { template: TemplateDeta
           A workflow named {name.trim()} exists: using the template adds a version to it.
         </p>
       )}
+      <OwnerSelect value={team} onChange={setTeam} />
       <fieldset aria-label="Parameters">
         <FieldProblem id="use-params-problem" problems={problems.params} />
         {template.parameters.map((p) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindingsOf, installRequest, isAuthor, parseTags } from './marketplace';
+import { bindingsOf, installRequest, isAuthor, parseTags, publishableTeams } from './marketplace';
 
 const ann = {
   user: { id: 'usr_ann', name: 'ann', email: null, admin: false },
@@ -15,6 +15,15 @@ describe('the marketplace pages', () => {
     expect(isAuthor(ann, 'team:red')).toBe(true);
     expect(isAuthor(ann, 'team:blue')).toBe(false);
     expect(isAuthor(ann, 'user:usr_bob')).toBe(false);
+  });
+
+  it('offer to publish or install for the teams one edits or owns', () => {
+    expect(
+      publishableTeams({ teams: [...ann.teams, { id: 'green', name: 'green', role: 'owner' }] }),
+    ).toEqual([
+      { id: 'red', name: 'red' },
+      { id: 'green', name: 'green' },
+    ]);
   });
 
   it("list a listed workflow's webhook paths and email addresses, which an installer replaces", () => {
@@ -33,15 +42,17 @@ describe('the marketplace pages', () => {
   });
 
   it('install with what was filled in and differs from the listing', () => {
-    expect(installRequest({ name: ' ', agents: { 'ann-writer@': '' }, bindings: {} })).toEqual({});
+    expect(installRequest({ name: ' ', team: '', agents: { 'ann-writer@': '' }, bindings: {} })).toEqual({});
     expect(
       installRequest({
         name: ' my-copy ',
+        team: 'red',
         agents: { 'ann-writer@': ' my-writer@', 'research@': 'research@' },
         bindings: { 'ann-hook': 'my-hook' },
       }),
     ).toEqual({
       name: 'my-copy',
+      team: 'red',
       agents: { 'ann-writer@': 'my-writer@' },
       bindings: { 'ann-hook': 'my-hook' },
     });

@@ -10,6 +10,13 @@ export function isAuthor(me: Pick<Me, 'user' | 'teams'>, author: string): boolea
   return mayDo(rights, author, 'publish');
 }
 
+/** The teams the signed-in identity may publish for (editor or owner there): a template's or an install's owner. */
+export function publishableTeams(me: Pick<Me, 'teams'>): { id: string; name: string }[] {
+  return me.teams
+    .filter((t) => t.role === 'editor' || t.role === 'owner')
+    .map(({ id, name }) => ({ id, name }));
+}
+
 /** A trigger binding of a listed workflow (unique in an installation: an installer names their own). */
 export interface Binding {
   kind: 'webhook path' | 'email address';
@@ -28,6 +35,8 @@ export function bindingsOf(definition: Pick<WorkflowDefinition, 'triggers'>): Bi
 
 export interface InstallForm {
   name: string;
+  /** Install as this team's workflow (empty: yours). */
+  team: string;
   /** Listed agent address → the installer's (empty: keep the listed one). */
   agents: Record<string, string>;
   /** Listed webhook path or email address → the installer's (empty: keep it). */
@@ -37,6 +46,7 @@ export interface InstallForm {
 /** The install request: only what was filled in and differs from the listing. */
 export function installRequest(form: InstallForm): {
   name?: string;
+  team?: string;
   agents?: Record<string, string>;
   bindings?: Record<string, string>;
 } {
@@ -50,6 +60,7 @@ export function installRequest(form: InstallForm): {
   const bindings = changed(form.bindings);
   return {
     ...(form.name.trim() !== '' ? { name: form.name.trim() } : {}),
+    ...(form.team !== '' ? { team: form.team } : {}),
     ...(agents !== undefined ? { agents } : {}),
     ...(bindings !== undefined ? { bindings } : {}),
   };
