@@ -2,12 +2,14 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
+  ArrayContains,
   IsBoolean,
   IsIn,
   IsInt,
   IsObject,
   IsOptional,
   IsString,
+  IsUrl,
   Max,
   Min,
   validateSync,
@@ -26,6 +28,10 @@ const asList = ({ value }: { value: unknown }): unknown =>
         .map((s) => s.trim())
         .filter((s) => s !== '')
     : value;
+
+/** `openid email, profile` → `['openid', 'email', 'profile']`: OAuth scopes are space separated, lists here comma separated. */
+const asScopeList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(/[\s,]+/).filter((s) => s !== '') : value;
 
 /** JSON text → its value; unreadable text stays text, for the validator to refuse. */
 const asJson = ({ value }: { value: unknown }): unknown => {
@@ -320,22 +326,40 @@ export class ChainmailConfig {
   @Min(1)
   rateLimitPerMinute = 6000;
 
-  /** OpenID Connect: set, JWT access tokens from this issuer are accepted as well as API tokens. */
+  /** OpenID Connect: set, JWTs from this issuer (its `iss`, exactly) are accepted as well as API tokens. */
   @IsOptional()
-  @IsString()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   oidcIssuer?: string;
 
-  /** The `aud` the access tokens must carry (required with an issuer). */
+  /** The console's client at the issuer (public, Authorization Code with PKCE); its ID tokens carry it as `aud`. */
+  @IsOptional()
+  @IsString()
+  oidcClientId?: string;
+
+  /** Another `aud` accepted besides the client id: the audience of access tokens issued for Chainmail's API. */
   @IsOptional()
   @IsString()
   oidcAudience?: string;
+
+  /** What the console asks the issuer for (space or comma separated; `openid` first of all, `email` to be matched to a user). */
+  @Transform(asScopeList)
+  @IsString({ each: true })
+  @ArrayContains(['openid'], {
+    message:
+      'must include openid (it lists the OpenID Connect scopes the console asks for, e.g. "openid email profile")',
+  })
+  oidcScopes: string[] = ['openid', 'email', 'profile'];
+
+  /** `member`: a sign-in that matches no user creates one (not an admin); `off`: only users an admin made sign in. */
+  @IsIn(['off', 'member'])
+  oidcAutoCreate: 'off' | 'member' = 'off';
 
   /** The issuer's JWKS; unset: taken from `<issuer>/.well-known/openid-configuration`. */
   @IsOptional()
   @IsString()
   oidcJwksUrl?: string;
 
-  /** The claim that names the user. */
+  /** The claim that names the user at the issuer (with the issuer, the identity a user is linked to). */
   @IsString()
   oidcUserClaim = 'sub';
 
@@ -347,12 +371,7 @@ export class ChainmailConfig {
   @IsIn(['owner', 'editor', 'runner', 'viewer'])
   oidcDefaultRole: 'owner' | 'editor' | 'runner' | 'viewer' = 'viewer';
 
-  /** Scopes of a request signed in with OpenID Connect (`admin` only through an admin group). */
-  @Transform(asList)
-  @IsIn(['read', 'run', 'write'], { each: true })
-  oidcScopes: ('read' | 'run' | 'write')[] = ['read', 'run', 'write'];
-
-  /** Groups whose members are admins (the `admin` scope). */
+  /** Groups whose members are admins; set, a sign-in makes its user an admin or not by them. */
   @Transform(asList)
   @IsString({ each: true })
   oidcAdminGroups: string[] = [];
@@ -412,12 +431,14 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   adminToken: 'CHAINMAIL_ADMIN_TOKEN',
   rateLimitPerMinute: 'CHAINMAIL_RATE_LIMIT_PER_MINUTE',
   oidcIssuer: 'CHAINMAIL_OIDC_ISSUER',
+  oidcClientId: 'CHAINMAIL_OIDC_CLIENT_ID',
   oidcAudience: 'CHAINMAIL_OIDC_AUDIENCE',
   oidcJwksUrl: 'CHAINMAIL_OIDC_JWKS_URL',
   oidcUserClaim: 'CHAINMAIL_OIDC_USER_CLAIM',
   oidcTeamsClaim: 'CHAINMAIL_OIDC_TEAMS_CLAIM',
   oidcDefaultRole: 'CHAINMAIL_OIDC_DEFAULT_ROLE',
   oidcScopes: 'CHAINMAIL_OIDC_SCOPES',
+  oidcAutoCreate: 'CHAINMAIL_OIDC_AUTO_CREATE',
   oidcAdminGroups: 'CHAINMAIL_OIDC_ADMIN_GROUPS',
 };
 
@@ -443,7 +464,61 @@ export function loadConfig(
     });
     throw new ConfigInvalid(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
+  const oidcProblem = halfConfiguredOidc(config);
+  if (oidcProblem !== undefined) throw new ConfigInvalid(`Invalid configuration:\n  ${oidcProblem}`);
   return config;
+}
+
+/** Single sign-on needs its issuer and something to accept (the console's client id, or an audience); the rest without an issuer is a mistake. */
+function halfConfiguredOidc(config: ChainmailConfig): string | undefined {
+  if (config.oidcIssuer === undefined) {
+    const stray = (['oidcClientId', 'oidcAudience', 'oidcJwksUrl'] as const).find(
+      (key) => config[key] !== undefined,
+    );
+    return stray === undefined
+      ? undefined
+      : `${ENV_KEYS[stray]} is set without CHAINMAIL_OIDC_ISSUER: set the issuer (its URL, exactly as its tokens' "iss") or unset ${ENV_KEYS[stray]}.`;
+  }
+  if (config.oidcClientId === undefined && config.oidcAudience === undefined) {
+    return 'CHAINMAIL_OIDC_ISSUER is set without CHAINMAIL_OIDC_CLIENT_ID: set the client id the console signs in with at that issuer (or CHAINMAIL_OIDC_AUDIENCE alone to accept access tokens for that audience, without a console sign-in).';
+  }
+  return undefined;
+}
+
+/** Single sign-on as the server applies it; undefined when `CHAINMAIL_OIDC_ISSUER` is unset. */
+export interface OidcSettings {
+  issuer: string;
+  /** The console's client; unset, JWTs are accepted for `audiences` but the console has no sign-in button. */
+  clientId?: string;
+  /** Every `aud` accepted: the client id (the console's ID tokens) and `CHAINMAIL_OIDC_AUDIENCE` (access tokens). */
+  audiences: string[];
+  /** The scopes the console asks for. */
+  scopes: string[];
+  /** A sign-in that matches no user creates one (a member, not an admin). */
+  autoCreate: boolean;
+  jwksUrl?: string;
+  userClaim: string;
+  teamsClaim: string;
+  defaultRole: ChainmailConfig['oidcDefaultRole'];
+  adminGroups: string[];
+}
+
+/** The one reading of the `CHAINMAIL_OIDC_*` settings (checked whole by `loadConfig`). */
+export function oidcSettings(config: ChainmailConfig): OidcSettings | undefined {
+  if (config.oidcIssuer === undefined) return undefined;
+  const audiences = [config.oidcClientId, config.oidcAudience].filter((a): a is string => a !== undefined);
+  return {
+    issuer: config.oidcIssuer,
+    clientId: config.oidcClientId,
+    audiences: [...new Set(audiences)],
+    scopes: config.oidcScopes,
+    autoCreate: config.oidcAutoCreate === 'member',
+    jwksUrl: config.oidcJwksUrl,
+    userClaim: config.oidcUserClaim,
+    teamsClaim: config.oidcTeamsClaim,
+    defaultRole: config.oidcDefaultRole,
+    adminGroups: config.oidcAdminGroups,
+  };
 }
 
 function secretValues(env: Record<string, string | undefined>): Record<string, string> {

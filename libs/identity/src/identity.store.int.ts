@@ -57,27 +57,38 @@ describe('users', () => {
     expect(await store.users.byId(ADMIN_USER_ID)).toMatchObject({ name: 'admin', admin: true });
   });
 
-  it('upsertExternal creates an OIDC user once, then follows the claims', async () => {
-    const first = await store.users.upsertExternal({
-      externalId: 'https://idp.example#42',
-      name: 'Kim',
-      email: null,
-      admin: false,
-    });
-    const same = await store.users.upsertExternal({
-      externalId: 'https://idp.example#42',
-      name: 'Kim',
-      email: null,
-      admin: false,
-    });
-    expect(same).toEqual(first);
-    const renamed = await store.users.upsertExternal({
-      externalId: 'https://idp.example#42',
-      name: 'Kim Lee',
-      email: 'kim@idp.example',
-      admin: true,
-    });
-    expect(renamed).toMatchObject({ id: first.id, name: 'Kim Lee', email: 'kim@idp.example', admin: true });
+  it('links a user to a single sign-on identity once; creates the user of one once, however many replicas race', async () => {
+    const lea = await newUser('Lea');
+    const [won, lost] = await Promise.all([
+      store.users.linkExternal(lea.id, 'https://idp.example#lea'),
+      store.users.linkExternal(lea.id, 'https://idp.example#lea'),
+    ]).then((both) => [both.find((u) => u !== undefined), both.find((u) => u === undefined)]);
+    expect(won).toMatchObject({ id: lea.id, externalId: 'https://idp.example#lea' });
+    expect(lost).toBeUndefined();
+    // Linked, it stays linked: another identity does not take it over.
+    expect(await store.users.linkExternal(lea.id, 'https://idp.example#mallory')).toBeUndefined();
+    expect(await store.users.byExternalId('https://idp.example#lea')).toEqual(won);
+    expect(await store.users.byExternalId('https://idp.example#mallory')).toBeUndefined();
+
+    const kim = { name: 'Kim', email: 'kim@idp.example', admin: false, externalId: 'https://idp.example#42' };
+    const [a, b] = await Promise.all([
+      store.users.createExternal({ id: newUserId(), ...kim }),
+      store.users.createExternal({ id: newUserId(), ...kim }),
+    ]);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject(kim);
+    // An email another user has is not taken.
+    expect(
+      await store.users.createExternal({ id: newUserId(), ...kim, externalId: 'https://idp.example#43' }),
+    ).toBeUndefined();
+  });
+
+  it('follow() writes a changed name or admin flag and nothing when they are the same', async () => {
+    const kai = await newUser('Kai');
+    expect(await store.users.follow(kai, { name: 'Kai' })).toBe(kai);
+    const renamed = await store.users.follow(kai, { name: 'Kai Lee', admin: true });
+    expect(renamed).toMatchObject({ name: 'Kai Lee', admin: true });
+    expect(await store.users.byId(kai.id)).toEqual(renamed);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, Repository } from 'typeorm';
 import { User } from './entities/user.entity';
-import { newUserId, userRecord, type UserRecord } from './identity.records';
+import { userRecord, type UserRecord } from './identity.records';
 
 export interface NewUser {
   id: string;
@@ -54,21 +54,43 @@ export class UserRepository {
     return rows.map(userRecord);
   }
 
-  /** The user of an OpenID Connect identity, created on first sight; name, email and admin follow the token. */
-  async upsertExternal(user: {
-    externalId: string;
-    name: string;
-    email: string | null;
-    admin: boolean;
-  }): Promise<UserRecord> {
-    await this.rows()
+  /** The user a single sign-on identity (`<issuer>#<subject>`) is linked to. */
+  async byExternalId(externalId: string): Promise<UserRecord | undefined> {
+    const row = await this.rows().findOneBy({ externalId });
+    return row ? userRecord(row) : undefined;
+  }
+
+  /**
+   * Links a user no identity is linked to yet to a single sign-on identity; undefined when the user
+   * is linked already (to this identity by a replica that got there first, or to another).
+   */
+  async linkExternal(userId: string, externalId: string): Promise<UserRecord | undefined> {
+    const linked = await this.rows()
       .createQueryBuilder()
-      .insert()
-      .values({ id: newUserId(), ...user })
-      // Unchanged claims write nothing: a sign-in is not a row update.
-      .orUpdate(['name', 'email', 'admin'], ['external_id'], { skipUpdateIfNoValuesChanged: true })
-      .updateEntity(false)
+      .update()
+      .set({ externalId })
+      .where('id = :userId AND external_id IS NULL', { userId })
       .execute();
-    return userRecord(await this.rows().findOneByOrFail({ externalId: user.externalId }));
+    return linked.affected === 1 ? this.byId(userId) : undefined;
+  }
+
+  /**
+   * Creates the user of a single sign-on identity unless it exists (two replicas at its first
+   * sign-in make one); undefined when another user has its email.
+   */
+  async createExternal(user: NewUser & { externalId: string }): Promise<UserRecord | undefined> {
+    await this.rows().createQueryBuilder().insert().values(user).orIgnore().updateEntity(false).execute();
+    return this.byExternalId(user.externalId);
+  }
+
+  /** Writes what a sign-in says of its user; unchanged values write nothing. */
+  async follow(user: UserRecord, claims: { name?: string; admin?: boolean }): Promise<UserRecord> {
+    const changes = {
+      ...(claims.name !== undefined && claims.name !== user.name ? { name: claims.name } : {}),
+      ...(claims.admin !== undefined && claims.admin !== user.admin ? { admin: claims.admin } : {}),
+    };
+    if (Object.keys(changes).length === 0) return user;
+    await this.rows().update({ id: user.id }, changes);
+    return { ...user, ...changes };
   }
 }

@@ -31,7 +31,13 @@ const get = (base: string, path: string, headers: Record<string, string> = {}): 
   fetch(base + path, { headers });
 
 it('serves index.html at / and at every console path, never cached', async () => {
-  for (const path of ['/', '/workflows', '/runs/3f1c0f9e-0000-4000-8000-000000000000', '/workflows/new']) {
+  for (const path of [
+    '/',
+    '/workflows',
+    '/runs/3f1c0f9e-0000-4000-8000-000000000000',
+    '/workflows/new',
+    '/auth/callback?code=abc&state=def',
+  ]) {
     const res = await get(app.base, path, { accept: 'text/html' });
     expect([path, res.status]).toEqual([path, 200]);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);

@@ -56,7 +56,7 @@ it('generates one admin token at first start, logs it once, and none at the next
   const token = /(cm_[0-9a-f]{16}_[A-Za-z0-9_-]{43})/.exec(logger.lines[0])?.[1] ?? '';
   expect(token).not.toBe('');
 
-  const actor = await new Authenticator(identities, undefined, 'viewer').authenticate(token);
+  const actor = await new Authenticator(identities, undefined).authenticate(token);
   expect(actor).toMatchObject({
     userId: 'usr_admin',
     admin: true,
@@ -73,12 +73,10 @@ it('makes CHAINMAIL_ADMIN_TOKEN work, keeps a revoked one revoked, and refuses a
   expect(await ensureAdminToken(identities, audit, token, logger)).toBe('configured');
   expect(await ensureAdminToken(identities, audit, token, logger)).toBe('present');
   expect(logger.lines.join('\n')).not.toContain(token);
-  await expect(new Authenticator(identities, undefined, 'viewer').authenticate(token)).resolves.toMatchObject(
-    {
-      tokenId: id,
-      scopes: ['read', 'run', 'write', 'admin'],
-    },
-  );
+  await expect(new Authenticator(identities, undefined).authenticate(token)).resolves.toMatchObject({
+    tokenId: id,
+    scopes: ['read', 'run', 'write', 'admin'],
+  });
   // An admin token exists now: without the variable, nothing is generated.
   expect(await ensureAdminToken(identities, audit, undefined, logger)).toBe('present');
 

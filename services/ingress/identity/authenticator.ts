@@ -1,22 +1,21 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ChainmailError, type Actor, type TeamRole } from '@chainmail/contracts';
+import { ChainmailError, type Actor } from '@chainmail/contracts';
 import {
   actorExpiry,
   ApiTokenVerifier,
   credentialKey,
   CredentialCache,
-  effectiveScopes,
   TOKEN_PREFIX,
   TOKEN_USAGE_FLUSH_MS,
   type CredentialCacheOptions,
   type IdentityStore,
 } from '@chainmail/identity';
-import type { OidcVerifier } from './oidc.verifier';
+import type { OidcSignIn } from './oidc-sign-in';
 
 /**
  * Turns a bearer credential into the `Actor` of a request: an API token (`cm_…`, checked by the
- * identity library's `ApiTokenVerifier`) or, when configured, an OpenID Connect access token (a
- * JWT; its user and teams created on first sight). Resolved callers are kept in a `CredentialCache`
+ * identity library's `ApiTokenVerifier`) or, when configured, a JWT of the OpenID Connect issuer
+ * (`OidcSignIn`: the console's ID token, or an access token for the API). Resolved callers are kept in a `CredentialCache`
  * (a few seconds at most, dropped at once on any identity change announced to this replica), so a
  * request normally costs no database round trip; token uses are written in batches.
  */
@@ -28,8 +27,7 @@ export class Authenticator implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly identities: IdentityStore,
-    private readonly oidc: OidcVerifier | undefined,
-    private readonly oidcDefaultRole: TeamRole,
+    private readonly oidc: OidcSignIn | undefined,
     private readonly now: () => number = Date.now,
     cache: CredentialCacheOptions = {},
   ) {
@@ -78,40 +76,6 @@ export class Authenticator implements OnModuleInit, OnModuleDestroy {
         'The bearer token is not a Chainmail API token (cm_…), and single sign-on is not configured.',
       );
     }
-    const identity = await this.oidc.verify(bearer);
-    const user = await this.identities.users.upsertExternal({
-      externalId: identity.externalId,
-      name: identity.name,
-      email: identity.email,
-      admin: identity.admin,
-    });
-    await this.syncGroups(user.id, identity.groups);
-    return {
-      userId: user.id,
-      name: user.name,
-      admin: identity.admin,
-      teams: await this.identities.memberships.of(user.id),
-      scopes: effectiveScopes(identity.scopes, identity.admin),
-      tokenId: null,
-      via: 'oidc',
-      expiresAt: identity.expiresAt,
-    };
-  }
-
-  /**
-   * The groups claim decides membership of the teams that mirror groups: new ones are joined with
-   * the default role, left ones are left. A role an owner gave on such a team is kept.
-   */
-  private async syncGroups(userId: string, groups: string[]): Promise<void> {
-    const { teams, memberships } = this.identities;
-    const mirrors = await Promise.all(groups.map((g) => teams.forGroup(g)));
-    const wanted = new Set(mirrors.map((t) => t.id));
-    const have = new Set((await memberships.of(userId)).map((m) => m.teamId));
-    for (const team of mirrors) {
-      if (!have.has(team.id)) await memberships.set(team.id, userId, this.oidcDefaultRole);
-    }
-    for (const team of await teams.list(userId)) {
-      if (team.externalGroup !== null && !wanted.has(team.id)) await memberships.remove(team.id, userId);
-    }
+    return this.oidc.actor(bearer);
   }
 }

@@ -9,11 +9,12 @@ import type { DataSource } from 'typeorm';
 import { ensureAdminToken } from './admin-token.bootstrap';
 import { AuditController } from './audit.controller';
 import { AuditRecorder } from './audit.recorder';
+import { AuthConfigController } from './auth-config.controller';
 import { AuthGuard } from './auth.guard';
 import { Authenticator } from './authenticator';
 import { IdentityChanges } from './identity-changes';
 import { MeController } from './me.controller';
-import { OidcVerifier } from './oidc.verifier';
+import { OidcSignIn } from './oidc-sign-in';
 import { RateLimitStore } from './rate-limit.store';
 import { RequestLimiter } from './request-limiter';
 import { TeamsController } from './teams.controller';
@@ -28,7 +29,14 @@ import { UsersController } from './users.controller';
  */
 @Module({
   imports: [IdentityStoreModule.register(DATA_SOURCE)],
-  controllers: [MeController, UsersController, TeamsController, TokensController, AuditController],
+  controllers: [
+    MeController,
+    UsersController,
+    TeamsController,
+    TokensController,
+    AuditController,
+    AuthConfigController,
+  ],
   providers: [
     {
       provide: AuditLog,
@@ -40,7 +48,7 @@ import { UsersController } from './users.controller';
       provide: Authenticator,
       inject: [IdentityStore, CHAINMAIL_CONFIG],
       useFactory: (identities: IdentityStore, config: ChainmailConfig) =>
-        new Authenticator(identities, OidcVerifier.fromConfig(config), config.oidcDefaultRole),
+        new Authenticator(identities, OidcSignIn.fromConfig(config, identities)),
     },
     {
       provide: IdentityChanges,

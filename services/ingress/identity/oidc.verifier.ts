@@ -1,106 +1,119 @@
-import { ChainmailError, type Scope } from '@chainmail/contracts';
-import type { ChainmailConfig } from '@chainmail/config';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { ChainmailError } from '@chainmail/contracts';
+import type { OidcSettings } from '@chainmail/config';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 
-/** What a verified OpenID Connect access token says about its bearer. */
+/** What a verified OpenID Connect token says about its bearer. */
 export interface OidcIdentity {
-  /** `<issuer>#<user claim>`: stable across renames. */
+  /** `<issuer>#<user claim>`: stable across renames, and what a Chainmail user is linked to. */
   externalId: string;
   name: string;
+  /** The `name` claim, when the token has one. */
+  fullName: string | undefined;
   email: string | null;
+  /** The issuer says the address is its user's (`email_verified`). */
+  emailVerified: boolean;
   groups: string[];
-  admin: boolean;
-  scopes: Scope[];
   expiresAt: string | null;
 }
 
-export interface OidcSettings {
-  issuer: string;
-  audience: string;
-  jwksUrl?: string;
-  userClaim: string;
-  teamsClaim: string;
-  scopes: Scope[];
-  adminGroups: string[];
-}
+export type OidcVerifierSettings = Pick<
+  OidcSettings,
+  'issuer' | 'audiences' | 'jwksUrl' | 'userClaim' | 'teamsClaim'
+>;
 
 /** Asymmetric algorithms only: a JWKS never makes an HMAC key (or `none`) acceptable. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 const CLOCK_TOLERANCE_S = 5;
 const DISCOVERY_TIMEOUT_MS = 5_000;
+/** A failed discovery is answered from memory this long: an issuer that is down is not asked on every request. */
+const DISCOVERY_RETRY_MS = 30_000;
 
 /**
- * Verifies JWT access tokens of one issuer against its JWKS (given, or found by discovery), with
- * `jose`: signature, `iss`, `aud`, `exp`/`nbf`. Keys are fetched on first use and refetched when
- * a token names a key id the cached set lacks (rotation).
+ * Verifies JWTs of one issuer (the console's ID tokens, or access tokens for Chainmail's API)
+ * against its JWKS, with `jose`: signature, `iss`, `aud`, `exp`/`nbf`. The JWKS (given, or found
+ * by discovery) is fetched on first use and kept; a token naming a key id the kept set lacks
+ * fetches it again (rotation), at most every 30 s (jose's cooldown), so a request costs no
+ * network call otherwise. A bearer that is not a JWT of this issuer is refused before any key is
+ * looked at.
  */
 export class OidcVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
 
-  constructor(private readonly settings: OidcSettings) {}
-
-  /** Undefined when OpenID Connect is not configured; an error when it is half configured. */
-  static fromConfig(config: ChainmailConfig): OidcVerifier | undefined {
-    if (config.oidcIssuer === undefined) return undefined;
-    if (config.oidcAudience === undefined) {
-      throw new Error(
-        'CHAINMAIL_OIDC_ISSUER is set without CHAINMAIL_OIDC_AUDIENCE: set the audience your access tokens carry (their "aud").',
-      );
-    }
-    return new OidcVerifier({
-      issuer: config.oidcIssuer,
-      audience: config.oidcAudience,
-      jwksUrl: config.oidcJwksUrl,
-      userClaim: config.oidcUserClaim,
-      teamsClaim: config.oidcTeamsClaim,
-      scopes: config.oidcScopes,
-      adminGroups: config.oidcAdminGroups,
-    });
-  }
+  constructor(private readonly settings: OidcVerifierSettings) {}
 
   async verify(jwt: string): Promise<OidcIdentity> {
+    this.checkIssuer(jwt);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(jwt, await this.keySet(), {
         issuer: this.settings.issuer,
-        audience: this.settings.audience,
+        audience: this.settings.audiences,
         algorithms: ALGORITHMS,
         clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['exp'],
       }));
     } catch (err) {
-      throw unauthenticated(err);
+      throw this.refusal(err);
     }
     return this.identity(payload);
   }
 
-  private identity(payload: JWTPayload): OidcIdentity {
-    const { userClaim, teamsClaim, issuer, adminGroups } = this.settings;
-    const user = claimText(payload[userClaim]);
-    if (user === undefined) {
-      throw new ChainmailError(
-        'UNAUTHENTICATED',
-        `The access token has no "${userClaim}" claim to name its user.`,
+  /** Only JWTs that name this issuer go further: any other bearer is refused without a key fetched. */
+  private checkIssuer(bearer: string): void {
+    let iss: unknown;
+    try {
+      iss = decodeJwt(bearer).iss;
+    } catch {
+      throw refused(
+        'malformed',
+        'The bearer token is neither a Chainmail API token (cm_…) nor a JWT: send an API token, or sign in again.',
       );
     }
-    const groups = claimList(payload[teamsClaim]);
-    const admin = groups.some((g) => adminGroups.includes(g));
+    if (iss !== this.settings.issuer) {
+      const named =
+        typeof iss === 'string' ? `was issued by ${JSON.stringify(iss.slice(0, 200))}` : 'names no issuer';
+      throw refused(
+        'issuer',
+        `The token ${named}; this server accepts tokens of ${this.settings.issuer} only (CHAINMAIL_OIDC_ISSUER, compared exactly, trailing slash included).`,
+      );
+    }
+  }
+
+  private identity(payload: JWTPayload): OidcIdentity {
+    const { userClaim, teamsClaim, issuer } = this.settings;
+    const user = claimText(payload[userClaim]);
+    if (user === undefined) {
+      throw refused(
+        'claims',
+        `The token has no "${userClaim}" claim to name its user (CHAINMAIL_OIDC_USER_CLAIM).`,
+      );
+    }
+    const fullName = claimText(payload.name);
+    const email = claimText(payload.email) ?? null;
     return {
       externalId: `${issuer}#${user}`,
-      name:
-        claimText(payload.name) ?? claimText(payload.preferred_username) ?? claimText(payload.email) ?? user,
-      email: claimText(payload.email) ?? null,
-      groups,
-      admin,
-      scopes: admin ? [...this.settings.scopes, 'admin'] : [...this.settings.scopes],
+      name: fullName ?? claimText(payload.preferred_username) ?? email ?? user,
+      fullName,
+      email,
+      // Some issuers send the flag as text.
+      emailVerified: payload.email_verified === true || payload.email_verified === 'true',
+      groups: claimList(payload[teamsClaim]),
       expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000).toISOString() : null,
     };
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {
     this.keys ??= this.jwksUrl().then(
-      (url) => createRemoteJWKSet(new URL(url)),
+      (url) => createRemoteJWKSet(new URL(url), { timeoutDuration: DISCOVERY_TIMEOUT_MS }),
       (err: unknown) => {
-        this.keys = undefined; // Try discovery again on the next request.
+        setTimeout(() => (this.keys = undefined), DISCOVERY_RETRY_MS).unref();
         throw err;
       },
     );
@@ -124,33 +137,75 @@ export class OidcVerifier {
     if (document.issuer !== this.settings.issuer || typeof document.jwks_uri !== 'string') {
       throw new ChainmailError(
         'UNAVAILABLE',
-        `The discovery document at ${url} names another issuer or no jwks_uri; check CHAINMAIL_OIDC_ISSUER.`,
+        `The discovery document at ${url} names another issuer (${JSON.stringify(document.issuer)}) or no jwks_uri; set CHAINMAIL_OIDC_ISSUER to its issuer exactly.`,
       );
     }
     return document.jwks_uri;
   }
+
+  private refusal(err: unknown): ChainmailError {
+    if (err instanceof ChainmailError) return err;
+    if (err instanceof errors.JWTExpired) {
+      return refused(
+        'expired',
+        `The token expired${typeof err.payload.exp === 'number' ? ` at ${new Date(err.payload.exp * 1000).toISOString()}` : ''}: sign in again for a new one.`,
+      );
+    }
+    if (err instanceof errors.JWTClaimValidationFailed) {
+      if (err.claim === 'aud') {
+        return refused(
+          'audience',
+          `The token is meant for ${JSON.stringify(err.payload.aud ?? null)}, not for this server, which accepts ${this.settings.audiences.map((a) => JSON.stringify(a)).join(' or ')} (CHAINMAIL_OIDC_CLIENT_ID, CHAINMAIL_OIDC_AUDIENCE).`,
+        );
+      }
+      return refused('claims', `The token's "${err.claim}" claim is not acceptable (${err.reason}).`);
+    }
+    if (err instanceof errors.JWKSNoMatchingKey) {
+      return refused(
+        'unknown-key',
+        `No key of ${this.settings.issuer}'s JWKS matches the token's key id: it was signed by a key the issuer does not publish.`,
+      );
+    }
+    if (err instanceof errors.JWSSignatureVerificationFailed)
+      return refused('signature', 'The token was refused: its signature does not verify.');
+    if (err instanceof errors.JOSEAlgNotAllowed)
+      return refused(
+        'algorithm',
+        'The token was refused: its algorithm is not accepted (asymmetric ones only).',
+      );
+    if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid)
+      return refused('malformed', 'The token was refused: it is not a well-formed JWT.');
+    if (
+      err instanceof errors.JWKSTimeout ||
+      err instanceof errors.JWKSInvalid ||
+      !(err instanceof errors.JOSEError)
+    ) {
+      return new ChainmailError(
+        'UNAVAILABLE',
+        `The JWKS of ${this.settings.issuer} could not be read (${(err as Error).message}); try again shortly.`,
+      );
+    }
+    return refused('invalid', `The token was refused: ${err.message}.`);
+  }
 }
 
-function unauthenticated(err: unknown): ChainmailError {
-  if (err instanceof ChainmailError) return err;
-  let why = 'it could not be verified';
-  if (err instanceof errors.JWTExpired) why = 'it has expired';
-  else if (err instanceof errors.JWTClaimValidationFailed) {
-    why =
-      err.claim === 'iss'
-        ? 'it was issued by another issuer'
-        : err.claim === 'aud'
-          ? 'it is meant for another audience'
-          : `its "${err.claim}" claim is not acceptable (${err.reason})`;
-  } else if (err instanceof errors.JWSSignatureVerificationFailed) why = 'its signature does not verify';
-  else if (err instanceof errors.JWKSNoMatchingKey) why = "no key of the issuer's JWKS matches it";
-  else if (err instanceof errors.JOSEAlgNotAllowed) why = 'its algorithm is not accepted';
-  else if (err instanceof errors.JWTInvalid || err instanceof errors.JWSInvalid)
-    why = 'it is not a well-formed JWT';
-  else if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) {
-    return new ChainmailError('UNAVAILABLE', "The issuer's JWKS could not be read; try again shortly.");
-  }
-  return new ChainmailError('UNAUTHENTICATED', `The access token was refused: ${why}.`);
+/** Why a token was refused, in `details.reason`, for clients that act on it (the console shows the message). */
+export type OidcRefusal =
+  | 'malformed'
+  | 'issuer'
+  | 'audience'
+  | 'expired'
+  | 'claims'
+  | 'unknown-key'
+  | 'signature'
+  | 'algorithm'
+  | 'invalid'
+  | 'unknown-user'
+  | 'email-unverified'
+  | 'identity-conflict';
+
+export function refused(reason: OidcRefusal, message: string): ChainmailError {
+  return new ChainmailError('UNAUTHENTICATED', message, { reason });
 }
 
 function claimText(value: unknown): string | undefined {
