@@ -1,11 +1,13 @@
-import { useSyncExternalStore } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
+import { useEffect, useSyncExternalStore } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { session } from './api/session';
+import { CALLBACK_PATH, keepOidcSignInFresh } from './auth/oidc';
 import { Layout } from './components/Layout';
 import { AgentsPage } from './pages/AgentsPage';
 import { BuilderPage } from './pages/BuilderPage';
 import { ListingPage } from './pages/ListingPage';
 import { MarketplacePage } from './pages/MarketplacePage';
+import { OidcCallbackPage } from './pages/OidcCallbackPage';
 import { RunPage } from './pages/RunPage';
 import { RunsPage } from './pages/RunsPage';
 import { SchedulesPage } from './pages/SchedulesPage';
@@ -19,6 +21,13 @@ import { WorkflowsPage } from './pages/WorkflowsPage';
 /** Every page but sign-in needs a token; a deep link (a mail's run page) opens after signing in. */
 export function App() {
   const token = useSyncExternalStore(session.subscribe, session.token);
+  // The issuer sends the browser back here, signed in or not (and to a hidden frame to renew).
+  const callback = useLocation().pathname === CALLBACK_PATH;
+  useEffect(
+    () => (token !== null && !callback && session.via() === 'oidc' ? keepOidcSignInFresh(token) : undefined),
+    [token, callback],
+  );
+  if (callback) return <OidcCallbackPage />;
   if (token === null) return <SignInPage />;
   return (
     <Routes>
