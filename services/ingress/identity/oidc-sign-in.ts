@@ -66,7 +66,7 @@ export class OidcSignIn {
     if (mine === undefined) {
       throw refused(
         'identity-conflict',
-        `The Chainmail user with the email ${identity.email} signs in as another identity of this issuer: an admin can tell which (GET /v1/users/${user.id}, its externalId).`,
+        `The Chainmail user with the email ${identity.email} signs in as another identity of this issuer; an admin can tell which (its externalId in GET /v1/users).`,
       );
     }
     return mine;

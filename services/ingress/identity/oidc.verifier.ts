@@ -38,10 +38,10 @@ const DISCOVERY_RETRY_MS = 30_000;
 /**
  * Verifies JWTs of one issuer (the console's ID tokens, or access tokens for Chainmail's API)
  * against its JWKS, with `jose`: signature, `iss`, `aud`, `exp`/`nbf`. The JWKS (given, or found
- * by discovery) is fetched on first use and kept; a token naming a key id the kept set lacks
- * fetches it again (rotation), at most every 30 s (jose's cooldown), so a request costs no
- * network call otherwise. A bearer that is not a JWT of this issuer is refused before any key is
- * looked at.
+ * by discovery) is fetched on first use and kept for 10 minutes; a token naming a key id the kept
+ * set lacks fetches it again (rotation), at most every 30 s (jose's cooldown), so a request costs
+ * no network call otherwise. A bearer that is not a JWT of this issuer is refused before any key
+ * is looked at.
  */
 export class OidcVerifier {
   private keys: Promise<JWTVerifyGetKey> | undefined;
