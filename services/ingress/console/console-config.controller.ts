@@ -9,7 +9,8 @@ export class ConsoleConfigView {
     type: String,
     nullable: true,
     example: 'http://localhost:16686/trace/{traceId}',
-    description: "`CHAINMAIL_TRACE_URL_TEMPLATE`: a run's trace is this with `{traceId}` replaced; null when unset",
+    description:
+      "`CHAINMAIL_TRACE_URL_TEMPLATE`: a run's trace is this with `{traceId}` replaced; null when unset",
   })
   traceUrlTemplate!: string | null;
 }

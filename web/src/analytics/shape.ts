@@ -109,9 +109,6 @@ export function seriesRows(series: readonly SeriesPoint[], bucket: AnalyticsBuck
   }));
 }
 
-/** Whether any bucket has runs: a series of empty buckets draws nothing worth a chart. */
-export const hasRuns = (rows: readonly SeriesRow[]): boolean => rows.some((row) => row.runs > 0);
-
 /** What a runs-over-time chart shows, for its accessible label. */
 export function seriesSummary(rows: readonly SeriesRow[]): string {
   const busy = rows.filter((row) => row.runs > 0);

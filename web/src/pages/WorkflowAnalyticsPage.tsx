@@ -5,7 +5,6 @@ import { api } from '../api/api';
 import { analyticsApi } from '../api/analytics';
 import { useApi } from '../api/use-api';
 import {
-  hasRuns,
   ms,
   percent,
   seriesRows,
