@@ -226,6 +226,35 @@ it('is the page competitor-analysis runs and the CLI agree on: success rate and 
   await screenshot(page, 'analytics-03-competitor-analysis');
 });
 
+it('shows how long runs waited at a checkpoint for a person', async () => {
+  const gated =
+    'name: gated\nsteps:\n  - { id: gate, type: checkpoint, message: "Go on?" }\n  - { id: after, agent: echo@, input: "{{user_input}}" }\n';
+  expect((await http(chainmail.base, 'POST', '/v1/workflows', gated, 'application/yaml')).status).toBe(201);
+  const started = await http<{ runId: string }>(chainmail.base, 'POST', '/v1/workflows/gated/runs', {
+    inputs: { user_input: 'go' },
+  });
+  const status = (want: string) => async () => {
+    const run = await http<RunBody>(chainmail.base, 'GET', `/v1/runs/${started.body.runId}`);
+    return run.body.status === want ? true : undefined;
+  };
+  await eventually(status('waiting'), 15_000, 'the run to wait at its checkpoint');
+  await new Promise((r) => setTimeout(r, 300));
+  const decided = await http(chainmail.base, 'POST', `/v1/runs/${started.body.runId}/checkpoints/gate`, {
+    action: 'approve',
+  });
+  expect(decided.status).toBe(202);
+  await eventually(status('succeeded'), 15_000, 'the approved run to succeed');
+
+  await page.goto(`${chainmail.base}/analytics/gated`);
+  const wait = page.locator(figure('checkpoint-wait'));
+  await wait.waitFor();
+  // The decision came at least 300 ms after the checkpoint opened.
+  const [, amount, unit] = /^(\d+(?:\.\d+)?) (ms|s)$/.exec(await wait.innerText()) ?? [];
+  expect(Number(amount) * (unit === 's' ? 1000 : 1)).toBeGreaterThanOrEqual(300);
+  expect(await page.locator(stepCell('gate', 'p50')).innerText()).toMatch(/^wait \d/);
+  await screenshot(page, 'analytics-03b-checkpoint-wait');
+});
+
 it('says what to do when a workflow has no runs yet', async () => {
   await page.goto(`${chainmail.base}/analytics/idle`);
   const empty = page.getByRole('status').filter({ hasText: 'No runs yet' });

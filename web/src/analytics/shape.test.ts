@@ -74,10 +74,15 @@ describe('series', () => {
 });
 
 describe('steps', () => {
-  it("charts each step's p50/p95/p99 in the steps' order, leaving out steps with no ended attempt", () => {
+  it("charts each step's p50/p95/p99 in the steps' order, leaving out checkpoints and steps with no ended attempt", () => {
     const rows = stepLatencyRows([
       step('research', { latencyMs: { p50: 1200, p95: 2500, p99: 2900 } }),
-      step('approve', { kind: 'checkpoint', latencyMs: NONE }),
+      step('approve', {
+        kind: 'checkpoint',
+        latencyMs: { p50: 60_000, p95: 60_000, p99: 60_000 },
+        waitMs: { p50: 60_000, p95: 60_000, p99: 60_000 },
+      }),
+      step('unreached', { latencyMs: NONE }),
       step('draft', { latencyMs: { p50: 40, p95: null, p99: null } }),
     ]);
     expect(rows).toEqual([

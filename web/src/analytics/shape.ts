@@ -126,10 +126,13 @@ export interface StepLatencyRow {
   p99: number;
 }
 
-/** Latency percentiles of each step that has ended an attempt, in the steps' usual order. */
+/**
+ * Latency percentiles of each step that has ended an attempt, in the steps' usual order. A
+ * checkpoint's time is a person's wait, shown as such, not latency.
+ */
 export function stepLatencyRows(steps: readonly StepFigures[]): StepLatencyRow[] {
   return steps.flatMap((s) =>
-    s.latencyMs.p50 === null
+    s.latencyMs.p50 === null || s.kind === 'checkpoint'
       ? []
       : [
           {

@@ -109,7 +109,7 @@ export function RunsChart({ rows }: { rows: SeriesRow[] }) {
       responsive
       style={{ width: '100%', height: 260 }}
       data={rows}
-      margin={{ right: 4 }}
+      margin={{ top: 8, right: 4 }}
     >
       <CartesianGrid stroke={COLOURS.line} vertical={false} />
       <XAxis dataKey="label" tick={AXIS} minTickGap={16} />
