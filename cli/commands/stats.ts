@@ -1,3 +1,4 @@
+import type { AnalyticsOverview, RunFigures, SeriesPoint, WorkflowAnalytics } from '@chainmail/contracts';
 import { InvalidArgumentError, type Command } from 'commander';
 import { isRecord, UnexpectedResponse } from '../api-types';
 import { UsageError, type CliContext } from '../context';
@@ -63,59 +64,10 @@ async function stats(
   if (!isRecord(body)) throw new UnexpectedResponse('the analytics answer is not a JSON object');
   ctx.io.out(
     name === undefined
-      ? renderOverview(body as unknown as Overview, ctx)
-      : renderWorkflow(body as unknown as WorkflowFigures, ctx),
+      ? renderOverview(body as unknown as AnalyticsOverview, ctx)
+      : renderWorkflow(body as unknown as WorkflowAnalytics, ctx),
   );
   return 0;
-}
-
-interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-interface Figures {
-  runs: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  running: number;
-  successRate: number | null;
-  latencyMs: Percentiles;
-  cost: number;
-  tokens: number;
-}
-interface SeriesPoint {
-  at: string;
-  runs: number;
-  successRate: number | null;
-}
-export interface WorkflowFigures extends Figures {
-  workflow: string;
-  version: number | null;
-  since: string;
-  until: string;
-  bucket: string;
-  steps: Array<{
-    id: string;
-    agent: string | null;
-    runs: number;
-    successRate: number | null;
-    latencyMs: Percentiles;
-    retries: number;
-    cost: number;
-    waitMs: Percentiles | null;
-  }>;
-  errors: Array<{ code: string; count: number }>;
-  checkpoints: { opened: number; resolved: number; waitMs: Percentiles; totalWaitMs: number };
-  series: SeriesPoint[];
-}
-export interface Overview extends Figures {
-  since: string;
-  until: string;
-  bucket: string;
-  workflows: Array<Figures & { workflow: string }>;
-  series: SeriesPoint[];
 }
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -138,7 +90,7 @@ const usd = (value: number): string =>
   value === 0 ? '-' : `$${value < 0.01 ? value.toFixed(4) : value.toFixed(2)}`;
 const day = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
 
-function summary(f: Figures, ctx: Pick<CliContext, 'palette'>): string[] {
+function summary(f: RunFigures, ctx: Pick<CliContext, 'palette'>): string[] {
   const p = ctx.palette;
   const outcomes = [
     p.paint('green', `${f.succeeded} succeeded`),
@@ -166,7 +118,7 @@ function trend(series: SeriesPoint[], bucket: string, ctx: Pick<CliContext, 'pal
   ];
 }
 
-export function renderWorkflow(f: WorkflowFigures, ctx: Pick<CliContext, 'palette'>): string {
+export function renderWorkflow(f: WorkflowAnalytics, ctx: Pick<CliContext, 'palette'>): string {
   const p = ctx.palette;
   const version = f.version === null ? '' : ` v${f.version}`;
   const lines = [
@@ -212,7 +164,7 @@ export function renderWorkflow(f: WorkflowFigures, ctx: Pick<CliContext, 'palett
   return `${lines.join('\n')}\n`;
 }
 
-export function renderOverview(f: Overview, ctx: Pick<CliContext, 'palette'>): string {
+export function renderOverview(f: AnalyticsOverview, ctx: Pick<CliContext, 'palette'>): string {
   const p = ctx.palette;
   const lines = [
     `${p.paint('bold', 'All workflows')}  ${p.paint('dim', `runs started ${day(f.since)} → ${day(f.until)} UTC`)}`,

@@ -19,6 +19,7 @@ import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AdminController } from './admin/admin.controller';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { ConsoleConfigModule } from './console/console-config.controller';
 import { ReplayService } from './admin/replay.service';
 import { OpenApiController } from './api/openapi.controller';
 import { OpenApiDocument } from './api/openapi-document.holder';
@@ -63,6 +64,7 @@ import { SecretStore, VariableStore } from '@chainmail/secrets';
     RunViewsModule,
     RunCommandsModule,
     AnalyticsModule,
+    ConsoleConfigModule,
   ],
   controllers: [
     HealthController,

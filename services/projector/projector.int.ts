@@ -153,6 +153,22 @@ describe('ProjectorModule against NATS and Postgres', () => {
     expect(await projector.waitForSequence(seq + 1_000, 50)).toBe(false);
   });
 
+  it("keeps the trace id of the traceparent the run's RunStarted commit was appended with", async () => {
+    const log = new RunLogFixture('traced');
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const first = await runLog.append({ runId: 'traced', prev: 0, events: [log.started()] }, 'traced-0', {
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    // A later commit of another trace (a timer's, a restart's) does not change the run's.
+    const last = await runLog.append(
+      { runId: 'traced', prev: first.seq, events: [log.stepStarted('only')] },
+      'traced-1',
+      { traceparent: `00-${'f'.repeat(32)}-00f067aa0ba902b7-01` },
+    );
+    expect(await projector.waitForSequence(last.seq, 5_000)).toBe(true);
+    expect((await reads.findRun('traced'))?.traceId).toBe(traceId);
+  });
+
   it('announces each written batch, so a reader waiting for its own write sees it without polling', async () => {
     const watermark = new ProjectionWatermark(
       eventLog.nc,

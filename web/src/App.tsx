@@ -4,6 +4,7 @@ import { session } from './api/session';
 import { CALLBACK_PATH, keepOidcSignInFresh } from './auth/oidc';
 import { Layout } from './components/Layout';
 import { AgentsPage } from './pages/AgentsPage';
+import { AnalyticsPage } from './pages/AnalyticsPage';
 import { BuilderPage } from './pages/BuilderPage';
 import { ListingPage } from './pages/ListingPage';
 import { MarketplacePage } from './pages/MarketplacePage';
@@ -16,6 +17,7 @@ import { SignInPage } from './pages/SignInPage';
 import { TemplatePage } from './pages/TemplatePage';
 import { TemplatesPage } from './pages/TemplatesPage';
 import { VersionsPage } from './pages/VersionsPage';
+import { WorkflowAnalyticsPage } from './pages/WorkflowAnalyticsPage';
 import { WorkflowsPage } from './pages/WorkflowsPage';
 
 /** Every page but sign-in needs a token; a deep link (a mail's run page) opens after signing in. */
@@ -41,6 +43,8 @@ export function App() {
         <Route path="runs/:id" element={<RunPage />} />
         <Route path="schedules" element={<SchedulesPage />} />
         <Route path="agents" element={<AgentsPage />} />
+        <Route path="analytics" element={<AnalyticsPage />} />
+        <Route path="analytics/:workflow" element={<WorkflowAnalyticsPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="templates" element={<TemplatesPage />} />
         <Route path="templates/:id" element={<TemplatePage />} />

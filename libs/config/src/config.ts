@@ -56,6 +56,20 @@ function isPriceTable(value: unknown): boolean {
   });
 }
 
+/** What `CHAINMAIL_TRACE_URL_TEMPLATE` holds where the trace id goes. */
+export const TRACE_ID_PLACEHOLDER = '{traceId}';
+
+/** `http(s)://…{traceId}…`: a trace viewer's address with the place of the trace id. */
+function isTraceUrlTemplate(value: unknown): boolean {
+  if (typeof value !== 'string' || !value.includes(TRACE_ID_PLACEHOLDER)) return false;
+  try {
+    const url = new URL(value.replaceAll(TRACE_ID_PLACEHOLDER, '0'));
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Chainmail's configuration: read once from the environment at start, validated, then passed in.
  * Nothing below `main.ts` reads `process.env`.
@@ -183,6 +197,22 @@ export class ChainmailConfig {
   @IsOptional()
   @IsString()
   otlpEndpoint?: string;
+
+  /**
+   * A trace viewer's page of one trace, `{traceId}` standing for the id, e.g.
+   * http://localhost:16686/trace/{traceId} (Jaeger). Set: the console's run page links to the
+   * run's trace. Unset: no link.
+   */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isTraceUrlTemplate',
+    validator: {
+      validate: isTraceUrlTemplate,
+      defaultMessage: () =>
+        `must be an http(s) URL with ${TRACE_ID_PLACEHOLDER} where the trace id goes, e.g. http://localhost:16686/trace/${TRACE_ID_PLACEHOLDER}`,
+    },
+  })
+  traceUrlTemplate?: string;
 
   @IsIn(['debug', 'info', 'warn', 'error'])
   logLevel: 'debug' | 'info' | 'warn' | 'error' = 'info';
@@ -402,6 +432,7 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   masterKey: 'CHAINMAIL_MASTER_KEY',
   masterKeyFile: 'CHAINMAIL_MASTER_KEY_FILE',
   otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  traceUrlTemplate: 'CHAINMAIL_TRACE_URL_TEMPLATE',
   metricsPort: 'CHAINMAIL_METRICS_PORT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
   logFormat: 'CHAINMAIL_LOG_FORMAT',

@@ -8,3 +8,4 @@ export * from './errors';
 export * from './identity';
 export * from './audit-events';
 export * from './ownership';
+export * from './analytics';

@@ -286,6 +286,11 @@ export interface RunCommit {
 export interface StoredRunCommit extends RunCommit {
   /** Stream sequence of this commit. */
   seq: number;
+  /**
+   * The W3C trace id of the trace the commit was appended in (its `traceparent` header), when
+   * it was read with its headers and had one: the run's trace, for a commit holding `RunStarted`.
+   */
+  traceId?: string;
 }
 
 export const TERMINAL_RUN_EVENTS: ReadonlySet<RunEventType> = new Set([

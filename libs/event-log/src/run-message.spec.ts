@@ -4,13 +4,18 @@ import { decodeRunMessage } from './run-message';
 
 const encoder = new TextEncoder();
 
-function message(subject: string, seq: number, payload: unknown): ConsumedMessage {
+function message(
+  subject: string,
+  seq: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): ConsumedMessage {
   const data = encoder.encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
   return {
     subject,
     seq,
     data,
-    headers: {},
+    headers,
     redeliveryCount: 0,
     json: <T>() => JSON.parse(new TextDecoder().decode(data)) as T,
     working: () => undefined,
@@ -29,6 +34,22 @@ describe('decodeRunMessage', () => {
       ok: true,
       commit: { ...commit, seq: 42 },
     });
+  });
+
+  it("carries the trace id of the commit's traceparent header, and none for a missing or invalid one", () => {
+    const traced = (headers: Record<string, string>) => {
+      const decoded = decodeRunMessage(message('runs.r1', 7, commit, headers));
+      return decoded.ok ? decoded.commit.traceId : 'not decoded';
+    };
+    expect(traced({ traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' })).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
+    expect(traced({ Traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00' })).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
+    expect(traced({})).toBeUndefined();
+    expect(traced({ traceparent: 'not-a-trace' })).toBeUndefined();
+    expect(traced({ traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` })).toBeUndefined();
   });
 
   it('refuses what is not JSON or not a commit', () => {

@@ -27,7 +27,18 @@ export function decodeRunMessage(message: ConsumedMessage): DecodedMessage {
   }
   const bad = commit.events.findIndex((event) => !isEventShaped(event));
   if (bad >= 0) return { ok: false, seq: message.seq, reason: `event ${bad} is not a run event` };
-  return { ok: true, commit };
+  const traceId = traceIdOf(message.headers);
+  return { ok: true, commit: traceId === undefined ? commit : { ...commit, traceId } };
+}
+
+/** `00-<32 hex trace id>-<16 hex span id>-<2 hex flags>`; an all-zero id is no trace. */
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** The trace id of the message's `traceparent` header (any case), if it carries a valid one. */
+export function traceIdOf(headers: Readonly<Record<string, string>>): string | undefined {
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'traceparent');
+  const traceId = name === undefined ? undefined : TRACEPARENT.exec(headers[name].trim())?.[1];
+  return traceId === undefined || /^0+$/.test(traceId) ? undefined : traceId;
 }
 
 /** The envelope every event has; each type's data is as the engine wrote it. */

@@ -1,3 +1,13 @@
+import type {
+  AgentFigures,
+  AnalyticsBucket,
+  AnalyticsOverview,
+  ErrorCount,
+  Percentiles,
+  RunFigures,
+  SeriesPoint,
+  WorkflowAnalytics,
+} from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -12,8 +22,6 @@ import type { DataSource } from 'typeorm';
  * and any window or version filter is possible. The cost is a scan of the window's rows, served
  * by the `runs (workflow, started_at)` index and the attempts' primary key.
  */
-
-export type AnalyticsBucket = 'hour' | 'day';
 
 export interface AnalyticsWindow {
   /** Inclusive start (ISO time). */
@@ -32,128 +40,6 @@ export interface WorkflowAnalyticsQuery extends AnalyticsWindow {
 
 export interface OverviewQuery extends AnalyticsWindow {
   bucket: AnalyticsBucket;
-}
-
-export interface Percentiles {
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-}
-
-export interface ErrorCount {
-  code: string;
-  count: number;
-}
-
-export interface RunFigures {
-  runs: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  running: number;
-  /** succeeded / (succeeded + failed); null when none has finished. Cancelled runs do not count. */
-  successRate: number | null;
-  /** Durations of the runs that succeeded or failed. */
-  latencyMs: Percentiles;
-  /** USD, summed over every step attempt's usage. */
-  cost: number;
-  /** Prompt plus completion tokens. */
-  tokens: number;
-  /** cost / runs; null without runs. */
-  costPerRun: number | null;
-}
-
-export interface StepFigures {
-  id: string;
-  /** The agent most of its attempts called (null for steps without one). */
-  agent: string | null;
-  kind: string | null;
-  /** Executions of the step (a loop's visits count each). */
-  runs: number;
-  succeeded: number;
-  /** Executions whose last attempt failed. */
-  failed: number;
-  successRate: number | null;
-  /** Durations of the attempts that ended. */
-  latencyMs: Percentiles;
-  /** Attempts after the first of an execution. */
-  retries: number;
-  cost: number;
-  tokens: number;
-  /** Failed attempts by error code. */
-  errors: ErrorCount[];
-  /** A checkpoint's waits for a person (resolved ones), else null. */
-  waitMs: Percentiles | null;
-}
-
-export interface CheckpointFigures {
-  /** Checkpoint visits opened, and resolved by a person. */
-  opened: number;
-  resolved: number;
-  /** Time from opened to resolved. */
-  waitMs: Percentiles;
-  totalWaitMs: number;
-}
-
-export interface SeriesPoint {
-  /** Start of the bucket (ISO time). */
-  at: string;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  latencyMs: Percentiles;
-  cost: number;
-}
-
-export interface VersionFigures {
-  version: number;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  latencyMs: Percentiles;
-}
-
-export interface WorkflowAnalytics extends RunFigures {
-  workflow: string;
-  version: number | null;
-  since: string;
-  until: string;
-  bucket: AnalyticsBucket;
-  steps: StepFigures[];
-  /** Failed runs by error code (a timeout is RUN_TIMEOUT). */
-  errors: ErrorCount[];
-  checkpoints: CheckpointFigures;
-  versions: VersionFigures[];
-  series: SeriesPoint[];
-}
-
-export interface AgentFigures {
-  agent: string;
-  /** Attempts that called the agent. */
-  calls: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  latencyMs: Percentiles;
-  tokens: number;
-  cost: number;
-  /** Workflows that called it in the window. */
-  workflows: number;
-  errors: ErrorCount[];
-}
-
-export interface WorkflowSummaryFigures extends RunFigures {
-  workflow: string;
-}
-
-export interface AnalyticsOverview extends RunFigures {
-  since: string;
-  until: string;
-  bucket: AnalyticsBucket;
-  workflows: WorkflowSummaryFigures[];
-  series: SeriesPoint[];
 }
 
 /** Buckets a series may hold: a wider window needs a coarser bucket. */

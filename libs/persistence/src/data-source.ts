@@ -17,6 +17,7 @@ import { ExtendRunReadModels1733000000000 } from './migrations/1733000000000-ext
 import { DebuggingRunViews1733150000000 } from './migrations/1733150000000-debugging-run-views';
 import { CreateAnalyticsReadModels1733300000000 } from './migrations/1733300000000-create-analytics-read-models';
 import { WaitingCheckpoints1733400000000 } from './migrations/1733400000000-waiting-checkpoints';
+import { RunTraceIds1733460000000 } from './migrations/1733460000000-run-trace-ids';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -45,6 +46,7 @@ export const PERSISTENCE_MIGRATIONS = [
   DebuggingRunViews1733150000000,
   CreateAnalyticsReadModels1733300000000,
   WaitingCheckpoints1733400000000,
+  RunTraceIds1733460000000,
 ];
 
 /** An entity or migration class. */

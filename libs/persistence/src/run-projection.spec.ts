@@ -315,6 +315,19 @@ describe('projectCommits', () => {
     expect(runEndOf(log.stepStarted('x'))).toBeUndefined();
   });
 
+  it("keeps the run's trace id from the commit of RunStarted only", () => {
+    const log = new RunLogFixture('r1');
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const batch = projectCommits([
+      { ...log.commit(1, log.started()), traceId },
+      { ...log.commit(2, log.stepStarted('research')), traceId: 'f'.repeat(32) },
+    ]);
+    expect(batch.runs[0].started?.traceId).toBe(traceId);
+    const later = projectCommits([{ ...log.commit(3, log.succeeded('out')), traceId: 'f'.repeat(32) }]);
+    expect(later.runs[0].started).toBeUndefined();
+    expect(projectCommits([log.commit(1, log.started())]).runs[0].started).not.toHaveProperty('traceId');
+  });
+
   it('keeps an analytics fact per attempt (a retry does not replace the failed one) and per checkpoint wait', () => {
     const log = new RunLogFixture('r1');
     const opened = makeRunEvent('CheckpointOpened', 'r1', log.at(), {

@@ -22,7 +22,8 @@ const RUN_RECORD = `p(
   id text, last_seq bigint, first_at timestamptz, started boolean,
   workflow text, version integer, owner text, actor text, trigger jsonb, inputs jsonb, debug boolean,
   started_at timestamptz, status text, output text, error jsonb, ended_at timestamptz, duration_ms bigint,
-  has_steps boolean, parent_run_id text, vars jsonb, paused_at jsonb, reopened boolean, forked_from jsonb)`;
+  has_steps boolean, parent_run_id text, vars jsonb, paused_at jsonb, reopened boolean, forked_from jsonb,
+  trace_id text)`;
 
 /**
  * Counters are recounted from the steps (written by the previous statement of the transaction),
@@ -59,7 +60,7 @@ export const UPSERT_RUNS = `
   WITH p AS MATERIALIZED (SELECT * FROM jsonb_to_recordset($1::jsonb) AS ${RUN_RECORD}),
   updated AS (
     UPDATE runs AS t SET
-      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars', 'forked_from'].map(startedFact).join(',\n      ')},
+      ${['workflow', 'version', 'owner', 'actor', 'trigger', 'inputs', 'debug', 'started_at', 'parent_run_id', 'vars', 'forked_from', 'trace_id'].map(startedFact).join(',\n      ')},
       trigger_kind = CASE WHEN p.started THEN p.trigger->>'kind' ELSE t.trigger_kind END,
       status = ${waitingFromSteps('CASE WHEN p.last_seq > t.last_seq THEN COALESCE(p.status, t.status) ELSE t.status END')},
       -- Where a paused run waits: whatever the newest status says (cleared when it is not paused).
@@ -75,13 +76,13 @@ export const UPSERT_RUNS = `
   -- A run first seen through a later commit gets stand-in facts until its RunStarted arrives.
   INSERT INTO runs (id, workflow, version, status, owner, actor, trigger_kind, trigger, inputs, debug,
                     output, error, started_at, ended_at, duration_ms, steps_total, steps_succeeded, last_seq,
-                    parent_run_id, vars, paused_at, forked_from)
+                    parent_run_id, vars, paused_at, forked_from, trace_id)
   SELECT p.id, COALESCE(p.workflow, ''), COALESCE(p.version, 0), ${waitingFromSteps("COALESCE(p.status, 'running')")},
          COALESCE(p.owner, ''), COALESCE(p.actor, ''), COALESCE(p.trigger->>'kind', 'api'),
          COALESCE(p.trigger, '{"kind":"api"}'), COALESCE(p.inputs, '{}'), COALESCE(p.debug, false),
          p.output, p.error, COALESCE(p.started_at, p.first_at), p.ended_at, p.duration_ms,
          COALESCE(c.total, 0), COALESCE(c.succeeded, 0), p.last_seq, p.parent_run_id, p.vars, p.paused_at,
-         p.forked_from
+         p.forked_from, p.trace_id
   FROM p ${STEP_COUNTS}
   WHERE p.id NOT IN (SELECT id FROM updated)
   ORDER BY p.id`;

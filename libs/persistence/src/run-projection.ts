@@ -59,6 +59,8 @@ export interface RunPatch {
     vars?: Record<string, unknown>;
     /** A forked run: where it came from. */
     forkedFrom?: ForkOrigin;
+    /** The run's trace: the one its `RunStarted` commit was appended in. */
+    traceId?: string;
   };
   status?: RunViewStatus;
   /** Set while the patch's newest status is `paused` (absent with another status: cleared). */
@@ -221,7 +223,7 @@ export function projectCommits(commits: readonly StoredRunCommit[]): ProjectionB
       const run = runPatch(runs, commit, event.at);
       if (event.type === 'RunStarted' && event.data.carried !== undefined)
         applyCarriedSteps(steps, commit, event, index);
-      if (!applyRunEvent(run, event) && !applyMailEvent(mails, commit, event)) {
+      if (!applyRunEvent(run, event, commit) && !applyMailEvent(mails, commit, event)) {
         applyStepEvent(steps, commit, event, index);
         applyAnalyticsEvent(attempts, checkpoints, commit, event);
       }
@@ -263,7 +265,7 @@ function runPatch(runs: Map<string, RunPatch>, commit: StoredRunCommit, at: stri
 }
 
 /** Applies a run-level event; returns false for step events. */
-function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
+function applyRunEvent(run: RunPatch, event: RunEvent, commit: StoredRunCommit): boolean {
   if (event.type === 'RunStarted') {
     const d = event.data;
     run.started = {
@@ -278,6 +280,7 @@ function applyRunEvent(run: RunPatch, event: RunEvent): boolean {
       ...(d.parent !== undefined ? { parentRunId: d.parent.runId } : {}),
       ...(d.vars !== undefined ? { vars: d.vars } : {}),
       ...(d.forkedFrom !== undefined ? { forkedFrom: d.forkedFrom } : {}),
+      ...(commit.traceId !== undefined ? { traceId: commit.traceId } : {}),
     };
     run.status ??= 'running';
     return true;

@@ -150,6 +150,7 @@ function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
     parent_run_id: s?.parentRunId,
     vars: s?.vars,
     forked_from: s?.forkedFrom,
+    trace_id: s?.traceId,
     status: patch.status,
     paused_at: patch.pausedAt,
     reopened: patch.reopened === true,

@@ -80,6 +80,8 @@ export interface RunDetail extends RunSummary {
   pausedAt: PausedAt | null;
   /** A forked run: the run, commit and step it came from. */
   forkedFrom: ForkOrigin | null;
+  /** The W3C trace id of the run's trace; null for a run projected without one. */
+  traceId: string | null;
   /** A failed run: where and why. */
   failure: RunFailure | null;
   steps: StepDetail[];

@@ -14,10 +14,11 @@ describe('RunReadRepository', () => {
 
   /**
    * 30 runs, one a minute from 2030-01-01: workflows alternate, every third fails, the last runs
-   * on; every fifth is `user:b`'s, the others `team-a`'s.
+   * on; every fifth is `user:b`'s, the others `team-a`'s. run-04 was started in trace TRACE_ID.
    */
   const T0 = Date.parse('2030-01-01T00:00:00.000Z');
   const minute = (i: number): Date => new Date(T0 + i * 60_000);
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
   beforeAll(async () => {
     db = await createTestDatabase('reads');
@@ -28,7 +29,8 @@ describe('RunReadRepository', () => {
     for (let i = 0; i < 30; i++) {
       const log = new RunLogFixture(`run-${String(i).padStart(2, '0')}`, minute(i).getTime());
       const owner = i % 5 === 0 ? 'user:b' : 'team-a';
-      commits.push(log.commit(++seq, log.started(i % 2 === 0 ? 'digest' : 'triage', undefined, owner)));
+      const start = log.commit(++seq, log.started(i % 2 === 0 ? 'digest' : 'triage', undefined, owner));
+      commits.push(i === 4 ? { ...start, traceId: TRACE_ID } : start);
       commits.push(
         log.commit(++seq, log.stepStarted('first'), log.stepSucceeded('first'), log.stepStarted('second')),
       );
@@ -54,7 +56,9 @@ describe('RunReadRepository', () => {
       startedAt: minute(4).toISOString(),
       stepsTotal: 2,
       stepsSucceeded: 2,
+      traceId: TRACE_ID,
     });
+    expect((await reads.findRun('run-05'))?.traceId).toBeNull();
     expect(run?.steps.map((s) => [s.position, s.stepId, s.status])).toEqual([
       [0, 'first', 'succeeded'],
       [1, 'second', 'succeeded'],

@@ -218,6 +218,7 @@ function toDetail(run: RunView, steps: readonly StepView[]): Omit<RunDetail, 'st
     output: run.output,
     pausedAt: run.status === 'paused' ? run.pausedAt : null,
     forkedFrom: run.forkedFrom,
+    traceId: run.traceId,
     failure: failureOf(run.status, run.error, steps),
     checkpoint: run.status === 'waiting' ? openCheckpoint(steps) : null,
   };

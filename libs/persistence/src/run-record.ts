@@ -37,6 +37,7 @@ export function runRecordOf(runId: string, commits: readonly StoredRunCommit[]):
     output: run.output ?? null,
     pausedAt: run.status === 'paused' ? (run.pausedAt ?? null) : null,
     forkedFrom: s?.forkedFrom ?? null,
+    traceId: s?.traceId ?? null,
     failure: failureOf(
       run.status ?? 'running',
       run.error ?? null,

@@ -1,5 +1,5 @@
-import { ChainmailError } from '@chainmail/contracts';
-import { MAX_SERIES_BUCKETS, type AnalyticsBucket } from '@chainmail/persistence';
+import { ChainmailError, type AnalyticsBucket } from '@chainmail/contracts';
+import { MAX_SERIES_BUCKETS } from '@chainmail/persistence';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

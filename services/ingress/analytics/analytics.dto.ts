@@ -1,9 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import type { AnalyticsBucket } from '@chainmail/persistence';
-
-export const ANALYTICS_BUCKETS: readonly AnalyticsBucket[] = ['hour', 'day'];
+import { ANALYTICS_BUCKETS, type AnalyticsBucket } from '@chainmail/contracts';
 
 const TIME_MESSAGE = 'must be an ISO-8601 time, e.g. 2026-01-31T09:00:00Z';
 

@@ -1,6 +1,24 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type {
+  AgentAnalytics,
+  AgentFigures,
+  AnalyticsBucket,
+  AnalyticsOverview,
+  CheckpointFigures,
+  ErrorCount,
+  Percentiles,
+  RunFigures,
+  SeriesPoint,
+  StepFigures,
+  VersionFigures,
+  WorkflowAnalytics,
+  WorkflowSummaryFigures,
+} from '@chainmail/contracts';
 
-/** The analytics answers as the OpenAPI document shows them (the shapes of `AnalyticsReadRepository`). */
+/**
+ * The analytics answers as the OpenAPI document shows them; each class implements its contract
+ * type, so the document cannot drift from what the server answers.
+ */
 
 const MS = { type: Number, nullable: true } as const;
 const RATE = {
@@ -10,18 +28,18 @@ const RATE = {
     'succeeded / (succeeded + failed), 0 to 1; null when none finished (cancelled runs do not count)',
 } as const;
 
-export class PercentilesView {
+export class PercentilesView implements Percentiles {
   @ApiProperty(MS) p50!: number | null;
   @ApiProperty(MS) p95!: number | null;
   @ApiProperty(MS) p99!: number | null;
 }
 
-export class ErrorCountView {
+export class ErrorCountView implements ErrorCount {
   @ApiProperty({ example: 'AGENT_TIMEOUT' }) code!: string;
   @ApiProperty() count!: number;
 }
 
-class RunFiguresView {
+class RunFiguresView implements RunFigures {
   @ApiProperty({ description: 'runs started in the window' }) runs!: number;
   @ApiProperty() succeeded!: number;
   @ApiProperty({ description: 'failed runs, timeouts included' }) failed!: number;
@@ -35,7 +53,7 @@ class RunFiguresView {
   @ApiProperty({ type: Number, nullable: true }) costPerRun!: number | null;
 }
 
-export class StepFiguresView {
+export class StepFiguresView implements StepFigures {
   @ApiProperty({ description: "the step's id" }) id!: string;
   @ApiProperty({ type: String, nullable: true, description: 'the agent most of its attempts called' })
   agent!: string | null;
@@ -55,14 +73,14 @@ export class StepFiguresView {
   waitMs!: PercentilesView | null;
 }
 
-export class CheckpointFiguresView {
+export class CheckpointFiguresView implements CheckpointFigures {
   @ApiProperty() opened!: number;
   @ApiProperty() resolved!: number;
   @ApiProperty({ type: PercentilesView }) waitMs!: PercentilesView;
   @ApiProperty({ description: 'time spent waiting for people, summed' }) totalWaitMs!: number;
 }
 
-export class SeriesPointView {
+export class SeriesPointView implements SeriesPoint {
   @ApiProperty({ format: 'date-time', description: 'start of the bucket' }) at!: string;
   @ApiProperty() runs!: number;
   @ApiProperty() succeeded!: number;
@@ -72,7 +90,7 @@ export class SeriesPointView {
   @ApiProperty() cost!: number;
 }
 
-export class VersionFiguresView {
+export class VersionFiguresView implements VersionFigures {
   @ApiProperty() version!: number;
   @ApiProperty() runs!: number;
   @ApiProperty() succeeded!: number;
@@ -81,13 +99,13 @@ export class VersionFiguresView {
   @ApiProperty({ type: PercentilesView }) latencyMs!: PercentilesView;
 }
 
-export class WorkflowAnalyticsView extends RunFiguresView {
+export class WorkflowAnalyticsView extends RunFiguresView implements WorkflowAnalytics {
   @ApiProperty() workflow!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'the version asked for, else null (all)' })
   version!: number | null;
   @ApiProperty({ format: 'date-time' }) since!: string;
   @ApiProperty({ format: 'date-time' }) until!: string;
-  @ApiProperty({ enum: ['hour', 'day'] }) bucket!: string;
+  @ApiProperty({ enum: ['hour', 'day'] }) bucket!: AnalyticsBucket;
   @ApiProperty({ type: [StepFiguresView], description: 'in the order they usually start' })
   steps!: StepFiguresView[];
   @ApiProperty({ type: [ErrorCountView], description: 'failed runs by error code' })
@@ -98,20 +116,20 @@ export class WorkflowAnalyticsView extends RunFiguresView {
   series!: SeriesPointView[];
 }
 
-export class WorkflowSummaryFiguresView extends RunFiguresView {
+export class WorkflowSummaryFiguresView extends RunFiguresView implements WorkflowSummaryFigures {
   @ApiProperty() workflow!: string;
 }
 
-export class AnalyticsOverviewView extends RunFiguresView {
+export class AnalyticsOverviewView extends RunFiguresView implements AnalyticsOverview {
   @ApiProperty({ format: 'date-time' }) since!: string;
   @ApiProperty({ format: 'date-time' }) until!: string;
-  @ApiProperty({ enum: ['hour', 'day'] }) bucket!: string;
+  @ApiProperty({ enum: ['hour', 'day'] }) bucket!: AnalyticsBucket;
   @ApiProperty({ type: [WorkflowSummaryFiguresView], description: 'busiest first' })
   workflows!: WorkflowSummaryFiguresView[];
   @ApiProperty({ type: [SeriesPointView] }) series!: SeriesPointView[];
 }
 
-export class AgentFiguresView {
+export class AgentFiguresView implements AgentFigures {
   @ApiProperty({ example: 'research@' }) agent!: string;
   @ApiProperty({ description: 'step attempts that called it' }) calls!: number;
   @ApiProperty() succeeded!: number;
@@ -124,7 +142,7 @@ export class AgentFiguresView {
   @ApiProperty({ type: [ErrorCountView] }) errors!: ErrorCountView[];
 }
 
-export class AgentAnalyticsView {
+export class AgentAnalyticsView implements AgentAnalytics {
   @ApiProperty({ format: 'date-time' }) since!: string;
   @ApiProperty({ format: 'date-time' }) until!: string;
   @ApiProperty({ type: [AgentFiguresView], description: 'busiest first' }) agents!: AgentFiguresView[];

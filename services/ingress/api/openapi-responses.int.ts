@@ -156,6 +156,7 @@ it('the replay status answers as documented', async () => {
 
 it('users, teams, tokens, the audit, secrets and variables answer as documented', async () => {
   await checked('GET', '/v1/me', '/v1/me', 200);
+  await checked('GET', '/v1/console/config', '/v1/console/config', 200);
   const user = await checked('POST', '/v1/users', '/v1/users', 201, {
     name: 'Dana',
     email: 'dana@acme.example',

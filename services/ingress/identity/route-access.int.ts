@@ -25,6 +25,7 @@ const ROUTES: Record<string, Access> = {
   'POST /approvals/:token': 'public',
   'GET /v1/me': 'authenticated',
   'GET /v1/auth/config': 'public',
+  'GET /v1/console/config': 'authenticated',
   'GET /v1/workflows': 'read',
   'GET /v1/workflows/:name': 'read',
   'GET /v1/workflows/:name/versions': 'read',

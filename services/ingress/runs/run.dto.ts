@@ -126,6 +126,13 @@ export class RunDetailView extends RunSummaryView {
   pausedAt!: PausedAtView | null;
   @ApiProperty({ type: ForkOriginView, nullable: true, description: 'a forked run: where it came from' })
   forkedFrom!: ForkOriginView | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description: "the W3C trace id of the run's trace (null for runs projected without one)",
+  })
+  traceId!: string | null;
   @ApiProperty({ type: FailureView, nullable: true, description: 'a failed run: why' })
   failure!: FailureView | null;
   @ApiProperty({ type: [StepView] }) steps!: StepView[];

@@ -166,6 +166,8 @@ export interface RunDetail extends RunSummary {
   inputs: Record<string, unknown>;
   debug: boolean;
   output: string | null;
+  /** The W3C trace id of the run's trace (null: projected without one). */
+  traceId: string | null;
   steps: StepView[];
 }
 

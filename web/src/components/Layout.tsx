@@ -10,6 +10,7 @@ const LINKS = [
   ['/agents', 'Agents'],
   ['/templates', 'Templates'],
   ['/marketplace', 'Marketplace'],
+  ['/analytics', 'Analytics'],
   ['/settings', 'Settings'],
 ] as const;
 

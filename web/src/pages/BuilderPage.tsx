@@ -225,6 +225,7 @@ export function BuilderPage() {
               Publish to marketplace
             </button>
             {name && <Link to={`/workflows/${encodeURIComponent(name)}/versions`}>Versions</Link>}
+            {name && <Link to={`/analytics/${encodeURIComponent(name)}`}>Analytics</Link>}
           </>
         }
       >

@@ -5,6 +5,7 @@ import { useApi } from '../api/use-api';
 import { duration, PageTitle, Problem, Status, When } from '../components/bits';
 import { CheckpointPanel } from '../components/CheckpointPanel';
 import { EventLog } from '../components/EventLog';
+import { RunLinks } from '../components/RunLinks';
 import { WorkflowGraph } from '../components/WorkflowGraph';
 import { openCheckpoints } from '../workflow/checkpoints';
 import { statusesAt } from '../workflow/timeline';
@@ -62,6 +63,7 @@ export function RunPage() {
         <small>v{r.version}</small> <Status value={r.status} />
       </PageTitle>
       <Problem error={cancelError} />
+      <RunLinks run={r} />
       <dl className="facts">
         <dt>Started</dt>
         <dd>

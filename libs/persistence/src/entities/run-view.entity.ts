@@ -80,4 +80,8 @@ export class RunView {
   /** A forked run: the run, commit and step it came from. */
   @Column({ name: 'forked_from', type: 'jsonb', nullable: true })
   forkedFrom!: ForkOrigin | null;
+
+  /** The W3C trace id of the run's trace (from its `RunStarted` commit); null when it had none. */
+  @Column({ name: 'trace_id', type: 'text', nullable: true })
+  traceId!: string | null;
 }
