@@ -41,6 +41,7 @@ import { RunViews } from './runs/run-views';
 import { RunViewsModule } from './runs/run-views.module';
 import { SecretsApiModule } from './secrets/secrets-api.module';
 import { SchedulesController } from './schedules/schedules.controller';
+import { PauseScheduleUseCase } from './schedules/pause-schedule.usecase';
 import { StartRunUseCase } from './runs/start-run.usecase';
 import { RunCommandsModule } from './runs/run-commands.module';
 import { TracedRunStarter } from './runs/traced-run-starter';
@@ -170,6 +171,12 @@ import { SecretStore, VariableStore } from '@chainmail/secrets';
       inject: [RegistryClient, DEFINITION_CATALOG, AuditRecorder],
       useFactory: (registry: RegistryClient, catalog: DefinitionCatalog, audit: AuditRecorder) =>
         new RollbackWorkflowUseCase(registry, catalog, audit),
+    },
+    {
+      provide: PauseScheduleUseCase,
+      inject: [RegistryClient, DEFINITION_CATALOG, AuditRecorder],
+      useFactory: (registry: RegistryClient, catalog: DefinitionCatalog, audit: AuditRecorder) =>
+        new PauseScheduleUseCase(registry, catalog, audit),
     },
     {
       provide: StartWorkflowRunUseCase,

@@ -9,6 +9,7 @@ const entry = (owner: string): WorkflowEntry => ({
   versions: [],
   updatedAt: '',
   lastSeq: 1,
+  scheduleStates: {},
 });
 const request = (over: Partial<PublishWorkflowRequest> = {}): PublishWorkflowRequest => ({
   source: '',

@@ -9,7 +9,9 @@ import {
   REGISTRY_PUBLISH_SUBJECT,
   REGISTRY_QUEUE,
   REGISTRY_ROLLBACK_SUBJECT,
+  REGISTRY_SCHEDULE_PAUSE_SUBJECT,
   REGISTRY_VALIDATE_SUBJECT,
+  type PauseScheduleRequest,
   type PublishListingRequest,
   type PublishWorkflowRequest,
   type StarListingRequest,
@@ -49,6 +51,11 @@ export class RegistryResponder {
   @MessagePattern(REGISTRY_ROLLBACK_SUBJECT, SHARED)
   rollbackWorkflow(@Payload() request: RollbackWorkflowRequest): Promise<unknown> {
     return this.registry.rollback.execute(request);
+  }
+
+  @MessagePattern(REGISTRY_SCHEDULE_PAUSE_SUBJECT, SHARED)
+  pauseSchedule(@Payload() request: PauseScheduleRequest): Promise<unknown> {
+    return this.registry.pauseSchedule.execute(request);
   }
 
   @MessagePattern(REGISTRY_AGENT_PUT_SUBJECT, SHARED)

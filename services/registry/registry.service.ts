@@ -20,6 +20,7 @@ import { PublishWithAgentRules } from './agent-rules.publish';
 import { PutAgent } from './put-agent.usecase';
 import { PublishWorkflow, type DefinitionAppender } from './publish-workflow.usecase';
 import { RemoveAgent } from './remove-agent.usecase';
+import { PauseSchedule } from './pause-schedule.usecase';
 import { RollbackWorkflow } from './rollback-workflow.usecase';
 import { ListingUseCases } from './listings.usecase';
 
@@ -31,6 +32,7 @@ import { ListingUseCases } from './listings.usecase';
 export class RegistryService {
   readonly publish: PublishWorkflow;
   readonly rollback: RollbackWorkflow;
+  readonly pauseSchedule: PauseSchedule;
   readonly putAgent: PutAgent;
   readonly removeAgent: RemoveAgent;
   readonly listings: ListingUseCases;
@@ -75,6 +77,7 @@ export class RegistryService {
     this.putAgent = new PutAgent(agentCatalog, agentLog);
     this.removeAgent = new RemoveAgent(agentCatalog, catalog, createDefaultDirectory(), agentLog);
     this.rollback = new RollbackWorkflow(catalog, appender);
+    this.pauseSchedule = new PauseSchedule(catalog, appender);
     this.listings = new ListingUseCases(catalog, {
       append: (id, event, expected) => log.appendListing(id, event, expected),
       lastSequenceOf: (id) => log.lastSequenceOfListing(id),

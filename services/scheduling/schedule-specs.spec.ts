@@ -1,5 +1,5 @@
 import { DefinitionCatalog } from '@chainmail/catalog';
-import { publish, rollback, scheduledWorkflow } from './schedule.fixture';
+import { pauseSchedule, publish, rollback, scheduledWorkflow } from './schedule.fixture';
 import { scheduleSpecs, scheduledInputs } from './schedule-specs';
 
 describe('scheduleSpecs', () => {
@@ -82,6 +82,19 @@ describe('scheduleSpecs', () => {
     expect([back.version, back.cron, back.activeSinceMs]).toEqual([1, '0 7 * * *', 3_000]);
     publish([catalog], scheduledWorkflow('digest', '[email to digest@]'), new Date(4_000));
     expect(scheduleSpecs(catalog.list()).specs).toEqual([]);
+  });
+
+  it('leaves a paused schedule out, on every version, and counts a resumed one from its resume', () => {
+    const triggers = '[{ type: schedule, cron: "0 7 * * *" }, { type: schedule, cron: "0 9 * * 1" }]';
+    publish([catalog], scheduledWorkflow('digest', triggers), new Date(1_000));
+    pauseSchedule([catalog], 'digest', '0', true, new Date(2_000));
+    expect(scheduleSpecs(catalog.list()).specs.map((s) => s.triggerKey)).toEqual(['1']);
+    publish([catalog], scheduledWorkflow('digest', triggers, 'description: v2'), new Date(3_000));
+    expect(scheduleSpecs(catalog.list()).specs.map((s) => s.triggerKey)).toEqual(['1']);
+    pauseSchedule([catalog], 'digest', '0', false, new Date(5_000));
+    const [resumed, other] = scheduleSpecs(catalog.list()).specs;
+    expect([resumed.triggerKey, resumed.activeSinceMs]).toEqual(['0', 5_000]);
+    expect([other.triggerKey, other.activeSinceMs]).toEqual(['1', 3_000]);
   });
 
   it('reports a cron this library cannot read instead of firing it', () => {

@@ -34,7 +34,7 @@ export interface UnusableSchedule {
 }
 
 /**
- * The schedules of every workflow's active version. A trigger the parser accepted but this cron
+ * The schedules of every workflow's active version but the paused ones. A trigger the parser accepted but this cron
  * library cannot read (a definition published before cron was validated) is reported, not fired.
  */
 export function scheduleSpecs(entries: readonly WorkflowEntry[]): {
@@ -49,12 +49,18 @@ export function scheduleSpecs(entries: readonly WorkflowEntry[]): {
     const triggers = active.definition.triggers.filter((t): t is ScheduleTrigger => t.type === 'schedule');
     triggers.forEach((trigger, index) => {
       const triggerKey = String(index);
+      const state = entry.scheduleStates[triggerKey];
+      if (state?.paused === true) return;
       const parsed = CronSchedule.parse(trigger.cron, trigger.timezone);
       if (!parsed.ok) {
         unusable.push({ workflow: entry.name, triggerKey, reason: parsed.reason });
         return;
       }
-      const activeSinceMs = Date.parse(entry.updatedAt);
+      // A resumed schedule counts ticks from its resume: those while it was paused are not missed.
+      const activeSinceMs = Math.max(
+        ...[entry.updatedAt, state?.since].map((at) => Date.parse(at ?? '')).filter((ms) => !Number.isNaN(ms)),
+        0,
+      );
       const catchUp = trigger.catchUp ?? 'none';
       const inputs = scheduledInputs(active.definition.inputs, trigger.inputs ?? {});
       specs.push({
@@ -66,7 +72,7 @@ export function scheduleSpecs(entries: readonly WorkflowEntry[]): {
         timezone: parsed.schedule.timezone,
         catchUp,
         inputs,
-        activeSinceMs: Number.isNaN(activeSinceMs) ? 0 : activeSinceMs,
+        activeSinceMs,
         schedule: parsed.schedule,
         fingerprint: JSON.stringify([
           entry.name,
@@ -76,6 +82,7 @@ export function scheduleSpecs(entries: readonly WorkflowEntry[]): {
           trigger.timezone,
           catchUp,
           entry.updatedAt,
+          state?.since ?? null,
         ]),
       });
     });

@@ -56,3 +56,22 @@ export function rollback(
     });
   }
 }
+
+/** Pauses (or resumes) schedule `schedule` of `name`, at `at`. */
+export function pauseSchedule(
+  catalogs: DefinitionCatalog[],
+  name: string,
+  schedule: string,
+  paused: boolean,
+  at = new Date(),
+): void {
+  seq += 1;
+  for (const catalog of catalogs) {
+    catalog.apply(seq, {
+      type: paused ? 'SchedulePaused' : 'ScheduleResumed',
+      v: 1,
+      at: at.toISOString(),
+      data: { name, schedule, by: 'test' },
+    });
+  }
+}

@@ -27,6 +27,18 @@ export interface WorkflowEntry {
   updatedAt: string;
   /** Stream sequence of the last event on this workflow's subject (for optimistic appends). */
   lastSeq: number;
+  /**
+   * Its schedule triggers ("0", "1"…) paused or resumed at some point, with the last change: a
+   * paused one does not fire, on any version, until resumed. Absent: never paused.
+   */
+  scheduleStates: Record<string, ScheduleState>;
+}
+
+export interface ScheduleState {
+  paused: boolean;
+  /** When it was last paused or resumed (ISO): ticks before a resume do not count as missed. */
+  since: string;
+  by: string;
 }
 
 export class DefinitionCatalog {
@@ -55,6 +67,7 @@ export class DefinitionCatalog {
           versions: [],
           updatedAt: event.at,
           lastSeq: 0,
+          scheduleStates: {},
         };
         entry.versions.push({
           name: d.name,
@@ -77,6 +90,21 @@ export class DefinitionCatalog {
         if (!entry) break;
         entry.activeVersion = event.data.toVersion;
         entry.updatedAt = event.at;
+        entry.lastSeq = seq;
+        break;
+      }
+      case 'SchedulePaused':
+      case 'ScheduleResumed': {
+        const entry = this.entries.get(event.data.name);
+        if (!entry) break;
+        entry.scheduleStates = {
+          ...entry.scheduleStates,
+          [event.data.schedule]: {
+            paused: event.type === 'SchedulePaused',
+            since: event.at,
+            by: event.data.by,
+          },
+        };
         entry.lastSeq = seq;
         break;
       }

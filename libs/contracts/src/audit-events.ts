@@ -11,6 +11,8 @@ export type AuditAction =
   | 'token.created'
   | 'token.revoked'
   | 'workflow.rolled_back'
+  | 'schedule.paused'
+  | 'schedule.resumed'
   | 'secret.written'
   | 'secret.deleted'
   | 'variable.written'
@@ -25,6 +27,8 @@ export const AUDIT_ACTIONS: readonly AuditAction[] = [
   'token.created',
   'token.revoked',
   'workflow.rolled_back',
+  'schedule.paused',
+  'schedule.resumed',
   'secret.written',
   'secret.deleted',
   'variable.written',

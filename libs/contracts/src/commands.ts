@@ -218,6 +218,13 @@ export interface StarListingRequest {
   user: string;
   starred: boolean;
 }
+/** `registry.schedules.pause`: the edge has checked the caller may change the workflow. */
+export interface PauseScheduleRequest {
+  name: string;
+  schedule: string;
+  paused: boolean;
+  by: string;
+}
 export interface RollbackWorkflowRequest {
   name: string;
   version: number;

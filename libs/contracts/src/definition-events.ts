@@ -18,6 +18,12 @@ export interface DefinitionEventMap {
     origin?: WorkflowOrigin;
   };
   WorkflowRolledBack: { name: string; fromVersion: number; toVersion: number; by: string };
+  /**
+   * One schedule trigger of the workflow stops firing (`schedule`: its position among the
+   * definition's schedule triggers, "0", "1"…), whichever version is active, until resumed.
+   */
+  SchedulePaused: { name: string; schedule: string; by: string };
+  ScheduleResumed: { name: string; schedule: string; by: string };
   AgentRegistered: AgentRegisteredData;
   AgentRemoved: AgentRemovedData;
   /** A new immutable version of a marketplace listing (`listings.<id>`). */

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'TEMPLATE_NOT_FOUND'
   | 'TEMPLATE_PARAMS_INVALID'
   | 'LISTING_NOT_FOUND'
+  | 'SCHEDULE_NOT_FOUND'
   | 'INTERNAL';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -59,6 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   TEMPLATE_NOT_FOUND: 404,
   TEMPLATE_PARAMS_INVALID: 400,
   LISTING_NOT_FOUND: 404,
+  SCHEDULE_NOT_FOUND: 404,
   INTERNAL: 500,
 };
 

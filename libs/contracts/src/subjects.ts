@@ -38,6 +38,7 @@ export const IDENTITY_CHANGED_SUBJECT = 'identity.changed';
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';
 export const REGISTRY_VALIDATE_SUBJECT = 'registry.workflows.validate';
 export const REGISTRY_ROLLBACK_SUBJECT = 'registry.workflows.rollback';
+export const REGISTRY_SCHEDULE_PAUSE_SUBJECT = 'registry.schedules.pause';
 export const REGISTRY_AGENT_PUT_SUBJECT = 'registry.agents.put';
 export const REGISTRY_AGENT_DELETE_SUBJECT = 'registry.agents.delete';
 export const REGISTRY_LISTING_PUBLISH_SUBJECT = 'registry.listings.publish';

@@ -10,7 +10,14 @@ class LastScheduledRunView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt!: string | null;
 }
 
+class ScheduleChangeView {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'the user who paused or resumed it' }) by!: string;
+}
+
 export class ScheduleView {
+  @ApiProperty({ example: 'daily-news-digest:0', description: 'what /v1/schedules/:id/pause and /resume take' })
+  id!: string;
   @ApiProperty({ description: "the workflow's name" }) name!: string;
   @ApiProperty({ description: "the workflow's owner: the schedule's runs are its" }) owner!: string;
   @ApiProperty() version!: number;
@@ -21,6 +28,9 @@ export class ScheduleView {
   @ApiProperty({ enum: ['none', 'last'] }) catchUp!: string;
   @ApiProperty({ type: [String] }) steps!: string[];
   @ApiProperty({ enum: ['email', 'webhook', 'both', 'none'] }) output!: string;
+  @ApiProperty({ description: 'paused: it does not fire until resumed' }) paused!: boolean;
+  @ApiProperty({ type: ScheduleChangeView, nullable: true, description: 'the last pause or resume' })
+  pausedChange!: ScheduleChangeView | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextRunAt!: string | null;
   @ApiProperty({ type: LastScheduledRunView, nullable: true }) lastRun!: LastScheduledRunView | null;
   @ApiPropertyOptional({ description: 'why it does not fire, when it cannot' }) problem?: string;
@@ -28,4 +38,11 @@ export class ScheduleView {
 
 export class ScheduleList {
   @ApiProperty({ type: [ScheduleView] }) schedules!: ScheduleView[];
+}
+
+export class ScheduleStateView {
+  @ApiProperty({ example: 'daily-news-digest:0' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: '0' }) schedule!: string;
+  @ApiProperty() paused!: boolean;
 }

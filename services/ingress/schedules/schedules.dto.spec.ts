@@ -75,6 +75,7 @@ describe('GET /v1/schedules listing', () => {
     );
     expect(summaries).toEqual([
       {
+        id: 'daily-news-digest:0',
         name: 'daily-news-digest',
         owner: 'team',
         version: 1,
@@ -85,6 +86,8 @@ describe('GET /v1/schedules listing', () => {
         catchUp: 'none',
         steps: ['research', 'summarize'],
         output: 'email',
+        paused: false,
+        pausedChange: null,
         nextRunAt: '2030-01-11T06:00:00.000Z', // 7:00 in Berlin (CET)
         lastRun: {
           runId: 'run-1',
@@ -111,6 +114,31 @@ describe('GET /v1/schedules listing', () => {
         nextRunAt: '2030-01-11T08:30:00.000Z',
       }),
     ]);
+  });
+
+  it('shows a paused schedule as paused, with who paused it and when', () => {
+    const catalog = catalogOf(WEEKLY);
+    catalog.apply(2, {
+      type: 'SchedulePaused',
+      v: 1,
+      at: '2030-01-09T10:00:00.000Z',
+      data: { name: 'weekly-competitor-update', schedule: '1', by: 'usr_ann' },
+    });
+    const summaries = toScheduleSummaries(catalog.list(), [], NOW);
+    expect(summaries.map((s) => [s.id, s.paused, s.pausedChange])).toEqual([
+      ['weekly-competitor-update:0', false, null],
+      ['weekly-competitor-update:1', true, { at: '2030-01-09T10:00:00.000Z', by: 'usr_ann' }],
+    ]);
+    catalog.apply(3, {
+      type: 'ScheduleResumed',
+      v: 1,
+      at: '2030-01-09T11:00:00.000Z',
+      data: { name: 'weekly-competitor-update', schedule: '1', by: 'usr_bob' },
+    });
+    expect(toScheduleSummaries(catalog.list(), [], NOW)[1]).toMatchObject({
+      paused: false,
+      pausedChange: { at: '2030-01-09T11:00:00.000Z', by: 'usr_bob' },
+    });
   });
 
   it('shows a stored schedule that cannot fire with its problem, and no next run', () => {

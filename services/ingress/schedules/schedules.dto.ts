@@ -7,6 +7,8 @@ type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
 
 /** One schedule trigger of a workflow's active version, as `GET /v1/schedules` shows it. */
 export interface ScheduleSummary {
+  /** `<workflow>:<n>`: what `POST /v1/schedules/:id/pause` and `/resume` take. */
+  id: string;
   /** The workflow's name. */
   name: string;
   /** The workflow's owner: the schedule's runs are its. */
@@ -23,6 +25,10 @@ export interface ScheduleSummary {
   steps: string[];
   /** Where the result goes (`email`, `webhook`, `both`, `none`). */
   output: OutputFormat;
+  /** Paused: it does not fire until resumed (the next run it would have is still shown). */
+  paused: boolean;
+  /** When it was last paused or resumed, and by whom (user id); null when never. */
+  pausedChange: { at: string; by: string } | null;
   /** The next tick (ISO), or null when it never fires or cannot be read. */
   nextRunAt: string | null;
   lastRun: {
@@ -58,7 +64,9 @@ export function toScheduleSummaries(
       const parsed = CronSchedule.parse(trigger.cron, trigger.timezone);
       const next = parsed.ok ? parsed.schedule.nextAfter(nowMs) : undefined;
       const run = last.get(`${entry.name}#${key}`);
+      const state = entry.scheduleStates[key];
       return {
+        id: scheduleId(entry.name, key),
         name: entry.name,
         owner: entry.owner,
         version: active.version,
@@ -69,6 +77,8 @@ export function toScheduleSummaries(
         catchUp: trigger.catchUp ?? 'none',
         steps: active.definition.steps.map((step) => step.id),
         output: active.definition.output.format,
+        paused: state?.paused ?? false,
+        pausedChange: state ? { at: state.since, by: state.by } : null,
         nextRunAt: next === undefined ? null : new Date(next).toISOString(),
         lastRun: run
           ? {
@@ -84,6 +94,12 @@ export function toScheduleSummaries(
     });
   });
 }
+
+/** A schedule's id in the API: its workflow and its position among the schedule triggers. */
+export const scheduleId = (workflow: string, schedule: string): string => `${workflow}:${schedule}`;
+
+/** How many schedule triggers the workflow's active version has. */
+export const scheduleTriggerCount = (entry: WorkflowEntry): number => scheduleTriggersOf(entry).length;
 
 function scheduleTriggersOf(entry: WorkflowEntry): ScheduleTrigger[] {
   const active = entry.versions.find((v) => v.version === entry.activeVersion);
