@@ -1,12 +1,12 @@
 import {
   isRecord,
+  parseApprovals,
   parsePublished,
   parseRunEvent,
   parseRunEvents,
   parseRunId,
   record,
   parseRuns,
-  parseWaitingRun,
   parseValidation,
   parseVersions,
   parseWorkflows,
@@ -16,7 +16,7 @@ import {
   type PublishedWorkflow,
   type RunSummary,
   type ValidationOutcome,
-  type WaitingRun,
+  type PendingApproval,
   type WireRunEvent,
   type WorkflowSummary,
   type WorkflowVersion,
@@ -195,9 +195,21 @@ export class ChainmailApi {
     return parseRunEvents(await this.json('GET', `/v1/runs/${enc(runId)}/events`));
   }
 
-  /** `GET /v1/runs/:id`, as far as `approvals` reads it. */
-  async waitingRun(runId: string): Promise<WaitingRun> {
-    return parseWaitingRun(await this.json('GET', `/v1/runs/${enc(runId)}`));
+  /** `GET /v1/approvals`: the checkpoints that wait for a decision the caller may make. */
+  async listApprovals(filter: { workflow?: string; limit?: number }): Promise<PendingApproval[]> {
+    const query = new URLSearchParams();
+    if (filter.workflow) query.set('workflow', filter.workflow);
+    if (filter.limit !== undefined) query.set('limit', String(filter.limit));
+    const qs = query.toString();
+    return parseApprovals(await this.json('GET', `/v1/approvals${qs ? `?${qs}` : ''}`));
+  }
+
+  /** `POST /v1/schedules/:id/pause` or `/resume`. */
+  async pauseSchedule(id: string, paused: boolean): Promise<Json> {
+    return record(
+      await this.json('POST', `/v1/schedules/${enc(id)}/${paused ? 'pause' : 'resume'}`, jsonBody({})),
+      'the schedule',
+    );
   }
 
   /** A decision at a checkpoint the run waits at, recorded as made with the CLI. */

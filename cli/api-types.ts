@@ -211,8 +211,10 @@ export function parseRunEvents(body: unknown): WireRunEvent[] {
   return list(body, 'events').map(parseRunEvent);
 }
 
-/** The checkpoint a run waits at, as `GET /v1/runs/:id` shows it. */
-export interface OpenCheckpoint {
+/** A checkpoint that waits for a decision the caller may make, as `GET /v1/approvals` lists it. */
+export interface PendingApproval {
+  runId: string;
+  workflow: string;
   step: string;
   visit: number;
   message: string;
@@ -220,39 +222,31 @@ export interface OpenCheckpoint {
   deadline?: string;
   approvers: string[];
   openedAt?: string;
+  /** The last output before the checkpoint: what it waits on. */
+  draft?: { step: string; output: string };
 }
 
-/** What `approvals` reads of a run: who it is and the checkpoint it waits at (null: it waits at none). */
-export interface WaitingRun {
-  id: string;
-  workflow: string;
-  status: string;
-  checkpoint: OpenCheckpoint | null;
-}
-
-export function parseWaitingRun(body: unknown): WaitingRun {
-  const o = record(body, 'a run');
-  const c = o.checkpoint;
-  return {
-    id: requiredStr(o, 'id', 'run'),
-    workflow: requiredStr(o, 'workflow', 'run'),
-    status: requiredStr(o, 'status', 'run'),
-    checkpoint: isRecord(c)
-      ? {
-          step: requiredStr(c, 'step', 'checkpoint'),
-          visit: requiredNum(c, 'visit', 'checkpoint'),
-          message: str(c.message) ?? '',
-          actions: isRecord(c.actions)
-            ? Object.fromEntries(
-                Object.entries(c.actions).filter((e): e is [string, string] => typeof e[1] === 'string'),
-              )
-            : {},
-          deadline: str(c.deadline),
-          approvers: Array.isArray(c.approvers)
-            ? c.approvers.filter((a): a is string => typeof a === 'string')
-            : [],
-          openedAt: str(c.openedAt),
-        }
-      : null,
-  };
+export function parseApprovals(body: unknown): PendingApproval[] {
+  return list(body, 'approvals').map((item) => {
+    const o = record(item, 'an approval');
+    const draft = isRecord(o.draft) ? o.draft : undefined;
+    return {
+      runId: requiredStr(o, 'runId', 'approval'),
+      workflow: requiredStr(o, 'workflow', 'approval'),
+      step: requiredStr(o, 'step', 'approval'),
+      visit: requiredNum(o, 'visit', 'approval'),
+      message: str(o.message) ?? '',
+      actions: isRecord(o.actions)
+        ? Object.fromEntries(
+            Object.entries(o.actions).filter((e): e is [string, string] => typeof e[1] === 'string'),
+          )
+        : {},
+      deadline: str(o.deadline),
+      approvers: Array.isArray(o.approvers) ? o.approvers.filter((a): a is string => typeof a === 'string') : [],
+      openedAt: str(o.openedAt),
+      ...(draft !== undefined
+        ? { draft: { step: str(draft.step) ?? '', output: str(draft.output) ?? '' } }
+        : {}),
+    };
+  });
 }

@@ -59,34 +59,32 @@ describe('approval commands', () => {
     expect(result.stderr).toContain('is not waiting for a decision at step "human-review"');
   });
 
-  it('approvals lists the runs that wait, with their checkpoint', async () => {
+  it('approvals lists what waits for a decision, from GET /v1/approvals', async () => {
     api = await FakeApiServer.start({
-      'GET /v1/runs': (_req, res) =>
+      'GET /v1/approvals': (_req, res) =>
         sendJson(res, 200, {
-          runs: [
-            { id: RUN, workflow: 'human-review', status: 'waiting', startedAt: '2030-01-01T09:00:00.000Z' },
+          approvals: [
+            {
+              runId: RUN,
+              workflow: 'human-review',
+              version: 1,
+              owner: 'user:usr_admin',
+              step: 'human-review',
+              visit: 1,
+              message: 'Review draft before sending to client',
+              actions: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
+              deadline: '2030-01-02T09:00:01.000Z',
+              approvers: ['jane@acme.example'],
+              openedAt: '2030-01-01T09:00:01.000Z',
+              draft: { step: 'draft', output: 'Contract v1' },
+            },
           ],
-          nextCursor: null,
-        }),
-      [`GET /v1/runs/${RUN}`]: (_req, res) =>
-        sendJson(res, 200, {
-          id: RUN,
-          workflow: 'human-review',
-          status: 'waiting',
-          checkpoint: {
-            step: 'human-review',
-            visit: 1,
-            message: 'Review draft before sending to client',
-            actions: { approve: 'continue', reject: 'abort', edit: 'goto draft' },
-            deadline: '2030-01-02T09:00:01.000Z',
-            approvers: ['jane@acme.example'],
-            openedAt: '2030-01-01T09:00:01.000Z',
-          },
         }),
     });
-    const result = await run(['approvals']);
+    const result = await run(['approvals', '--workflow', 'human-review']);
     expect(result.code).toBe(0);
-    expect(api.last('GET', '/v1/runs')?.query.get('status')).toBe('waiting');
+    expect(api.last('GET', '/v1/approvals')?.query.get('workflow')).toBe('human-review');
+    expect(result.stdout).toContain(RUN);
     expect(result.stdout).toContain('Review draft before sending to client');
     expect(result.stdout).toContain('jane@acme.example');
     expect(result.stdout).toContain('2030-01-02T09:00:01.000Z');
@@ -95,7 +93,7 @@ describe('approval commands', () => {
 
   it('approvals says so when nothing waits', async () => {
     api = await FakeApiServer.start({
-      'GET /v1/runs': (_req, res) => sendJson(res, 200, { runs: [], nextCursor: null }),
+      'GET /v1/approvals': (_req, res) => sendJson(res, 200, { approvals: [] }),
     });
     expect((await run(['approvals'])).stdout).toBe('Nothing waits for a decision.\n');
   });

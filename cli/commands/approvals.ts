@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { OpenCheckpoint } from '../api-types';
 import { UsageError, type CliContext } from '../context';
 import { formatAge, table } from '../render';
 import { positiveInt, type ActionRunner } from './options';
@@ -8,9 +7,9 @@ import { positiveInt, type ActionRunner } from './options';
 export function registerApprovalCommands(program: Command, ctx: CliContext, run: ActionRunner): void {
   program
     .command('approvals')
-    .description('runs waiting at a checkpoint: the step, its message, approvers and deadline')
+    .description('checkpoints waiting for your decision: the run, step, message, approvers and deadline')
     .option('--workflow <name>', 'only runs of this workflow')
-    .option('--limit <n>', 'at most this many runs', positiveInt('--limit'))
+    .option('--limit <n>', 'at most this many checkpoints', positiveInt('--limit'))
     .option('--json', 'machine-readable output')
     .action((opts: { workflow?: string; limit?: number; json?: boolean }) => run(() => approvals(ctx, opts)));
 
@@ -77,11 +76,7 @@ async function approvals(
   ctx: CliContext,
   opts: { workflow?: string; limit?: number; json?: boolean },
 ): Promise<number> {
-  const api = ctx.api();
-  const runs = await api.listRuns({ status: 'waiting', workflow: opts.workflow, limit: opts.limit });
-  const waiting = (await Promise.all(runs.map((r) => api.waitingRun(r.id)))).filter(
-    (r): r is typeof r & { checkpoint: OpenCheckpoint } => r.checkpoint !== null,
-  );
+  const waiting = await ctx.api().listApprovals({ workflow: opts.workflow, limit: opts.limit });
   if (opts.json) {
     ctx.line(JSON.stringify(waiting, null, 2));
     return 0;
@@ -94,14 +89,14 @@ async function approvals(
   ctx.io.out(
     table(
       ['RUN', 'WORKFLOW', 'STEP', 'MESSAGE', 'APPROVERS', 'WAITING', 'DEADLINE'],
-      waiting.map((r) => [
-        r.id,
-        r.workflow,
-        r.checkpoint.step,
-        r.checkpoint.message,
-        r.checkpoint.approvers.join(', ') || '-',
-        r.checkpoint.openedAt !== undefined ? formatAge(r.checkpoint.openedAt, now) : '-',
-        r.checkpoint.deadline ?? '-',
+      waiting.map((a) => [
+        a.runId,
+        a.workflow,
+        a.step,
+        a.message,
+        a.approvers.join(', ') || '-',
+        a.openedAt !== undefined ? formatAge(a.openedAt, now) : '-',
+        a.deadline ?? '-',
       ]),
       ctx.palette,
     ),

@@ -6,6 +6,7 @@ import { whenIn } from './schedules';
 const SCHEDULES = {
   schedules: [
     {
+      id: 'daily-news-digest:0',
       name: 'daily-news-digest',
       version: 1,
       schedule: '0',
@@ -15,6 +16,7 @@ const SCHEDULES = {
       catchUp: 'none',
       steps: ['research', 'summarize'],
       output: 'email',
+      paused: false,
       nextRunAt: '2025-03-02T06:00:00.000Z',
       lastRun: {
         runId: 'run-7',
@@ -25,6 +27,7 @@ const SCHEDULES = {
       },
     },
     {
+      id: 'weekly-competitor-update:0',
       name: 'weekly-competitor-update',
       version: 2,
       schedule: '0',
@@ -34,6 +37,7 @@ const SCHEDULES = {
       catchUp: 'last',
       steps: ['research', 'analyze', 'report'],
       output: 'none',
+      paused: false,
       nextRunAt: '2025-03-03T09:00:00.000Z',
       lastRun: null,
     },
@@ -60,13 +64,13 @@ describe('chainmail schedules', () => {
       [
         'Scheduled Workflows',
         '',
-        '📅 daily-news-digest',
+        '📅 daily-news-digest  daily-news-digest:0',
         '   Schedule: Every day at 7:00 (Europe/Berlin)',
         '   Steps:    research → summarize → email',
         '   Next run: Tomorrow, 7:00',
         '   Last run: Today, 7:00 (succeeded)  run run-7',
         '',
-        '📅 weekly-competitor-update',
+        '📅 weekly-competitor-update  weekly-competitor-update:0',
         '   Schedule: Mondays at 9:00 (UTC)',
         '   Steps:    research → analyze → report',
         '   Next run: Monday, 9:00',
@@ -97,6 +101,41 @@ describe('chainmail schedules', () => {
     const result = await run(['schedules']);
     expect(result.stdout).toContain('Schedule: 0 7 31 2 * cannot fire: never fires');
     expect(result.stdout).toContain('Next run: -');
+  });
+
+  it('shows a paused schedule as paused, with no next run', async () => {
+    body = { schedules: [{ ...SCHEDULES.schedules[1], paused: true }] };
+    const result = await run(['schedules']);
+    expect(result.stdout).toContain('📅 weekly-competitor-update (paused)  weekly-competitor-update:0');
+    expect(result.stdout).toContain('Next run: none while paused');
+  });
+
+  it('schedules pause|resume ID ask the API and say what they did', async () => {
+    const answer = (paused: boolean) => (_req: unknown, res: Parameters<typeof sendJson>[0]) =>
+      sendJson(res, 200, { id: 'daily-news-digest:0', name: 'daily-news-digest', schedule: '0', paused });
+    await api.close();
+    api = await FakeApiServer.start({
+      'POST /v1/schedules/daily-news-digest/pause': answer(true),
+      'POST /v1/schedules/daily-news-digest%3A0/resume': answer(false),
+    });
+    const paused = await run(['schedules', 'pause', 'daily-news-digest']);
+    expect(paused).toMatchObject({ code: 0, stdout: 'daily-news-digest:0: paused\n' });
+    const resumed = await run(['schedules', 'resume', 'daily-news-digest:0']);
+    expect(resumed).toMatchObject({ code: 0, stdout: 'daily-news-digest:0: resumed\n' });
+    expect(api.last('POST', '/v1/schedules/daily-news-digest/pause')).toBeDefined();
+  });
+
+  it('a schedule that is not there is a clear error', async () => {
+    await api.close();
+    api = await FakeApiServer.start({
+      'POST /v1/schedules/nope/pause': (_req, res) =>
+        sendJson(res, 404, {
+          error: { code: 'WORKFLOW_NOT_FOUND', message: 'No workflow is named "nope".', details: {} },
+        }),
+    });
+    const result = await run(['schedules', 'pause', 'nope']);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('No workflow is named "nope".');
   });
 
   it('fails on a response it cannot read', async () => {

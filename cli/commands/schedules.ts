@@ -5,16 +5,39 @@ import type { ActionRunner } from './options';
 
 /** `schedules`: the seed's "Scheduled Workflows" panel, from `GET /v1/schedules`. */
 export function registerScheduleCommands(program: Command, ctx: CliContext, run: ActionRunner): void {
-  program
+  const schedules = program
     .command('schedules')
     .description('scheduled workflows: cron in words, steps, next run, last run and its status')
     .option('--json', 'machine-readable output (the API response)')
     .action((opts: { json?: boolean }) => run(() => listSchedules(ctx, opts.json === true)));
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    schedules
+      .command(action)
+      .description(
+        paused
+          ? 'pause a schedule: it fires no run until resumed'
+          : 'resume a paused schedule from its next tick (ticks while paused are not caught up)',
+      )
+      .argument('<id>', 'WORKFLOW:N as `chainmail schedules` shows it, or the workflow when it has one schedule')
+      .action((id: string) => run(() => pauseSchedule(ctx, id, paused)));
+  }
+}
+
+async function pauseSchedule(ctx: CliContext, id: string, paused: boolean): Promise<number> {
+  const done = await ctx.api().pauseSchedule(id, paused);
+  ctx.line(`${str(done.id) ?? id}: ${paused ? 'paused' : 'resumed'}`);
+  return 0;
 }
 
 /** One schedule as the API sends it (the fields this command reads). */
 export interface ScheduleView {
+  /** `<workflow>:<n>`: what `schedules pause|resume` take. */
+  id: string;
   name: string;
+  paused: boolean;
   cron: string;
   timezone: string;
   description: string;
@@ -70,10 +93,10 @@ export function renderSchedules(
       ? `${whenIn(s.lastRun.scheduledFor, s.timezone, now)} (${p.status(s.lastRun.status)})  ${p.paint('dim', `run ${s.lastRun.runId}`)}`
       : p.paint('dim', 'not yet');
     return [
-      `📅 ${p.paint('bold', s.name)}`,
+      `📅 ${p.paint('bold', s.name)}${s.paused ? ` ${p.paint('yellow', '(paused)')}` : ''}  ${p.paint('dim', s.id)}`,
       `   Schedule: ${schedule}`,
       `   Steps:    ${[...s.steps, ...delivery].join(' → ')}`,
-      `   Next run: ${s.nextRunAt ? whenIn(s.nextRunAt, s.timezone, now) : '-'}`,
+      `   Next run: ${s.paused ? 'none while paused' : s.nextRunAt ? whenIn(s.nextRunAt, s.timezone, now) : '-'}`,
       `   Last run: ${last}`,
     ].join('\n');
   });
@@ -140,7 +163,9 @@ export function parseSchedules(body: unknown): ScheduleView[] {
     }
     const last = isRecord(item.lastRun) ? item.lastRun : undefined;
     return {
+      id: str(item.id) ?? `${name}:${str(item.schedule) ?? '0'}`,
       name,
+      paused: item.paused === true,
       cron,
       timezone: str(item.timezone) ?? 'UTC',
       description: str(item.description) ?? cron,

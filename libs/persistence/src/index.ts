@@ -18,3 +18,4 @@ export * from './run-projection.watermark';
 export { runRecordOf } from './run-record';
 export { failureOf } from './run-failure';
 export * from './analytics-read.repository';
+export * from './approval-read.repository';

@@ -37,6 +37,7 @@ it('serves index.html at / and at every console path, never cached', async () =>
     '/runs/3f1c0f9e-0000-4000-8000-000000000000',
     '/workflows/new',
     '/auth/callback?code=abc&state=def',
+    '/approvals',
   ]) {
     const res = await get(app.base, path, { accept: 'text/html' });
     expect([path, res.status]).toEqual([path, 200]);

@@ -5,8 +5,11 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import type { ChainmailConfig } from '@chainmail/config';
 
-/** Paths that are never the console's: the API, its page, webhooks, probes, the mail catcher's page, metrics, approval links. */
-const SERVER_PATHS = /^\/(v1|docs|hooks|healthz|readyz|mailbox|metrics|approvals)(\/|$)/;
+/**
+ * Paths that are never the console's: the API, its page, webhooks, probes, the mail catcher's
+ * page, metrics, approval links (`/approvals/<token>`; `/approvals` itself is the console's list).
+ */
+const SERVER_PATHS = /^\/((v1|docs|hooks|healthz|readyz|mailbox|metrics)(\/|$)|approvals\/)/;
 /** Vite's output: names carry a hash of their content, so they never change. */
 const HASHED_ASSETS = /^\/assets\//;
 

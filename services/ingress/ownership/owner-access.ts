@@ -57,3 +57,9 @@ export function ownerFor(actor: Actor, team: string | undefined, action: OwnerAc
   );
   return owner;
 }
+
+/** The owners (as stored) on whose objects the caller may do `action`: for queries of what it may act on. */
+export function ownersWhereMay(actor: Actor, action: OwnerAction): string[] {
+  const rights = actorRights(actor);
+  return visibleOwners(rights).filter((owner) => mayDo(rights, owner, action));
+}
