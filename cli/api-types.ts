@@ -242,7 +242,9 @@ export function parseApprovals(body: unknown): PendingApproval[] {
           )
         : {},
       deadline: str(o.deadline),
-      approvers: Array.isArray(o.approvers) ? o.approvers.filter((a): a is string => typeof a === 'string') : [],
+      approvers: Array.isArray(o.approvers)
+        ? o.approvers.filter((a): a is string => typeof a === 'string')
+        : [],
       openedAt: str(o.openedAt),
       ...(draft !== undefined
         ? { draft: { step: str(draft.step) ?? '', output: str(draft.output) ?? '' } }

@@ -21,7 +21,10 @@ export function registerScheduleCommands(program: Command, ctx: CliContext, run:
           ? 'pause a schedule: it fires no run until resumed'
           : 'resume a paused schedule from its next tick (ticks while paused are not caught up)',
       )
-      .argument('<id>', 'WORKFLOW:N as `chainmail schedules` shows it, or the workflow when it has one schedule')
+      .argument(
+        '<id>',
+        'WORKFLOW:N as `chainmail schedules` shows it, or the workflow when it has one schedule',
+      )
       .action((id: string) => run(() => pauseSchedule(ctx, id, paused)));
   }
 }

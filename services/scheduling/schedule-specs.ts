@@ -58,7 +58,9 @@ export function scheduleSpecs(entries: readonly WorkflowEntry[]): {
       }
       // A resumed schedule counts ticks from its resume: those while it was paused are not missed.
       const activeSinceMs = Math.max(
-        ...[entry.updatedAt, state?.since].map((at) => Date.parse(at ?? '')).filter((ms) => !Number.isNaN(ms)),
+        ...[entry.updatedAt, state?.since]
+          .map((at) => Date.parse(at ?? ''))
+          .filter((ms) => !Number.isNaN(ms)),
         0,
       );
       const catchUp = trigger.catchUp ?? 'none';

@@ -5,6 +5,7 @@ import { CALLBACK_PATH, keepOidcSignInFresh } from './auth/oidc';
 import { Layout } from './components/Layout';
 import { AgentsPage } from './pages/AgentsPage';
 import { AnalyticsPage } from './pages/AnalyticsPage';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { BuilderPage } from './pages/BuilderPage';
 import { ListingPage } from './pages/ListingPage';
 import { MarketplacePage } from './pages/MarketplacePage';
@@ -42,6 +43,7 @@ export function App() {
         <Route path="runs" element={<RunsPage />} />
         <Route path="runs/:id" element={<RunPage />} />
         <Route path="schedules" element={<SchedulesPage />} />
+        <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="agents" element={<AgentsPage />} />
         <Route path="analytics" element={<AnalyticsPage />} />
         <Route path="analytics/:workflow" element={<WorkflowAnalyticsPage />} />

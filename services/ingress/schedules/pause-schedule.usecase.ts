@@ -70,4 +70,8 @@ function onlySchedule(entry: WorkflowEntry, count: number): string {
 
 const range = (count: number): number[] => Array.from({ length: count }, (_, n) => n);
 const ids = (entry: WorkflowEntry, count: number): string =>
-  count === 0 ? 'none' : range(count).map((n) => `"${scheduleId(entry.name, String(n))}"`).join(', ');
+  count === 0
+    ? 'none'
+    : range(count)
+        .map((n) => `"${scheduleId(entry.name, String(n))}"`)
+        .join(', ');

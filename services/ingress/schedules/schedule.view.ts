@@ -16,7 +16,10 @@ class ScheduleChangeView {
 }
 
 export class ScheduleView {
-  @ApiProperty({ example: 'daily-news-digest:0', description: 'what /v1/schedules/:id/pause and /resume take' })
+  @ApiProperty({
+    example: 'daily-news-digest:0',
+    description: 'what /v1/schedules/:id/pause and /resume take',
+  })
   id!: string;
   @ApiProperty({ description: "the workflow's name" }) name!: string;
   @ApiProperty({ description: "the workflow's owner: the schedule's runs are its" }) owner!: string;

@@ -38,7 +38,8 @@ export class SchedulesController {
   @HttpCode(200)
   @RequireScope('write')
   @ApiOperation({
-    summary: 'pause a schedule (`<workflow>:<n>`, or the workflow when it has one): no run fires until resumed',
+    summary:
+      'pause a schedule (`<workflow>:<n>`, or the workflow when it has one): no run fires until resumed',
   })
   @ApiOkResponse({ type: ScheduleStateView })
   pause(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<ScheduleStateView> {

@@ -5,12 +5,18 @@ import { Problem } from './bits';
 
 /**
  * A checkpoint the run waits at, decided in place: approve, reject, or edit (the reviewer's text
- * becomes the checkpoint's output, `{{ <checkpoint>.input }}`), with an optional comment.
+ * becomes the checkpoint's output, `{{ <checkpoint>.input }}`), with an optional comment. With
+ * the `draft` it waits on, the panel shows it and an edit starts from it.
  */
-export function CheckpointPanel(props: { runId: string; checkpoint: OpenCheckpoint; onDecided: () => void }) {
-  const { runId, checkpoint } = props;
+export function CheckpointPanel(props: {
+  runId: string;
+  checkpoint: OpenCheckpoint;
+  draft?: { step: string; output: string } | null;
+  onDecided: () => void;
+}) {
+  const { runId, checkpoint, draft } = props;
   const [editing, setEditing] = useState(false);
-  const [text, setText] = useState('');
+  const [text, setText] = useState(draft?.output ?? '');
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
@@ -42,6 +48,14 @@ export function CheckpointPanel(props: { runId: string; checkpoint: OpenCheckpoi
         <code>{checkpoint.stepId}</code> waits for a decision
       </h2>
       <p>{checkpoint.message}</p>
+      {draft && !editing && (
+        <>
+          <h3>
+            It waits on <code>{draft.step}</code>&rsquo;s output
+          </h3>
+          <pre data-testid="checkpoint-draft">{draft.output}</pre>
+        </>
+      )}
       <label>
         Comment (optional)
         <input value={comment} onChange={(e) => setComment(e.target.value)} />

@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router';
 import { api } from '../api/api';
 import { session } from '../api/session';
 import { useApi } from '../api/use-api';
+import { ApprovalsLink } from './ApprovalsLink';
 
 const LINKS = [
   ['/workflows', 'Workflows'],
@@ -26,6 +27,7 @@ export function Layout() {
               {label}
             </NavLink>
           ))}
+          <ApprovalsLink />
         </nav>
         <span className="who">
           {me.data && (

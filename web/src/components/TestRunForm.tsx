@@ -6,7 +6,8 @@ interface Props {
   /** Texts to start from (a template's sample input), else each input's default. */
   initial?: Record<string, string>;
   busy: boolean;
-  onStart: (inputs: Record<string, unknown>) => void;
+  /** `debug`: pause the run before each step (step-by-step debugging on its run page). */
+  onStart: (inputs: Record<string, unknown>, debug: boolean) => void;
   onCancel: () => void;
 }
 
@@ -20,6 +21,7 @@ export function TestRunForm({ inputs, initial, busy, onStart, onCancel }: Props)
     ),
   );
   const [problem, setProblem] = useState<string>();
+  const [debug, setDebug] = useState(false);
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -40,7 +42,7 @@ export function TestRunForm({ inputs, initial, busy, onStart, onCancel }: Props)
       }
     }
     setProblem(undefined);
-    onStart(out);
+    onStart(out, debug);
   };
 
   return (
@@ -58,6 +60,10 @@ export function TestRunForm({ inputs, initial, busy, onStart, onCancel }: Props)
           />
         </label>
       ))}
+      <label className="check">
+        <input type="checkbox" checked={debug} onChange={(e) => setDebug(e.target.checked)} />
+        Pause before each step
+      </label>
       {problem && (
         <p role="alert" className="error">
           {problem}

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { Step, ValidationIssue, WorkflowDefinition } from '@chainmail/contracts';
 import { parseWorkflow } from '@chainmail/workflow-dsl';
 import { api, ApiError, type WorkflowDetail } from '../api/api';
+import { ops } from '../api/ops';
 import { useApi } from '../api/use-api';
 import { PageTitle, Problem, Status } from '../components/bits';
 import { InstalledFrom } from '../components/InstalledFrom';
@@ -166,14 +167,18 @@ export function BuilderPage() {
     }
   };
 
-  const startTestRun = async (inputs: Record<string, unknown>): Promise<void> => {
+  const startTestRun = async (inputs: Record<string, unknown>, debug: boolean): Promise<void> => {
     const workflow = dirty || name === undefined ? await save() : name;
     if (workflow === undefined) return;
     setBusy(true);
     try {
-      const { runId } = await api.startRun(workflow, inputs);
+      const { runId } = debug
+        ? await ops.startDebugRun(workflow, inputs)
+        : await api.startRun(workflow, inputs);
       setAsking(false);
-      setTestRunId(runId);
+      // A debug run waits for its Step and Resume buttons: on its run page.
+      if (debug) navigate(`/runs/${runId}`);
+      else setTestRunId(runId);
     } catch (err) {
       setError(err as Error);
     } finally {
@@ -258,7 +263,7 @@ export function BuilderPage() {
           inputs={shown.inputs}
           initial={fromTemplate ? inputTexts(fromTemplate.sampleInput) : undefined}
           busy={busy}
-          onStart={(i) => void startTestRun(i)}
+          onStart={(i, debug) => void startTestRun(i, debug)}
           onCancel={() => setAsking(false)}
         />
       )}

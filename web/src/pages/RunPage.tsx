@@ -1,9 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type RunDetail, type StepView } from '../api/api';
+import { useRunStream } from '../api/live';
+import { ops } from '../api/ops';
 import { useApi } from '../api/use-api';
 import { duration, PageTitle, Problem, Status, When } from '../components/bits';
 import { CheckpointPanel } from '../components/CheckpointPanel';
+import { DebugPanel } from '../components/DebugPanel';
 import { EventLog } from '../components/EventLog';
 import { RunLinks } from '../components/RunLinks';
 import { WorkflowGraph } from '../components/WorkflowGraph';
@@ -12,14 +15,27 @@ import { statusesAt } from '../workflow/timeline';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 const live = (run: RunDetail | undefined): boolean => run === undefined || !TERMINAL.has(run.status);
+/** Without the live stream, the page polls at this pace; with it, only until the views show the stream's commit. */
+const POLL_MS = 1000;
+const CATCH_UP_MS = 250;
 
 /**
  * One run: the graph of its version coloured by each step's status (live while it runs), each
- * step's input, output, attempts, duration, cost and error, and the event log with time travel.
+ * step's input, output, attempts, duration, cost and error, the event log with time travel, and
+ * the debugger. Live from the run's event stream: each commit reloads the run; polling only
+ * while the stream is not open (refused, or the run ended and was rewound).
  */
 export function RunPage() {
   const id = useParams().id as string;
-  const run = useApi(() => api.run(id), [id], 1000, live);
+  const [following, setFollowing] = useState(true);
+  const stream = useRunStream(id, following);
+  const run = useApi(
+    () => ops.run(id),
+    [id, stream.seq],
+    stream.connected ? CATCH_UP_MS : POLL_MS,
+    (data) => live(data) && (!stream.connected || (data?.lastSeq ?? 0) < stream.seq),
+  );
+  useEffect(() => setFollowing(live(run.data)), [run.data?.status]);
   const events = useApi(() => api.runEvents(id), [id, run.data?.lastSeq], undefined);
   const version = useApi(
     () => (run.data ? api.version(run.data.workflow, run.data.version) : Promise.resolve(undefined)),
@@ -35,6 +51,8 @@ export function RunPage() {
       (run.data?.steps ?? []).map((s) => [s.stepId, s.status]),
     );
     for (const checkpoint of waiting) now[checkpoint.stepId] = 'waiting';
+    // A paused run: the step it waits before runs next.
+    if (run.data?.pausedAt) now[run.data.pausedAt.step] = 'paused';
     return now;
   }, [at, events.data, run.data, waiting]);
 
@@ -97,6 +115,12 @@ export function RunPage() {
             onDecided={run.reload}
           />
         ))}
+      <DebugPanel
+        key={`${r.id}:${r.pausedAt?.step ?? ''}:${r.pausedAt?.visit ?? ''}`}
+        run={r}
+        stepIds={version.data?.definition.steps.map((s) => s.id) ?? []}
+        onChanged={run.reload}
+      />
       <div className="run-body">
         <section className="run-graph" aria-label="Graph">
           {version.data ? (

@@ -1,18 +1,33 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../api/api';
-import { useApi } from '../api/use-api';
+import { useLivePoll } from '../api/live';
+import { ops, type PausableSchedule } from '../api/ops';
 import { PageTitle, Problem, Status, When } from '../components/bits';
 
-/** Each schedule in words, its steps, its last run and the next one. */
+/** Each schedule in words, its steps, its last run and the next one; pause and resume. */
 export function SchedulesPage() {
-  const schedules = useApi(() => api.schedules(), [], 10_000);
+  const schedules = useLivePoll(() => ops.schedules(), [], { fastMs: 10_000, slowMs: 60_000 });
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<Error>();
+  const toggle = async (s: PausableSchedule): Promise<void> => {
+    setBusy(s.id);
+    setError(undefined);
+    try {
+      await ops.pauseSchedule(s.id, !s.paused);
+      schedules.reload();
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(undefined);
+    }
+  };
   return (
     <>
       <PageTitle>Scheduled workflows</PageTitle>
-      <Problem error={schedules.error} />
+      <Problem error={schedules.error ?? error} />
       {schedules.data?.length === 0 && <p>No workflow has a schedule trigger.</p>}
       <div className="table-wrap">
-        <table>
+        <table className="schedules">
           <thead>
             <tr>
               <th>Workflow</th>
@@ -20,14 +35,28 @@ export function SchedulesPage() {
               <th>Steps</th>
               <th>Last run</th>
               <th>Next run</th>
+              <th>
+                <span className="sr-only">Pause or resume</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {schedules.data?.map((s) => (
-              <tr key={`${s.name}:${s.schedule}`} data-schedule={s.name}>
+              <tr
+                key={s.id}
+                data-schedule={s.name}
+                data-schedule-id={s.id}
+                data-paused={s.paused}
+                className={s.paused ? 'paused' : undefined}
+              >
                 <td>
                   <Link to={`/workflows/${encodeURIComponent(s.name)}`}>{s.name}</Link>{' '}
                   <small>v{s.version}</small>
+                  {s.paused && (
+                    <div>
+                      <Status value="paused" />
+                    </div>
+                  )}
                 </td>
                 <td>
                   {s.description} <small>({s.timezone})</small>
@@ -36,8 +65,8 @@ export function SchedulesPage() {
                   </div>
                   {s.problem && <div className="error">{s.problem}</div>}
                 </td>
-                <td>{s.steps.join(' → ')}</td>
-                <td>
+                <td data-label="Steps">{[...s.steps, ...delivery(s.output)].join(' → ')}</td>
+                <td data-label="Last run">
                   {s.lastRun ? (
                     <>
                       <Link to={`/runs/${s.lastRun.runId}`}>
@@ -49,8 +78,16 @@ export function SchedulesPage() {
                     'never'
                   )}
                 </td>
+                <td data-label="Next run">{s.paused ? 'none while paused' : <When at={s.nextRunAt} />}</td>
                 <td>
-                  <When at={s.nextRunAt} />
+                  <button
+                    type="button"
+                    disabled={busy === s.id}
+                    aria-label={`${s.paused ? 'Resume' : 'Pause'} ${s.id}`}
+                    onClick={() => void toggle(s)}
+                  >
+                    {s.paused ? 'Resume' : 'Pause'}
+                  </button>
                 </td>
               </tr>
             ))}
@@ -58,9 +95,15 @@ export function SchedulesPage() {
         </table>
       </div>
       <p className="hint">
-        A schedule stops with its trigger: remove it from the workflow (or roll back to a version without it)
-        to pause it.
+        A paused schedule starts no run, on any version of its workflow, until resumed; the ticks it missed
+        while paused are not caught up.
       </p>
     </>
   );
+}
+
+/** Where the result goes, as the last link of the chain (the seed's "research → summarize → email"). */
+function delivery(output: string): string[] {
+  if (output === 'both') return ['email + webhook'];
+  return output === 'email' || output === 'webhook' ? [output] : [];
 }
