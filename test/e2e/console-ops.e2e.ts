@@ -109,7 +109,10 @@ it('lists what waits for the signed-in person, with a count in the navigation; a
   await page.goto(chainmail.base + '/');
   await page.getByLabel('API token').fill(ADMIN_TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: /Approvals/ }).getByLabel('2 waiting').waitFor();
+  await page
+    .getByRole('link', { name: /Approvals/ })
+    .getByLabel('2 waiting')
+    .waitFor();
   await page.getByRole('link', { name: /Approvals/ }).click();
   await page.getByRole('heading', { name: 'Approvals' }).waitFor();
   const first = page.locator(`li[data-run="${approved}"]`);
@@ -121,7 +124,10 @@ it('lists what waits for the signed-in person, with a count in the navigation; a
 
   await first.getByRole('button', { name: 'Approve' }).click();
   await first.waitFor({ state: 'detached' });
-  await page.getByRole('link', { name: /Approvals/ }).getByLabel('1 waiting').waitFor();
+  await page
+    .getByRole('link', { name: /Approvals/ })
+    .getByLabel('1 waiting')
+    .waitFor();
 
   // Edit opens the draft in an editor; what is sent is the edited text.
   await second.getByRole('button', { name: 'Edit' }).click();
