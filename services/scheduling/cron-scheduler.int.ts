@@ -13,7 +13,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { CronScheduler } from './cron-scheduler.service';
 import { quietLogger, TestPlatformModule } from './platform.fixture';
-import { publish, rollback, scheduledWorkflow } from './schedule.fixture';
+import { pauseSchedule, publish, rollback, scheduledWorkflow } from './schedule.fixture';
 import { tickRunId } from './scheduled-run';
 import { SchedulingModule } from './scheduling.module';
 import type { SchedulingSettings } from './scheduling.settings';
@@ -207,6 +207,41 @@ describe('CronScheduler against NATS and Postgres, two replicas', () => {
         '2030-01-10T11:05:00.000Z',
         '2030-01-10T11:25:00.000Z',
         '2030-01-10T11:30:00.000Z',
+      ]);
+    });
+
+    it('a paused schedule fires nothing; resumed, it fires from its next tick without catching up the paused ones', async () => {
+      now = at('2030-01-10T14:00:30Z');
+      publish(
+        catalogs,
+        scheduledWorkflow('pausing', '[{ type: schedule, cron: "*/5 * * * *", catch_up: last }]'),
+        new Date(now),
+      );
+      await bothPass();
+      now = at('2030-01-10T14:05:00Z') + 3;
+      await bothPass();
+      expect(scheduledFor(sentFor('pausing'))).toEqual(['2030-01-10T14:05:00.000Z']);
+
+      now = at('2030-01-10T14:06:00Z');
+      pauseSchedule(catalogs, 'pausing', '0', true, new Date(now));
+      await bothPass();
+      expect(schedulers[0].schedules().some((x) => x.spec.workflow === 'pausing')).toBe(false);
+      for (const tick of ['2030-01-10T14:10:00Z', '2030-01-10T14:15:00Z']) {
+        now = at(tick) + 3;
+        await bothPass();
+      }
+      expect(scheduledFor(sentFor('pausing'))).toEqual(['2030-01-10T14:05:00.000Z']);
+
+      // Resumed at 14:17: 14:10 and 14:15 were paused, not missed; 14:20 fires.
+      now = at('2030-01-10T14:17:00Z');
+      pauseSchedule(catalogs, 'pausing', '0', false, new Date(now));
+      await bothPass();
+      expect(scheduledFor(sentFor('pausing'))).toEqual(['2030-01-10T14:05:00.000Z']);
+      now = at('2030-01-10T14:20:00Z') + 3;
+      await bothPass();
+      expect(scheduledFor(sentFor('pausing'))).toEqual([
+        '2030-01-10T14:05:00.000Z',
+        '2030-01-10T14:20:00.000Z',
       ]);
     });
 
