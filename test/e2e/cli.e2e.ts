@@ -120,8 +120,8 @@ it('approvals lists a run waiting at its checkpoint; edit sends it back, approve
   const listed = async (visit: number): Promise<string> => {
     for (let i = 0; i < 100; i++) {
       const out = await cli('approvals', '--json');
-      const found = (JSON.parse(out.stdout) as { id: string; checkpoint: { visit: number } }[]).find(
-        (r) => r.id === runId && r.checkpoint.visit === visit,
+      const found = (JSON.parse(out.stdout) as { runId: string; visit: number }[]).find(
+        (a) => a.runId === runId && a.visit === visit,
       );
       if (found) return (await cli('approvals')).stdout;
       await new Promise((r) => setTimeout(r, 100));
