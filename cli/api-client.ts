@@ -158,6 +158,10 @@ export class ChainmailApi {
     return this.json('POST', `/v1/runs/${enc(runId)}/resume`, jsonBody({}));
   }
 
+  async pauseRun(runId: string): Promise<unknown> {
+    return this.json('POST', `/v1/runs/${enc(runId)}/pause`, jsonBody({}));
+  }
+
   async rewindRun(runId: string, step: string): Promise<unknown> {
     return this.json('POST', `/v1/runs/${enc(runId)}/rewind`, jsonBody({ step }));
   }

@@ -72,6 +72,44 @@ describe('debug', () => {
     });
   });
 
+  it('pause asks a running run to pause, then steps it like debug does', async () => {
+    const run = debuggedRun();
+    let pauseAsked = false;
+    const view = () => (pauseAsked ? run.view() : { ...run.view(), status: 'running', pausedAt: null });
+    api = await FakeApiServer.start({
+      [`POST /v1/runs/${RUN_ID}/pause`]: (_req, res) => {
+        pauseAsked = true;
+        sendJson(res, 202, { runId: RUN_ID, accepted: true });
+      },
+      [`GET /v1/runs/${RUN_ID}`]: (_req, res) => sendJson(res, 200, view()),
+      [`POST /v1/runs/${RUN_ID}/step`]: (_req, res) => {
+        run.release();
+        sendJson(res, 202, { accepted: true });
+      },
+    });
+    const result = await cli(['pause', RUN_ID], { env: { CHAINMAIL_URL: api.url }, stdin: ['s', 'q'] });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Run ${RUN_ID} pauses before its next step`);
+    expect(result.stdout).toMatch(/Paused before a\.\n {2}input: Research crm/);
+    expect(result.stdout).toMatch(/Paused before b\./);
+    expect(result.stdout).toContain(`Left run ${RUN_ID} paused before b`);
+  });
+
+  it('pause of an ended run says why it cannot', async () => {
+    api = await FakeApiServer.start({
+      [`POST /v1/runs/${RUN_ID}/pause`]: (_req, res) =>
+        sendJson(res, 409, {
+          error: {
+            code: 'CONFLICT',
+            message: `Run ${RUN_ID} has ended (succeeded): there is nothing to pause.`,
+          },
+        }),
+    });
+    const result = await cli(['pause', RUN_ID], { env: { CHAINMAIL_URL: api.url } });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('there is nothing to pause');
+  });
+
   it('continue runs on to the end; an unknown command is explained and asked again', async () => {
     await serve();
     const result = await cli(['debug', 'wf'], { env: { CHAINMAIL_URL: api.url }, stdin: ['go', 'c'] });

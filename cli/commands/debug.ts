@@ -11,7 +11,7 @@ const POLL_MS = 200;
 /** Outputs and inputs are shown up to this many characters. */
 const SHOWN = 400;
 
-/** `debug`, `rewind`, `fork`: step-by-step debugging and going back in a run. */
+/** `debug`, `pause`, `rewind`, `fork`: step-by-step debugging and going back in a run. */
 export function registerDebugCommands(program: Command, ctx: CliContext, run: ActionRunner): void {
   program
     .command('debug')
@@ -33,6 +33,20 @@ export function registerDebugCommands(program: Command, ctx: CliContext, run: Ac
       [],
     )
     .action((name: string, opts: DebugOptions) => run(() => debugSession(ctx, name, opts)));
+
+  program
+    .command('pause')
+    .description(
+      'pause a running run before its next step, then step it like `debug` does (q leaves it paused)',
+    )
+    .argument('<run>', 'run id')
+    .action((runId: string) =>
+      run(async () => {
+        await ctx.api().pauseRun(runId);
+        ctx.line(`Run ${runId} pauses before its next step (the steps under way finish first).`);
+        return debugLoop(ctx, runId);
+      }),
+    );
 
   program
     .command('rewind')
@@ -95,6 +109,12 @@ async function debugSession(ctx: CliContext, name: string, opts: DebugOptions): 
   ctx.line(
     `Debugging run ${runId} of ${name}: ${breakpoints ? `pauses before ${breakpoints.join(', ')}` : 'pauses before each step'}.`,
   );
+  return debugLoop(ctx, runId);
+}
+
+/** At each pause of the run: what it waits before, and one command for it; until it ends or `quit`. */
+async function debugLoop(ctx: CliContext, runId: string): Promise<number> {
+  const api = ctx.api();
   const commands = ctx.io.lines?.()[Symbol.asyncIterator]();
   const shown = new Map<string, string>();
   let handled: string | undefined;

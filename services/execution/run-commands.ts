@@ -10,6 +10,7 @@ const DEDUPE: Record<Command['type'], (command: Command) => string> = {
   CompleteAgentMail: (c) => `reply:${c.commandId}`,
   StepRun: (c) => `debug:${c.commandId}`,
   ResumeRun: (c) => `debug:${c.commandId}`,
+  PauseRun: (c) => `debug:${c.commandId}`,
   RewindRun: (c) => `rewind:${c.commandId}`,
 };
 

@@ -32,6 +32,12 @@ steps:
   - { id: third, agent: echo@, input: "{{ second.output }}" }
 `;
 
+const SLOW = `name: ops-slow
+steps:
+  - { id: wait, agent: sleep@, input: "3s" }
+  - { id: after, agent: uppercase@, input: "after {{ wait.output }}" }
+`;
+
 const PULSE = `name: ops-digest
 trigger: { type: schedule, cron: "0 7 * * *", timezone: Europe/Berlin }
 steps:
@@ -89,7 +95,7 @@ const ended = (id: string) =>
 
 beforeAll(async () => {
   chainmail = await startChainmail(['all-in-one']);
-  for (const source of [REVIEW, STEPS, PULSE]) await publish(source);
+  for (const source of [REVIEW, STEPS, SLOW, PULSE]) await publish(source);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(15_000);
@@ -185,6 +191,18 @@ it('steps a debug run from the Test Run form with Step (one input edited) and fi
   await page.getByRole('button', { name: 'Fork' }).click();
   await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(runId));
   await page.getByText('Forked from run').waitFor();
+  await page.locator('.run-page .page-title .status[data-status="succeeded"]').waitFor();
+});
+
+it('pauses a running run from its page before its next step, and resumes it', async () => {
+  const started = await api<{ runId: string }>('POST', '/v1/workflows/ops-slow/runs', { inputs: {} });
+  await page.goto(`${chainmail.base}/runs/${started.body.runId}`);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByText('Running: it pauses before its next step.').waitFor();
+  await page.locator('[data-next-step="after"]').waitFor();
+  await page.locator('.react-flow__node [data-step="after"][data-status="paused"]').waitFor();
+  await screenshot(page, 'ops-05b-paused-running-run');
+  await page.getByRole('button', { name: 'Resume' }).click();
   await page.locator('.run-page .page-title .status[data-status="succeeded"]').waitFor();
 });
 

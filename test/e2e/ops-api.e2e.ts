@@ -51,6 +51,13 @@ steps:
 output: { format: none }
 `;
 
+const SLOW = `name: ops-slow
+steps:
+  - { id: wait, agent: sleep@, input: "2s" }
+  - { id: after, agent: uppercase@, input: "after {{ wait.output }}" }
+  - { id: last, agent: echo@, input: "{{ after.output }}" }
+`;
+
 let chainmail: ChainmailUnderTest;
 let ann: User;
 let bob: User;
@@ -95,6 +102,7 @@ beforeAll(async () => {
   ann = await user('Ann');
   bob = await user('Bob');
   await publish(ann, REVIEW);
+  await publish(ann, SLOW);
 }, 60_000);
 
 afterAll(async () => {
@@ -185,3 +193,41 @@ it('a paused schedule fires nothing, after a restart too, until resumed; only it
   );
   await as(ann, 'POST', '/v1/schedules/ops-pulse:0/pause');
 }, 90_000);
+
+it('pauses a running run before its next step; only its owner may, and an ended run cannot be', async () => {
+  interface RunView {
+    status: string;
+    pausedAt: { step: string; input?: string } | null;
+    steps: { stepId: string; status: string }[];
+  }
+  const started = await as<{ runId: string }>(ann, 'POST', '/v1/workflows/ops-slow/runs', { inputs: {} });
+  const runId = started.body.runId;
+  expect((await as(bob, 'POST', `/v1/runs/${runId}/pause`)).status).toBe(404);
+  const asked = await as(ann, 'POST', `/v1/runs/${runId}/pause`);
+  expect(asked).toEqual({ status: 202, body: { runId, accepted: true } });
+  // The step under way finishes; the run waits before the next one, with its input.
+  const paused = await eventually(
+    async () => {
+      const run = (await as<RunView>(ann, 'GET', `/v1/runs/${runId}`)).body;
+      return run.status === 'paused' ? run : undefined;
+    },
+    20_000,
+    'the run to pause',
+  );
+  expect(paused.pausedAt).toMatchObject({ step: 'after', input: 'after slept 2000 ms' });
+  expect(paused.steps.map((s) => [s.stepId, s.status])).toEqual([['wait', 'succeeded']]);
+
+  expect((await as(ann, 'POST', `/v1/runs/${runId}/resume`)).status).toBe(202);
+  const ended = await eventually(
+    async () => {
+      const run = (await as<RunView>(ann, 'GET', `/v1/runs/${runId}`)).body;
+      return run.status === 'succeeded' ? run : undefined;
+    },
+    20_000,
+    'the resumed run to end',
+  );
+  expect(ended.steps.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  const late = await as<{ error: { code: string; message: string } }>(ann, 'POST', `/v1/runs/${runId}/pause`);
+  expect([late.status, late.body.error.code]).toEqual([409, 'CONFLICT']);
+  expect(late.body.error.message).toContain('nothing to pause');
+}, 60_000);

@@ -62,6 +62,11 @@ export interface ResumeRunData {
   by: string;
 }
 
+/** Debugging: a running run pauses before its next top-level step, and before each after it. */
+export interface PauseRunData {
+  by: string;
+}
+
 /** Take an ended run back to a top-level step it reached, and continue it from there. */
 export interface RewindRunData {
   toStep: string;
@@ -154,6 +159,7 @@ export type RunCommand =
   | { type: 'ReceiveAgentReply'; data: ReceiveAgentReplyData }
   | { type: 'StepRun'; data: StepRunData }
   | { type: 'ResumeRun'; data: ResumeRunData }
+  | { type: 'PauseRun'; data: PauseRunData }
   | { type: 'RewindRun'; data: RewindRunData };
 
 export type RunCommandType = RunCommand['type'];
@@ -168,6 +174,7 @@ export type FireTimer = Edge<'FireTimer'>;
 export type ResolveCheckpoint = Edge<'ResolveCheckpoint'>;
 export type StepRun = Edge<'StepRun'>;
 export type ResumeRun = Edge<'ResumeRun'>;
+export type PauseRun = Edge<'PauseRun'>;
 export type RewindRun = Edge<'RewindRun'>;
 
 /**
@@ -180,7 +187,15 @@ export type CompleteAgentMail = { type: 'CompleteAgentMail' } & CommandEnvelope 
 
 /** What the COMMANDS stream carries: the commands that come from outside a run's own shell. */
 export type Command =
-  StartRun | CancelRun | FireTimer | ResolveCheckpoint | CompleteAgentMail | StepRun | ResumeRun | RewindRun;
+  | StartRun
+  | CancelRun
+  | FireTimer
+  | ResolveCheckpoint
+  | CompleteAgentMail
+  | StepRun
+  | ResumeRun
+  | PauseRun
+  | RewindRun;
 
 /** Request/reply payloads of the registry. */
 export interface PublishWorkflowRequest {

@@ -114,6 +114,8 @@ export interface RunEventMap {
   RunStepped: { stepId: string; visit: number; input?: string; by: string };
   /** The paused step runs and the run goes on to the next breakpoint or its end. */
   RunResumed: { stepId: string; visit: number; by: string };
+  /** A running run is asked to pause: it pauses before its next top-level step (and each after, as with `debug`). */
+  RunPauseRequested: { by: string };
   /**
    * An ended run (failed, cancelled, succeeded) goes back to `toStep` and continues on its pinned
    * version: `resetStepIds` wait for their next visit (their last outputs stay readable, and the

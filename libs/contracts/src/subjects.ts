@@ -24,7 +24,7 @@ export const START_RUN_SUBJECT = 'commands.runs.start';
 export const CANCEL_RUN_SUBJECT = 'commands.runs.cancel';
 export const FIRE_TIMER_SUBJECT = 'commands.runs.timer';
 export const RESOLVE_CHECKPOINT_SUBJECT = 'commands.runs.checkpoint';
-/** Debugging a run: `StepRun`, `ResumeRun`, `RewindRun`. */
+/** Debugging a run: `StepRun`, `ResumeRun`, `PauseRun`, `RewindRun`. */
 export const DEBUG_RUN_SUBJECT = 'commands.runs.debug';
 
 /** Who did what: `audit.<action>` (`audit.token.created`), deny delete and purge. */

@@ -1,7 +1,7 @@
 import { foldCommits } from './evolve';
 import { planFork, rewindRefusal } from './debugging';
 import { spec } from './testing/decider-specification';
-import { cancel, complete, fire, resumeRun, rewind, start, stepRun } from './testing/commands';
+import { cancel, complete, fire, pauseRun, resumeRun, rewind, start, stepRun } from './testing/commands';
 import { definitionOf, failure, ok, T0 } from './testing/run-script';
 
 const chain = definitionOf(`
@@ -84,6 +84,37 @@ describe('step-by-step debugging', () => {
       .then(['StepSucceeded:research', 'RunPaused:summarize'])
       .and(resumeRun('summarize'))
       .then(['RunResumed:summarize', 'StepStarted:summarize']);
+  });
+
+  it('a running run asked to pause finishes the step in hand and pauses before the next, then before each', () => {
+    spec(chain)
+      .given()
+      .when(start(chain, inputs))
+      .then(['RunStarted', 'StepStarted:research'])
+      .and(pauseRun())
+      .then([{ type: 'RunPauseRequested', data: { by: 'alice' } }])
+      .and(complete('research', ok('findings')))
+      .then([
+        'StepSucceeded:research',
+        { type: 'RunPaused', data: { stepId: 'summarize', input: 'Summarize findings' } },
+      ])
+      .and(stepRun('summarize'))
+      .and(complete('summarize', ok('short')))
+      .then(['StepSucceeded:summarize', 'RunPaused:publish']);
+  });
+
+  it('a pause asked of a paused run, a debug run, or an ended one decides nothing', () => {
+    const paused = spec(chain)
+      .given()
+      .when(start(chain, inputs, { debug: true }));
+    paused.and(pauseRun()).thenNothing();
+    paused.and(resumeRun('research')).and(pauseRun()).then(['RunPauseRequested']);
+    spec(chain)
+      .given()
+      .when(start(chain, inputs))
+      .and(cancel())
+      .and(pauseRun())
+      .thenNothing();
   });
 
   it('a step or resume for another pause than the one open decides nothing (late, or repeated)', () => {

@@ -1,5 +1,6 @@
 import type {
   CarriedStep,
+  PauseRunData,
   ResumeRunData,
   RewindRunData,
   Step,
@@ -63,6 +64,15 @@ export function releasePause(
   } else {
     d.emit('RunResumed', { stepId: data.stepId, visit: data.visit, by: data.by });
   }
+}
+
+/**
+ * Pause: a running run that would not pause before its next step now does (and before each after
+ * it, as in debug mode, until resumed). One paused, or pausing before every step, is left as it is.
+ */
+export function requestPause(d: Decision, data: PauseRunData): void {
+  if (d.state.paused !== undefined || d.state.pauseMode === 'every') return;
+  d.emit('RunPauseRequested', { by: data.by });
 }
 
 /** Why a run cannot be rewound to a step; `CONFLICT` while it has not ended. */

@@ -3,7 +3,7 @@ import { receiveAgentReply, recordAgentMail } from './agent-mail';
 import { resolveCheckpoint } from './checkpoints';
 import type { DecisionContext, RunCommand } from './commands';
 import { Decision } from './decision';
-import { releasePause, rewindRun } from './debugging';
+import { releasePause, requestPause, rewindRun } from './debugging';
 import { deferStep } from './deferral';
 import { advance } from './progress';
 import type { RunState } from './run-state';
@@ -87,6 +87,11 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
       if (!d.running) return [];
       releasePause(d, command.type, command.data);
       break;
+    case 'PauseRun':
+      if (!d.running) return [];
+      requestPause(d, command.data);
+      // Nothing runs differently until the next step would begin.
+      return d.events;
     case 'RewindRun':
       rewindRun(d, command.data);
       break;

@@ -49,6 +49,8 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
       const pauseMode = event.type === 'RunStepped' ? 'every' : 'breakpoints';
       return unpark({ ...state, paused: undefined, released, pauseMode }, event.at);
     }
+    case 'RunPauseRequested':
+      return { ...state, pauseMode: 'every' };
     case 'RunRewound':
       return rewound(state, event.data, event.at);
     case 'StepStarted': {

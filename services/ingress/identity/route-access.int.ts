@@ -53,6 +53,7 @@ const ROUTES: Record<string, Access> = {
   'POST /v1/runs/:id/checkpoints/:step': 'run',
   'GET /v1/runs/:id/state': 'read',
   'POST /v1/runs/:id/step': 'run',
+  'POST /v1/runs/:id/pause': 'run',
   'POST /v1/runs/:id/resume': 'run',
   'POST /v1/runs/:id/rewind': 'run',
   'POST /v1/runs/:id/fork': 'run',

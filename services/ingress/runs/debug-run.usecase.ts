@@ -10,7 +10,7 @@ import {
   type StoredRunCommit,
   type WorkflowDefinition,
 } from '@chainmail/contracts';
-import { foldCommits, planFork, rewindRefusal, type RunState } from '@chainmail/engine';
+import { foldCommits, isTerminal, planFork, rewindRefusal, type RunState } from '@chainmail/engine';
 import type { RunDetail } from '@chainmail/persistence';
 import { requireOwnerAccess } from '../ownership/owner-access';
 import { runNotFound, type RunQueries } from './run-queries';
@@ -20,6 +20,11 @@ export interface DebugAnswer {
   runId: string;
   stepId: string;
   visit: number;
+  accepted: true;
+}
+
+export interface PauseAnswer {
+  runId: string;
   accepted: true;
 }
 
@@ -100,6 +105,30 @@ export class DebugRunUseCase {
       return now?.pausedAt?.step !== stepId || now.pausedAt.visit !== visit;
     });
     return { runId, stepId, visit, accepted: true };
+  }
+
+  /**
+   * Asks a running run to pause before its next top-level step (the steps in hand finish first),
+   * and before each after it until resumed, as a debug run does. A run paused, or pausing before
+   * every step already, is left as it is; an ended one is 409.
+   */
+  async pause(actor: Actor, runId: string): Promise<PauseAnswer> {
+    await this.queries.visibleRun(actor, runId, 'run');
+    const { state, seq } = await this.fold(runId);
+    if (isTerminal(state.status)) {
+      throw new ChainmailError(
+        'CONFLICT',
+        `Run ${runId} has ended (${state.status}): there is nothing to pause. Rewind or fork it to run it again.`,
+        { runId, status: state.status },
+      );
+    }
+    await this.commands.send(DEBUG_RUN_SUBJECT, {
+      type: 'PauseRun',
+      commandId: `pause:${runId}:${seq}`,
+      runId,
+      by: actor.userId,
+    });
+    return { runId, accepted: true };
   }
 
   /** Takes an ended run back to a top-level step it reached; it continues on its pinned version. */

@@ -151,6 +151,11 @@ export class DebugAnswer {
   @ApiProperty() accepted!: boolean;
 }
 
+export class PauseAnswer {
+  @ApiProperty() runId!: string;
+  @ApiProperty() accepted!: boolean;
+}
+
 export class ForkAnswer {
   @ApiProperty({ description: 'the new run' }) runId!: string;
   @ApiProperty() workflow!: string;

@@ -29,6 +29,7 @@ import {
   CheckpointAnswer,
   DebugAnswer,
   ForkAnswer,
+  PauseAnswer,
   RunDetailView,
   RunEventsView,
   RunPage,
@@ -104,6 +105,15 @@ export class RunsController {
   @ApiResponse({ status: 202, type: DebugAnswer })
   async resume(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<DebugAnswer> {
     return this.debugging.resume(actor, id);
+  }
+
+  /** Debugging: a running run pauses before its next top-level step, then before each until resumed. */
+  @Post(':id/pause')
+  @HttpCode(202)
+  @RequireScope('run')
+  @ApiResponse({ status: 202, type: PauseAnswer })
+  async pause(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<PauseAnswer> {
+    return this.debugging.pause(actor, id);
   }
 
   /** Takes a failed, cancelled or finished run back to `{step}` and continues it on its pinned version. */

@@ -61,6 +61,7 @@ export const ops = {
     }),
   resume: (id: string) =>
     call<{ runId: string; stepId: string }>('POST', `/v1/runs/${enc(id)}/resume`, { json: {} }),
+  pause: (id: string) => call<{ runId: string }>('POST', `/v1/runs/${enc(id)}/pause`, { json: {} }),
   rewind: (id: string, step: string) =>
     call<{ runId: string; stepId: string }>('POST', `/v1/runs/${enc(id)}/rewind`, { json: { step } }),
   fork: (id: string, step: string, debug: boolean) =>

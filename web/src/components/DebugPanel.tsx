@@ -6,11 +6,11 @@ import { Problem } from './bits';
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
- * The debugger in the run page. A paused run (started with "Pause before each step", or at a
- * breakpoint) shows the step it waits before and its input: `Step` runs that one step and pauses
- * again, `Resume` runs on to the next breakpoint or the end, `Edit input` replaces the step's
- * input once. An ended run can be rewound to a step and continued; any run can be forked from a
- * step into a new run, which the page then opens.
+ * The debugger in the run page. A running run can be paused (before its next step). A paused run
+ * (started with "Pause before each step", at a breakpoint, or paused) shows the step it waits
+ * before and its input: `Step` runs that one step and pauses again, `Resume` runs on to the next
+ * breakpoint or the end, `Edit input` replaces the step's input once. An ended run can be rewound
+ * to a step and continued; any run can be forked from a step into a new run, which the page opens.
  */
 export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onChanged: () => void }) {
   const { run, stepIds } = props;
@@ -23,16 +23,20 @@ export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onCha
   const [picked, setTarget] = useState<string>();
   const target = picked ?? stepIds[0] ?? '';
   const [forkDebug, setForkDebug] = useState(false);
+  const [pausing, setPausing] = useState(false);
 
-  const act = async (action: () => Promise<unknown>): Promise<void> => {
+  /** Runs one action; true when it was accepted. */
+  const act = async (action: () => Promise<unknown>): Promise<boolean> => {
     setBusy(true);
     setError(undefined);
     try {
       await action();
       setEditing(false);
       props.onChanged();
+      return true;
     } catch (err) {
       setError(err as Error);
+      return false;
     } finally {
       setBusy(false);
     }
@@ -50,7 +54,6 @@ export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onCha
     });
   };
 
-  if (paused === null && !ended && !run.debug) return null;
   return (
     <section className="debug-panel" aria-label="Debugger">
       <h2>Debugger</h2>
@@ -97,7 +100,24 @@ export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onCha
           </div>
         </>
       ) : (
-        !ended && <p className="hint">Running: it pauses before its next step.</p>
+        !ended && (
+          <div className="row">
+            <p role="status">
+              {pausing || run.debug
+                ? 'Running: it pauses before its next step.'
+                : 'Running. Pause it to look at the next step before it runs.'}
+            </p>
+            {!pausing && !run.debug && (
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() => void act(() => ops.pause(run.id)).then(setPausing)}
+              >
+                Pause
+              </button>
+            )}
+          </div>
+        )
       )}
       {stepIds.length > 0 && (
         <form className="row debug-travel" onSubmit={fork} aria-label="Rewind or fork">

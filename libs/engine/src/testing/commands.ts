@@ -98,6 +98,11 @@ export function resumeRun(stepId: string, visit = 1, by = 'alice'): RunCommand {
   return command('ResumeRun', { stepId, visit, by });
 }
 
+/** Debugging: a running run pauses before its next step. */
+export function pauseRun(by = 'alice'): RunCommand {
+  return command('PauseRun', { by });
+}
+
 /** Take an ended run back to a step. */
 export function rewind(toStep: string, by = 'alice'): RunCommand {
   return command('RewindRun', { toStep, by });
