@@ -109,12 +109,7 @@ describe('step-by-step debugging', () => {
       .when(start(chain, inputs, { debug: true }));
     paused.and(pauseRun()).thenNothing();
     paused.and(resumeRun('research')).and(pauseRun()).then(['RunPauseRequested']);
-    spec(chain)
-      .given()
-      .when(start(chain, inputs))
-      .and(cancel())
-      .and(pauseRun())
-      .thenNothing();
+    spec(chain).given().when(start(chain, inputs)).and(cancel()).and(pauseRun()).thenNothing();
   });
 
   it('a step or resume for another pause than the one open decides nothing (late, or repeated)', () => {
