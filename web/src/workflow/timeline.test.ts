@@ -29,6 +29,19 @@ describe('time travel over the event log', () => {
     expect(describeEvent(log[4])).toBe('b failed: boom');
     expect(describeEvent(log[5])).toBe('c skipped: needs b');
   });
+
+  it('says what the debugger did', () => {
+    expect(describeEvent(event('RunPauseRequested', { by: 'usr_ann' }))).toBe(
+      'pause asked by usr_ann: it pauses before its next step',
+    );
+    expect(describeEvent(event('RunPaused', { stepId: 'b', visit: 1 }))).toBe('paused before b');
+    expect(describeEvent(event('RunStepped', { stepId: 'b', visit: 1, input: 'x', by: 'usr_ann' }))).toBe(
+      'b stepped by usr_ann, with an edited input',
+    );
+    expect(describeEvent(event('RunResumed', { stepId: 'c', visit: 1, by: 'usr_ann' }))).toBe(
+      'resumed at c by usr_ann',
+    );
+  });
 });
 
 describe('checkpoints waiting for a decision', () => {

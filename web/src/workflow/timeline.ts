@@ -64,6 +64,14 @@ export function describeEvent(event: RunEvent): string {
       return `run failed: ${(d.error as { message?: string } | undefined)?.message ?? ''}`;
     case 'RunCancelled':
       return `run cancelled: ${String(d.reason ?? '')}`;
+    case 'RunPaused':
+      return `paused before ${step}`;
+    case 'RunStepped':
+      return `${step} stepped by ${String(d.by ?? '')}${d.input !== undefined ? ', with an edited input' : ''}`;
+    case 'RunResumed':
+      return `resumed at ${step} by ${String(d.by ?? '')}`;
+    case 'RunPauseRequested':
+      return `pause asked by ${String(d.by ?? '')}: it pauses before its next step`;
     default:
       return step === undefined ? event.type : `${event.type} ${step}`;
   }
