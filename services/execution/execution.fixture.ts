@@ -170,7 +170,7 @@ export class ExecutionHarness {
         this.definitions.has(workflow) ? 1 : undefined,
       ownerOf: (workflow: string): string | undefined => this.owners.get(workflow),
     };
-    const tracer = createTelemetry({ serviceName: 'test' }).tracer('execution');
+    const tracer = createTelemetry().tracer('execution');
     const invoker = new AgentInvoker(this.directory);
     this.commands = new RunCommandHandler(
       runs,

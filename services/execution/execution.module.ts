@@ -43,6 +43,7 @@ import { RunCommandHandler } from './run-command-handler';
 import { RunCommandsConsumer } from './run-commands.consumer';
 import { RunCommitsConsumer } from './run-commits.consumer';
 import { RunStore } from './run-store';
+import { recordEndedRun } from './run-spans';
 import { RunSecrets } from './secrets/run-secrets';
 import { SecretResolvingInvoker } from './secrets/secret-resolving-invoker';
 import { StepRunner, type AgentGate } from './step-runner';
@@ -76,16 +77,23 @@ const providers: Provider[] = [
   },
   {
     provide: RunStore,
-    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE, METRICS],
-    useFactory: (nc: NatsConnection, names: EventLogNames, instance: string, metrics: ChainmailMetrics) => {
+    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE, METRICS, TELEMETRY],
+    useFactory: (
+      nc: NatsConnection,
+      names: EventLogNames,
+      instance: string,
+      metrics: ChainmailMetrics,
+      telemetry: Telemetry,
+    ) => {
       const runs = new RunStore(new RunLog(nc, names), undefined, { [REACTOR_HEADER]: instance });
-      // Each commit is counted once, by the process that appended it.
-      runs.onAppended((commit, _headers, state) =>
+      // Each commit is counted once, by the process that appended it; so is the run span recorded.
+      runs.onAppended((commit, _headers, state) => {
         metrics.recordCommit(commit.events, {
           workflow: state.workflow,
           step: (stepId) => state.steps[stepId],
-        }),
-      );
+        });
+        recordEndedRun(telemetry, commit, state);
+      });
       return runs;
     },
   },

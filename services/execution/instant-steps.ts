@@ -1,6 +1,6 @@
 import type { RunEvent, RunEventOf, StepOutcome } from '@chainmail/contracts';
 import { awaitsCall, evolveAll, type RunState } from '@chainmail/engine';
-import { extractTraceContext, runAttributes, SpanKind, withSpan, type Tracer } from '@chainmail/telemetry';
+import { recordFailure, runAttributes, runContext, SpanKind, withSpan, type Tracer } from '@chainmail/telemetry';
 import type { StepInvocation } from './agent-invoker';
 
 /** At most this many steps' results ride in one commit; the rest go the usual way. */
@@ -34,7 +34,6 @@ export class InstantSteps {
     state: RunState,
     events: RunEvent[],
     decideResult: DecideResult,
-    headers?: Record<string, string>,
   ): Promise<RunEvent[]> {
     let all = events;
     let batch = events;
@@ -52,7 +51,7 @@ export class InstantSteps {
       );
       if (starts.length === 0 || steps + starts.length > MAX_STEPS_PER_COMMIT) return all;
       const run = current;
-      const outcomes = await Promise.all(starts.map((start) => this.call(run, start, headers)));
+      const outcomes = await Promise.all(starts.map((start) => this.call(run, start)));
       const next: RunEvent[] = [];
       starts.forEach((start, i) => {
         const { stepId, visit, attempt } = start.data;
@@ -69,11 +68,7 @@ export class InstantSteps {
     }
   }
 
-  private call(
-    run: RunState,
-    start: RunEventOf<'StepStarted'>,
-    headers?: Record<string, string>,
-  ): Promise<StepOutcome> {
+  private call(run: RunState, start: RunEventOf<'StepStarted'>): Promise<StepOutcome> {
     const { stepId, visit, attempt, agent = '', input = '' } = start.data;
     const invoke = (): Promise<StepOutcome> =>
       this.invoker.invoke({
@@ -87,13 +82,18 @@ export class InstantSteps {
         owner: run.owner,
         signal: NEVER_ABORTED,
       });
-    if (this.tracer === undefined) return invoke();
-    const identity = { runId: run.runId, workflow: run.workflow, stepId, agent };
-    return withSpan(
-      this.tracer,
-      `agent ${agent}`,
-      { kind: SpanKind.CLIENT, parent: extractTraceContext(headers), attributes: runAttributes(identity) },
-      invoke,
+    const tracer = this.tracer;
+    if (tracer === undefined) return invoke();
+    // As for any step: the step's span is a child of the run's, the agent call a child of the step.
+    const identity = { runId: run.runId, workflow: run.workflow, version: run.version, stepId, agent };
+    const attributes = runAttributes(identity);
+    const parent = runContext({ runId: run.runId, startedIn: run.traceparent });
+    return withSpan(tracer, `step ${stepId}`, { parent, attributes }, (step) =>
+      withSpan(tracer, `agent ${agent}`, { kind: SpanKind.CLIENT, attributes }, async (call) => {
+        const outcome = await invoke();
+        if (!outcome.ok) for (const span of [call, step]) recordFailure(span, outcome.error);
+        return outcome;
+      }),
     );
   }
 }

@@ -75,7 +75,6 @@ export class RunCommandHandler {
           loaded.state,
           events,
           (state, result) => decide({ type: 'CompleteStep', data: result }, state, context()),
-          headers,
         );
       try {
         const next = await this.runs.append(loaded, events, msgId, headers);

@@ -6,7 +6,13 @@ import {
   BeforeApplicationShutdown,
   Optional,
 } from '@nestjs/common';
-import { COMMANDS_STREAM, CONSUMERS, RUN_COMMAND_SUBJECTS, type Command } from '@chainmail/contracts';
+import {
+  COMMANDS_STREAM,
+  CONSUMERS,
+  RUN_COMMAND_SUBJECTS,
+  type Command,
+  type RunCommand,
+} from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import {
   startConsumer,
@@ -86,7 +92,7 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
     }
     const handled = await this.commands.handle(
       command.runId,
-      await withOwnerVariables(decided.command, this.variables),
+      withTraceOrigin(await withOwnerVariables(decided.command, this.variables), message.headers),
       decided.msgId,
       injectTraceHeaders({}),
     );
@@ -95,4 +101,14 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
       throw new Error(`run ${command.runId} has not started yet; its cancel waits for the start`);
     }
   }
+}
+
+/**
+ * A start records the trace context its command came in (the trigger's span, from the message
+ * headers): the run's span is its child, so the whole run is one trace.
+ */
+function withTraceOrigin(command: RunCommand, headers: Record<string, string>): RunCommand {
+  if (command.type !== 'StartRun') return command;
+  const { traceparent } = injectTraceHeaders({}, extractTraceContext(headers));
+  return traceparent === undefined ? command : { type: 'StartRun', data: { ...command.data, traceparent } };
 }

@@ -4,9 +4,12 @@ import { awaitsCall, type RunState } from '@chainmail/engine';
 import {
   extractTraceContext,
   injectTraceHeaders,
+  recordFailure,
   runAttributes,
+  runContext,
   SpanKind,
   withSpan,
+  type Context,
   type Tracer,
 } from '@chainmail/telemetry';
 import type { AgentInvoker } from './agent-invoker';
@@ -22,6 +25,11 @@ export interface AgentGate {
   entry(address: string): AgentEntry | undefined;
   slots: AgentSlots;
   mailer: AgentMailer;
+}
+
+/** A step's span is a child of its run's span, whichever commit or process runs the step. */
+function stepParent(run: Pick<RunState, 'runId' | 'traceparent'>): Context {
+  return runContext({ runId: run.runId, startedIn: run.traceparent });
 }
 
 /** A run waiting at least this long for a timer leaves the hot cache (its wake-up rereads the log). */
@@ -161,13 +169,13 @@ export class StepRunner {
     if (this.inFlight.has(key)) return;
     const controller = new AbortController();
     this.inFlight.set(key, controller);
-    const identity = { runId: commit.runId, workflow, stepId, agent };
+    const identity = { runId: commit.runId, workflow, version: run.version, stepId, agent };
     try {
       await withSpan(
         this.tracer,
         `step ${stepId}`,
-        { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
-        async () => {
+        { parent: stepParent(run), attributes: runAttributes(identity) },
+        async (stepSpan) => {
           const entry = this.gate?.entry(agent);
           if (this.gate && entry?.kind === 'email') {
             const mail = { runId: commit.runId, workflow, stepId, visit, attempt, input: start.input };
@@ -193,7 +201,7 @@ export class StepRunner {
               this.tracer,
               `agent ${agent}`,
               { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
-              () =>
+              (agentSpan) =>
                 this.invoker.invoke({
                   runId: commit.runId,
                   stepId,
@@ -205,12 +213,16 @@ export class StepRunner {
                   owner: run.owner,
                   timeoutMs: start.timeoutMs,
                   signal: controller.signal,
+                }).then((result) => {
+                  if (!result.ok) recordFailure(agentSpan, result.error);
+                  return result;
                 }),
             );
           } finally {
             // Free the slot as soon as the agent has answered, before the result is appended.
             await lease?.release();
           }
+          if (!outcome.ok) recordFailure(stepSpan, outcome.error);
           // Abandoned meanwhile (a durable timeout, a loop, the run's end): the log has moved on.
           if (controller.signal.aborted) return;
           await this.commands.handle(
@@ -232,11 +244,11 @@ export class StepRunner {
     headers?: Record<string, string>,
   ): Promise<void> {
     const { stepId } = start.data;
-    const identity = { runId: parent.runId, workflow: parent.workflow, stepId };
+    const identity = { runId: parent.runId, workflow: parent.workflow, version: parent.version, stepId };
     await withSpan(
       this.tracer,
       `step ${stepId}`,
-      { parent: extractTraceContext(headers), attributes: runAttributes(identity) },
+      { parent: stepParent(parent), attributes: runAttributes(identity) },
       () => this.children.start(parent, start),
     );
   }

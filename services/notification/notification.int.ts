@@ -61,7 +61,7 @@ class TestPlatformModule {
       { provide: DATA_SOURCE, useValue: dataSource },
       { provide: DEFINITION_CATALOG, useValue: catalog },
       { provide: CHAINMAIL_CONFIG, useValue: loadConfig({}, { smtpOutUrl: smtpUrl, webhookSecret: SECRET }) },
-      { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'notification-test' }) },
+      { provide: TELEMETRY, useValue: createTelemetry() },
     ];
     return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -39,7 +39,7 @@ class TestPlatformModule {
       { provide: NATS_CONNECTION, useValue: log.nc },
       { provide: EVENT_LOG_NAMES, useValue: log.names },
       { provide: DATA_SOURCE, useValue: dataSource },
-      { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'projector-test' }) },
+      { provide: TELEMETRY, useValue: createTelemetry() },
     ];
     return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
   }

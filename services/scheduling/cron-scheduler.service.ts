@@ -193,7 +193,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
     );
   }
 
-  /** The run's root span: the scheduled run's trace starts at its tick. */
+  /** The trigger's span, the root of the scheduled run's trace: the run's span is its child. */
   private async send(spec: ScheduleSpec, tick: PlannedTick): Promise<void> {
     const command = scheduledStartRun(spec, tick.scheduledFor.getTime());
     await withSpan(
@@ -202,7 +202,12 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
       {
         kind: SpanKind.PRODUCER,
         attributes: {
-          ...runAttributes({ runId: command.runId, workflow: spec.workflow }),
+          ...runAttributes({
+            runId: command.runId,
+            workflow: spec.workflow,
+            version: command.version,
+            trigger: command.trigger.kind,
+          }),
           'chainmail.schedule.cron': spec.cron,
           'chainmail.schedule.scheduled_for': tick.scheduledFor.toISOString(),
         },

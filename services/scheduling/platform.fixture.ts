@@ -28,7 +28,7 @@ export class TestPlatformModule {
       { provide: EVENT_LOG_NAMES, useValue: log.names },
       { provide: DATA_SOURCE, useValue: dataSource },
       { provide: DEFINITION_CATALOG, useValue: catalog },
-      { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'scheduling' }) },
+      { provide: TELEMETRY, useValue: createTelemetry() },
     ];
     return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };
   }

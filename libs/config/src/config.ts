@@ -70,6 +70,31 @@ function isTraceUrlTemplate(value: unknown): boolean {
   }
 }
 
+const TRACE_EXPORTERS = ['otlp', 'console', 'none'] as const;
+export type TraceExporterName = (typeof TRACE_EXPORTERS)[number];
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+/** An absolute http(s) URL. */
+function IsHttpUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isHttpUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && /^https?:$/.test(urlOf(value)?.protocol ?? ''),
+      defaultMessage: () => 'must be an http:// or https:// URL, e.g. http://otel-collector:4318',
+    },
+  });
+}
+
+function urlOf(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Chainmail's configuration: read once from the environment at start, validated, then passed in.
  * Nothing below `main.ts` reads `process.env`.
@@ -193,9 +218,36 @@ export class ChainmailConfig {
   @Max(65535)
   metricsPort?: number;
 
-  /** OTLP/HTTP traces endpoint, e.g. http://jaeger:4318/v1/traces. Unset: spans are not exported. */
+  /*
+   * Tracing: the standard OpenTelemetry variables, read by the SDK and its OTLP exporters (which
+   * also read OTEL_EXPORTER_OTLP_(TRACES_)HEADERS, _TIMEOUT, _COMPRESSION, OTEL_TRACES_SAMPLER(_ARG),
+   * OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_*). Checked here so a wrong value stops the start with its
+   * name; `traceExport` says what is exported.
+   */
+
+  /** `OTEL_SDK_DISABLED=true`: no tracing at all, whatever else is set. */
+  @Transform(asBoolean)
+  @IsBoolean()
+  otelSdkDisabled = false;
+
+  /** `otlp`, `console` or `none` (a comma list). Unset: `otlp` when an OTLP endpoint is set, else none. */
   @IsOptional()
-  @IsString()
+  @Transform(asList)
+  @IsIn(TRACE_EXPORTERS, { each: true })
+  tracesExporter?: TraceExporterName[];
+
+  /** `http/protobuf` (the default), `http/json` or `grpc`; the TRACES_ variable wins. */
+  @IsOptional()
+  @IsIn(OTLP_PROTOCOLS)
+  otlpProtocol?: OtlpProtocol;
+
+  @IsOptional()
+  @IsIn(OTLP_PROTOCOLS)
+  otlpTracesProtocol?: OtlpProtocol;
+
+  /** The collector's base URL (`http://collector:4318`): the HTTP exporters add `/v1/traces`. */
+  @IsOptional()
+  @IsHttpUrl()
   otlpEndpoint?: string;
 
   /**
@@ -213,6 +265,23 @@ export class ChainmailConfig {
     },
   })
   traceUrlTemplate?: string;
+
+  /** The traces URL as is (`http://collector:4318/v1/traces`); wins over `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  @IsOptional()
+  @IsHttpUrl()
+  @ValidateBy({
+    name: 'isTracesUrl',
+    validator: {
+      // The HTTP exporters post to this very URL: a bare host would lose every span to a 404.
+      validate: (value: unknown, args) =>
+        otlpTracesProtocol(args?.object as ChainmailConfig) === 'grpc' ||
+        (typeof value === 'string' && (urlOf(value)?.pathname ?? '/') !== '/'),
+      defaultMessage: () =>
+        'is used as is: give the whole traces URL (http://otel-collector:4318/v1/traces), ' +
+        'or set OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4318 instead',
+    },
+  })
+  otlpTracesEndpoint?: string;
 
   @IsIn(['debug', 'info', 'warn', 'error'])
   logLevel: 'debug' | 'info' | 'warn' | 'error' = 'info';
@@ -431,7 +500,12 @@ const ENV_KEYS: Record<keyof ChainmailConfig, string> = {
   secretValues: `${SECRET_PREFIX}*`,
   masterKey: 'CHAINMAIL_MASTER_KEY',
   masterKeyFile: 'CHAINMAIL_MASTER_KEY_FILE',
-  otlpEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  otelSdkDisabled: 'OTEL_SDK_DISABLED',
+  tracesExporter: 'OTEL_TRACES_EXPORTER',
+  otlpProtocol: 'OTEL_EXPORTER_OTLP_PROTOCOL',
+  otlpTracesProtocol: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL',
+  otlpEndpoint: 'OTEL_EXPORTER_OTLP_ENDPOINT',
+  otlpTracesEndpoint: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   traceUrlTemplate: 'CHAINMAIL_TRACE_URL_TEMPLATE',
   metricsPort: 'CHAINMAIL_METRICS_PORT',
   logLevel: 'CHAINMAIL_LOG_LEVEL',
@@ -550,6 +624,33 @@ export function oidcSettings(config: ChainmailConfig): OidcSettings | undefined 
     defaultRole: config.oidcDefaultRole,
     adminGroups: config.oidcAdminGroups,
   };
+}
+
+/** What the process exports its spans with: none, or `otlp` over a protocol, and/or `console`. */
+export interface TraceExport {
+  readonly exporters: readonly ('otlp' | 'console')[];
+  readonly protocol: OtlpProtocol;
+}
+
+/**
+ * The exporters the tracing variables ask for. Unlike the SDK's own default, nothing is sent
+ * unless asked: `OTEL_TRACES_EXPORTER`, or else an OTLP endpoint, turns export on (a process
+ * without a collector would otherwise post to localhost:4318 every few seconds, in vain).
+ */
+export function traceExport(config: ChainmailConfig): TraceExport {
+  const protocol = otlpTracesProtocol(config);
+  if (config.otelSdkDisabled) return { exporters: [], protocol };
+  const named = config.tracesExporter ?? [];
+  if (named.includes('none')) return { exporters: [], protocol };
+  if (named.length > 0) return { exporters: [...new Set(named as ('otlp' | 'console')[])], protocol };
+  const endpoint = config.otlpTracesEndpoint ?? config.otlpEndpoint;
+  return { exporters: endpoint === undefined ? [] : ['otlp'], protocol };
+}
+
+function otlpTracesProtocol(
+  config: Pick<ChainmailConfig, 'otlpProtocol' | 'otlpTracesProtocol'>,
+): OtlpProtocol {
+  return config.otlpTracesProtocol ?? config.otlpProtocol ?? 'http/protobuf';
 }
 
 function secretValues(env: Record<string, string | undefined>): Record<string, string> {

@@ -44,6 +44,11 @@ export interface StartRunData extends CommandEnvelope {
   /** A fork: the run, commit and step it starts from, and the earlier steps' results it takes over. */
   forkedFrom?: ForkOrigin;
   carried?: Record<string, CarriedStep>;
+  /**
+   * W3C traceparent of the span the run is started in (the trigger's), as the start command's
+   * headers carried it; execution sets it, the engine records it in `RunStarted`.
+   */
+  traceparent?: string;
 }
 
 /** Debugging: run the step the run is paused before (`stepId`, `visit`), then pause before the next. */

@@ -103,6 +103,11 @@ export interface RunEventMap {
     /** A forked run: where it came from, and the earlier steps' results it starts with. */
     forkedFrom?: ForkOrigin;
     carried?: Record<string, CarriedStep>;
+    /**
+     * W3C traceparent of the span the run was started in (its trigger's): the run's span is its
+     * child, whichever process records it, so the whole run is one trace.
+     */
+    traceparent?: string;
   };
   /**
    * Debugging: the run waits before this visit of a top-level step (`debug`, or a breakpoint);

@@ -1,3 +1,6 @@
+import { decide } from './decide';
+import { evolve } from './evolve';
+import { initialRunState } from './run-state';
 import { definitionOf, failure, ok } from './testing/run-script';
 import { spec } from './testing/decider-specification';
 import { cancel, complete, start } from './testing/commands';
@@ -51,6 +54,20 @@ describe('decide: sequential runs', () => {
           },
         },
       ]);
+  });
+
+  it('a start records the trace context it came in, and the run keeps it', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const [started] = decide(
+      start(competitorAnalysis, { user_input: 'CRM tools' }, { traceparent }),
+      initialRunState('run-1'),
+      {
+        definition: competitorAnalysis,
+        now: 0,
+      },
+    );
+    expect(started).toMatchObject({ type: 'RunStarted', data: { traceparent } });
+    expect(evolve(initialRunState('run-1'), started).traceparent).toBe(traceparent);
   });
 
   it('a second start of the same run decides nothing', () => {

@@ -40,6 +40,7 @@ export function decide(command: RunCommand, state: RunState, ctx: DecisionContex
         ...(c.vars !== undefined ? { vars: c.vars } : {}),
         ...(c.breakpoints !== undefined && c.breakpoints.length > 0 ? { breakpoints: c.breakpoints } : {}),
         ...(c.forkedFrom !== undefined ? { forkedFrom: c.forkedFrom, carried: c.carried ?? {} } : {}),
+        ...(c.traceparent !== undefined ? { traceparent: c.traceparent } : {}),
       });
       break;
     }

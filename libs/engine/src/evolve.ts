@@ -30,6 +30,7 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         ...(d.vars !== undefined ? { vars: d.vars } : {}),
         ...debugSettings(d.debug, d.breakpoints),
         ...(d.forkedFrom !== undefined ? { forkedFrom: d.forkedFrom } : {}),
+        ...(d.traceparent !== undefined ? { traceparent: d.traceparent } : {}),
         ...(d.carried !== undefined ? { steps: carriedSteps(d.carried, event.at) } : {}),
       };
     }

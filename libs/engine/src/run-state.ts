@@ -111,6 +111,8 @@ export interface RunState {
   released?: { stepId: string; visit: number; input?: string };
   /** A forked run: the run, commit and step it came from. */
   forkedFrom?: ForkOrigin;
+  /** The trace context the run was started in (RunStarted.traceparent): its span's parent. */
+  traceparent?: string;
   /** How often the run was rewound. */
   rewinds: number;
   /** Number of events folded so far (handy for replay tests and caches). */

@@ -1,5 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import { currentTraceparent } from '@chainmail/telemetry';
+import { currentSpanIds } from '@chainmail/telemetry';
 
 /**
  * Nest's logger writing one JSON object a line (`CHAINMAIL_LOG_FORMAT=json`), for log pipelines:
@@ -27,11 +27,10 @@ export class JsonLogger extends ConsoleLogger {
     const object: ReturnType<ConsoleLogger['getJsonLogObject']> & Record<string, unknown> =
       super.getJsonLogObject(message, options);
     object.service = this.service;
-    // traceparent: 00-<trace id>-<span id>-<flags>
-    const [, traceId, spanId] = currentTraceparent()?.split('-') ?? [];
-    if (traceId !== undefined && spanId !== undefined) {
-      object.trace_id = traceId;
-      object.span_id = spanId;
+    const ids = currentSpanIds();
+    if (ids !== undefined) {
+      object.trace_id = ids.traceId;
+      object.span_id = ids.spanId;
     }
     return object;
   }

@@ -7,7 +7,7 @@ import {
   OnApplicationShutdown,
   Provider,
 } from '@nestjs/common';
-import type { ChainmailConfig } from '@chainmail/config';
+import { traceExport, type ChainmailConfig } from '@chainmail/config';
 import { AgentCatalog, DefinitionCatalog } from '@chainmail/catalog';
 import { agentRuntime, createAgentDirectory, operatorOrigins } from '@chainmail/agents';
 import {
@@ -149,7 +149,11 @@ export class PlatformModule implements OnApplicationShutdown {
       {
         provide: TELEMETRY,
         useFactory: () =>
-          initTelemetry({ serviceName: options.processName, otlpEndpoint: options.config.otlpEndpoint }),
+          initTelemetry({
+            export: traceExport(options.config),
+            // The all-in-one process is `chainmail`; a service alone is named as its spans are.
+            processName: options.processName === 'chainmail' ? 'chainmail' : `chainmail-${options.processName}`,
+          }),
       },
     ];
     if (options.database) {

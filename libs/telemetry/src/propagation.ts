@@ -1,5 +1,12 @@
-import { context, ROOT_CONTEXT, type Context, type TextMapGetter } from '@opentelemetry/api';
-import { TRACE_PARENT_HEADER, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  context,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type TextMapGetter,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
  * W3C trace context (`traceparent`, `tracestate`) over NATS headers, passed as plain records.
@@ -50,7 +57,11 @@ export function extractTraceContext(headers: Record<string, string> | undefined)
   return propagator.extract(ROOT_CONTEXT, headers, headerGetter);
 }
 
-/** The `traceparent` of the active span (or of `ctx`), for log lines; undefined outside a trace. */
-export function currentTraceparent(ctx: Context = context.active()): string | undefined {
-  return injectTraceHeaders({}, ctx)[TRACE_PARENT_HEADER];
+/** The trace and span ids of the active span (or of `ctx`), for log lines; undefined outside a trace. */
+export function currentSpanIds(
+  ctx: Context = context.active(),
+): { traceId: string; spanId: string } | undefined {
+  const span = trace.getSpanContext(ctx);
+  if (span === undefined || !isSpanContextValid(span)) return undefined;
+  return { traceId: span.traceId, spanId: span.spanId };
 }

@@ -1,38 +1,78 @@
-import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
-import { ExportResultCode, W3CTraceContextPropagator, type ExportResult } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { context, propagation, SpanKind, trace, type Context, type Tracer } from '@opentelemetry/api';
+import type { TraceExport } from '@chainmail/config';
+import {
+  detectResources,
+  envDetector,
+  hostDetector,
+  processDetector,
+  resourceFromAttributes,
+  type Resource,
+} from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
   AlwaysOffSampler,
-  AlwaysOnSampler,
-  BatchSpanProcessor,
   NodeTracerProvider,
   type ReadableSpan,
+  type Span,
   type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-node';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { OtlpHttpJsonSpanExporter } from './otlp-http-exporter';
-import { ServiceAttributeSpanProcessor } from './service-attribute';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { CHAINMAIL_RUN_STATUS, runAttributes } from './attributes';
+import { spanExporters, spanProcessorFor } from './exporters';
+import { runSpanContext, RunSpanIds, startedInContext, type TracedRun } from './run-trace';
+import { recordFailure } from './with-span';
+
+/** The services of Chainmail; each reports its spans as `service.name=chainmail-<service>`. */
+export type ChainmailService =
+  'ingress' | 'execution' | 'projector' | 'scheduling' | 'notification' | 'registry';
+
+/** `service.name` of a Chainmail service. */
+export function serviceName(service: ChainmailService): string {
+  return `chainmail-${service}`;
+}
+
+// Incubating semantic conventions: not exported by the stable entry point.
+const ATTR_SERVICE_NAMESPACE = 'service.namespace';
+const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
 
 export interface TelemetryOptions {
-  /** The resource's `service.name`: `chainmail` for the all-in-one process, else the service's name. */
-  readonly serviceName: string;
-  /** OTLP/HTTP traces URL, e.g. `http://jaeger:4318/v1/traces` (a bare `http://jaeger:4318` gets `/v1/traces`). */
-  readonly otlpEndpoint?: string;
-  /** Where spans go instead of OTLP (tests: an `InMemorySpanExporter`). Wins over `otlpEndpoint`. */
+  /** Which exporters: `traceExport(config)`, from the tracing variables. Default: none. */
+  readonly export?: TraceExport;
+  /** Where spans go instead (tests: an `InMemorySpanExporter`). Wins over `export`. */
   readonly exporter?: SpanExporter;
-  /** How long spans wait in the batch before being sent; default 5 s. Tests lower it. */
-  readonly flushIntervalMs?: number;
-  /** Told when a batch could not be sent (collector down); spans of that batch are dropped. */
-  readonly onExportError?: (error: Error) => void;
+  /**
+   * `service.name` of spans made through the global OpenTelemetry API rather than a service's
+   * tracer (a library's own instrumentation): the process, `chainmail` or `chainmail-<service>`.
+   */
+  readonly processName?: string;
+}
+
+/** A run that has ended, for its span: times from the log, the outcome from its last event. */
+export interface EndedRun extends TracedRun {
+  readonly workflow: string;
+  readonly version: number;
+  readonly trigger: string;
+  readonly startedAt: string | number;
+  readonly endedAt: string | number;
+  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+  readonly error?: { readonly code: string; readonly message: string };
 }
 
 export interface Telemetry {
-  readonly serviceName: string;
-  /** False when there is neither an endpoint nor an exporter: spans are then not even recorded. */
+  /** False when nothing is exported: spans are then not even recorded (ids still propagate). */
   readonly exporting: boolean;
-  /** The tracer of one Chainmail service (`execution`, `ingress`, …); its spans carry `chainmail.service`. */
-  tracer(service: string): Tracer;
-  /** Sends the spans ended so far. Never rejects: a failed export goes to `onExportError`. */
+  /** The tracer of one service, from a provider of its own: its spans say `service.name=chainmail-<service>`. */
+  tracer(service: ChainmailService): Tracer;
+  /**
+   * Records the span `run <workflow>` of an ended run, by the process that appended the end:
+   * the child of the span the run was started in, with the id its step spans point to.
+   */
+  recordRun(service: ChainmailService, run: EndedRun): void;
+  /** Sends the spans ended so far. Never rejects (a failed export is logged by the SDK's diagnostics). */
   forceFlush(): Promise<void>;
   /**
    * Sends the spans ended so far and stops (never rejects, so an exit is not held up by a missing
@@ -44,15 +84,29 @@ export interface Telemetry {
 let processTelemetry: Telemetry | undefined;
 
 /**
- * The process-wide telemetry: the first call builds it and registers it with the OpenTelemetry
- * API (tracer provider, AsyncLocalStorage context manager, W3C trace-context propagator); later
- * calls return that same instance, whatever their options (the first caller, `main.ts`, decides).
+ * The process-wide telemetry: the first call starts OpenTelemetry's `NodeSDK` (context manager,
+ * propagator from OTEL_PROPAGATORS, OTEL_SDK_DISABLED, OTEL_LOG_LEVEL, a global tracer provider
+ * named after the process); later calls return that same instance, whatever their options (the
+ * first caller, the process shell, decides). Every service's tracer comes from a provider of its
+ * own (one resource each, so each reports its own `service.name`, in one process or many), all
+ * sharing the SDK's context manager and one set of exporters.
  */
 export function initTelemetry(options: TelemetryOptions): Telemetry {
   if (processTelemetry) return processTelemetry;
-  const provider = buildProvider(options);
-  provider.register({ propagator: new W3CTraceContextPropagator() });
-  const telemetry = wrap(provider, options, async () => {
+  const parts = buildParts(options);
+  const sdk = new NodeSDK({
+    resource: parts.resource,
+    autoDetectResources: false,
+    serviceName: options.processName ?? 'chainmail',
+    spanProcessors: parts.processors.length > 0 ? [parts.shared] : [],
+    idGenerator: parts.ids,
+    // Metrics are Prometheus' (ChainmailMetrics), logs go to stdout: the SDK exports neither.
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  const telemetry = assemble(parts, async () => {
+    await sdk.shutdown().catch(() => undefined);
     trace.disable();
     context.disable();
     propagation.disable();
@@ -63,71 +117,96 @@ export function initTelemetry(options: TelemetryOptions): Telemetry {
 }
 
 /**
- * Telemetry that registers nothing globally: its tracers are its own. For tests that play
- * several services in one process, each with its own `service.name` and exporter; the context
- * manager (which makes spans active) still comes from `initTelemetry`.
+ * Telemetry that registers nothing globally: its tracers are its own. For tests and fixtures
+ * that need tracers without the process-wide set-up (spans are made active by the context
+ * manager `initTelemetry` registers, when one is).
  */
-export function createTelemetry(options: TelemetryOptions): Telemetry {
-  return wrap(buildProvider(options), options, async () => undefined);
+export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
+  return assemble(buildParts(options), async () => undefined);
 }
 
-function buildProvider(options: TelemetryOptions): NodeTracerProvider {
-  const exporter = chooseExporter(options);
-  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName });
-  if (!exporter) {
-    // Spans still get ids, so context propagates and logs carry a traceparent, but nothing is
-    // recorded: near-zero cost when tracing is off.
-    return new NodeTracerProvider({ resource, sampler: new AlwaysOffSampler() });
-  }
-  const exported = options.onExportError ? new ReportingExporter(exporter, options.onExportError) : exporter;
-  return new NodeTracerProvider({
-    resource,
-    // Every run is traced, whatever the upstream sampling flag says.
-    sampler: new AlwaysOnSampler(),
-    spanProcessors: [
-      new ServiceAttributeSpanProcessor(),
-      new BatchSpanProcessor(exported, { scheduledDelayMillis: options.flushIntervalMs }),
-    ],
-  });
+interface Parts {
+  readonly processors: SpanProcessor[];
+  /** What the providers are given: the processors, which only `Telemetry.shutdown` shuts. */
+  readonly shared: SpanProcessor;
+  readonly ids: RunSpanIds;
+  readonly resource: Resource;
 }
 
-function chooseExporter(options: TelemetryOptions): SpanExporter | undefined {
-  if (options.exporter) return options.exporter;
-  if (!options.otlpEndpoint) return undefined;
-  return new OtlpHttpJsonSpanExporter({ url: tracesUrl(options.otlpEndpoint) });
+function buildParts(options: TelemetryOptions): Parts {
+  const exporters = options.exporter ? [options.exporter] : spanExporters(options.export ?? NO_EXPORT);
+  const processors = exporters.map(spanProcessorFor);
+  return {
+    processors,
+    shared: new SharedProcessors(processors),
+    ids: new RunSpanIds(),
+    resource: processResource(),
+  };
 }
 
-/** Accepts the collector's base URL as well as the full traces URL. */
-export function tracesUrl(endpoint: string): string {
-  const url = new URL(endpoint);
-  if (url.pathname === '' || url.pathname === '/') url.pathname = '/v1/traces';
-  return url.toString();
+const NO_EXPORT: TraceExport = { exporters: [], protocol: 'http/protobuf' };
+
+/**
+ * What every service of the process shares: namespace, version, this process's instance id, and
+ * what OTEL_RESOURCE_ATTRIBUTES, the process and the host say (the variable may override the
+ * namespace; `service.name` is always the service's own).
+ */
+function processResource(): Resource {
+  return resourceFromAttributes({
+    [ATTR_SERVICE_NAMESPACE]: 'chainmail',
+    [ATTR_SERVICE_VERSION]: chainmailVersion(),
+    [ATTR_SERVICE_INSTANCE_ID]: randomUUID(),
+  }).merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }));
 }
 
-function wrap(
-  provider: NodeTracerProvider,
-  options: TelemetryOptions,
-  afterShutdown: () => Promise<void>,
-): Telemetry {
-  const exporting = options.exporter !== undefined || Boolean(options.otlpEndpoint);
-  const tracers = new Map<string, Tracer>();
+function assemble(parts: Parts, afterShutdown: () => Promise<void>): Telemetry {
+  const exporting = parts.processors.length > 0;
+  const tracers = new Map<ChainmailService, { provider: NodeTracerProvider; tracer: Tracer }>();
+  const ofService = (service: ChainmailService): { provider: NodeTracerProvider; tracer: Tracer } => {
+    let entry = tracers.get(service);
+    if (!entry) {
+      const provider = new NodeTracerProvider({
+        resource: parts.resource.merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName(service) })),
+        idGenerator: parts.ids,
+        spanProcessors: exporting ? [parts.shared] : [],
+        // Nothing exported: spans still get ids (context propagates, logs carry a trace id) but
+        // nothing is recorded, so tracing costs next to nothing when it is off. Otherwise the
+        // sampler is OTEL_TRACES_SAMPLER's (parent-based, always on, by default).
+        ...(exporting ? {} : { sampler: new AlwaysOffSampler() }),
+      });
+      entry = { provider, tracer: provider.getTracer(serviceName(service), chainmailVersion()) };
+      tracers.set(service, entry);
+    }
+    return entry;
+  };
   let stopped: Promise<void> | undefined;
   return {
-    serviceName: options.serviceName,
     exporting,
-    tracer(service) {
-      let tracer = tracers.get(service);
-      if (!tracer) {
-        tracer = provider.getTracer(service);
-        tracers.set(service, tracer);
-      }
-      return tracer;
+    tracer: (service) => ofService(service).tracer,
+    recordRun(service, run) {
+      if (!exporting) return;
+      const { traceId, spanId } = runSpanContext(run);
+      const span = parts.ids.withIds({ traceId, spanId }, () =>
+        ofService(service).tracer.startSpan(
+          `run ${run.workflow}`,
+          {
+            kind: SpanKind.INTERNAL,
+            startTime: new Date(run.startedAt),
+            attributes: {
+              ...runAttributes(run),
+              [CHAINMAIL_RUN_STATUS]: run.status,
+            },
+          },
+          startedInContext(run),
+        ),
+      );
+      if (run.error !== undefined) recordFailure(span, run.error);
+      span.end(new Date(run.endedAt));
     },
-    // The export error, if any, already reached `onExportError` through `ReportingExporter`.
-    forceFlush: () => provider.forceFlush().catch(() => undefined),
+    forceFlush: () => parts.shared.forceFlush().catch(() => undefined),
     shutdown() {
-      stopped ??= provider
-        .shutdown()
+      stopped ??= Promise.all([...tracers.values()].map(({ provider }) => provider.shutdown()))
+        .then(() => Promise.all(parts.processors.map((p) => p.shutdown())))
         .catch(() => undefined)
         .then(afterShutdown);
       return stopped;
@@ -135,27 +214,44 @@ function wrap(
   };
 }
 
-/** Passes spans through and reports failed exports, which the SDK otherwise drops silently. */
-class ReportingExporter implements SpanExporter {
-  constructor(
-    private readonly inner: SpanExporter,
-    private readonly onError: (error: Error) => void,
-  ) {}
+/**
+ * The processors, shared by every provider of the process (one batch, one connection to the
+ * collector). A provider's shutdown only flushes them: the telemetry shuts them once, at the end.
+ */
+class SharedProcessors implements SpanProcessor {
+  constructor(private readonly processors: readonly SpanProcessor[]) {}
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.inner.export(spans, (result) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
-        this.onError(result.error ?? new Error(`exporting ${spans.length} spans failed`));
-      }
-      resultCallback(result);
-    });
+  onStart(span: Span, parentContext: Context): void {
+    for (const p of this.processors) p.onStart(span, parentContext);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    for (const p of this.processors) p.onEnd(span);
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.processors.map((p) => p.forceFlush()));
   }
 
   shutdown(): Promise<void> {
-    return this.inner.shutdown();
+    return this.forceFlush();
   }
+}
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+let version: string | undefined;
+
+/** Chainmail's version (the root package.json's), for `service.version`. */
+function chainmailVersion(): string {
+  if (version !== undefined) return version;
+  version = 'unknown';
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    if (pkg.name === 'chainmail' && typeof pkg.version === 'string') {
+      version = pkg.version;
+      break;
+    }
   }
+  return version;
 }

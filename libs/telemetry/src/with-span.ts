@@ -44,8 +44,16 @@ export async function withSpan<T>(
 export function recordError(span: Span, err: unknown): void {
   const error = err instanceof Error ? err : new Error(String(err));
   span.recordException(error);
+  recordFailure(span, { code: errorType(error), message: error.message });
+}
+
+/**
+ * Marks a span failed by an error that was not thrown (a step's or run's outcome): error status
+ * with the message, `error.type` = the Chainmail error code (`AGENT_TIMEOUT`, `STEP_FAILED`, …).
+ */
+export function recordFailure(span: Span, error: { readonly code: string; readonly message: string }): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
+  span.setAttribute(ATTR_ERROR_TYPE, error.code);
 }
 
 /** Chainmail errors carry a code (`AGENT_TIMEOUT`, …), more useful to search on than a class name. */

@@ -68,13 +68,13 @@ const WEBHOOK_STARTER = Symbol('WEBHOOK_STARTER');
       provide: WEBHOOK_STARTER,
       inject: [StartRunUseCase, TELEMETRY],
       useFactory: (start: StartRunUseCase, telemetry: Telemetry) =>
-        new TracedRunStarter(start, telemetry.tracer('ingress'), 'webhook'),
+        new TracedRunStarter(start, telemetry.tracer('ingress'), 'webhook received'),
     },
     {
       provide: MAIL_STARTER,
       inject: [StartRunUseCase, TELEMETRY],
       useFactory: (start: StartRunUseCase, telemetry: Telemetry) =>
-        new TracedRunStarter(start, telemetry.tracer('ingress'), 'inbound mail'),
+        new TracedRunStarter(start, telemetry.tracer('ingress'), 'mail received'),
     },
     {
       provide: ReceiveWebhookUseCase,

@@ -6,7 +6,11 @@ export interface RunStarter {
   execute(request: StartRunRequest): Promise<StartedRun>;
 }
 
-/** Starts a run as the root span of its trace (as the REST start does), for mail and webhooks. */
+/**
+ * Starts a run inside its trigger's span (`mail received`, `webhook received`, `start run`): the
+ * root of the run's trace, whose context rides with the start command, so the run's span is its
+ * child and Jaeger shows the run under what started it.
+ */
 export class TracedRunStarter implements RunStarter {
   constructor(
     private readonly startRun: Pick<StartRunUseCase, 'execute'>,
@@ -18,10 +22,13 @@ export class TracedRunStarter implements RunStarter {
     return withSpan(
       this.tracer,
       this.spanName,
-      { kind: SpanKind.SERVER, attributes: runAttributes({ workflow: request.workflow }) },
+      {
+        kind: SpanKind.SERVER,
+        attributes: runAttributes({ workflow: request.workflow, trigger: request.trigger.kind }),
+      },
       async (span) => {
         const started = await this.startRun.execute(request, injectTraceHeaders({}));
-        span.setAttributes(runAttributes({ runId: started.runId }));
+        span.setAttributes(runAttributes({ runId: started.runId, version: started.version }));
         return started;
       },
     );

@@ -217,7 +217,7 @@ function testPlatform(
     { provide: DEFINITION_CATALOG, useValue: catalog },
     { provide: AGENT_DIRECTORY, useValue: agents?.directory },
     { provide: AGENT_CATALOG, useValue: agents?.catalog ?? new AgentCatalog() },
-    { provide: TELEMETRY, useValue: createTelemetry({ serviceName: 'ingress-test' }) },
+    { provide: TELEMETRY, useValue: createTelemetry() },
     { provide: METRICS, useValue: new ChainmailMetrics({ defaultMetrics: false }) },
   ];
   return { module: TestPlatformModule, providers, exports: providers.map((p) => p.provide) };

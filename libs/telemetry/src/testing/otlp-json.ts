@@ -1,6 +1,7 @@
 /**
- * Reads the OTLP/HTTP JSON trace export (`ExportTraceServiceRequest`) the installed exporter
- * sends: ids as hex, enums as numbers, attributes as `{ key, value: { stringValue | … } }`.
+ * Reads an OTLP trace export (`ExportTraceServiceRequest`) in the OTLP/JSON mapping, as
+ * `@opentelemetry/exporter-trace-otlp-http` sends it (and as `protobufToOtlpJson` turns a
+ * protobuf one): ids as hex, enums as numbers, attributes as `{ key, value: { stringValue | … } }`.
  * The body is parsed input: every field is checked here, nothing downstream trusts its shape.
  */
 
@@ -25,6 +26,9 @@ export interface ReceivedSpan {
   /** The tracer's name (instrumentation scope). */
   readonly scopeName: string;
   readonly attributes: Record<string, ReceivedValue>;
+  /** Start and end, in milliseconds since the epoch. */
+  readonly startMs: number;
+  readonly endMs: number;
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   readonly status: { readonly code: number; readonly message?: string };
   readonly events: readonly ReceivedEvent[];
@@ -56,6 +60,8 @@ function decodeSpan(span: Json, serviceName: string, scopeName: string): Receive
     parentSpanId: parentSpanId === '' ? undefined : parentSpanId,
     name: requiredString(span.name, 'name'),
     kind: optionalNumber(span.kind),
+    startMs: nanosToMs(span.startTimeUnixNano),
+    endMs: nanosToMs(span.endTimeUnixNano),
     serviceName,
     scopeName,
     attributes: attributes(span.attributes),
@@ -114,4 +120,10 @@ function optionalString(value: unknown): string {
 
 function optionalNumber(value: unknown): number {
   return typeof value === 'number' ? value : 0;
+}
+
+/** A 64-bit nanosecond time, as a JSON string (or number), to whole milliseconds. */
+function nanosToMs(value: unknown): number {
+  if (typeof value !== 'string' && typeof value !== 'number') return 0;
+  return Number(BigInt(value) / 1_000_000n);
 }

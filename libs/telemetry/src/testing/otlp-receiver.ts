@@ -2,12 +2,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeTraceExport, type ReceivedSpan } from './otlp-json';
+import { protobufToOtlpJson } from './otlp-protobuf';
 
 export type { ReceivedEvent, ReceivedSpan, ReceivedValue } from './otlp-json';
 
-/** Test support: a local stand-in for Jaeger's OTLP/HTTP port. */
+/** Test support: a local stand-in for Jaeger's or a collector's OTLP/HTTP port. */
 export interface OtlpReceiver {
-  /** The traces URL to give `initTelemetry({ otlpEndpoint })`: `http://127.0.0.1:<port>/v1/traces`. */
+  /** The base URL, for `OTEL_EXPORTER_OTLP_ENDPOINT`: `http://127.0.0.1:<port>`. */
+  readonly endpoint: string;
+  /** The traces URL, for `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: `http://127.0.0.1:<port>/v1/traces`. */
   readonly url: string;
   /** Every span received so far, in arrival order. */
   spans(): ReceivedSpan[];
@@ -18,24 +21,28 @@ export interface OtlpReceiver {
   ): Promise<ReceivedSpan[]>;
   /** How many export requests arrived (including rejected ones). */
   requests(): number;
+  /** The content type of each export request that was read, in arrival order. */
+  contentTypes(): string[];
   stop(): Promise<void>;
 }
 
 const TRACES_PATH = '/v1/traces';
 
 /**
- * Starts an HTTP server on 127.0.0.1 (a free port) accepting OTLP/HTTP JSON trace exports,
- * gzip or not, as sent by `@opentelemetry/exporter-trace-otlp-http`.
+ * Starts an HTTP server on 127.0.0.1 (a free port) accepting OTLP/HTTP trace exports, protobuf
+ * (`application/x-protobuf`, the SDK's default) or JSON (`application/json`), gzip or not.
  */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const received: ReceivedSpan[] = [];
   const listeners = new Set<() => void>();
   let requestCount = 0;
+  const types: string[] = [];
 
   const server = createServer((req, res) => {
     requestCount += 1;
     handle(req, res)
-      .then((spans) => {
+      .then(({ spans, contentType }) => {
+        if (contentType !== undefined) types.push(contentType);
         if (spans.length === 0) return;
         received.push(...spans);
         for (const listener of [...listeners]) listener();
@@ -50,9 +57,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const { port } = server.address() as AddressInfo;
 
   return {
+    endpoint: `http://127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}${TRACES_PATH}`,
     spans: () => [...received],
     requests: () => requestCount,
+    contentTypes: () => [...types],
     waitForSpans(predicate, timeoutMs = 5_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -81,25 +90,35 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   };
 }
 
-/** Answers the request and returns the spans it carried (none when it was rejected). */
-async function handle(req: IncomingMessage, res: ServerResponse): Promise<ReceivedSpan[]> {
+const DECODERS: Record<string, (body: Buffer) => unknown> = {
+  'application/x-protobuf': protobufToOtlpJson,
+  'application/json': (body) => JSON.parse(body.toString('utf8')),
+};
+
+/** Answers the request and returns the spans it carried (none when it was rejected), and how they came. */
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ spans: ReceivedSpan[]; contentType?: string }> {
   const body = await readBody(req);
   if (req.method !== 'POST' || req.url?.split('?')[0] !== TRACES_PATH) {
     reply(res, 404, { error: 'not found' });
-    return [];
+    return { spans: [] };
   }
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-    reply(res, 415, { error: 'only OTLP/HTTP JSON is accepted' });
-    return [];
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  const decode = DECODERS[contentType];
+  if (decode === undefined) {
+    reply(res, 415, { error: 'OTLP/HTTP protobuf or JSON only' });
+    return { spans: [] };
   }
   try {
     const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
-    const spans = decodeTraceExport(JSON.parse(raw.toString('utf8')));
+    const spans = decodeTraceExport(decode(raw));
     reply(res, 200, {});
-    return spans;
+    return { spans, contentType };
   } catch (err) {
     reply(res, 400, { error: (err as Error).message });
-    return [];
+    return { spans: [] };
   }
 }
 
