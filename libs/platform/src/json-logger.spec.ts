@@ -9,7 +9,7 @@ describe('JsonLogger', () => {
   let write: jest.SpyInstance;
 
   beforeAll(() => {
-    telemetry = initTelemetry({ serviceName: 'json-logger', exporter });
+    telemetry = initTelemetry({ exporter });
   });
   afterAll(() => telemetry.shutdown());
   beforeEach(() => {

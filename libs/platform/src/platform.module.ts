@@ -152,7 +152,8 @@ export class PlatformModule implements OnApplicationShutdown {
           initTelemetry({
             export: traceExport(options.config),
             // The all-in-one process is `chainmail`; a service alone is named as its spans are.
-            processName: options.processName === 'chainmail' ? 'chainmail' : `chainmail-${options.processName}`,
+            processName:
+              options.processName === 'chainmail' ? 'chainmail' : `chainmail-${options.processName}`,
           }),
       },
     ];

@@ -1,8 +1,9 @@
 import { trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
-import { InMemorySpanExporter, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { extractTraceContext, injectTraceHeaders } from './propagation';
-import { createTelemetry, initTelemetry, tracesUrl, type Telemetry } from './telemetry';
+import { runContext, runSpanId } from './run-trace';
+import { createTelemetry, initTelemetry, type Telemetry } from './telemetry';
 import { withSpan } from './with-span';
 
 /** Unlike `InMemorySpanExporter`, keeps its spans after shutdown, so the flush on shutdown shows. */
@@ -18,35 +19,39 @@ function collectingExporter(): SpanExporter & { spans: ReadableSpan[] } {
   };
 }
 
+const TRIGGER = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 describe('initTelemetry', () => {
   it('is idempotent per process: the first call decides, later calls get the same instance', async () => {
-    const exporter = new InMemorySpanExporter();
-    const first = initTelemetry({ serviceName: 'chainmail', exporter });
-    const second = initTelemetry({ serviceName: 'execution' });
+    const first = initTelemetry({ exporter: collectingExporter() });
+    const second = initTelemetry({});
 
     expect(second).toBe(first);
-    expect(second.serviceName).toBe('chainmail');
+    expect(second.exporting).toBe(true);
     expect(second.tracer('execution')).toBe(first.tracer('execution'));
-
     await first.shutdown();
   });
 
-  it('registers with the OpenTelemetry API, and can start again after shutdown', async () => {
+  it('registers a context manager and a global provider named after the process, and starts again after shutdown', async () => {
     const exporter = collectingExporter();
-    const telemetry = initTelemetry({ serviceName: 'ingress', exporter });
-    trace.getTracer('ingress').startSpan('via the global API').end();
+    const telemetry = initTelemetry({ exporter, processName: 'chainmail' });
+    trace.getTracer('some library').startSpan('via the global API').end();
+    await withSpan(telemetry.tracer('execution'), 'outer', {}, () =>
+      withSpan(telemetry.tracer('execution'), 'inner', {}, async () => undefined),
+    );
     await telemetry.shutdown();
-    expect(exporter.spans.map((s) => s.name)).toEqual(['via the global API']);
+    const [global, inner, outer] = exporter.spans;
+    expect(global.resource.attributes['service.name']).toBe('chainmail');
+    expect(inner.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
 
-    const again = initTelemetry({ serviceName: 'projector', exporter });
+    const again = initTelemetry({ exporter });
     expect(again).not.toBe(telemetry);
-    expect(again.serviceName).toBe('projector');
     await again.shutdown();
   });
 
   it('flushes ended spans on shutdown, even before the batch interval', async () => {
     const exporter = collectingExporter();
-    const telemetry = initTelemetry({ serviceName: 'chainmail', exporter, flushIntervalMs: 60_000 });
+    const telemetry = initTelemetry({ exporter });
     await withSpan(telemetry.tracer('execution'), 'step', {}, async () => undefined);
     expect(exporter.spans).toHaveLength(0);
 
@@ -55,90 +60,144 @@ describe('initTelemetry', () => {
   });
 });
 
-describe('without an endpoint or exporter', () => {
+describe('a service name per service', () => {
+  it('gives each service its own resource in one process, sharing namespace, version, instance and OTEL_RESOURCE_ATTRIBUTES', async () => {
+    process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=test';
+    const exporter = collectingExporter();
+    const telemetry = createTelemetry({ exporter });
+    delete process.env.OTEL_RESOURCE_ATTRIBUTES;
+    for (const service of [
+      'ingress',
+      'execution',
+      'projector',
+      'scheduling',
+      'notification',
+      'registry',
+    ] as const)
+      telemetry.tracer(service).startSpan(service).end();
+    await telemetry.shutdown();
+
+    const resources = exporter.spans.map((s) => s.resource.attributes);
+    expect(resources.map((r) => r['service.name'])).toEqual([
+      'chainmail-ingress',
+      'chainmail-execution',
+      'chainmail-projector',
+      'chainmail-scheduling',
+      'chainmail-notification',
+      'chainmail-registry',
+    ]);
+    for (const r of resources)
+      expect(r).toMatchObject({
+        'service.namespace': 'chainmail',
+        'service.version': expect.stringMatching(/^\d+\.\d+\.\d+/),
+        'service.instance.id': resources[0]['service.instance.id'],
+        'deployment.environment.name': 'test',
+      });
+    expect(exporter.spans[1].instrumentationScope.name).toBe('chainmail-execution');
+  });
+});
+
+describe('without an exporter', () => {
   let telemetry: Telemetry;
   beforeAll(() => {
-    telemetry = initTelemetry({ serviceName: 'chainmail' });
+    telemetry = initTelemetry({});
   });
   afterAll(() => telemetry.shutdown());
 
   it('records nothing, yet spans get ids and carry the incoming trace on', async () => {
     expect(telemetry.exporting).toBe(false);
-    const incoming = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' };
-
     const headers = await withSpan(
       telemetry.tracer('execution'),
       'step',
-      { parent: extractTraceContext(incoming) },
+      { parent: extractTraceContext({ traceparent: TRIGGER }) },
       async (span) => {
         expect(span.isRecording()).toBe(false);
         return injectTraceHeaders({});
       },
     );
-
     const sent = trace.getSpanContext(extractTraceContext(headers));
     expect(sent?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(sent?.spanId).not.toBe('00f067aa0ba902b7');
   });
 
-  it('starts new traces, so log lines still have a trace id', async () => {
-    const traceId = await withSpan(
-      telemetry.tracer('ingress'),
-      'start run',
-      {},
-      async (span) => span.spanContext().traceId,
-    );
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(traceId).not.toBe('0'.repeat(32));
-  });
-
-  it('records nothing, so a span costs no export work (speed itself is for the benchmark)', async () => {
-    const recording = await withSpan(telemetry.tracer('execution'), 'step', {}, async (span) =>
-      span.isRecording(),
-    );
-    expect(recording).toBe(false);
+  it('records no run span either', () => {
+    expect(() =>
+      telemetry.recordRun('execution', {
+        runId: 'r-0',
+        workflow: 'w',
+        version: 1,
+        trigger: 'api',
+        startedAt: 0,
+        endedAt: 1,
+        status: 'succeeded',
+      }),
+    ).not.toThrow();
   });
 });
 
-describe('createTelemetry', () => {
-  it('registers nothing globally: spans from the API tracers do not reach it', async () => {
+describe('the run span', () => {
+  const run = {
+    runId: 'run-1',
+    workflow: 'digest',
+    version: 3,
+    trigger: 'email',
+    startedAt: '2026-01-01T10:00:00.000Z',
+    endedAt: '2026-01-01T10:00:05.000Z',
+  };
+
+  async function recorded(
+    ended: Parameters<Telemetry['recordRun']>[1],
+  ): Promise<{ run: ReadableSpan; step: ReadableSpan }> {
     const exporter = collectingExporter();
-    const local = createTelemetry({ serviceName: 'registry', exporter });
-    trace.getTracer('registry').startSpan('global').end();
-    local.tracer('registry').startSpan('local').end();
-    await local.shutdown();
+    const telemetry = createTelemetry({ exporter });
+    // A step runs first, maybe in another process: its parent is the run span, not yet recorded.
+    telemetry.tracer('execution').startSpan('step a', {}, runContext(ended)).end();
+    telemetry.recordRun('execution', ended);
+    await telemetry.shutdown();
+    const [step, runSpan] = exporter.spans;
+    return { run: runSpan, step };
+  }
 
-    expect(exporter.spans.map((s) => [s.name, s.resource.attributes['service.name']])).toEqual([
-      ['local', 'registry'],
-    ]);
-  });
-
-  it('reports batches that could not be sent', async () => {
-    const failing: SpanExporter = {
-      export: (_spans: ReadableSpan[], done) =>
-        done({ code: ExportResultCode.FAILED, error: new Error('ECONNREFUSED') }),
-      shutdown: () => Promise.resolve(),
-    };
-    const errors: string[] = [];
-    const local = createTelemetry({
-      serviceName: 'execution',
-      exporter: failing,
-      onExportError: (e) => errors.push(e.message),
+  it('is the child of the trigger, with the id its step spans already point to, over the run time', async () => {
+    const { run: span, step } = await recorded({ ...run, startedIn: TRIGGER, status: 'succeeded' });
+    expect(span.name).toBe('run digest');
+    expect(span.spanContext()).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: runSpanId('run-1'),
     });
-    local.tracer('execution').startSpan('lost').end();
-    await expect(local.shutdown()).resolves.toBeUndefined();
-
-    expect(errors).toEqual(['ECONNREFUSED']);
+    expect(span.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(step.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(step.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+    expect(span.startTime).toEqual([Date.parse(run.startedAt) / 1000, 0]);
+    expect(span.duration).toEqual([5, 0]);
+    expect(span.attributes).toEqual({
+      'chainmail.run.id': 'run-1',
+      'chainmail.workflow': 'digest',
+      'chainmail.workflow.version': 3,
+      'chainmail.trigger': 'email',
+      'chainmail.run.status': 'succeeded',
+    });
+    expect(span.status.code).toBe(0);
   });
-});
 
-describe('tracesUrl', () => {
-  it.each([
-    ['http://jaeger:4318/v1/traces', 'http://jaeger:4318/v1/traces'],
-    ['http://jaeger:4318', 'http://jaeger:4318/v1/traces'],
-    ['http://jaeger:4318/', 'http://jaeger:4318/v1/traces'],
-    ['https://collector.example/otlp/v1/traces', 'https://collector.example/otlp/v1/traces'],
-  ])('%s → %s', (endpoint, url) => {
-    expect(tracesUrl(endpoint)).toBe(url);
+  it('is a root of its own trace (derived from the run id) when the run was started outside any', async () => {
+    const { run: span, step } = await recorded({ ...run, status: 'succeeded' });
+    expect(span.parentSpanContext).toBeUndefined();
+    expect(span.spanContext().traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(step.spanContext().traceId).toBe(span.spanContext().traceId);
+    expect(step.parentSpanContext?.spanId).toBe(span.spanContext().spanId);
+  });
+
+  it('says a failed run failed, with its error code', async () => {
+    const error = { code: 'STEP_FAILED', message: 'step a failed: research@ timed out' };
+    const { run: span } = await recorded({ ...run, startedIn: TRIGGER, status: 'failed', error });
+    expect(span.status).toEqual({ code: 2, message: error.message });
+    expect(span.attributes).toMatchObject({ 'error.type': 'STEP_FAILED', 'chainmail.run.status': 'failed' });
+  });
+
+  it('has the same id in every process (derived from the run id), and another for another run', () => {
+    expect(runSpanId('run-1')).toBe(runSpanId('run-1'));
+    expect(runSpanId('run-2')).not.toBe(runSpanId('run-1'));
+    expect(trace.getSpanContext(runContext({ runId: 'run-1' }))?.spanId).toBe(runSpanId('run-1'));
   });
 });

@@ -3,7 +3,6 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import {
   CHAINMAIL_AGENT,
   CHAINMAIL_RUN_ID,
-  CHAINMAIL_SERVICE,
   CHAINMAIL_STEP_ID,
   CHAINMAIL_WORKFLOW,
   runAttributes,
@@ -21,7 +20,7 @@ describe('withSpan', () => {
   let telemetry: Telemetry;
 
   beforeAll(() => {
-    telemetry = initTelemetry({ serviceName: 'chainmail', exporter });
+    telemetry = initTelemetry({ exporter });
   });
   afterAll(() => telemetry.shutdown());
   beforeEach(() => exporter.reset());
@@ -53,13 +52,11 @@ describe('withSpan', () => {
     expect(span.ended).toBe(true);
     expect(span.status.code).toBe(SpanStatusCode.UNSET);
     expect(span.attributes).toMatchObject({
-      [CHAINMAIL_SERVICE]: 'execution',
       [CHAINMAIL_RUN_ID]: 'r-1',
       [CHAINMAIL_WORKFLOW]: 'digest',
       [CHAINMAIL_STEP_ID]: 'summarize',
     });
-    expect(span.resource.attributes['service.name']).toBe('chainmail');
-    expect(span.instrumentationScope.name).toBe('execution');
+    expect(span.resource.attributes['service.name']).toBe('chainmail-execution');
   });
 
   it('records a thrown error on the span, ends it and rethrows the same error', async () => {
@@ -103,7 +100,7 @@ describe('withSpan', () => {
     await withSpan(tracer, 'step', {}, async (step) => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       expect(trace.getActiveSpan()).toBe(step);
-      await withSpan(telemetry.tracer('agents'), 'agent call', {}, async (span) => {
+      await withSpan(telemetry.tracer('execution'), 'agent call', {}, async (span) => {
         setRunIdentity(span, { agent: 'summarize@' });
       });
     });
@@ -114,10 +111,7 @@ describe('withSpan', () => {
     const call = spans.find((s) => s.name === 'agent call');
     expect(call?.spanContext().traceId).toBe(step?.spanContext().traceId);
     expect(call?.parentSpanContext?.spanId).toBe(step?.spanContext().spanId);
-    expect(call?.attributes).toMatchObject({
-      [CHAINMAIL_SERVICE]: 'agents',
-      [CHAINMAIL_AGENT]: 'summarize@',
-    });
+    expect(call?.attributes).toMatchObject({ [CHAINMAIL_AGENT]: 'summarize@' });
   });
 
   it('uses an explicit parent instead of the active span', async () => {
@@ -139,8 +133,14 @@ describe('withSpan', () => {
 describe('runAttributes', () => {
   it('writes only the fields given', () => {
     expect(runAttributes({ runId: 'r-9', agent: 'proofread@' })).toEqual({
-      'chainmail.run_id': 'r-9',
+      'chainmail.run.id': 'r-9',
       'chainmail.agent': 'proofread@',
+    });
+    expect(runAttributes({ workflow: 'digest', version: 2, stepId: 'a', trigger: 'email' })).toEqual({
+      'chainmail.workflow': 'digest',
+      'chainmail.workflow.version': 2,
+      'chainmail.step.id': 'a',
+      'chainmail.trigger': 'email',
     });
   });
 });
