@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
 import { Client } from 'pg';
-import { startOtlpReceiver, type OtlpReceiver } from '@chainmail/telemetry';
+import { startOtlpReceiver, type OtlpReceiver } from '../../libs/telemetry/src/testing/otlp-receiver';
 import { eventually, http, setSecret, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 import { listen, type LocalServer } from '../support/local-agents';
 
@@ -217,7 +217,7 @@ it("never stores or shows a secret's value, though the agent echoes it and error
   for (const name of SERVICES) expectClean(`the output of ${name}`, chainmail.output(name));
 
   const spans = await receiver.waitForSpans(
-    (all) => all.some((s) => s.serviceName === 'execution' && s.name === 'agent leaky@'),
+    (all) => all.some((s) => s.serviceName === 'chainmail-execution' && s.name === 'agent leaky@'),
     10_000,
   );
   expectClean('the exported spans', JSON.stringify(spans));

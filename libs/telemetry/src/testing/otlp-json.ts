@@ -23,6 +23,8 @@ export interface ReceivedSpan {
   readonly kind: number;
   /** The resource's `service.name`. */
   readonly serviceName: string;
+  /** All the resource's attributes (`service.namespace`, `service.instance.id`, …). */
+  readonly resource: Record<string, ReceivedValue>;
   /** The tracer's name (instrumentation scope). */
   readonly scopeName: string;
   readonly attributes: Record<string, ReceivedValue>;
@@ -45,13 +47,17 @@ export function decodeTraceExport(body: unknown): ReceivedSpan[] {
     for (const scopeSpans of list(rs.scopeSpans)) {
       const ss = object(scopeSpans, 'scopeSpans');
       const scopeName = ss.scope === undefined ? '' : optionalString(object(ss.scope, 'scope').name);
-      for (const span of list(ss.spans)) spans.push(decodeSpan(object(span, 'span'), serviceName, scopeName));
+      for (const span of list(ss.spans))
+        spans.push(decodeSpan(object(span, 'span'), { serviceName, resource, scopeName }));
     }
   }
   return spans;
 }
 
-function decodeSpan(span: Json, serviceName: string, scopeName: string): ReceivedSpan {
+function decodeSpan(
+  span: Json,
+  source: Pick<ReceivedSpan, 'serviceName' | 'resource' | 'scopeName'>,
+): ReceivedSpan {
   const status = span.status === undefined ? {} : object(span.status, 'status');
   const parentSpanId = optionalString(span.parentSpanId);
   return {
@@ -62,8 +68,7 @@ function decodeSpan(span: Json, serviceName: string, scopeName: string): Receive
     kind: optionalNumber(span.kind),
     startMs: nanosToMs(span.startTimeUnixNano),
     endMs: nanosToMs(span.endTimeUnixNano),
-    serviceName,
-    scopeName,
+    ...source,
     attributes: attributes(span.attributes),
     status: { code: optionalNumber(status.code), message: optionalString(status.message) || undefined },
     events: list(span.events).map((e) => {

@@ -76,6 +76,7 @@ describe('startOtlpReceiver', () => {
       startMs: 1700000000123,
       endMs: 1700000000234,
       serviceName: 'projector',
+      resource: { 'service.name': 'projector' },
       scopeName: 'projector',
       attributes: {
         'chainmail.run.id': 'r-1',
