@@ -1,6 +1,13 @@
 import type { RunEvent, RunEventOf, StepOutcome } from '@chainmail/contracts';
 import { awaitsCall, evolveAll, type RunState } from '@chainmail/engine';
-import { recordFailure, runAttributes, runContext, SpanKind, withSpan, type Tracer } from '@chainmail/telemetry';
+import {
+  recordFailure,
+  runAttributes,
+  runContext,
+  SpanKind,
+  withSpan,
+  type Tracer,
+} from '@chainmail/telemetry';
 import type { StepInvocation } from './agent-invoker';
 
 /** At most this many steps' results ride in one commit; the rest go the usual way. */
@@ -30,11 +37,7 @@ export class InstantSteps {
   ) {}
 
   /** `events` (decided on `state`) followed by the results of the instant calls they start, and so on. */
-  async runAhead(
-    state: RunState,
-    events: RunEvent[],
-    decideResult: DecideResult,
-  ): Promise<RunEvent[]> {
+  async runAhead(state: RunState, events: RunEvent[], decideResult: DecideResult): Promise<RunEvent[]> {
     let all = events;
     let batch = events;
     let current = evolveAll(state, events);

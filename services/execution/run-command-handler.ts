@@ -71,10 +71,8 @@ export class RunCommandHandler {
         continue;
       }
       if (this.instant !== undefined)
-        events = await this.instant.runAhead(
-          loaded.state,
-          events,
-          (state, result) => decide({ type: 'CompleteStep', data: result }, state, context()),
+        events = await this.instant.runAhead(loaded.state, events, (state, result) =>
+          decide({ type: 'CompleteStep', data: result }, state, context()),
         );
       try {
         const next = await this.runs.append(loaded, events, msgId, headers);

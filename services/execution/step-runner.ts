@@ -120,11 +120,11 @@ export class StepRunner {
       const current = (at: { stepId: string; visit: number; attempt: number }): boolean =>
         awaitsCall(loaded.state, at);
       for (const start of childStarts)
-        if (current(start.data)) work.push(this.startChild(loaded.state, start, headers));
+        if (current(start.data)) work.push(this.startChild(loaded.state, start));
       for (const start of calls) {
         const { stepId, visit, attempt, agent, input, timeoutMs } = start.data;
         const call = { stepId, visit, attempt, agent: agent ?? '', input: input ?? '', timeoutMs };
-        if (current(start.data)) work.push(this.call(commit, loaded.state, call, headers));
+        if (current(start.data)) work.push(this.call(commit, loaded.state, call));
       }
       for (const resume of resumed) {
         const step = loaded.state.steps[resume.data.stepId];
@@ -138,7 +138,7 @@ export class StepRunner {
           input: step.input ?? '',
           timeoutMs: step.timeoutMs,
         };
-        work.push(this.call(commit, loaded.state, call, headers));
+        work.push(this.call(commit, loaded.state, call));
       }
       if (ended) {
         const end = commit.events.find((e) => TERMINAL_RUN_EVENTS.has(e.type));
@@ -156,12 +156,7 @@ export class StepRunner {
     await Promise.all(work);
   }
 
-  private async call(
-    commit: StoredRunCommit,
-    run: RunState,
-    start: CallStart,
-    headers?: Record<string, string>,
-  ): Promise<void> {
+  private async call(commit: StoredRunCommit, run: RunState, start: CallStart): Promise<void> {
     const { stepId, visit, attempt, agent } = start;
     const { workflow } = run;
     const key = `${commit.runId}/${stepId}/${visit}/${attempt}`;
@@ -202,21 +197,23 @@ export class StepRunner {
               `agent ${agent}`,
               { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
               (agentSpan) =>
-                this.invoker.invoke({
-                  runId: commit.runId,
-                  stepId,
-                  visit,
-                  attempt,
-                  agent,
-                  input: start.input,
-                  workflow,
-                  owner: run.owner,
-                  timeoutMs: start.timeoutMs,
-                  signal: controller.signal,
-                }).then((result) => {
-                  if (!result.ok) recordFailure(agentSpan, result.error);
-                  return result;
-                }),
+                this.invoker
+                  .invoke({
+                    runId: commit.runId,
+                    stepId,
+                    visit,
+                    attempt,
+                    agent,
+                    input: start.input,
+                    workflow,
+                    owner: run.owner,
+                    timeoutMs: start.timeoutMs,
+                    signal: controller.signal,
+                  })
+                  .then((result) => {
+                    if (!result.ok) recordFailure(agentSpan, result.error);
+                    return result;
+                  }),
             );
           } finally {
             // Free the slot as soon as the agent has answered, before the result is appended.
@@ -241,7 +238,6 @@ export class StepRunner {
   private async startChild(
     parent: Parameters<ChildRuns['start']>[0],
     start: RunEventOf<'StepStarted'>,
-    headers?: Record<string, string>,
   ): Promise<void> {
     const { stepId } = start.data;
     const identity = { runId: parent.runId, workflow: parent.workflow, version: parent.version, stepId };
