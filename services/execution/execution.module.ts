@@ -128,9 +128,19 @@ const providers: Provider[] = [
   },
   {
     provide: InstantSteps,
-    inject: [AGENT_DIRECTORY, STEP_INVOKER, EXECUTION_TRACER],
-    useFactory: (agents: AgentDirectory, invoker: SecretResolvingInvoker, tracer: Tracer) =>
-      new InstantSteps((address) => agents.isInstant(address), invoker, tracer),
+    inject: [AGENT_DIRECTORY, STEP_INVOKER, EXECUTION_TRACER, TELEMETRY],
+    useFactory: (
+      agents: AgentDirectory,
+      invoker: SecretResolvingInvoker,
+      tracer: Tracer,
+      telemetry: Telemetry,
+    ) =>
+      // Instant steps are the hot path: when nothing is exported, they make no spans at all.
+      new InstantSteps(
+        (address) => agents.isInstant(address),
+        invoker,
+        telemetry.exporting ? tracer : undefined,
+      ),
   },
   {
     // Team memberships of runs' owners (sub-workflows of their teams); without a database, same owner only.
