@@ -105,10 +105,12 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
 
 /**
  * A start records the trace context its command came in (the trigger's span, from the message
- * headers): the run's span is its child, so the whole run is one trace.
+ * headers), or else this command's own span: the run's span is its child, so the whole run is
+ * one trace, the trace of the commit that starts it.
  */
 function withTraceOrigin(command: RunCommand, headers: Record<string, string>): RunCommand {
   if (command.type !== 'StartRun') return command;
-  const { traceparent } = injectTraceHeaders({}, extractTraceContext(headers));
+  const traceparent =
+    injectTraceHeaders({}, extractTraceContext(headers)).traceparent ?? injectTraceHeaders({}).traceparent;
   return traceparent === undefined ? command : { type: 'StartRun', data: { ...command.data, traceparent } };
 }
