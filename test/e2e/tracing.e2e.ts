@@ -133,10 +133,13 @@ describe('each service in its own process', () => {
 
   it('puts an emailed run into one trace: mail, run, steps, agent calls, across services', async () => {
     const runId = await mailRun(chainmail);
+    const view = await http<{ traceId?: string }>(chainmail.base, 'GET', `/v1/runs/${runId}`);
     // Services export in batches; stopping them flushes what they hold.
     for (const name of ['ingress', 'execution', 'projector', 'registry'])
       await chainmail.kill(name, 'SIGTERM');
     const spans = await traceOfRun(receiver, runId);
+    // The run's view names this very trace (what the console's `Open trace` opens).
+    expect(view.body.traceId).toBe(spans[0].traceId);
 
     expect(new Set(receiver.contentTypes())).toEqual(new Set(['application/x-protobuf']));
     // Every span that names the run is in this one trace.
