@@ -37,6 +37,10 @@ let agent: LocalServer;
 beforeAll(async () => {
   agent = await listen((body, _req, res) => {
     const { input } = JSON.parse(body) as { input: string };
+    if (input.includes('unknown')) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no such thing');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ output: `looked up ${input}` }));
   });
@@ -66,8 +70,12 @@ async function tracedChainmail(
   return { chainmail, receiver };
 }
 
-/** Mails traced@ over SMTP and waits for the run it started to succeed. */
-async function mailRun(chainmail: ChainmailUnderTest): Promise<string> {
+/** Mails `text` to traced@ over SMTP and waits for the run it started to end as `expected`. */
+async function mailRun(
+  chainmail: ChainmailUnderTest,
+  text = 'crm tools',
+  expected: 'succeeded' | 'failed' = 'succeeded',
+): Promise<string> {
   const smtp = createTransport({
     host: '127.0.0.1',
     port: Number(chainmail.env.CHAINMAIL_SMTP_PORT),
@@ -79,18 +87,19 @@ async function mailRun(chainmail: ChainmailUnderTest): Promise<string> {
       from: 'jane@acme.example',
       to: 'traced@mail-to-ai.com',
       subject: 'Trace this',
-      text: 'crm tools',
+      text,
     });
     const runId = /started run ([0-9a-f-]{36}) of traced/.exec(info.response)?.[1];
     if (runId === undefined) throw new Error(`no run in the SMTP answer: ${info.response}`);
     await eventually(
       async () => {
         const { body } = await http<{ status: string }>(chainmail.base, 'GET', `/v1/runs/${runId}`);
-        if (body?.status === 'failed') throw new Error(`run ${runId} failed`);
-        return body?.status === 'succeeded' ? true : undefined;
+        if (body?.status === undefined || body.status === 'running') return undefined;
+        if (body.status !== expected) throw new Error(`run ${runId} ${body.status}`);
+        return true;
       },
       20_000,
-      `run ${runId} to succeed`,
+      `run ${runId} to end ${expected}`,
     );
     return runId;
   } finally {
@@ -121,6 +130,7 @@ async function traceOfRun(receiver: OtlpReceiver, runId: string): Promise<Receiv
 describe('each service in its own process', () => {
   let chainmail: ChainmailUnderTest;
   let receiver: OtlpReceiver;
+  let failedRunId: string;
 
   beforeAll(async () => {
     ({ chainmail, receiver } = await tracedChainmail(['registry', 'execution', 'projector', 'ingress']));
@@ -134,6 +144,7 @@ describe('each service in its own process', () => {
   it('puts an emailed run into one trace: mail, run, steps, agent calls, across services', async () => {
     const runId = await mailRun(chainmail);
     const view = await http<{ traceId?: string }>(chainmail.base, 'GET', `/v1/runs/${runId}`);
+    failedRunId = await mailRun(chainmail, 'an unknown thing', 'failed');
     // Services export in batches; stopping them flushes what they hold.
     for (const name of ['ingress', 'execution', 'projector', 'registry'])
       await chainmail.kill(name, 'SIGTERM');
@@ -193,6 +204,25 @@ describe('each service in its own process', () => {
       expect(call.kind).toBe(3); // client
     }
   }, 90_000);
+
+  it('marks a failed run, its failed step and agent call with error status and the error code', async () => {
+    const spans = await traceOfRun(receiver, failedRunId);
+    const run = one(spans, 'run traced');
+    const step = one(spans, 'step lookup');
+    const call = one(spans, 'agent lookup@');
+    expect(run.attributes).toMatchObject({
+      'chainmail.run.status': 'failed',
+      'error.type': expect.any(String),
+    });
+    expect(run.status.code).toBe(2);
+    for (const span of [step, call]) {
+      expect(span.status.code).toBe(2);
+      expect(span.attributes['error.type']).toMatch(/^[A-Z_]+$/);
+    }
+    expect(step.parentSpanId).toBe(run.spanId);
+    expect(call.parentSpanId).toBe(step.spanId);
+    expect(spans.some((s) => s.name === 'step review')).toBe(false);
+  });
 });
 
 describe('all services in one process', () => {
