@@ -165,6 +165,69 @@ it('shows the validator’s problems at their line, on the node and in the YAML'
   expect(await agent.inputValue()).toBe('uppercase@');
 });
 
+it('builds the seed’s competitor-analysis without typing YAML, runs it to the end and finds the digest’s next run', async () => {
+  await page.goto(`${chainmail.base}/workflows`);
+  await page.getByRole('link', { name: 'New workflow' }).click();
+  await page.locator(stepNodes()).first().waitFor();
+  const name = page.getByLabel('Workflow name');
+  await name.fill('clicked-competitor-analysis');
+  await name.press('Enter');
+  const steps: [string, string, string][] = [
+    ['research', 'research@', 'Research competitors for: {{ user_input }}'],
+    ['summarize', 'summarize@', 'Summarize this research: {{ research.output }}'],
+    ['draft', 'write-report@', 'Create a competitive analysis report based on: {{ summarize.output }}'],
+    ['review', 'proofread@', 'Review and polish: {{ draft.output }}'],
+  ];
+  for (const [index, [id, agent, input]] of steps.entries()) {
+    // A new step takes the first free id, step1 again once the one before was renamed.
+    if (index > 0) await page.getByRole('button', { name: 'Add step' }).click();
+    await page.locator('.react-flow__node [data-step="step1"]').click();
+    const panel = page.locator('.step-panel').first();
+    await panel.getByLabel('Id').fill(id);
+    await panel.getByLabel('Id').press('Enter');
+    await page.locator(`[data-step="${id}"]`).waitFor();
+    await panel.getByLabel('Agent').fill(agent);
+    await panel.getByLabel('Agent').press('Enter');
+    await panel.locator('.template-field textarea').fill(input);
+    await panel.locator('.template-field textarea').blur();
+    await page.locator(`[data-step="${id}"]`).filter({ hasText: agent }).waitFor();
+  }
+  // Nothing selected: the workflow's own settings — the trigger and the output.
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  const settings = page.getByRole('complementary', { name: 'Workflow settings' });
+  await settings.getByLabel('Address', { exact: true }).fill('clicked-intel@');
+  await settings.getByRole('button', { name: 'Add trigger' }).click();
+  await settings.locator('[data-trigger="email"]').filter({ hasText: 'email to clicked-intel@' }).waitFor();
+  await settings.locator('.template-field textarea').fill('{{ review.output }}');
+  await settings.locator('.template-field textarea').blur();
+  await settings.getByLabel('Send the output').selectOption('none');
+  const yaml = page.getByTestId('yaml-editor');
+  await yaml.filter({ hasText: 'trigger: email to clicked-intel@' }).waitFor();
+  await yaml.filter({ hasText: /template: "\{\{ review.output \}\}"/ }).waitFor();
+  expect(await yaml.innerText()).toMatch(
+    /id: review\s+agent: proofread@\s+input: "Review and polish: \{\{ draft.output \}\}"/,
+  );
+  await page.getByText('No problems.').waitFor();
+  await screenshot(page, '03c-builder-seed-by-clicking');
+
+  await page.getByRole('button', { name: 'Save Workflow' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: 'Saved clicked-competitor-analysis as version 1' })
+    .waitFor();
+  await page.getByRole('button', { name: 'Test Run' }).click();
+  await page.getByLabel('user_input').fill('the CRM space');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expectCount(page, stepNodes('succeeded'), 4, 30_000);
+  await page.locator('.test-run-status a').click();
+  expect(await page.getByTestId('run-output').innerText()).toContain('CRM');
+
+  await page.getByRole('link', { name: 'Schedules' }).click();
+  const digest = page.locator('tr[data-schedule="daily-news-digest"]');
+  await digest.waitFor();
+  expect(await digest.locator('[data-label="Next run"]').innerText()).toMatch(/\d/);
+});
+
 it('opens the seed’s competitor-analysis, test-runs it and reads the report on the run page', async () => {
   await page.goto(`${chainmail.base}/workflows/competitor-analysis`);
   await expectCount(page, stepNodes(), 4);
@@ -213,7 +276,8 @@ it('approves a checkpoint in place on the run page', async () => {
 it('lists runs with filters', async () => {
   await page.goto(`${chainmail.base}/runs`);
   await screenshot(page, '08-runs');
-  await expectCount(page, 'tr[data-run]', 3);
+  // three-steps, the clicked competitor-analysis, the seed's and human-review: one run each.
+  await expectCount(page, 'tr[data-run]', 4);
   await page.getByRole('combobox', { name: 'Workflow' }).selectOption('three-steps');
   await expectCount(page, 'tr[data-run]', 1);
   await page.getByRole('combobox', { name: 'Status' }).selectOption('failed');

@@ -13,18 +13,22 @@ import { StepPanel } from '../components/StepPanel';
 import { TestRunForm } from '../components/TestRunForm';
 import type { FromTemplate } from '../components/UseTemplateForm';
 import { WorkflowGraph } from '../components/WorkflowGraph';
+import { WorkflowPanel } from '../components/WorkflowPanel';
 import { YamlEditor } from '../editor/YamlEditor';
 import { inputTexts } from '../gallery/template-params';
 import {
   addStep,
+  addTrigger,
   connect,
   deleteStep,
   disconnect,
   moveStep,
   newDefinition,
+  removeTrigger,
   renameStep,
   setNeeds,
   updateStep,
+  updateWorkflow,
   type StepChanges,
 } from '../workflow/edits';
 import { problemsByStep, templateNames } from '../workflow/problems';
@@ -310,6 +314,17 @@ export function BuilderPage() {
                 edit((d) => deleteStep(d, selectedStep.id));
                 setSelected(undefined);
               }}
+            />
+          )}
+          {!selectedStep && shown && (
+            <WorkflowPanel
+              definition={shown}
+              templateNames={words.templateNames}
+              editable={editable}
+              onDescription={(description) => edit((d) => updateWorkflow(d, { description }))}
+              onOutput={(output) => edit((d) => updateWorkflow(d, { output }))}
+              onAddTrigger={(trigger) => edit((d) => addTrigger(d, trigger))}
+              onRemoveTrigger={(index) => edit((d) => removeTrigger(d, index))}
             />
           )}
         </section>

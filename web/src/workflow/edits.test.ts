@@ -1,16 +1,21 @@
 import { parseWorkflow } from '@chainmail/workflow-dsl';
 import type { WorkflowDefinition } from '@chainmail/contracts';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   addStep,
+  addTrigger,
   connect,
   deleteStep,
   disconnect,
   moveStep,
   newDefinition,
+  removeTrigger,
   renameStep,
   setNeeds,
   updateStep,
+  updateWorkflow,
 } from './edits';
 import { definitionToGraph } from './graph';
 import { definitionToYaml, formatDuration } from './to-yaml';
@@ -176,5 +181,44 @@ describe('problems land on their step', () => {
     const byStep = problemsByStep(source, issues);
     expect(Object.keys(byStep).sort()).toEqual(['b', 'left']);
     expect(issues.find((i) => i.path.startsWith('steps[1]'))?.line).toBe(6);
+  });
+});
+
+describe('the workflow panel: triggers, description and output', () => {
+  const seed = fileURLToPath(new URL('../../../examples/competitor-analysis.yaml', import.meta.url));
+
+  it('builds the seed’s competitor-analysis from edits alone, to the same definition as its YAML', () => {
+    const steps: [string, string, string][] = [
+      ['research', 'research@', 'Research competitors for: {{user_input}}'],
+      ['summarize', 'summarize@', 'Summarize this research: {{research.output}}'],
+      ['draft', 'write-report@', 'Create a competitive analysis report based on:\n{{summarize.output}}\n'],
+      ['review', 'proofread@', 'Review and polish: {{draft.output}}'],
+    ];
+    let definition = newDefinition('competitor-analysis', steps[0][1]);
+    for (const [index, [id, agent, input]] of steps.entries()) {
+      definition = index === 0 ? renameStep(definition, 'step1', id) : addStep(definition, agent, id);
+      definition = updateStep(definition, id, { input });
+    }
+    definition = addTrigger(definition, { type: 'email', address: 'competitor-intel@' });
+    definition = updateWorkflow(definition, { output: { format: 'email', template: '{{review.output}}' } });
+    const yaml = definitionToYaml(definition);
+    expect(yaml).toContain('trigger: email to competitor-intel@');
+    expect(yaml).toContain('output: "{{review.output}}"');
+    expect(parsed(yaml)).toEqual(parsed(readFileSync(seed, 'utf8')));
+  });
+
+  it('adds triggers once each, removes them by place, and drops an emptied description', () => {
+    let definition = newDefinition('flow', 'echo@');
+    const hook = { type: 'webhook', path: '/flow' } as const;
+    const daily = { type: 'schedule', cron: '0 8 * * *', timezone: 'UTC' } as const;
+    definition = addTrigger(addTrigger(addTrigger(definition, hook), daily), hook);
+    expect(definition.triggers).toEqual([hook, daily]);
+    expect(definitionToYaml(definition)).toMatch(/triggers:\n {2}- webhook \/flow\n {2}- type: schedule/);
+    definition = removeTrigger(definition, 0);
+    expect(parsed(definitionToYaml(definition)).triggers).toEqual([daily]);
+    definition = updateWorkflow(definition, { description: 'Says hello.' });
+    expect(definitionToYaml(definition)).toContain('description: Says hello.');
+    definition = updateWorkflow(definition, { description: '  ' });
+    expect(definitionToYaml(definition)).not.toContain('description');
   });
 });

@@ -1,4 +1,12 @@
-import type { AgentStep, ErrorPolicy, RetryPolicy, Step, WorkflowDefinition } from '@chainmail/contracts';
+import type {
+  AgentStep,
+  ErrorPolicy,
+  OutputSpec,
+  RetryPolicy,
+  Step,
+  Trigger,
+  WorkflowDefinition,
+} from '@chainmail/contracts';
 
 /**
  * What the builder's graph does to a workflow: each edit takes a definition and gives a new one
@@ -232,3 +240,27 @@ function renumber(definition: WorkflowDefinition): WorkflowDefinition {
 }
 
 export const isStepId = (id: string): boolean => STEP_ID.test(id);
+
+/** What the workflow panel changes besides the steps: the description and the run's output. */
+export interface WorkflowChanges {
+  description?: string;
+  output?: OutputSpec;
+}
+
+/** Sets the workflow's description (empty: none) or output; the parser checks the result. */
+export function updateWorkflow(definition: WorkflowDefinition, changes: WorkflowChanges): WorkflowDefinition {
+  const next = { ...definition, ...changes };
+  if (changes.description !== undefined && changes.description.trim() === '') delete next.description;
+  return next;
+}
+
+/** Adds a trigger after the others; a trigger equal to one already there is not added twice. */
+export function addTrigger(definition: WorkflowDefinition, trigger: Trigger): WorkflowDefinition {
+  const same = definition.triggers.some((t) => JSON.stringify(t) === JSON.stringify(trigger));
+  return same ? definition : { ...definition, triggers: [...definition.triggers, trigger] };
+}
+
+/** Removes the trigger at `index` (its place in `triggers`). */
+export function removeTrigger(definition: WorkflowDefinition, index: number): WorkflowDefinition {
+  return { ...definition, triggers: definition.triggers.filter((_, i) => i !== index) };
+}
