@@ -1,4 +1,4 @@
-import type { RunEvent, TriggerInfo } from '@chainmail/contracts';
+import { makeRunEvent, type RunEvent, type TriggerInfo } from '@chainmail/contracts';
 import { planCommit, sendsMail, sendsWebhook } from './delivery-plan';
 import { EMAIL_TRIGGER, RunScript, definitionOf, seedWith, SEED_YAML } from './notification.fixture';
 
@@ -16,6 +16,25 @@ describe('planCommit', () => {
     const run = new RunScript('r1', definitionOf(SEED_YAML));
     const [ack] = planCommit(run.facts(), [run.started()]);
     expect(ack).toMatchObject({ id: 'r1/ack', channel: 'email', name: 'ack', notice: { kind: 'ack' } });
+  });
+
+  it('a run rewound after it failed owes a new failure mail, under an id (and Message-ID key) of its own', () => {
+    const run = new RunScript('r9', definitionOf(SEED_YAML));
+    const rewound = makeRunEvent('RunRewound', 'r9', '2030-01-01T09:05:00.000Z', {
+      toStep: 'research',
+      resetStepIds: ['research'],
+      timeoutMs: 600_000,
+      by: 'user:ann',
+    });
+    const first = planCommit(run.facts(), [run.stepFailed('research'), run.failed('research')]);
+    expect(first.map((p) => p.id)).toEqual(['r9/failed']);
+    // The rewind and the second failure in later commits, or the rewind in the same commit.
+    const again = planCommit(run.facts(), [run.stepFailed('research'), run.failed('research')], 1);
+    expect(again.map((p) => [p.id, p.key, p.name])).toEqual([
+      ['r9/failed@rewind-1', 'failed@rewind-1', 'failed'],
+    ]);
+    const inOne = planCommit(run.facts(), [rewound, run.stepFailed('research'), run.failed('research')], 1);
+    expect(inOne.map((p) => p.id)).toEqual(['r9/failed@rewind-2']);
   });
 
   it('streaming: a mail per finished step, then the final one', () => {

@@ -26,8 +26,14 @@ export type TerminalEvent = Extract<
 >;
 
 export interface PlannedDelivery {
-  /** `${runId}/${name}`: the delivery's id, the same for every replica and redelivery. */
+  /**
+   * `${runId}/${key}`: the delivery's id, the same for every replica and redelivery. The key is
+   * the name, and after the run was rewound `${name}@rewind-<n>`: a run that fails again after a
+   * rewind owes a new failure mail, not the one already sent.
+   */
   id: string;
+  /** The id without the run: also the mail's Message-ID part, so each mail has its own. */
+  key: string;
   channel: 'email' | 'webhook';
   /** `ack`, `step-<stepId>-<visit>`, `checkpoint-<stepId>-<visit>`, `done`, `failed`, `cancelled`, `webhook`. */
   name: string;
@@ -49,7 +55,8 @@ export function sendsWebhook(facts: RunFacts): boolean {
 
 /**
  * The notifications one commit of the run causes, in the order of its events. Pure: every replica
- * and every redelivery plans the same deliveries with the same ids.
+ * and every redelivery plans the same deliveries with the same ids. `rewindsBefore`: how many
+ * times the run was rewound in the commits before this one.
  * - mail, `async` (default) or `streaming`, email-triggered: an acknowledgement when the run starts
  *   (not when it also ended in that commit);
  * - mail, `streaming`: one per finished step of the definition (succeeded, or failed for good);
@@ -58,20 +65,30 @@ export function sendsWebhook(facts: RunFacts): boolean {
  * - a checkpoint that opens, whatever the output: a mail to its approvers and/or a webhook call to
  *   `output.url`, as its `notify:` says (default: mail).
  */
-export function planCommit(facts: RunFacts, events: readonly RunEvent[]): PlannedDelivery[] {
+export function planCommit(
+  facts: RunFacts,
+  events: readonly RunEvent[],
+  rewindsBefore = 0,
+): PlannedDelivery[] {
   const mail = sendsMail(facts);
   const webhook = sendsWebhook(facts);
   const checkpoints = events.some((e) => e.type === 'CheckpointOpened');
   if (!mail && !webhook && !checkpoints) return [];
   const mode = facts.definition.mode;
   const planned: PlannedDelivery[] = [];
-  const email = (name: string, notice: Notice): void => {
-    planned.push({ id: `${facts.runId}/${name}`, channel: 'email', name, notice });
+  let rewinds = rewindsBefore;
+  const plan = (channel: PlannedDelivery['channel'], name: string, notice: Notice): void => {
+    const key = rewinds === 0 ? name : `${name}@rewind-${rewinds}`;
+    planned.push({ id: `${facts.runId}/${key}`, key, channel, name, notice });
   };
+  const email = (name: string, notice: Notice): void => plan('email', name, notice);
   const endsHere = events.some((e) => TERMINAL_RUN_EVENTS.has(e.type));
   const counted = new Set(countedStepIds(facts.definition));
   events.forEach((event, index) => {
     switch (event.type) {
+      case 'RunRewound':
+        rewinds += 1;
+        break;
       case 'RunStarted':
         if (mail && mode !== 'sync' && facts.trigger.kind === 'email' && !endsHere)
           email('ack', { kind: 'ack' });
@@ -99,26 +116,13 @@ export function planCommit(facts: RunFacts, events: readonly RunEvent[]): Planne
         const name = `checkpoint-${event.data.stepId}-${event.data.visit}`;
         const channels = checkpointChannels(facts, event.data.stepId);
         if (channels.includes('mail')) email(name, { kind: 'checkpoint', event });
-        if (channels.includes('webhook'))
-          planned.push({
-            id: `${facts.runId}/${name}-webhook`,
-            channel: 'webhook',
-            name: `${name}-webhook`,
-            notice: { kind: 'checkpoint', event },
-          });
+        if (channels.includes('webhook')) plan('webhook', `${name}-webhook`, { kind: 'checkpoint', event });
         break;
       }
       default:
         break;
     }
-    if (webhook && isTerminal(event)) {
-      planned.push({
-        id: `${facts.runId}/webhook`,
-        channel: 'webhook',
-        name: 'webhook',
-        notice: { kind: 'webhook', event },
-      });
-    }
+    if (webhook && isTerminal(event)) plan('webhook', 'webhook', { kind: 'webhook', event });
   });
   return planned;
 }

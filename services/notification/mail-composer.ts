@@ -34,7 +34,7 @@ const MAX_REFERENCES = 20;
 /** Writes the mail for one notice of a run. Pure, given the run so far. */
 export function composeMail(
   run: RunSoFar,
-  name: string,
+  key: string,
   notice: Notice,
   identity: MailIdentity,
 ): ComposedMail {
@@ -67,7 +67,7 @@ export function composeMail(
     subject,
     text,
     html,
-    messageId: notificationMessageId(run.facts.runId, name, identity.domain),
+    messageId: notificationMessageId(run.facts.runId, key, identity.domain),
     ...thread,
     headers: {
       'Auto-Submitted': 'auto-generated',

@@ -242,7 +242,10 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
             run,
           );
           const waits = [
-            ...(await this.sendWebhooks(planned, history.at(commit.seq))),
+            ...(await this.sendWebhooks(
+              planCommit(facts, commit.events, history.rewindsBefore(commit.seq)),
+              history.at(commit.seq),
+            )),
             ...(await this.sendMailsUpTo(history)),
           ];
           if (waits.length > 0)
@@ -261,7 +264,7 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
   /** Every mail the run owes up to the history's last commit, oldest first, stopping at one that waits. */
   private async sendMailsUpTo(history: RunHistory): Promise<Date[]> {
     const owed = history.commits.flatMap((c) =>
-      planCommit(history.facts, c.events)
+      planCommit(history.facts, c.events, history.rewindsBefore(c.seq))
         .filter((p) => p.channel === 'email')
         .map((p) => ({ planned: p, seq: c.seq })),
     );
@@ -278,7 +281,7 @@ export class NotificationService implements OnApplicationBootstrap, BeforeApplic
   private async sendMail(planned: PlannedDelivery, run: RunSoFar): Promise<DeliveryOutcome> {
     if (planned.notice.kind === 'checkpoint')
       return this.sendCheckpointMail(planned, planned.notice.event, run);
-    const composed = composeMail(run, planned.name, planned.notice, this.identity);
+    const composed = composeMail(run, planned.key, planned.notice, this.identity);
     const intent: DeliveryIntent = {
       id: planned.id,
       runId: run.facts.runId,

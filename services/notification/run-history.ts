@@ -14,6 +14,13 @@ export class RunHistory {
     readonly run: RunRecord,
   ) {}
 
+  /** How many times the run was rewound before commit `seq` (a delivery-plan input). */
+  rewindsBefore(seq: number): number {
+    return this.commits
+      .filter((c) => c.seq < seq)
+      .reduce((n, c) => n + c.events.filter((e) => e.type === 'RunRewound').length, 0);
+  }
+
   /** The run for a notice of commit `seq`: the events up to it (inclusive) and the views. */
   at(seq: number): RunSoFar {
     const events = this.commits.filter((c) => c.seq <= seq).flatMap((c) => c.events);
