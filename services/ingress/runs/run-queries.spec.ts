@@ -33,44 +33,27 @@ const actor = (userId: string): Actor => ({
   expiresAt: null,
 });
 
-/** Views that have the run only once the projector "reaches" it during a catch-up. */
-function views(
-  projectedAtFirst: boolean,
-  reachedOnCatchUp: boolean,
-): { views: RunViews; catchUps: string[] } {
-  let projected = projectedAtFirst;
-  const catchUps: string[] = [];
+/** Views that have the run (as `RunViews.detail` answers after its wait) or never do. */
+function views(has: boolean): RunViews {
   const fake = {
-    details: {
-      get: async (id: string): Promise<RunDetail | null> =>
-        projected && id === 'r1' ? (runRecordOf('r1', [started]) as unknown as RunDetail) : null,
-    },
-    catchUp: async (id: string) => {
-      catchUps.push(id);
-      projected ||= reachedOnCatchUp;
-      return projected;
-    },
+    detail: async (id: string): Promise<RunDetail | null> =>
+      has && id === 'r1' ? (runRecordOf('r1', [started]) as unknown as RunDetail) : null,
   };
-  return { views: fake as unknown as RunViews, catchUps };
+  return fake as unknown as RunViews;
 }
 
 describe('RunQueries', () => {
-  it('answers from the views without waiting when they have the run', async () => {
-    const { views: v, catchUps } = views(true, true);
-    await expect(new RunQueries(v).run('r1')).resolves.toMatchObject({ id: 'r1', owner: 'user:alice' });
-    expect(catchUps).toEqual([]);
-  });
-
-  it('waits for the projector to reach a run it has not seen yet (started a moment ago)', async () => {
-    const { views: v, catchUps } = views(false, true);
-    await expect(new RunQueries(v).run('r1')).resolves.toMatchObject({ id: 'r1', status: 'running' });
-    expect(catchUps).toEqual(['r1']);
+  it('answers the run the views have', async () => {
+    await expect(new RunQueries(views(true)).run('r1')).resolves.toMatchObject({
+      id: 'r1',
+      owner: 'user:alice',
+      status: 'running',
+    });
   });
 
   it('answers 404 for a run that never shows, and for another owner\u2019s run', async () => {
-    const { views: never } = views(false, false);
-    await expect(new RunQueries(never).run('r1')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
-    const { views: v } = views(true, true);
+    await expect(new RunQueries(views(false)).run('r1')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+    const v = views(true);
     await expect(new RunQueries(v).visibleRun(actor('bob'), 'r1', 'read')).rejects.toMatchObject({
       code: 'RUN_NOT_FOUND',
     });

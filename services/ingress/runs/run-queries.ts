@@ -11,12 +11,8 @@ export class RunQueries {
   constructor(private readonly views: RunViews) {}
 
   async run(id: string): Promise<RunDetail> {
-    const projected = await this.views.details.get(id);
-    if (projected) return projected;
-    if (await this.views.catchUp(id)) {
-      const caughtUp = await this.views.details.get(id);
-      if (caughtUp) return caughtUp;
-    }
+    const detail = await this.views.detail(id);
+    if (detail) return detail;
     throw runNotFound(id);
   }
 

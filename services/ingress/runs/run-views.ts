@@ -1,5 +1,5 @@
 import type { RunLog } from '@chainmail/event-log';
-import type { ProjectionWatermark, RunReadRepository } from '@chainmail/persistence';
+import type { ProjectionWatermark, RunDetail, RunReadRepository } from '@chainmail/persistence';
 import { RunDetailCache } from './run-detail-cache';
 
 /** How long a read waits for the projector to reach a write the caller just made. */
@@ -21,6 +21,22 @@ export class RunViews {
   ) {
     this.details = new RunDetailCache((id) => reads.findRun(id));
     watermark.onApplied((applied) => this.details.applied(applied));
+  }
+
+  /**
+   * The run as `GET /v1/runs/:id` shows it, or null. A run the views do not have yet (started a
+   * moment ago) is waited for: the projector's announcements are listened to from before the first
+   * read, so the announcement of the run's first write is the signal to read again, and the log is
+   * not asked how far it goes (a poll right after a start costs reads of the views only).
+   */
+  async detail(runId: string): Promise<RunDetail | null> {
+    const read: { detail: RunDetail | null } = { detail: null };
+    await this.watermark.waitUntil(
+      runId,
+      async () => (read.detail = await this.details.get(runId)) !== null,
+      this.waitMs,
+    );
+    return read.detail;
   }
 
   /**
