@@ -160,6 +160,19 @@ describe('planTimers', () => {
     });
   });
 
+  it('plans nothing for a run that starts and ends in its first commit', () => {
+    const succeeded = makeRunEvent('RunSucceeded', 'r1', at(), { output: 'x', durationMs: 1 });
+    const whole = { ...commit(3, started(60_000), stepStarted('only', 1, 1_000), succeeded), prev: 0 };
+    expect(planTimers(whole)).toEqual({
+      runId: 'r1',
+      seq: 3,
+      arm: [],
+      disarm: [],
+      disarmSteps: [],
+      disarmRun: false,
+    });
+  });
+
   it('plans nothing for events that touch no timer', () => {
     expect(planTimers(commit(2, stepStarted('free')))).toEqual({
       runId: 'r1',

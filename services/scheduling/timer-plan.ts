@@ -71,7 +71,10 @@ export function planTimers(commit: StoredRunCommit): TimerPlan {
 
   for (const event of commit.events) {
     if (TERMINAL_RUN_EVENTS.has(event.type)) {
-      return { runId, seq: commit.seq, arm: [], disarm: [], disarmSteps: [], disarmRun: true };
+      // A run that starts and ends in one commit (instant steps) never had a timer, and there is
+      // no older commit that could arm one: nothing to write, not even the end.
+      const disarmRun = commit.prev > 0;
+      return { runId, seq: commit.seq, arm: [], disarm: [], disarmSteps: [], disarmRun };
     }
     planEvent(event, arm, disarm, (step) => {
       steps.push(step);
