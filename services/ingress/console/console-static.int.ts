@@ -16,6 +16,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'index.html'), INDEX);
   writeFileSync(join(dir, 'assets', 'index-Ab12Cd34.js'), 'console.log("console")');
   writeFileSync(join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  // A file where a server path is: never served, the server's routes are not looked up on disk.
+  mkdirSync(join(dir, 'v1'));
+  writeFileSync(join(dir, 'v1', 'workflows'), 'not the API');
+  writeFileSync(join(dir, 'healthz'), 'not the probe');
   app = await startIngressTestApp({ consoleDir: dir });
   // A console folder with nothing built in it: the server works as before.
   bare = await startIngressTestApp({ consoleDir: join(dir, 'assets') });
@@ -78,6 +82,9 @@ it('leaves the API, its page, the probes and webhooks to the server', async () =
   // An approval link is the server's page (signed, single use), not the console's.
   const link = await get(app.base, '/approvals/not-a-token', { accept: 'text/html' });
   expect(await link.text()).not.toContain('<div id="root">');
+  const shadowed = await get(app.base, '/v1/workflows', { authorization: `Bearer ${app.adminToken}` });
+  expect(shadowed.headers.get('content-type')).toMatch(/json/);
+  expect(await (await get(app.base, '/healthz')).text()).not.toBe('not the probe');
   // Only GET and HEAD open the console.
   expect((await fetch(`${app.base}/workflows`, { method: 'POST' })).status).toBe(404);
 });

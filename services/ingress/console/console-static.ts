@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { static as serveStatic, type NextFunction, type Request, type Response } from 'express';
 import type { ChainmailConfig } from '@chainmail/config';
 
 /**
@@ -29,7 +29,7 @@ export function serveConsole(app: NestExpressApplication, config: Pick<Chainmail
     );
     return;
   }
-  app.useStaticAssets(dir, {
+  const files = serveStatic(dir, {
     index: false,
     redirect: false,
     fallthrough: true,
@@ -41,6 +41,11 @@ export function serveConsole(app: NestExpressApplication, config: Pick<Chainmail
       );
     },
   });
+  // The server's own paths never reach the files: each would cost a look on disk (a `stat`), and
+  // API requests are the hot path.
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    SERVER_PATHS.test(req.path) ? next() : files(req, res, next),
+  );
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (
       (req.method !== 'GET' && req.method !== 'HEAD') ||
