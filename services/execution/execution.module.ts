@@ -14,7 +14,7 @@ import {
   NATS_CONNECTION,
   TELEMETRY,
 } from '@chainmail/platform';
-import { SecretsModule, SecretStore } from '@chainmail/secrets';
+import { SecretsModule, SecretStore, VariableStore } from '@chainmail/secrets';
 import type { ChainmailMetrics, Telemetry, Tracer } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
@@ -44,6 +44,7 @@ import { RunCommandsConsumer } from './run-commands.consumer';
 import { RunCommitsConsumer } from './run-commits.consumer';
 import { RunStore } from './run-store';
 import { recordEndedRun } from './run-spans';
+import { OwnerVariables } from './secrets/owner-variables';
 import { RunSecrets } from './secrets/run-secrets';
 import { SecretResolvingInvoker } from './secrets/secret-resolving-invoker';
 import { StepRunner, type AgentGate } from './step-runner';
@@ -234,6 +235,16 @@ const providers: Provider[] = [
     inject: [NATS_CONNECTION, EVENT_LOG_NAMES, EXECUTION_INSTANCE, CommitReactions],
     useFactory: (nc: NatsConnection, names: EventLogNames, instance: string, reactions: CommitReactions) =>
       new ReactionPeers(nc, names, instance, reactions),
+  },
+  {
+    provide: OwnerVariables,
+    inject: [NATS_CONNECTION, EVENT_LOG_NAMES, { token: VariableStore, optional: true }],
+    useFactory: (nc: NatsConnection, names: EventLogNames, store: VariableStore | undefined) => {
+      if (store === undefined) return undefined;
+      const variables = new OwnerVariables(store);
+      variables.listen(nc, names);
+      return variables;
+    },
   },
   ExecutionResources,
   RunCommandsConsumer,

@@ -21,7 +21,6 @@ import {
   type EventLogNames,
 } from '@chainmail/event-log';
 import { CHAINMAIL_CONFIG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
-import { VariableStore } from '@chainmail/secrets';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -33,6 +32,7 @@ import type { NatsConnection } from 'nats';
 import { EXECUTION_TRACER } from './execution.tokens';
 import { RunCommandHandler } from './run-command-handler';
 import { toRunCommand } from './run-commands';
+import { OwnerVariables } from './secrets/owner-variables';
 import { withOwnerVariables } from './secrets/run-variables';
 
 /** A parent's cancel can overtake its child's start in the queue: it is retried this many times. */
@@ -54,7 +54,7 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(EXECUTION_TRACER) private readonly tracer: Tracer,
     private readonly commands: RunCommandHandler,
     /** The run owners' variables, recorded at each start. */
-    @Optional() @Inject(VariableStore) private readonly variables?: VariableStore,
+    @Optional() @Inject(OwnerVariables) private readonly variables?: OwnerVariables,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -144,6 +144,15 @@ it("reads the owner's variables under the definition's own vars, recorded at the
     tone: 'casual',
     region: 'eu-west',
   });
+  // A run started as soon as the change is answered records it (execution, in another process, keeps
+  // the values it read between starts until a change is announced).
+  const next = await http<{ status: string; output: string }>(
+    chainmail.base,
+    'POST',
+    '/v1/workflows/with-vars/runs?wait=true',
+    { inputs: {} },
+  );
+  expect(next.body).toMatchObject({ status: 'succeeded', output: 'formal / us-east' });
 }, 30_000);
 
 it("never stores or shows a secret's value, though the agent echoes it and errors with it", async () => {

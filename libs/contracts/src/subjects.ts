@@ -33,6 +33,8 @@ export const auditSubject = (action: string): string => `audit.${action}`;
 export const AUDIT_SUBJECTS = 'audit.>';
 /** Core NATS: an identity changed (token revoked, role changed); every ingress drops its cached callers. */
 export const IDENTITY_CHANGED_SUBJECT = 'identity.changed';
+/** Core NATS: a variable was written or deleted; execution reads owners' variables again at the next start. */
+export const VARIABLES_CHANGED_SUBJECT = 'variables.changed';
 
 /** Request/reply (core NATS) subjects answered by the registry. */
 export const REGISTRY_PUBLISH_SUBJECT = 'registry.workflows.publish';

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
-import { DATA_SOURCE } from '@chainmail/platform';
+import type { EventLogNames } from '@chainmail/event-log';
+import { DATA_SOURCE, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
 import { SecretsModule, SecretStore, VariableStore } from '@chainmail/secrets';
+import type { NatsConnection } from 'nats';
 import type { DataSource } from 'typeorm';
 import { AuditRecorder } from '../identity/audit.recorder';
 import { IdentityModule } from '../identity/identity.module';
 import { VariablesController } from '../variables/variables.controller';
+import { VariableChanges } from '../variables/variable-changes';
 import { VariablesService } from '../variables/variables.service';
 import { SecretsController } from './secrets.controller';
 import { SecretsService } from './secrets.service';
@@ -22,9 +25,14 @@ import { SecretsService } from './secrets.service';
     },
     {
       provide: VariablesService,
-      inject: [VariableStore, DATA_SOURCE, AuditRecorder],
-      useFactory: (store: VariableStore, db: DataSource, audit: AuditRecorder) =>
-        new VariablesService(store, db, audit),
+      inject: [VariableStore, DATA_SOURCE, AuditRecorder, NATS_CONNECTION, EVENT_LOG_NAMES],
+      useFactory: (
+        store: VariableStore,
+        db: DataSource,
+        audit: AuditRecorder,
+        nc: NatsConnection,
+        names: EventLogNames,
+      ) => new VariablesService(store, db, audit, new VariableChanges(nc, names)),
     },
   ],
   exports: [SecretsModule],

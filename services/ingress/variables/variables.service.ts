@@ -3,6 +3,7 @@ import { checkName, type VariableInfo, type VariableStore, type VariableVersion 
 import type { DataSource } from 'typeorm';
 import type { AuditRecorder } from '../identity/audit.recorder';
 import { ownerFor, ownersVisibleTo } from '../ownership/owner-access';
+import type { VariableChanges } from './variable-changes';
 
 /** Variables over the API: visible to who may read the owner's objects, set by who may publish. */
 export class VariablesService {
@@ -10,12 +11,13 @@ export class VariablesService {
     private readonly store: VariableStore,
     private readonly db: DataSource,
     private readonly audit: AuditRecorder,
+    private readonly changes: Pick<VariableChanges, 'announce'>,
   ) {}
 
   async put(actor: Actor, name: string, team: string | undefined, value: unknown): Promise<VariableInfo> {
     checkName(name, 'variable');
     const owner = ownerFor(actor, team, 'publish');
-    return this.db.transaction(async (tx) => {
+    const written = await this.db.transaction(async (tx) => {
       const info = await this.store.put(owner, name, value, actor.userId, tx);
       await this.audit.record(actor, 'variable.written', targetOf(owner, name), {
         owner,
@@ -24,6 +26,8 @@ export class VariablesService {
       });
       return info;
     });
+    await this.changes.announce();
+    return written;
   }
 
   async list(actor: Actor, team: string | undefined): Promise<VariableInfo[]> {
@@ -45,7 +49,7 @@ export class VariablesService {
 
   async delete(actor: Actor, name: string, team: string | undefined): Promise<VariableVersion> {
     const owner = ownerFor(actor, team, 'publish');
-    return this.db.transaction(async (tx) => {
+    const deletion = await this.db.transaction(async (tx) => {
       const deleted = await this.store.delete(owner, name, actor.userId, tx);
       if (deleted === undefined) throw notFound(name, owner);
       await this.audit.record(actor, 'variable.deleted', targetOf(owner, name), {
@@ -55,6 +59,8 @@ export class VariablesService {
       });
       return deleted;
     });
+    await this.changes.announce();
+    return deletion;
   }
 }
 
