@@ -38,6 +38,18 @@ describe('RunStore', () => {
     expect(runs.isCached('r1')).toBe(true);
   });
 
+  it('takes the state the delivery of its own commit folded, when that beat the ack', async () => {
+    const log = new HeldLog();
+    const runs = new RunStore(log);
+    const appended = runs.append(runs.unstarted('r1'), [started], 'm1');
+    const delivered = await runs.observe(log.commits[0]);
+    log.ack();
+    const next = await appended;
+    expect(next.seq).toBe(1);
+    expect(next.state).toBe(delivered.state);
+    expect(next.state.status).toBe('running');
+  });
+
   it('does not take back a run that was let go while its append waited for the ack', async () => {
     const log = new HeldLog();
     const runs = new RunStore(log);

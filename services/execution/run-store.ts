@@ -103,11 +103,12 @@ export class RunStore {
       });
       // Another writer already stored this very decision: take the log's version of it.
       if (duplicate) return this.reload(runId);
-      const next = { state: evolveAll(loaded.state, events), seq };
       // The consumer may have delivered this commit, and what followed it, before the ack came.
       // Not cached any more: a reaction to that delivery let the run go (it parked, or ended),
       // or it was evicted; either way it is not brought back (the log is the truth).
       const cached = this.hot.get(runId);
+      // The delivery folded this very commit already (it usually beats the ack): not folded twice.
+      const next = cached?.seq === seq ? cached : { state: evolveAll(loaded.state, events), seq };
       if (cached !== undefined && cached.seq < seq) this.remember(runId, next);
       const stored = { runId, prev: loaded.seq, events, seq };
       for (const listener of this.listeners) listener(stored, headers, next.state);
