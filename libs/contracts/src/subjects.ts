@@ -4,6 +4,13 @@ export const RUN_EVENTS_STREAM = 'RUN_EVENTS';
 /** One subject per run: `runs.<runId>`. Each message is a commit of one or more run events. */
 export const runSubject = (runId: string): string => `runs.${runId}`;
 export const RUN_SUBJECTS = 'runs.*';
+/**
+ * Core NATS: a commit that ends a run, announced by its writer once the log has stored it
+ * (`run-ends.<runId>`, the commit as appended). Not a stream subject: a core subscriber of `runs.*`
+ * would also hear an append the stream refused (a writer that lost the race for the run).
+ */
+export const runEndSubject = (runId: string): string => `run-ends.${runId}`;
+export const RUN_END_SUBJECTS = 'run-ends.*';
 
 export const DEFINITION_EVENTS_STREAM = 'DEFINITION_EVENTS';
 /** One subject per workflow name: `definitions.<name>`. */

@@ -10,10 +10,12 @@ import {
   LISTING_SUBJECTS,
   listingSubject,
   RUN_EVENTS_STREAM,
+  RUN_END_SUBJECTS,
   RUN_SUBJECTS,
   agentSubject,
   agentSubjectToken,
   definitionSubject,
+  runEndSubject,
   runSubject,
 } from '@chainmail/contracts';
 
@@ -29,6 +31,9 @@ export interface EventLogNames {
   readonly definitionEventsStream: string;
   readonly commandsStream: string;
   readonly runSubjects: string;
+  /** Core NATS announcements of stored commits that end a run: `run-ends.*`. */
+  readonly runEndSubjects: string;
+  runEndSubject(runId: string): string;
   readonly definitionSubjects: string;
   /** The agent directory's subjects, on the definition stream. */
   readonly agentSubjects: string;
@@ -72,6 +77,8 @@ export function eventLogNames(namespace = ''): EventLogNames {
     definitionEventsStream: stream(DEFINITION_EVENTS_STREAM),
     commandsStream: stream(COMMANDS_STREAM),
     runSubjects: subject(RUN_SUBJECTS),
+    runEndSubjects: subject(RUN_END_SUBJECTS),
+    runEndSubject: (runId) => subject(runEndSubject(checkToken('run id', runId))),
     definitionSubjects: subject(DEFINITION_SUBJECTS),
     agentSubjects: subject(AGENT_SUBJECTS),
     listingSubjects: subject(LISTING_SUBJECTS),

@@ -1,4 +1,4 @@
-import type { RunCommit, StoredRunCommit } from '@chainmail/contracts';
+import { TERMINAL_RUN_EVENTS, type RunCommit, type StoredRunCommit } from '@chainmail/contracts';
 import type { JsMsg, NatsConnection, StoredMsg } from 'nats';
 import { toAppendError } from './append-conflict';
 import { decodeJson, encodeJson, toMsgHdrs } from './codec';
@@ -22,7 +22,7 @@ export class RunLog {
   private readonly jet: JetStreamHandles;
 
   constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly names: EventLogNames = eventLogNames(),
   ) {
     this.jet = jetStreamOf(nc);
@@ -33,6 +33,8 @@ export class RunLog {
    * Throws `AppendConflict` when another writer appended first. A retry with the same `msgId`
    * within the duplicate window returns the stored commit's sequence with `duplicate: true`.
    * The commit's event types ride along in the `Chainmail-Events` header, for consumers that skip.
+   * A stored commit that ends the run is then announced on `run-ends.<runId>` (core NATS), for
+   * requests that wait for the end: only what the log stored is announced.
    */
   async append(
     commit: RunCommit,
@@ -41,16 +43,23 @@ export class RunLog {
   ): Promise<{ seq: number; duplicate: boolean }> {
     const subject = this.names.runSubject(commit.runId);
     await this.jet.ready();
+    const data = encodeJson(commit);
+    const types = eventTypesOf(commit.events);
+    let ack: { seq: number; duplicate: boolean };
     try {
-      const ack = await this.jet.js.publish(subject, encodeJson(commit), {
+      ack = await this.jet.js.publish(subject, data, {
         msgID: msgId,
         expect: { lastSubjectSequence: commit.prev },
-        headers: toMsgHdrs({ ...headers, [EVENTS_HEADER]: eventTypesOf(commit.events) }),
+        headers: toMsgHdrs({ ...headers, [EVENTS_HEADER]: types }),
       });
-      return { seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       throw toAppendError(err, subject, commit.prev, commit.runId);
     }
+    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type)))
+      this.nc.publish(this.names.runEndSubject(commit.runId), data, {
+        headers: toMsgHdrs({ [EVENTS_HEADER]: types }),
+      });
+    return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
   /**

@@ -72,3 +72,36 @@ it('a listener that comes just after its run ended still hears of it', async () 
   const late = await new Promise<RunEnd>((resolve) => feed.listen(c, resolve));
   expect(late).toEqual({ status: 'succeeded', output: 'early', durationMs: 1 });
 });
+
+it('hears only the end the log stored: a writer that lost the race for the run is not announced', async () => {
+  const d = randomUUID();
+  const heard: RunEnd[] = [];
+  feed.listen(d, (end) => heard.push(end));
+  const first = await runs.append(
+    { runId: d, prev: 0, events: [makeRunEvent('RunStarted', d, at, {} as never)] },
+    `${d}-1`,
+  );
+  await runs.append(
+    {
+      runId: d,
+      prev: first.seq,
+      events: [makeRunEvent('RunCancelled', d, at, { by: 'u', reason: 'stop', durationMs: 3 })],
+    },
+    `${d}-2`,
+  );
+  // A second writer decided from the first commit too: its end is refused by the stream.
+  await expect(
+    runs.append(
+      {
+        runId: d,
+        prev: first.seq,
+        events: [makeRunEvent('RunSucceeded', d, at, { output: 'late', durationMs: 4 })],
+      },
+      `${d}-2b`,
+    ),
+  ).rejects.toThrow();
+  await log.nc.flush();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(heard).toHaveLength(1);
+  expect(heard[0]).toMatchObject({ status: 'cancelled', durationMs: 3 });
+});

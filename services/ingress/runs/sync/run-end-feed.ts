@@ -10,10 +10,12 @@ const RECENT_ENDS = 1_000;
 const RECENT_MS = 5_000;
 
 /**
- * The ends of runs as they are committed, for requests that wait for one (`?wait=true`, sync
- * mode): one core NATS subscription on the run subjects per process, instead of a JetStream
- * consumer created and deleted per waiting request. Only commits whose `Chainmail-Events` header
- * names a terminal event are decoded. The newest ends are kept, so a listener that starts just
+ * The ends of runs as the log stores them, for requests that wait for one (`?wait=true`, sync
+ * mode): one core NATS subscription per process on the announcements writers make once their
+ * append is acknowledged (`run-ends.*`), instead of a JetStream consumer created and deleted per
+ * waiting request. (Not the run subjects themselves: a core subscriber there also hears an append
+ * the stream refused, the end of a writer that lost the race for the run.) Only commits whose
+ * `Chainmail-Events` header names a terminal event are decoded. The newest ends are kept, so a listener that starts just
  * after its run ended still hears of it. Core delivery is at most once, so a waiter also asks the
  * read model (see RunOutcomeWaiter).
  */
@@ -23,7 +25,7 @@ export class RunEndFeed {
   private readonly subscription: Subscription;
 
   constructor(nc: NatsConnection, names: EventLogNames) {
-    this.subscription = nc.subscribe(names.runSubjects, {
+    this.subscription = nc.subscribe(names.runEndSubjects, {
       callback: (err, msg) => {
         if (err === null) this.receive(msg);
       },
