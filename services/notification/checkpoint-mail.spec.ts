@@ -117,6 +117,13 @@ describe('the checkpoint mail', () => {
     expect(mail.text).toContain('- any other text is an edit: it becomes the new input → goto draft');
   });
 
+  it('links the run and every decision waiting for the approver in the console', () => {
+    expect(mail.text).toContain(
+      'Run: http://cm.example/runs/run-7 (or: chainmail approve|reject|edit run-7 human-review)',
+    );
+    expect(mail.text).toContain('Everything waiting for you: http://cm.example/approvals\n');
+  });
+
   it('carries one signed link per decision, for this approver, expiring with the deadline', () => {
     const links = [...mail.text.matchAll(/http:\/\/cm\.example\/approvals\/(\S+)/g)].map((m) => m[1]);
     expect(links).toHaveLength(3);

@@ -101,7 +101,8 @@ export function composeCheckpointMail(
   ].join('\n');
   const footer = [
     `Workflow: ${facts.workflow} (version ${facts.version})`,
-    `Run: ${facts.runId} (chainmail approve|reject|edit ${facts.runId} ${stepId})`,
+    `Run: ${identity.publicUrl}/runs/${facts.runId} (or: chainmail approve|reject|edit ${facts.runId} ${stepId})`,
+    `Everything waiting for you: ${identity.publicUrl}/approvals`,
   ];
   const trigger = triggerMail(facts.trigger);
   const thread = threadHeaders(facts.runId, trigger?.messageId, trigger?.references ?? [], identity.domain);
