@@ -233,6 +233,26 @@ describe('RunProjectionWriter', () => {
     ]);
   });
 
+  it('keeps any text as it was in a large batch too, which goes with bound parameters', async () => {
+    const tricky = `it's a \\path\\ with $1 and E'x' "quoted" {"a":[1]} 😀 ;-- DROP TABLE runs;`;
+    const commits: StoredRunCommit[] = [];
+    for (let r = 0; r < 40; r++) {
+      const log = new RunLogFixture(`large-'${r}\\`);
+      commits.push(
+        log.commit(2 * r + 1, log.started()),
+        log.commit(
+          2 * r + 2,
+          makeRunEvent('RunSucceeded', log.runId, log.at(), { output: tricky, durationMs: 1 }),
+        ),
+      );
+    }
+    await writer.write(projectCommits(commits));
+    const rows = (await ds.query('SELECT id, output FROM runs')) as Array<{ id: string; output: string }>;
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => r.output))).toEqual(new Set([tricky]));
+    expect(rows.map((r) => r.id)).toContain("large-'7\\");
+  });
+
   it('writing the same batch twice leaves every row as it was', async () => {
     const batch = projectCommits(sampleLog());
     await writer.write(batch);

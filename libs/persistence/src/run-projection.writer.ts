@@ -1,4 +1,3 @@
-import { escapeLiteral } from 'pg';
 import { inRetryingTransaction, pgCode, RETRYABLE_PG_CODES } from './retrying-transaction';
 import type { DataSource } from 'typeorm';
 import { eventCountName, replayTargetName, RUN_PROJECTION_CHECKPOINT } from './run-projection.checkpoints';
@@ -25,12 +24,15 @@ import {
 export { RUN_PROJECTION_CHECKPOINT };
 
 const MAX_TRIES = 4;
+/** Up to this many runs a batch goes as one simple query (the live path); past it, in a transaction. */
+const INLINED_RUNS_MAX = 32;
 
 /**
  * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
  * redelivered or reordered commits never move a row backwards (see `run-projection.sql.ts`).
- * A batch's statements (lock, steps, runs, mails, analytics facts, checkpoint) go to Postgres as one simple query,
- * which it runs as one implicit transaction: one round trip per batch instead of seven.
+ * A live batch's statements (lock, steps, runs, mails, analytics facts, checkpoint) go to Postgres
+ * as one simple query, which it runs as one implicit transaction: one round trip instead of seven.
+ * A large batch (a replay, a backlog) goes statement by statement with bound parameters.
  */
 export class RunProjectionWriter {
   constructor(
@@ -40,9 +42,16 @@ export class RunProjectionWriter {
 
   async write(batch: ProjectionBatch): Promise<void> {
     if (batch.runs.length === 0 && batch.lastSeq === 0) return;
-    const script = this.statements(batch)
-      .map(([sql, params]) => inline(sql, params))
-      .join(';\n');
+    const statements = this.statements(batch);
+    if (batch.runs.length > INLINED_RUNS_MAX) {
+      // A replay's batch: megabytes of JSON go as bound parameters, which Postgres takes as they
+      // are, rather than as literals it must unescape; the round trips do not matter at that size.
+      await inRetryingTransaction(this.dataSource, async (runner) => {
+        for (const [sql, params] of statements) await runner.query(sql, params);
+      });
+      return;
+    }
+    const script = statements.map(([sql, params]) => inline(sql, params)).join(';\n');
     for (let attempt = 1; ; attempt++) {
       try {
         await this.dataSource.query(script);
@@ -115,21 +124,32 @@ export class RunProjectionWriter {
 type Param = string | number | string[];
 
 /**
- * `sql` with its `$n` placeholders replaced by the parameters as SQL literals (strings escaped by
- * pg's own `escapeLiteral`, arrays as `ARRAY[…]`), for a query sent without bound parameters.
+ * `sql` with its `$n` placeholders replaced by the parameters as SQL literals (strings escaped as
+ * pg's own `escapeLiteral` does, arrays as `ARRAY[…]`), for a query sent without bound parameters.
  * The statements here hold no `$` but their placeholders.
  */
 export function inline(sql: string, params: Param[]): string {
   return sql.replace(/\$(\d+)/g, (_, n: string) => {
     const value = params[Number(n) - 1];
     if (value === undefined) throw new Error(`no parameter $${n} for the statement`);
-    if (Array.isArray(value)) return `ARRAY[${value.map((v) => escapeLiteral(v)).join(',')}]`;
+    if (Array.isArray(value)) return `ARRAY[${value.map((v) => quoteLiteral(v)).join(',')}]`;
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value)) throw new Error(`parameter $${n} is not an integer: ${value}`);
       return String(value);
     }
-    return escapeLiteral(value);
+    return quoteLiteral(value);
   });
+}
+
+/**
+ * A string as a SQL literal, exactly as pg's `escapeLiteral` writes it (`'` doubled; with a
+ * backslash, an `E'…'` literal with backslashes doubled), but by native replaces: pg's
+ * character-by-character concatenation turns a replay's multi-megabyte batch into garbage that
+ * took two thirds of the rebuild's CPU.
+ */
+export function quoteLiteral(value: string): string {
+  const quoted = value.replace(/'/g, "''");
+  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
 function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
