@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startIngressTestApp, type IngressTestApp } from '../testing/ingress-test-app';
+import { isServerPath } from './console-static';
 
 /** The web console at `/`: its files, index.html for its own paths, the server's routes untouched. */
 
@@ -87,6 +88,20 @@ it('leaves the API, its page, the probes and webhooks to the server', async () =
   expect(await (await get(app.base, '/healthz')).text()).not.toBe('not the probe');
   // Only GET and HEAD open the console.
   expect((await fetch(`${app.base}/workflows`, { method: 'POST' })).status).toBe(404);
+});
+
+it('counts every route the server registers as the server’s, so no new route is shadowed by the console', () => {
+  const express = app.app.getHttpAdapter().getInstance() as {
+    router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+  };
+  const paths = express.router.stack.flatMap((layer) => (layer.route ? [layer.route.path] : []));
+  expect(paths.length).toBeGreaterThan(50);
+  // Parameters (`:id`, `*path`) as a request would fill them.
+  const concrete = paths.map((path) => path.replace(/[:*]\w+/g, 'x'));
+  expect(concrete.filter((path) => !isServerPath(path))).toEqual([]);
+  // And the console's own pages are not.
+  for (const page of ['/', '/runs/x', '/approvals', '/analytics/x', '/auth/callback', '/templates'])
+    expect(isServerPath(page)).toBe(false);
 });
 
 it('without a built console, / stays a 404 in JSON', async () => {

@@ -10,6 +10,9 @@ import type { ChainmailConfig } from '@chainmail/config';
  * page, metrics, approval links (`/approvals/<token>`; `/approvals` itself is the console's list).
  */
 const SERVER_PATHS = /^\/((v1|docs|hooks|healthz|readyz|mailbox|metrics)(\/|$)|approvals\/)/;
+
+/** Whether a path is the server's, never the console's (a test checks it for every route). */
+export const isServerPath = (path: string): boolean => SERVER_PATHS.test(path);
 /** Vite's output: names carry a hash of their content, so they never change. */
 const HASHED_ASSETS = /^\/assets\//;
 
@@ -44,12 +47,12 @@ export function serveConsole(app: NestExpressApplication, config: Pick<Chainmail
   // The server's own paths never reach the files: each would cost a look on disk (a `stat`), and
   // API requests are the hot path.
   app.use((req: Request, res: Response, next: NextFunction) =>
-    SERVER_PATHS.test(req.path) ? next() : files(req, res, next),
+    isServerPath(req.path) ? next() : files(req, res, next),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (
       (req.method !== 'GET' && req.method !== 'HEAD') ||
-      SERVER_PATHS.test(req.path) ||
+      isServerPath(req.path) ||
       HASHED_ASSETS.test(req.path)
     )
       return next();
