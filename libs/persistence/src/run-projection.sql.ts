@@ -70,7 +70,9 @@ export const UPSERT_RUNS = `
       steps_succeeded = COALESCE(c.succeeded, t.steps_succeeded),
       last_seq = GREATEST(t.last_seq, p.last_seq)
     FROM p ${STEP_COUNTS}
-    WHERE t.id = p.id
+    -- The ids again as an array ($2): the planner cannot see how few rows p holds and would hash
+    -- join against a scan of every run; with the array it probes the primary key.
+    WHERE t.id = p.id AND t.id = ANY($2::text[])
     RETURNING t.id
   )
   -- A run first seen through a later commit gets stand-in facts until its RunStarted arrives.
@@ -154,7 +156,8 @@ export const UPSERT_STEPS = `
       position = LEAST(t.position, p.position),
       last_seq = GREATEST(t.last_seq, p.last_seq)
     FROM p
-    WHERE t.run_id = p.run_id AND t.step_id = p.step_id
+    -- The runs again as an array ($2), so the planner probes the key (see UPSERT_RUNS).
+    WHERE t.run_id = p.run_id AND t.step_id = p.step_id AND t.run_id = ANY($2::text[])
     RETURNING t.run_id, t.step_id
   )
   INSERT INTO run_steps (run_id, step_id, status, visit, attempts, ${ATTEMPT_FIELDS.join(', ')}, attempt_errors,

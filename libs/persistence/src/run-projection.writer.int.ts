@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { makeRunEvent, type StoredRunCommit } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
-import { projectCommits } from './run-projection';
+import { projectCommits, type ProjectionBatch } from './run-projection';
 import { RunProjectionProgress } from './run-projection.progress';
 import { RunProjectionWriter } from './run-projection.writer';
 import { RunReadRepository } from './run-read.repository';
@@ -424,6 +424,29 @@ describe('RunProjectionWriter', () => {
       failed: 0,
       cancelled: 0,
     });
+  });
+
+  it('a live batch finds its runs by key however many runs the table holds (no scan of every run)', async () => {
+    const commits: StoredRunCommit[] = [];
+    for (let r = 0; r < 2_000; r++) {
+      const log = new RunLogFixture(`many-${r}`);
+      commits.push(
+        log.commit(2 * r + 1, log.started()),
+        log.commit(2 * r + 2, log.stepStarted('one'), log.stepSucceeded('one'), log.succeeded()),
+      );
+    }
+    await writer.write(projectCommits(commits));
+    await ds.query('ANALYZE runs, run_steps');
+    const one = new RunLogFixture('many-7');
+    const statements = (
+      writer as unknown as { statements(b: ProjectionBatch): Array<[string, unknown[]]> }
+    ).statements(projectCommits([one.commit(9_999, one.stepStarted('two'))]));
+    const plans: string[] = [];
+    for (const [sql, params] of statements) {
+      const rows = (await ds.query(`EXPLAIN ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>;
+      plans.push(rows.map((r) => r['QUERY PLAN']).join('\n'));
+    }
+    expect(plans.join('\n')).not.toMatch(/Seq Scan on (runs|run_steps)\b/);
   });
 
   it('a run waits while any checkpoint of its waits, in whatever batches and order the commits come', async () => {

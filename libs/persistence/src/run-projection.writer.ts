@@ -89,14 +89,15 @@ export class RunProjectionWriter {
   private statements(batch: ProjectionBatch): Array<[string, Param[]]> {
     const statements: Array<[string, Param[]]> = [];
     if (batch.runs.length > 0) {
-      statements.push([LOCK_RUNS, [batch.runs.map((r) => r.id)]]);
+      const runIds = batch.runs.map((r) => r.id);
+      statements.push([LOCK_RUNS, [runIds]]);
       // Steps first: the run statement then recounts them while it merges the run.
       if (batch.steps.length > 0) {
-        statements.push([UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow))]]);
+        statements.push([UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow)), runIds]]);
       }
       const withSteps = new Set(batch.steps.map((s) => s.runId));
       const runs = batch.runs.map((r) => runRow(r, withSteps.has(r.id)));
-      statements.push([UPSERT_RUNS, [JSON.stringify(runs)]]);
+      statements.push([UPSERT_RUNS, [JSON.stringify(runs), runIds]]);
       if (batch.mails.length > 0) {
         statements.push([UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]]);
       }
