@@ -1,3 +1,4 @@
+import { escapeHtml } from '@chainmail/platform';
 /**
  * Markdown as simple, safe HTML for the alternative part of a mail: headings, paragraphs, lists,
  * quotes, fenced code, rules, and inline code, bold, italics and http(s)/mailto links. Everything
@@ -98,13 +99,4 @@ function inline(text: string): string {
     .replace(/(^|[^*\w])\*(?=\S)([^*]+?)\*(?![*\w])/g, '$1<em>$2</em>')
     .replace(/(^|[^_\w])_(?=\S)([^_]+?)_(?![_\w])/g, '$1<em>$2</em>');
   return html.replace(/\u0000(\d+)\u0000/g, (_, n: string) => codes[Number(n)]);
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

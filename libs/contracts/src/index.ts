@@ -9,3 +9,4 @@ export * from './identity';
 export * from './audit-events';
 export * from './ownership';
 export * from './analytics';
+export * from './approvals';

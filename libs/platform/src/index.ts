@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './request-reply';
 export * from './worker-pool';
 export { JsonLogger } from './json-logger';
+export { escapeHtml } from './html';

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@chainmail/platform';
 import type { CheckpointDecision } from '@chainmail/contracts';
 
 /** What the approval page shows: everything is escaped. */
@@ -37,7 +38,7 @@ export function approvalPage(view: ApprovalPageView): string {
       ? ''
       : form.action === 'edit'
         ? `<label for="input">The new input</label>
-<textarea id="input" name="input" rows="12" required>${esc(form.input ?? '')}</textarea>`
+<textarea id="input" name="input" rows="12" required>${escapeHtml(form.input ?? '')}</textarea>`
         : `<label for="comment">Comment (optional)</label>
 <textarea id="comment" name="comment" rows="3"></textarea>`;
   return `<!doctype html>
@@ -45,7 +46,7 @@ export function approvalPage(view: ApprovalPageView): string {
 <head>
 <meta charset="utf-8">
 <meta name="robots" content="noindex">
-<title>${esc(view.title)} · Chainmail</title>
+<title>${escapeHtml(view.title)} · Chainmail</title>
 <style>
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
 blockquote { border-left: 4px solid #ccc; margin: 1rem 0; padding: 0.25rem 1rem; color: #444; }
@@ -59,41 +60,32 @@ dd { margin: 0; overflow-wrap: anywhere; }
 </style>
 </head>
 <body>
-<h1>${esc(view.title)}</h1>
-${view.lines.map((l) => `<p>${esc(l)}</p>`).join('\n')}
+<h1>${escapeHtml(view.title)}</h1>
+${view.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${
   c === undefined
     ? ''
     : `<dl>
-<dt>Workflow</dt><dd>${esc(c.workflow)}</dd>
-<dt>Run</dt><dd>${esc(c.runId)}</dd>
-<dt>Checkpoint</dt><dd>${esc(c.step)}</dd>
-<dt>You</dt><dd>${esc(c.approver)}</dd>
-${c.deadline !== null ? `<dt>Deadline</dt><dd>${esc(c.deadline)}</dd>` : ''}
+<dt>Workflow</dt><dd>${escapeHtml(c.workflow)}</dd>
+<dt>Run</dt><dd>${escapeHtml(c.runId)}</dd>
+<dt>Checkpoint</dt><dd>${escapeHtml(c.step)}</dd>
+<dt>You</dt><dd>${escapeHtml(c.approver)}</dd>
+${c.deadline !== null ? `<dt>Deadline</dt><dd>${escapeHtml(c.deadline)}</dd>` : ''}
 </dl>
-<blockquote>${esc(c.message)}</blockquote>
-${c.produced.map((p) => `<h2>What "${esc(p.stepId)}" produced</h2>\n<pre>${esc(p.output)}</pre>`).join('\n')}`
+<blockquote>${escapeHtml(c.message)}</blockquote>
+${c.produced.map((p) => `<h2>What "${escapeHtml(p.stepId)}" produced</h2>\n<pre>${escapeHtml(p.output)}</pre>`).join('\n')}`
 }
 ${
   form === undefined
     ? ''
     : `<form method="post">
-${form.error !== undefined ? `<p class="error">${esc(form.error)}</p>` : ''}
+${form.error !== undefined ? `<p class="error">${escapeHtml(form.error)}</p>` : ''}
 ${field}
-<p>${esc(BUTTON[form.action])} → ${esc(form.outcome)}</p>
-<button type="submit">${esc(BUTTON[form.action])}</button>
+<p>${escapeHtml(BUTTON[form.action])} → ${escapeHtml(form.outcome)}</p>
+<button type="submit">${escapeHtml(BUTTON[form.action])}</button>
 </form>`
 }
 </body>
 </html>
 `;
-}
-
-function esc(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }

@@ -1,3 +1,4 @@
+import type { PendingApproval } from '@chainmail/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
@@ -23,7 +24,8 @@ class DraftView {
   @ApiProperty() output!: string;
 }
 
-export class ApprovalView {
+/** One item of the answer, as the OpenAPI document shows it; it implements the contract's type. */
+export class ApprovalView implements PendingApproval {
   @ApiProperty() runId!: string;
   @ApiProperty() workflow!: string;
   @ApiProperty() version!: number;

@@ -1,3 +1,4 @@
+import { escapeHtml } from '@chainmail/platform';
 import type { CaughtMailDetail } from '@chainmail/persistence';
 
 /** The `/mailbox` page: the newest caught mails with their text bodies. Everything shown is escaped. */
@@ -7,15 +8,15 @@ export function mailboxPage(mails: CaughtMailDetail[], catcherOn: boolean): stri
     : 'The local mail catcher is off (CHAINMAIL_MAIL_CATCHER): outbound mail goes to the configured SMTP server.';
   const items = mails.map(
     (m) => `<article>
-  <h2>${esc(m.subject || '(no subject)')}</h2>
+  <h2>${escapeHtml(m.subject || '(no subject)')}</h2>
   <dl>
-    <dt>From</dt><dd>${esc(m.from)}</dd>
-    <dt>To</dt><dd>${esc(m.to)}</dd>
-    <dt>Date</dt><dd>${esc(m.date ?? m.receivedAt)}</dd>
-    <dt>Message-ID</dt><dd>${esc(m.messageId ?? '')}</dd>
-    ${m.inReplyTo ? `<dt>In-Reply-To</dt><dd>${esc(m.inReplyTo)}</dd>` : ''}
+    <dt>From</dt><dd>${escapeHtml(m.from)}</dd>
+    <dt>To</dt><dd>${escapeHtml(m.to)}</dd>
+    <dt>Date</dt><dd>${escapeHtml(m.date ?? m.receivedAt)}</dd>
+    <dt>Message-ID</dt><dd>${escapeHtml(m.messageId ?? '')}</dd>
+    ${m.inReplyTo ? `<dt>In-Reply-To</dt><dd>${escapeHtml(m.inReplyTo)}</dd>` : ''}
   </dl>
-  <pre>${esc(m.text ?? '(no text part)')}</pre>
+  <pre>${escapeHtml(m.text ?? '(no text part)')}</pre>
   <p><a href="/v1/mailbox/${m.id}">raw and headers (JSON)</a></p>
 </article>`,
   );
@@ -41,8 +42,4 @@ ${items.length > 0 ? items.join('\n') : '<p><em>No mail yet.</em></p>'}
 </body>
 </html>
 `;
-}
-
-function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }

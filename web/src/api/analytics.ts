@@ -1,5 +1,5 @@
 import type { AgentAnalytics, AnalyticsOverview, WorkflowAnalytics } from '@chainmail/contracts';
-import { call, query } from './api';
+import { call, enc, query } from './api';
 
 /** The analytics API (`/v1/analytics/…`) and the server settings the console links by. */
 
@@ -13,8 +13,6 @@ export interface ConsoleConfig {
   /** A trace viewer's address with `{traceId}` for the id; null when none is configured. */
   traceUrlTemplate: string | null;
 }
-
-const enc = encodeURIComponent;
 
 export const analyticsApi = {
   overview: (window: AnalyticsWindow) =>

@@ -1,31 +1,13 @@
-import { call, type RunDetail, type ScheduleSummary } from './api';
+import type { PendingApproval } from '@chainmail/contracts';
+import { call, enc, type RunDetail, type ScheduleSummary } from './api';
 
 /**
  * The operator's calls: what waits for a decision, step-by-step debugging, rewind and fork, and
  * pausing schedules. Each acts with the signed-in identity's rights, like every other call.
  */
 
-const enc = encodeURIComponent;
-
 /** A window event: this tab decided a checkpoint, so the count in the navigation follows at once. */
 export const APPROVALS_CHANGED = 'chainmail:approvals-changed';
-
-/** A checkpoint that waits for a decision the signed-in identity may make (`GET /v1/approvals`). */
-export interface Approval {
-  runId: string;
-  workflow: string;
-  version: number;
-  owner: string;
-  step: string;
-  visit: number;
-  message: string;
-  actions: Record<string, string> | null;
-  approvers: string[] | null;
-  deadline: string | null;
-  openedAt: string | null;
-  /** The last output before the checkpoint: what it waits on. */
-  draft: { step: string; output: string } | null;
-}
 
 /** A run paused before a step (debugging): the step and, for agent and workflow steps, its resolved input. */
 export interface PausedAt {
@@ -49,7 +31,7 @@ export interface PausableSchedule extends ScheduleSummary {
 }
 
 export const ops = {
-  approvals: () => call<{ approvals: Approval[] }>('GET', '/v1/approvals').then((r) => r.approvals),
+  approvals: () => call<{ approvals: PendingApproval[] }>('GET', '/v1/approvals').then((r) => r.approvals),
 
   /** A run that pauses before each top-level step (`debug: true`). */
   startDebugRun: (name: string, inputs: Record<string, unknown>) =>

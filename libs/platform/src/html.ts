@@ -1,0 +1,9 @@
+/** Text made safe to put in HTML, in an element or a quoted attribute (the server's pages, mails). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
