@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { gallery, type InstalledWorkflow, type ListingDetail } from '../api/gallery';
 import { problemsByField } from '../gallery/api-problems';
@@ -6,6 +6,7 @@ import { bindingsOf, installRequest, type InstallForm as Form } from '../gallery
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
 import { OwnerSelect } from './OwnerSelect';
+import { useFormAction } from './use-form-action';
 
 /**
  * `Install`: a copy of the listing in your namespace, under a name of your own (default: the
@@ -15,30 +16,18 @@ import { OwnerSelect } from './OwnerSelect';
 export function InstallForm({ listing, onInstalled }: { listing: ListingDetail; onInstalled: () => void }) {
   const bindings = bindingsOf(listing.definition);
   const [form, setForm] = useState<Form>({ name: '', team: '', agents: {}, bindings: {} });
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const [installed, setInstalled] = useState<InstalledWorkflow>();
+  const { busy, error, submit } = useFormAction(async () => {
+    setInstalled(await gallery.install(listing.id, installRequest(form)));
+    onInstalled();
+  });
   const problems = problemsByField(error);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      setInstalled(await gallery.install(listing.id, installRequest(form)));
-      onInstalled();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section className="panel install" aria-label="Install">
       <h2>Install</h2>
       {installed && <Installed installed={installed} />}
-      <form onSubmit={(e) => void submit(e)}>
+      <form onSubmit={submit}>
         <Problem error={error} />
         <label>
           Name of your copy

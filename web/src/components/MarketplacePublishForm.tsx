@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/api';
 import { gallery } from '../api/gallery';
@@ -7,6 +7,7 @@ import { problemsByField } from '../gallery/api-problems';
 import { parseTags } from '../gallery/marketplace';
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
+import { useFormAction } from './use-form-action';
 
 /**
  * `Publish to marketplace` on a workflow's page: its active version shared as a listing (the next
@@ -19,38 +20,26 @@ export function MarketplacePublishForm({ workflow, onClose }: { workflow: string
   const [tags, setTags] = useState('');
   const [visibility, setVisibility] = useState<'public' | 'team'>('public');
   const [team, setTeam] = useState('');
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const [published, setPublished] = useState<{ id: string; version: number }>();
+  const { busy, error, submit } = useFormAction(async () => {
+    const answer = await gallery.publishListing({
+      workflow,
+      title: title.trim(),
+      description: description.trim() || undefined,
+      tags: parseTags(tags),
+      visibility,
+      ...(visibility === 'team' && team !== '' ? { team } : {}),
+    });
+    setPublished(answer);
+  });
   const problems = problemsByField(error);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const answer = await gallery.publishListing({
-        workflow,
-        title: title.trim(),
-        description: description.trim() || undefined,
-        tags: parseTags(tags),
-        visibility,
-        ...(visibility === 'team' && team !== '' ? { team } : {}),
-      });
-      setPublished(answer);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
   const field = (name: string) => ({
     'aria-invalid': problems[name] !== undefined,
     'aria-describedby': `share-${name}-problem`,
   });
 
   return (
-    <form className="panel share" aria-label="Publish to marketplace" onSubmit={(e) => void submit(e)}>
+    <form className="panel share" aria-label="Publish to marketplace" onSubmit={submit}>
       <h2>Publish {workflow} to the marketplace</h2>
       <p className="hint">
         Shares the active version: its definition and the names of what it needs, never a secret's or

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/api';
 import { gallery, type TemplateDetail } from '../api/gallery';
@@ -8,6 +8,7 @@ import { initialParamValues, paramsToSend, type ParamFormValue } from '../galler
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
 import { OwnerSelect } from './OwnerSelect';
+import { useFormAction } from './use-form-action';
 
 /** What the builder shows when it opens a workflow just made from a template. */
 export interface FromTemplate {
@@ -25,37 +26,26 @@ export function UseTemplateForm({ template, onCancel }: { template: TemplateDeta
   const [name, setName] = useState(template.id);
   const [values, setValues] = useState(() => initialParamValues(template.parameters));
   const [team, setTeam] = useState('');
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, submit } = useFormAction(async () => {
+    const used = await gallery.useTemplate(
+      template.id,
+      {
+        name: name.trim(),
+        params: paramsToSend(template.parameters, values),
+      },
+      team || undefined,
+    );
+    const state: FromTemplate = {
+      notice: `Made ${used.name} (version ${used.version}) from the template ${template.title}.`,
+      sampleInput: used.sampleInput,
+    };
+    navigate(`/workflows/${encodeURIComponent(used.name)}`, { state });
+  });
   const problems = problemsByField(error);
-
-  const submit = async (event: FormEvent): Promise<void> => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const used = await gallery.useTemplate(
-        template.id,
-        {
-          name: name.trim(),
-          params: paramsToSend(template.parameters, values),
-        },
-        team || undefined,
-      );
-      const state: FromTemplate = {
-        notice: `Made ${used.name} (version ${used.version}) from the template ${template.title}.`,
-        sampleInput: used.sampleInput,
-      };
-      navigate(`/workflows/${encodeURIComponent(used.name)}`, { state });
-    } catch (err) {
-      setError(err as Error);
-      setBusy(false);
-    }
-  };
   const set = (param: string, value: ParamFormValue): void => setValues({ ...values, [param]: value });
 
   return (
-    <form className="panel use-template" aria-label="Use template" onSubmit={(e) => void submit(e)}>
+    <form className="panel use-template" aria-label="Use template" onSubmit={submit}>
       <h2>Use {template.title}</h2>
       <Problem error={error} />
       <label>
