@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, screenshot } from '../support/browser';
 import { http, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 
@@ -174,7 +174,8 @@ it('another user finds the listing, reads its graph and requirements, stars and 
   expect(page.url()).toContain('sort=stars');
   await page.locator(`[data-listing="${listingId}"]`).getByRole('button', { name: '#meetings' }).click();
   await page.waitForURL(/tag=meetings/);
-  expect(await page.getByLabel('Tag').inputValue()).toBe('meetings');
+  // The field follows the address once the page has rendered it: waited for, not read at once.
+  expect(await valueOnceSettled(page.getByLabel('Tag'), 'meetings')).toBe('meetings');
   await expectCount(page, '[data-listing]', 1);
   await screenshot(page, 'gallery-06-marketplace');
 
@@ -271,6 +272,17 @@ it('is readable at phone width', async () => {
   await expectCount(page, stepNodes(), 3);
   await screenshot(page, 'gallery-10-listing-phone');
 });
+
+/** The field's value once it is `expected`, or whatever it holds when `timeoutMs` has passed. */
+async function valueOnceSettled(field: Locator, expected: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await field.inputValue();
+  while (value !== expected && Date.now() < deadline) {
+    await field.page().waitForTimeout(100);
+    value = await field.inputValue();
+  }
+  return value;
+}
 
 async function expectCount(on: Page, selector: string, count: number, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
