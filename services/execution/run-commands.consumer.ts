@@ -20,7 +20,14 @@ import {
   type ConsumerRunner,
   type EventLogNames,
 } from '@chainmail/event-log';
-import { CHAINMAIL_CONFIG, EVENT_LOG_NAMES, NATS_CONNECTION } from '@chainmail/platform';
+import {
+  CHAINMAIL_CONFIG,
+  EVENT_LOG_NAMES,
+  LOCAL_COMMANDS,
+  NATS_CONNECTION,
+  type LocalCommands,
+  type LocallyDecided,
+} from '@chainmail/platform';
 import {
   extractTraceContext,
   injectTraceHeaders,
@@ -41,11 +48,14 @@ const CHILD_CANCEL_DELIVERIES = 20;
 /**
  * Start, cancel, timer, checkpoint and agent-reply commands from the COMMANDS stream, decided one
  * at a time per message. The commit a command appends is reacted to at once by this process.
+ * Ingress in the same process hands its run starts here directly (`LocalCommands`): the same
+ * decision, without the stream's round trip.
  */
 @Injectable()
 export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('execution');
   private consumer?: ConsumerRunner;
+  private stopServingLocally?: () => void;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -55,6 +65,7 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly commands: RunCommandHandler,
     /** The run owners' variables, recorded at each start. */
     @Optional() @Inject(OwnerVariables) private readonly variables?: OwnerVariables,
+    @Optional() @Inject(LOCAL_COMMANDS) private readonly local?: LocalCommands,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,39 +79,62 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
       ackWaitMs: this.config.executionAckWaitMs,
       handler: (message) => this.onCommand(message),
     });
+    this.stopServingLocally = this.local?.serve(
+      (command, headers) => this.decideHere(command, headers),
+      this.config.executionConcurrency,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopServingLocally?.();
     await this.consumer?.stop();
   }
 
   private async onCommand(message: ConsumedMessage): Promise<void> {
     const command = message.json<Command>();
-    await withSpan(
-      this.tracer,
-      `run command ${command.type}`,
-      { parent: extractTraceContext(message.headers), attributes: runAttributes({ runId: command.runId }) },
-      () => this.handle(command, message),
-    );
-  }
-
-  private async handle(command: Command, message: ConsumedMessage): Promise<void> {
-    const decided = toRunCommand(command);
-    if (decided === undefined) {
-      this.logger.warn(`ignoring unknown command on ${message.subject}`);
-      return;
-    }
-    const handled = await this.commands.handle(
-      command.runId,
-      withTraceOrigin(await withOwnerVariables(decided.command, this.variables), message.headers),
-      decided.msgId,
-      injectTraceHeaders({}),
-    );
+    const handled = await this.traced(command, message.headers);
     const fromParent = command.type === 'CancelRun' && command.by.startsWith('run:');
-    if (fromParent && handled.state.status === 'new' && message.redeliveryCount < CHILD_CANCEL_DELIVERIES) {
+    if (fromParent && handled?.status === 'new' && message.redeliveryCount < CHILD_CANCEL_DELIVERIES) {
       throw new Error(`run ${command.runId} has not started yet; its cancel waits for the start`);
     }
   }
+
+  /** A command handed over in this process, decided as one from the stream would be. */
+  private async decideHere(command: Command, headers: Record<string, string>): Promise<LocallyDecided> {
+    const handled = await this.traced(command, headers);
+    if (handled === undefined) throw new Error(`${command.type} is no run command`);
+    return { duplicate: handled.events === 0 };
+  }
+
+  private traced(command: Command, headers: Record<string, string>): Promise<Handled | undefined> {
+    return withSpan(
+      this.tracer,
+      `run command ${command.type}`,
+      { parent: extractTraceContext(headers), attributes: runAttributes({ runId: command.runId }) },
+      () => this.handle(command, headers),
+    );
+  }
+
+  private async handle(command: Command, headers: Record<string, string>): Promise<Handled | undefined> {
+    const decided = toRunCommand(command);
+    if (decided === undefined) {
+      this.logger.warn(`ignoring unknown command ${command.type} for run ${command.runId}`);
+      return undefined;
+    }
+    const handled = await this.commands.handle(
+      command.runId,
+      withTraceOrigin(await withOwnerVariables(decided.command, this.variables), headers),
+      decided.msgId,
+      injectTraceHeaders({}),
+    );
+    return { status: handled.state.status, events: handled.events.length };
+  }
+}
+
+/** What a command's handling left: the run's status after it, and how many events it decided. */
+interface Handled {
+  status: string;
+  events: number;
 }
 
 /**

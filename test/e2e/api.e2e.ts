@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { connect } from 'nats';
 import { eventually, http, ROOT, startChainmail, type ChainmailUnderTest } from '../support/chainmail';
 
 /** The seed's headline through the REST API, against the built all-in-one process. */
@@ -87,6 +88,49 @@ it('publishes the seed workflow and runs it to succeeded with four chained steps
     return res.body.runs.some((r) => r.id === started.body.runId) ? res.body.runs : undefined;
   });
   expect(listed.length).toBeGreaterThan(0);
+});
+
+it('decides a REST start in the process that received it; a caller-chosen run id goes through the command stream', async () => {
+  const flow = [
+    'name: local-start',
+    'triggers:',
+    '  - { type: webhook, path: local-start, public: true }',
+    'steps:',
+    '  - { id: a, agent: echo@, input: "{{user_input}}" }',
+  ].join('\n');
+  expect((await http(chainmail.base, 'POST', '/v1/workflows', flow, 'application/yaml')).status).toBe(201);
+  const nc = await connect({ servers: chainmail.natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const commandsSent = async (): Promise<number> => (await jsm.streams.info('COMMANDS')).state.last_seq;
+    const before = await commandsSent();
+
+    const started = await http<{ runId: string; status: string }>(
+      chainmail.base,
+      'POST',
+      '/v1/workflows/local-start/runs?wait=true',
+      { inputs: { user_input: 'here' } },
+    );
+    expect(started.status).toBe(200);
+    expect(started.body.status).toBe('succeeded');
+    expect((await runUntilDone(started.body.runId)).output).toBe('here');
+    expect(await commandsSent()).toBe(before);
+
+    // A webhook's Idempotency-Key chooses the run id: its start is queued, and a repeat is one run.
+    const hook = (): Promise<Response> =>
+      fetch(`${chainmail.base}/hooks/local-start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'local-start-1' },
+        body: JSON.stringify({ user_input: 'queued' }),
+      });
+    const first = (await (await hook()).json()) as { runId: string };
+    const again = (await (await hook()).json()) as { runId: string };
+    expect(again.runId).toBe(first.runId);
+    expect(await commandsSent()).toBe(before + 1);
+    expect((await runUntilDone(first.runId)).status).toBe('succeeded');
+  } finally {
+    await nc.close();
+  }
 });
 
 it('refuses an invalid definition with line and column and stores nothing', async () => {

@@ -37,12 +37,14 @@ import {
   DATA_SOURCE,
   DEFINITION_CATALOG,
   EVENT_LOG_NAMES,
+  LOCAL_COMMANDS,
   METRICS,
   METRICS_SERVER,
   NATS_CONNECTION,
   TELEMETRY,
   WORKER_POOL,
 } from './tokens';
+import { LocalCommands } from './local-commands';
 import { WorkerPool } from './worker-pool';
 
 export interface PlatformOptions {
@@ -126,6 +128,8 @@ export class PlatformModule implements OnApplicationShutdown {
       },
       // Threads start with the first task and stop when idle: an idle process holds none.
       { provide: WORKER_POOL, useFactory: () => new WorkerPool() },
+      // Execution serves here when it runs in this process; ingress asks here first.
+      { provide: LOCAL_COMMANDS, useFactory: () => new LocalCommands() },
       {
         provide: METRICS,
         inject: [NATS_CONNECTION, EVENT_LOG_NAMES],

@@ -14,3 +14,5 @@ export const WORKER_POOL = Symbol('WORKER_POOL');
 export const METRICS = Symbol('METRICS');
 /** `/metrics` on `CHAINMAIL_METRICS_PORT` for a process without HTTP of its own, else null. */
 export const METRICS_SERVER = Symbol('METRICS_SERVER');
+/** Run commands decided in this process when execution runs in it (`LocalCommands`). */
+export const LOCAL_COMMANDS = Symbol('LOCAL_COMMANDS');

@@ -8,6 +8,11 @@ export interface CommandSender {
   send(subject: string, command: StartRun, headers?: Record<string, string>): Promise<unknown>;
 }
 
+/** Decides a command in this process when execution runs in it (`LocalCommands`); `undefined`: it does not. */
+export interface LocalDecider {
+  decide(command: StartRun, headers?: Record<string, string>): Promise<{ duplicate: boolean } | undefined>;
+}
+
 export interface StartRunRequest {
   workflow: string;
   inputs: unknown;
@@ -29,12 +34,19 @@ export interface StartedRun {
   fresh: boolean;
 }
 
-/** Checks the inputs against the active version's declarations and sends the start command. */
+/**
+ * Checks the inputs against the active version's declarations and sends the start command. A
+ * run whose id is made here is started in this process when execution runs in it (its first
+ * commit is in the log when this answers); any other start, or when that cannot be, goes through
+ * the COMMANDS stream. A caller-chosen id (a webhook's Idempotency-Key) always goes through the
+ * stream, whose window says whether it is a retry of a start still queued there.
+ */
 export class StartRunUseCase {
   constructor(
     private readonly catalog: DefinitionCatalog,
     private readonly commands: CommandSender,
     private readonly subject: string,
+    private readonly local?: LocalDecider,
   ) {}
 
   async execute(request: StartRunRequest, headers?: Record<string, string>): Promise<StartedRun> {
@@ -64,10 +76,12 @@ export class StartRunUseCase {
       debug: request.debug ?? false,
       ...(breakpoints.length > 0 ? { breakpoints } : {}),
     };
-    const sent = await this.commands.send(this.subject, command, headers);
+    const fresh = request.runId === undefined;
+    const decided = fresh ? await this.local?.decide(command, headers) : undefined;
     // The command log says when this id was sent before (a retried delivery within its window).
+    const sent = decided ?? (await this.commands.send(this.subject, command, headers));
     const duplicate = (sent as { duplicate?: unknown } | undefined)?.duplicate === true;
-    return { runId, version: active.version, duplicate, fresh: request.runId === undefined };
+    return { runId, version: active.version, duplicate, fresh };
   }
 }
 
