@@ -6,6 +6,7 @@ import { EVENTS_HEADER, eventTypesOf } from './commit-events';
 import { jetStreamOf, type JetStreamHandles } from './jetstream';
 import { eventLogNames, type EventLogNames } from './names';
 import { followRange, readRange } from './ordered-reader';
+import { announceLocally, ORIGIN_HEADER, runEndOrigin } from './run-ends';
 import { bySequence, lastBySubject } from './stream-messages';
 
 /**
@@ -33,8 +34,9 @@ export class RunLog {
    * Throws `AppendConflict` when another writer appended first. A retry with the same `msgId`
    * within the duplicate window returns the stored commit's sequence with `duplicate: true`.
    * The commit's event types ride along in the `Chainmail-Events` header, for consumers that skip.
-   * A stored commit that ends the run is then announced on `run-ends.<runId>` (core NATS), for
-   * requests that wait for the end: only what the log stored is announced.
+   * A stored commit that ends the run is then announced on `run-ends.<runId>` (core NATS), and to
+   * listeners in this process at once (`onLocalRunEnds`), for requests that wait for the end: only
+   * what the log stored is announced.
    */
   async append(
     commit: RunCommit,
@@ -55,10 +57,13 @@ export class RunLog {
     } catch (err) {
       throw toAppendError(err, subject, commit.prev, commit.runId);
     }
-    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type)))
-      this.nc.publish(this.names.runEndSubject(commit.runId), data, {
-        headers: toMsgHdrs({ [EVENTS_HEADER]: types }),
+    if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type))) {
+      const ends = this.names.runEndSubject(commit.runId);
+      this.nc.publish(ends, data, {
+        headers: toMsgHdrs({ [EVENTS_HEADER]: types, [ORIGIN_HEADER]: runEndOrigin(this.nc) }),
       });
+      announceLocally(this.nc, ends, commit);
+    }
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 

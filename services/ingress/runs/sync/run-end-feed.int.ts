@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { makeRunEvent } from '@chainmail/contracts';
-import { RunLog } from '@chainmail/event-log';
+import { connectNats, RunLog } from '@chainmail/event-log';
 import type { RunEnd } from '@chainmail/persistence';
-import { isolatedEventLog, type IsolatedEventLog } from '@chainmail/testing';
+import { isolatedEventLog, testNatsUrl, type IsolatedEventLog } from '@chainmail/testing';
 import { RunEndFeed } from './run-end-feed';
 
 let log: IsolatedEventLog;
@@ -104,4 +104,45 @@ it('hears only the end the log stored: a writer that lost the race for the run i
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(heard).toHaveLength(1);
   expect(heard[0]).toMatchObject({ status: 'cancelled', durationMs: 3 });
+});
+
+it('hears an end appended in this process at once, before the append resolves, and once', async () => {
+  const e = randomUUID();
+  const heard: RunEnd[] = [];
+  feed.listen(e, (end) => heard.push(end));
+  const appending = runs.append(
+    { runId: e, prev: 0, events: [makeRunEvent('RunSucceeded', e, at, { output: 'here', durationMs: 1 })] },
+    `${e}-1`,
+  );
+  await appending;
+  await Promise.resolve();
+  expect(heard).toEqual([{ status: 'succeeded', output: 'here', durationMs: 1 }]);
+  // Its copy from the server, for the other processes, is skipped here.
+  await log.nc.flush();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(heard).toHaveLength(1);
+});
+
+it('hears an end appended by another process through the server', async () => {
+  const other = await connectNats(testNatsUrl(), 'test-other-process');
+  try {
+    const f = randomUUID();
+    const heard = new Promise<RunEnd>((resolve) => feed.listen(f, resolve));
+    await new RunLog(other, log.names).append(
+      {
+        runId: f,
+        prev: 0,
+        events: [
+          makeRunEvent('RunFailed', f, at, {
+            error: { code: 'AGENT_FAILED', message: 'no' },
+            durationMs: 5,
+          } as never),
+        ],
+      },
+      `${f}-1`,
+    );
+    expect(await heard).toMatchObject({ status: 'failed', durationMs: 5 });
+  } finally {
+    await other.close();
+  }
 });

@@ -1,5 +1,13 @@
 import { TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
-import { decodeRunCommit, EVENTS_HEADER, type EventLogNames } from '@chainmail/event-log';
+import type { RunEvent } from '@chainmail/contracts';
+import {
+  decodeRunCommit,
+  EVENTS_HEADER,
+  onLocalRunEnds,
+  ORIGIN_HEADER,
+  runEndOrigin,
+  type EventLogNames,
+} from '@chainmail/event-log';
 import { runEndOf, type RunEnd } from '@chainmail/persistence';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 
@@ -17,18 +25,28 @@ const RECENT_MS = 5_000;
  * the stream refused, the end of a writer that lost the race for the run.) Only commits whose
  * `Chainmail-Events` header names a terminal event are decoded. The newest ends are kept, so a listener that starts just
  * after its run ended still hears of it. Core delivery is at most once, so a waiter also asks the
- * read model (see RunOutcomeWaiter).
+ * read model (see RunOutcomeWaiter). Ends appended in this process over the same connection are
+ * heard in-process as the log acknowledges them, and their copies from the server skipped.
  */
 export class RunEndFeed {
   private readonly listeners = new Map<string, Set<RunEndListener>>();
   private readonly recent = new Map<string, { end: RunEnd; at: number }>();
   private readonly subscription: Subscription;
+  private readonly stopLocal: () => void;
+  /** Announcements made over this process's connection: heard in-process already. */
+  private readonly ownOrigin: string;
 
   constructor(nc: NatsConnection, names: EventLogNames) {
+    this.ownOrigin = runEndOrigin(nc);
     this.subscription = nc.subscribe(names.runEndSubjects, {
       callback: (err, msg) => {
         if (err === null) this.receive(msg);
       },
+    });
+    // `run-ends.*` in this feed's namespace: what precedes the wildcard.
+    const prefix = names.runEndSubjects.slice(0, -1);
+    this.stopLocal = onLocalRunEnds(nc, (subject, commit) => {
+      if (subject.startsWith(prefix)) this.heard(commit.runId, commit.events);
     });
   }
 
@@ -50,20 +68,27 @@ export class RunEndFeed {
 
   /** Nest calls it at shutdown. */
   onApplicationShutdown(): void {
+    this.stopLocal();
     this.subscription.unsubscribe();
   }
 
   private receive(msg: Msg): void {
+    if (msg.headers?.get(ORIGIN_HEADER) === this.ownOrigin) return;
     const types = msg.headers?.get(EVENTS_HEADER);
     if (types && !types.split(',').some((type) => TERMINAL_RUN_EVENTS.has(type as never))) return;
-    let end: RunEnd | undefined;
+    let events: readonly RunEvent[];
     try {
-      for (const event of decodeRunCommit(msg.data, 0).events) end ??= runEndOf(event);
+      events = decodeRunCommit(msg.data, 0).events;
     } catch {
       return; // not a commit: nothing to tell
     }
+    this.heard(msg.subject.slice(msg.subject.lastIndexOf('.') + 1), events);
+  }
+
+  private heard(runId: string, events: readonly RunEvent[]): void {
+    let end: RunEnd | undefined;
+    for (const event of events) end ??= runEndOf(event);
     if (end === undefined) return;
-    const runId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
     this.remember(runId, end);
     const waiting = this.listeners.get(runId);
     if (waiting !== undefined) for (const listener of [...waiting]) listener(end);
