@@ -1,5 +1,6 @@
 import { AckPolicy, connect, DeliverPolicy, StorageType, type JsMsg } from 'nats';
 import { Client, Pool } from 'pg';
+import { startCpuMeter, type CpuPerRun } from './cpu';
 import { round, summarize, type Summary } from './stats';
 
 export interface Floor {
@@ -93,6 +94,8 @@ export interface EngineFloorLoad {
   concurrency: number;
   runsPerSecond: number;
   latency: Summary;
+  /** For the runs at concurrency: CPU ms per run of this process (the engine), NATS and Postgres. */
+  cpu?: CpuPerRun;
 }
 
 export interface EngineFloor {
@@ -192,10 +195,11 @@ export async function measureEngineFloor(
     await load(Math.min(100, counts.sequential), counts.concurrency, 4); // warm-up
     const sequential = await load(counts.sequential, 1, 4);
     const oneStep = await load(counts.sequential, 1, 1);
+    const meter = await startCpuMeter();
     const concurrent = await load(counts.concurrent, counts.concurrency, 4);
     return {
       sequential,
-      concurrent,
+      concurrent: { ...concurrent, cpu: await meter.perRun(concurrent.runs) },
       oneStep,
       perStepP50Ms: round((sequential.latency.p50 - oneStep.latency.p50) / 3),
     };

@@ -1,4 +1,5 @@
 import { TERMINAL_STATUSES, type BenchApi } from './api';
+import type { CpuPerRun } from './cpu';
 import { sleep } from './server';
 import { round, summarize, type Summary } from './stats';
 
@@ -24,6 +25,8 @@ export interface LoadResult {
   waitTimeouts: number;
   /** `process.hrtime` (µs) at the start and end, to cut the matching window out of a CPU profile. */
   windowUs: [number, number];
+  /** For the runs at concurrency: CPU ms per run of the server, this client, NATS and Postgres. */
+  cpu?: CpuPerRun;
 }
 
 /** One run as a client sees it: start it, learn its end either way; the time and whether it succeeded. */

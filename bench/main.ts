@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createTestDatabase, startNatsServer } from '@chainmail/testing';
 import { BenchApi } from './api';
+import { startCpuMeter } from './cpu';
 import { formatProfileSummary, summarizeProfile, type CpuProfile } from './cpu-profile';
 import { measureEngineFloor, measureFloor } from './floor';
 import { drive, stepCost, type LoadResult } from './load';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
       server = await start(profileDir);
       await settle(server.pid);
       const idle = await memoryOf(server.pid);
-      let api = new BenchApi(server.base, ADMIN_TOKEN);
+      let api = new BenchApi(server.base, ADMIN_TOKEN, opts.concurrency);
       let pid = server.pid;
       const files = [
         'bench-workflow.yaml',
@@ -105,8 +106,9 @@ async function main(): Promise<void> {
         await settle(pid);
         const sequential = await drive(api, FOUR_STEPS, mode, c.sequentialRuns, 1);
         await settle(pid);
+        const meter = await startCpuMeter(pid);
         const concurrent = await drive(api, FOUR_STEPS, mode, c.concurrentRuns, opts.concurrency);
-        return { sequential, concurrent };
+        return { sequential, concurrent: { ...concurrent, cpu: await meter.perRun(concurrent.runs) } };
       };
       if (has('wait')) report.wait = await measure('wait');
       if (has('poll')) report.poll = await measure('poll');
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
         }
         server = await start();
         await settle(server.pid);
-        api = new BenchApi(server.base, ADMIN_TOKEN);
+        api = new BenchApi(server.base, ADMIN_TOKEN, opts.concurrency);
         pid = server.pid;
       }
 

@@ -59,9 +59,40 @@ describe('tableRows', () => {
     expect(row('REST + poll 5 ms: run latency, one at a time (ms)')?.[4]).toBe('MISSED');
   });
 
+  it("splits the CPU per run by process, the floor's engine as its own", () => {
+    const cpu = { server: 2.31, client: 0.3, nats: 0.62, postgres: 0.55, total: 3.78 };
+    const rows = tableRows({
+      ...base,
+      floor: {
+        ...floor,
+        engine: {
+          ...engine,
+          concurrent: { ...engine.concurrent, cpu: { client: 1.1, nats: 0.4, postgres: 0.4, total: 1.9 } },
+        },
+      },
+      wait: { sequential: load(1, 30, 25), concurrent: { ...load(16, 360, 44), cpu } },
+      poll: { sequential: load(1, 30, 40), concurrent: load(16, 200, 80) },
+    });
+    const row = (figure: string) => rows.find((r) => r[0] === figure);
+    expect(row('floor: CPU per run at 16 (ms)')?.[1]).toBe('engine 1.10  nats 0.40  postgres 0.40 = 1.90');
+    expect(row('REST ?wait=true: CPU per run at 16 (ms)')?.slice(1, 3)).toEqual([
+      'server 2.31  client 0.30  nats 0.62  postgres 0.55 = 3.78',
+      '×1.99',
+    ]);
+    expect(row('REST + poll 5 ms: CPU per run at 16 (ms)')?.slice(1, 3)).toEqual(['not measured', '']);
+  });
+
   it('leaves the ratios out without a floor, and says recovery was not measured', () => {
-    const rows = tableRows({ ...base, wait: { sequential: load(1, 30, 25), concurrent: load(16, 360, 44) } });
+    const cpu = { server: 2, client: 0.3, nats: 0.6, postgres: 0.5, total: 3.4 };
+    const rows = tableRows({
+      ...base,
+      wait: { sequential: load(1, 30, 25), concurrent: { ...load(16, 360, 44), cpu } },
+    });
     expect(rows.find((r) => r[0] === 'REST ?wait=true: runs/s at 16')?.slice(2)).toEqual(['', '≥ ×0.85', '']);
+    expect(rows.find((r) => r[0] === 'REST ?wait=true: CPU per run at 16 (ms)')?.slice(1, 3)).toEqual([
+      'server 2.00  client 0.30  nats 0.60  postgres 0.50 = 3.40',
+      '',
+    ]);
     expect(rows[rows.length - 1]).toEqual([
       'recovery after kill -9 of execution',
       'not measured',

@@ -1,3 +1,4 @@
+import type { CpuPerRun } from './cpu';
 import type { ProfileSummary } from './cpu-profile';
 import type { EngineFloor, Floor } from './floor';
 import type { LoadResult } from './load';
@@ -61,6 +62,19 @@ const ratio = (value: number, floor: number | undefined): number | undefined =>
 const x = (r: number | undefined): string => (r === undefined ? '' : `×${r}`);
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? '' : ok ? 'ok' : 'MISSED');
 const lat = (s: Summary): string => `p50 ${s.p50}  p99 ${s.p99}`;
+const ms = (n: number): string => n.toFixed(2);
+
+/** Each process's CPU ms per run and their sum; the floor's own process is its engine, not a client. */
+function cpuSplit(cpu: CpuPerRun | undefined, ownProcess: 'client' | 'engine'): string {
+  if (!cpu) return 'not measured';
+  const parts = [
+    ...(cpu.server === undefined ? [] : [`server ${ms(cpu.server)}`]),
+    `${ownProcess} ${ms(cpu.client)}`,
+    `nats ${ms(cpu.nats)}`,
+    `postgres ${ms(cpu.postgres)}`,
+  ];
+  return `${parts.join('  ')} = ${ms(cpu.total)}`;
+}
 
 export function tableRows(r: BenchReport): Row[] {
   const engine = r.floor?.engine;
@@ -72,6 +86,13 @@ export function tableRows(r: BenchReport): Row[] {
     rows.push(['floor: append+consume+upsert (ms)', lat(f.appendConsumeUpsert), '', '', '']);
     rows.push(['floor: 4-step run, one at a time (ms)', lat(r.floor.engine.sequential.latency), '', '', '']);
     rows.push(['floor: 4-step runs/s at 16', String(r.floor.engine.concurrent.runsPerSecond), '', '', '']);
+    rows.push([
+      'floor: CPU per run at 16 (ms)',
+      cpuSplit(r.floor.engine.concurrent.cpu, 'engine'),
+      '',
+      '',
+      '',
+    ]);
     rows.push(['floor: per-step (4-step − 1-step)/3 (ms)', `p50 ${r.floor.engine.perStepP50Ms}`, '', '', '']);
   }
   const load = (
@@ -91,6 +112,14 @@ export function tableRows(r: BenchReport): Row[] {
       `${label}: run latency at ${m.concurrent.concurrency} (ms)`,
       lat(m.concurrent.latency),
       x(ratio(m.concurrent.latency.p50, engine?.concurrent.latency.p50)),
+      '',
+      '',
+    ]);
+    const cpu = m.concurrent.cpu;
+    rows.push([
+      `${label}: CPU per run at ${m.concurrent.concurrency} (ms)`,
+      cpuSplit(cpu, 'client'),
+      cpu ? x(ratio(cpu.total, engine?.concurrent.cpu?.total)) : '',
       '',
       '',
     ]);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { freePort } from '@chainmail/testing';
+import { cpuMsOf } from './cpu';
 import type { HeapAnswer } from './heap-probe';
 import { round } from './stats';
 
@@ -113,18 +114,8 @@ export async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: nu
   return { rssMb: round(kb('VmRSS:') / 1024, 1), peakMb: round(kb('VmHWM:') / 1024, 1) };
 }
 
-/** Linux reports CPU time in clock ticks; 100 a second on every common kernel configuration. */
-const CLOCK_TICKS_PER_SECOND = 100;
-
-/** CPU time (user + system) the process has used so far, in ms, from /proc/<pid>/stat. */
-export async function cpuMsOf(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return ((utime + stime) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
+/** The process's CPU time so far (ms): where the bench's phases and settling read it. */
+export { cpuMsOf };
 
 /** Waits until the process uses less than `fraction` of a core over a second (bounded by `maxMs`). */
 export async function settle(pid: number, fraction = 0.05, maxMs = 30_000): Promise<number> {
