@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/api';
 import type { OpenCheckpoint } from '../workflow/checkpoints';
 import { Problem } from './bits';
+import { useAction } from './use-action';
 
 /**
  * A checkpoint the run waits at, decided in place: approve, reject, or edit (the reviewer's text
@@ -18,25 +19,17 @@ export function CheckpointPanel(props: {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(draft?.output ?? '');
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useAction();
 
-  const decide = async (action: 'approve' | 'reject' | 'edit'): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const decide = (action: 'approve' | 'reject' | 'edit'): Promise<boolean> =>
+    run(async () => {
       await api.decideCheckpoint(runId, checkpoint.stepId, {
         action,
         ...(action === 'edit' ? { input: text } : {}),
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       });
       props.onDecided();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ops, type DebuggableRun } from '../api/ops';
 import { Problem } from './bits';
+import { useAction } from './use-action';
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -15,8 +16,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onChanged: () => void }) {
   const { run, stepIds } = props;
   const navigate = useNavigate();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run: runAction } = useAction();
   const [editing, setEditing] = useState(false);
   const [input, setInput] = useState('');
   const ended = TERMINAL.has(run.status);
@@ -26,21 +26,12 @@ export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onCha
   const [pausing, setPausing] = useState(false);
 
   /** Runs one action; true when it was accepted. */
-  const act = async (action: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const act = (action: () => Promise<unknown>): Promise<boolean> =>
+    runAction(async () => {
       await action();
       setEditing(false);
       props.onChanged();
-      return true;
-    } catch (err) {
-      setError(err as Error);
-      return false;
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const paused = run.pausedAt;
   const editInput = (): void => {
     setInput(paused?.input ?? '');

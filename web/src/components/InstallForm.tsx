@@ -6,7 +6,7 @@ import { bindingsOf, installRequest, type InstallForm as Form } from '../gallery
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
 import { OwnerSelect } from './OwnerSelect';
-import { useFormAction } from './use-form-action';
+import { useFormAction } from './use-action';
 
 /**
  * `Install`: a copy of the listing in your namespace, under a name of your own (default: the

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { gallery } from '../api/gallery';
 import { useApi } from '../api/use-api';
 import { Problem } from './bits';
+import { useAction } from './use-action';
 
 /**
  * On an installed copy's page: the listing it came from and, when the listing has a newer
@@ -10,28 +11,20 @@ import { Problem } from './bits';
  */
 export function InstalledFrom({ workflow, onUpdated }: { workflow: string; onUpdated: () => void }) {
   const origin = useApi(() => gallery.origin(workflow), [workflow]);
-  const [error, setError] = useState<Error>();
   const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const o = origin.data;
   if (o === undefined) return null;
 
-  const update = async (): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const update = (): Promise<boolean> =>
+    run(async () => {
       const updated = await gallery.update(workflow);
       setMessage(
         `Updated to listing version ${updated.listingVersion} (version ${updated.version} of ${workflow}).`,
       );
       origin.reload();
       onUpdated();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <section className="installed-from row" aria-label="Installed from the marketplace">

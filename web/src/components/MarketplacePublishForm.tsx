@@ -7,7 +7,7 @@ import { problemsByField } from '../gallery/api-problems';
 import { parseTags } from '../gallery/marketplace';
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
-import { useFormAction } from './use-form-action';
+import { useFormAction } from './use-action';
 
 /**
  * `Publish to marketplace` on a workflow's page: its active version shared as a listing (the next

@@ -8,7 +8,7 @@ import { initialParamValues, paramsToSend, type ParamFormValue } from '../galler
 import { Problem } from './bits';
 import { FieldProblem } from './FieldProblem';
 import { OwnerSelect } from './OwnerSelect';
-import { useFormAction } from './use-form-action';
+import { useFormAction } from './use-action';
 
 /** What the builder shows when it opens a workflow just made from a template. */
 export interface FromTemplate {

@@ -11,6 +11,7 @@ import { MarketplacePublishForm } from '../components/MarketplacePublishForm';
 import { PublishPanel } from '../components/PublishPanel';
 import { StepPanel } from '../components/StepPanel';
 import { TestRunForm } from '../components/TestRunForm';
+import { useAction } from '../components/use-action';
 import type { FromTemplate } from '../components/UseTemplateForm';
 import { WorkflowGraph } from '../components/WorkflowGraph';
 import { WorkflowPanel } from '../components/WorkflowPanel';
@@ -57,8 +58,7 @@ export function BuilderPage() {
   const [selected, setSelected] = useState<string>();
   const [serverIssues, setServerIssues] = useState<ValidationIssue[]>([]);
   const [message, setMessage] = useState<string | undefined>(fromTemplate?.notice);
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [asking, setAsking] = useState(false);
   const [publishing, setPublishing] = useState(false);
   const [sharing, setSharing] = useState(false);
@@ -133,49 +133,45 @@ export function BuilderPage() {
     [testRun],
   );
 
-  const save = async (): Promise<string | undefined> => {
+  /**
+   * Publishes the text shown as the workflow's next version and returns the name it was saved
+   * under; the server's issues, when it refuses the text, go to their lines before it throws.
+   */
+  const publish = async (): Promise<string | undefined> => {
     if (source === undefined) return undefined;
-    setBusy(true);
-    setError(undefined);
     setMessage(undefined);
-    try {
-      const published = await api.publish(source);
-      setServerIssues([]);
-      setSavedSource(source);
-      setMessage(
-        `Saved ${published.name} as version ${published.version}` +
-          (published.warnings.length ? ` (${published.warnings.length} warnings)` : ''),
-      );
-      if (published.name !== name)
-        navigate(`/workflows/${encodeURIComponent(published.name)}`, { replace: true });
-      return published.name;
-    } catch (err) {
+    const published = await api.publish(source).catch((err: unknown) => {
       if (err instanceof ApiError && err.issues.length > 0) setServerIssues(err.issues);
-      setError(err as Error);
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
+      throw err;
+    });
+    setServerIssues([]);
+    setSavedSource(source);
+    setMessage(
+      `Saved ${published.name} as version ${published.version}` +
+        (published.warnings.length ? ` (${published.warnings.length} warnings)` : ''),
+    );
+    if (published.name !== name)
+      navigate(`/workflows/${encodeURIComponent(published.name)}`, { replace: true });
+    return published.name;
   };
 
+  const save = (): Promise<boolean> => run(publish);
+
   /** A version published elsewhere (an installed copy's update) replaces the text shown. */
-  const reloadSaved = async (): Promise<void> => {
-    if (name === undefined) return;
-    try {
+  const reloadSaved = (): Promise<boolean> =>
+    run(async () => {
+      if (name === undefined) return;
       const text = savedText(await api.workflow(name));
       setServerIssues([]);
       setSource(text);
       setSavedSource(text);
-    } catch (err) {
-      setError(err as Error);
-    }
-  };
+    });
 
-  const startTestRun = async (inputs: Record<string, unknown>, debug: boolean): Promise<void> => {
-    const workflow = dirty || name === undefined ? await save() : name;
-    if (workflow === undefined) return;
-    setBusy(true);
-    try {
+  /** Saves first when the text shown is not the saved version, then starts the run. */
+  const startTestRun = (inputs: Record<string, unknown>, debug: boolean): Promise<boolean> =>
+    run(async () => {
+      const workflow = dirty || name === undefined ? await publish() : name;
+      if (workflow === undefined) return;
       const { runId } = debug
         ? await ops.startDebugRun(workflow, inputs)
         : await api.startRun(workflow, inputs);
@@ -183,12 +179,7 @@ export function BuilderPage() {
       // A debug run waits for its Step and Resume buttons: on its run page.
       if (debug) navigate(`/runs/${runId}`);
       else setTestRunId(runId);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (saved.error) return <Problem error={saved.error} />;
   if (source === undefined) return <p>Loading…</p>;

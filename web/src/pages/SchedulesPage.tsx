@@ -1,26 +1,18 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLivePoll } from '../api/live';
 import { ops, type PausableSchedule } from '../api/ops';
 import { PageTitle, Problem, Status, When } from '../components/bits';
+import { useKeyedAction } from '../components/use-action';
 
 /** Each schedule in words, its steps, its last run and the next one; pause and resume. */
 export function SchedulesPage() {
   const schedules = useLivePoll(() => ops.schedules(), [], { fastMs: 10_000, slowMs: 60_000 });
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<Error>();
-  const toggle = async (s: PausableSchedule): Promise<void> => {
-    setBusy(s.id);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useKeyedAction<string>();
+  const toggle = (s: PausableSchedule): Promise<boolean> =>
+    run(s.id, async () => {
       await ops.pauseSchedule(s.id, !s.paused);
       schedules.reload();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(undefined);
-    }
-  };
+    });
   return (
     <>
       <PageTitle>Scheduled workflows</PageTitle>
