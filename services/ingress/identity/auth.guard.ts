@@ -19,6 +19,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly openMailbox: boolean;
+  /** Each route's rule, read from its metadata once (decorators do not change after start). */
+  private readonly rules = new WeakMap<object, WeakMap<object, AccessRule | undefined>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,10 +35,7 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const rule = this.ruleOf(context);
     const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
     const res = context.switchToHttp().getResponse<Response>();
     if (rule === undefined) {
@@ -62,6 +61,21 @@ export class AuthGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  /** The route's rule: its handler's, else its class's (a handler may be inherited: by both). */
+  private ruleOf(context: ExecutionContext): AccessRule | undefined {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byClass = this.rules.get(handler);
+    if (byClass === undefined) {
+      byClass = new WeakMap();
+      this.rules.set(handler, byClass);
+    }
+    if (byClass.has(controller)) return byClass.get(controller);
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler, controller]);
+    byClass.set(controller, rule);
+    return rule;
   }
 
   private async authenticate(req: Request, res: Response): Promise<Actor> {
