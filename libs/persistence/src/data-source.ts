@@ -18,6 +18,7 @@ import { DebuggingRunViews1733150000000 } from './migrations/1733150000000-debug
 import { CreateAnalyticsReadModels1733300000000 } from './migrations/1733300000000-create-analytics-read-models';
 import { WaitingCheckpoints1733400000000 } from './migrations/1733400000000-waiting-checkpoints';
 import { RunTraceIds1733460000000 } from './migrations/1733460000000-run-trace-ids';
+import { ProjectRunBatchFunction1733500000000 } from './migrations/1733500000000-project-run-batch-function';
 
 /**
  * Entities of the tables read or written through TypeORM (the identity tables' live with their
@@ -47,6 +48,7 @@ export const PERSISTENCE_MIGRATIONS = [
   CreateAnalyticsReadModels1733300000000,
   WaitingCheckpoints1733400000000,
   RunTraceIds1733460000000,
+  ProjectRunBatchFunction1733500000000,
 ];
 
 /** An entity or migration class. */

@@ -9,30 +9,17 @@ import type {
   StepAttemptFact,
   StepPatch,
 } from './run-projection';
-import {
-  ADVANCE_CHECKPOINT,
-  ADVANCE_CHECKPOINT_COUNTING,
-  LOCK_RUNS,
-  TRUNCATE_READ_MODELS,
-  UPSERT_AGENT_MAILS,
-  UPSERT_CHECKPOINT_WAITS,
-  UPSERT_RUNS,
-  UPSERT_STEP_ATTEMPTS,
-  UPSERT_STEPS,
-} from './run-projection.sql';
+import { ADVANCE_CHECKPOINT, PROJECT_RUN_BATCH, TRUNCATE_READ_MODELS } from './run-projection.sql';
 
 export { RUN_PROJECTION_CHECKPOINT };
 
 const MAX_TRIES = 4;
-/** Up to this many runs a batch goes as one simple query (the live path); past it, in a transaction. */
-const INLINED_RUNS_MAX = 32;
 
 /**
  * Writes projection batches: one transaction per batch, idempotent and order-insensitive, so
- * redelivered or reordered commits never move a row backwards (see `run-projection.sql.ts`).
- * A live batch's statements (lock, steps, runs, mails, analytics facts, checkpoint) go to Postgres
- * as one simple query, which it runs as one implicit transaction: one round trip instead of seven.
- * A large batch (a replay, a backlog) goes statement by statement with bound parameters.
+ * redelivered or reordered commits never move a row backwards. A batch of any size is one call of
+ * `project_run_batch` with bound parameters (see `run-projection.sql.ts`): one round trip, and
+ * nothing for Postgres to parse or plan but the call itself.
  */
 export class RunProjectionWriter {
   constructor(
@@ -42,19 +29,10 @@ export class RunProjectionWriter {
 
   async write(batch: ProjectionBatch): Promise<void> {
     if (batch.runs.length === 0 && batch.lastSeq === 0) return;
-    const statements = this.statements(batch);
-    if (batch.runs.length > INLINED_RUNS_MAX) {
-      // A replay's batch: megabytes of JSON go as bound parameters, which Postgres takes as they
-      // are, rather than as literals it must unescape; the round trips do not matter at that size.
-      await inRetryingTransaction(this.dataSource, async (runner) => {
-        for (const [sql, params] of statements) await runner.query(sql, params);
-      });
-      return;
-    }
-    const script = statements.map(([sql, params]) => inline(sql, params)).join(';\n');
+    const params = this.params(batch);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.dataSource.query(script);
+        await this.dataSource.query(PROJECT_RUN_BATCH, params);
         return;
       } catch (error) {
         // Replicas writing the same rows at once: the whole batch, tried again, can succeed.
@@ -85,72 +63,27 @@ export class RunProjectionWriter {
     return rows.length === 0 ? 0 : Number(rows[0].last_seq);
   }
 
-  /** The batch's statements in order, each with its parameters. */
-  private statements(batch: ProjectionBatch): Array<[string, Param[]]> {
-    const statements: Array<[string, Param[]]> = [];
-    if (batch.runs.length > 0) {
-      const runIds = batch.runs.map((r) => r.id);
-      statements.push([LOCK_RUNS, [runIds]]);
-      // Steps first: the run statement then recounts them while it merges the run.
-      if (batch.steps.length > 0) {
-        statements.push([UPSERT_STEPS, [JSON.stringify(batch.steps.map(stepRow)), runIds]]);
-      }
-      const withSteps = new Set(batch.steps.map((s) => s.runId));
-      const runs = batch.runs.map((r) => runRow(r, withSteps.has(r.id)));
-      statements.push([UPSERT_RUNS, [JSON.stringify(runs), runIds]]);
-      if (batch.mails.length > 0) {
-        statements.push([UPSERT_AGENT_MAILS, [JSON.stringify(batch.mails.map(mailRow))]]);
-      }
-      if (batch.attempts.length > 0) {
-        statements.push([UPSERT_STEP_ATTEMPTS, [JSON.stringify(batch.attempts.map(attemptRow))]]);
-      }
-      if (batch.checkpoints.length > 0) {
-        statements.push([
-          UPSERT_CHECKPOINT_WAITS,
-          [JSON.stringify(batch.checkpoints.map(checkpointWaitRow))],
-        ]);
-      }
-    }
-    // Last, so that the hot rows are held for the shortest time.
-    if (batch.lastSeq > 0) {
-      statements.push([
-        ADVANCE_CHECKPOINT_COUNTING,
-        [this.checkpointName, batch.lastSeq, eventCountName(this.checkpointName), batch.events],
-      ]);
-    }
-    return statements;
+  /** The parameters of `PROJECT_RUN_BATCH` for the batch. */
+  private params(batch: ProjectionBatch): Array<string | number | string[] | null> {
+    const withSteps = new Set(batch.steps.map((s) => s.runId));
+    return [
+      batch.runs.map((r) => r.id),
+      JSON.stringify(batch.runs.map((r) => runRow(r, withSteps.has(r.id)))),
+      jsonArrayOrNull(batch.steps.map(stepRow)),
+      jsonArrayOrNull(batch.mails.map(mailRow)),
+      jsonArrayOrNull(batch.attempts.map(attemptRow)),
+      jsonArrayOrNull(batch.checkpoints.map(checkpointWaitRow)),
+      this.checkpointName,
+      batch.lastSeq,
+      eventCountName(this.checkpointName),
+      batch.events,
+    ];
   }
 }
 
-type Param = string | number | string[];
-
-/**
- * `sql` with its `$n` placeholders replaced by the parameters as SQL literals (strings escaped as
- * pg's own `escapeLiteral` does, arrays as `ARRAY[…]`), for a query sent without bound parameters.
- * The statements here hold no `$` but their placeholders.
- */
-export function inline(sql: string, params: Param[]): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    if (value === undefined) throw new Error(`no parameter $${n} for the statement`);
-    if (Array.isArray(value)) return `ARRAY[${value.map((v) => quoteLiteral(v)).join(',')}]`;
-    if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value)) throw new Error(`parameter $${n} is not an integer: ${value}`);
-      return String(value);
-    }
-    return quoteLiteral(value);
-  });
-}
-
-/**
- * A string as a SQL literal, exactly as pg's `escapeLiteral` writes it (`'` doubled; with a
- * backslash, an `E'…'` literal with backslashes doubled), but by native replaces: pg's
- * character-by-character concatenation turns a replay's multi-megabyte batch into garbage that
- * took two thirds of the rebuild's CPU.
- */
-export function quoteLiteral(value: string): string {
-  const quoted = value.replace(/'/g, "''");
-  return value.includes('\\') ? ` E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
+/** Rows as a JSON array, or null when there are none (the function then skips their table). */
+function jsonArrayOrNull(rows: Array<Record<string, unknown>>): string | null {
+  return rows.length === 0 ? null : JSON.stringify(rows);
 }
 
 function runRow(patch: RunPatch, hasSteps: boolean): Record<string, unknown> {
