@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stepGraph } from '@chainmail/workflow-dsl';
 import type { RunEvent, ErrorPolicy, RetryPolicy, Step, WorkflowDefinition } from '@chainmail/contracts';
-import { evolve, foldCommits } from './evolve';
+import { evolve, evolveAll, foldCommits } from './evolve';
 import { initialRunState, type RunState } from './run-state';
 import { simulate } from './testing/simulator';
 
@@ -187,6 +187,7 @@ it('every random run ends, ends each step once per visit, folds the same and hon
         ),
       ).toEqual(script.state);
       expectDataEdgesHonoured(definition, events, script.runId);
+      expectCommitFoldsPure(script.runId, script.log);
       // After the end, nothing decides anything.
       expect(script.cancel()).toEqual([]);
     }),
@@ -210,6 +211,18 @@ function expectOneEndPerVisit(events: RunEvent[]): void {
     // A success is final; a skip may only follow a failure of the same visit (on_error: skip).
     expect(earlier).toBeUndefined();
     ended.set(key, event.type);
+  }
+}
+
+/** Each commit folds at once as event by event, and the state it was folded onto stays as it was. */
+function expectCommitFoldsPure(runId: string, log: readonly { events: RunEvent[] }[]): void {
+  let state: RunState = initialRunState(runId);
+  for (const { events } of log) {
+    const before = structuredClone(state);
+    const folded = evolveAll(state, events);
+    expect(folded).toStrictEqual(events.reduce(evolve, before));
+    expect(state).toStrictEqual(before);
+    state = folded;
   }
 }
 

@@ -2,18 +2,25 @@ import type { CarriedStep, RunCommit, RunEvent, RunEventMap, Usage } from '@chai
 import { runTimeoutMessage } from './durations';
 import { initialRunState, type RunState, type Spent, type StepRuntime } from './run-state';
 
-/** Folds one event into the run's state. Pure; unknown events leave the state as it is. */
+/** What one event changes in the run's state: the fields it sets, each a new value. */
+type Change = Partial<RunState>;
+
+/**
+ * Folds one event into the run's state. Pure; unknown events leave the state as it is. The state
+ * is copied once per event (the change's fields laid over it), and so is the steps map when a
+ * step changes: folding is on every commit's path, several times per commit.
+ */
 export function evolve(state: RunState, event: RunEvent): RunState {
-  const next = applyEvent(state, event);
-  return next === state ? state : { ...next, eventCount: state.eventCount + 1 };
+  const change = changeOf(state, event);
+  return change === undefined ? state : { ...state, ...change, eventCount: state.eventCount + 1 };
 }
 
-function applyEvent(state: RunState, event: RunEvent): RunState {
+/** The fields `event` changes; undefined when it changes nothing (not even the event count). */
+function changeOf(state: RunState, event: RunEvent): Change | undefined {
   switch (event.type) {
     case 'RunStarted': {
       const d = event.data;
       return {
-        ...state,
         status: 'running',
         workflow: d.workflow,
         version: d.version,
@@ -36,27 +43,26 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
     }
     case 'RunPaused': {
       const d = event.data;
-      return park(
-        { ...state, paused: { stepId: d.stepId, visit: d.visit, input: d.input, at: event.at } },
-        event.at,
-      );
+      return {
+        paused: { stepId: d.stepId, visit: d.visit, input: d.input, at: event.at },
+        ...park(state, event.at),
+      };
     }
     case 'RunStepped':
     case 'RunResumed': {
       const d = event.data;
-      if (state.paused === undefined) return state;
+      if (state.paused === undefined) return undefined;
       const input = event.type === 'RunStepped' ? event.data.input : undefined;
       const released = { stepId: d.stepId, visit: d.visit, ...(input !== undefined ? { input } : {}) };
       const pauseMode = event.type === 'RunStepped' ? 'every' : 'breakpoints';
-      return unpark({ ...state, paused: undefined, released, pauseMode }, event.at);
+      return { paused: undefined, released, pauseMode, ...unpark(state, event.at) };
     }
     case 'RunPauseRequested':
-      return { ...state, pauseMode: 'every' };
+      return { pauseMode: 'every' };
     case 'RunRewound':
       return rewound(state, event.data, event.at);
     case 'StepStarted': {
       const d = event.data;
-      const base = state.released?.stepId === d.stepId ? { ...state, released: undefined } : state;
       const started: StepRuntime = {
         status: 'running',
         visit: d.visit,
@@ -72,11 +78,13 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
       if (d.parent !== undefined) started.parent = d.parent;
       if (d.index !== undefined) started.index = d.index;
       if (d.items !== undefined) started.list = d.items;
-      return withStep(notActivated(base, d.stepId), d.stepId, started);
+      const change: Change = { steps: withStep(state.steps, d.stepId, started) };
+      if (state.released?.stepId === d.stepId) change.released = undefined;
+      return notActivated(state, d.stepId, change);
     }
     case 'StepSucceeded': {
       const d = event.data;
-      return closing(withSpent(state, d.usage), d.stepId, event.at, (prior) => ({
+      const change = closing(state, d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'succeeded',
         visit: d.visit,
@@ -88,10 +96,11 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         endedAt: event.at,
         durationMs: d.durationMs,
       }));
+      return withSpent(state, d.usage, change);
     }
     case 'StepFailed': {
       const d = event.data;
-      return closing(withSpent(state, d.usage), d.stepId, event.at, (prior) => ({
+      const change = closing(state, d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'failed',
         visit: d.visit,
@@ -100,45 +109,42 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         endedAt: event.at,
         durationMs: d.durationMs,
       }));
+      return withSpent(state, d.usage, change);
     }
     case 'StepRetryScheduled': {
       const d = event.data;
       const prior = state.steps[d.stepId];
-      if (prior === undefined) return state;
-      return withStep(state, d.stepId, { ...prior, retry: { attempt: d.attempt, dueAt: d.dueAt } });
+      if (prior === undefined) return undefined;
+      return {
+        steps: withStep(state.steps, d.stepId, { ...prior, retry: { attempt: d.attempt, dueAt: d.dueAt } }),
+      };
     }
     case 'StepDeferred': {
       const d = event.data;
       const prior = state.steps[d.stepId];
-      if (prior === undefined) return state;
-      return withStep(state, d.stepId, {
+      if (prior === undefined) return undefined;
+      const deferred: StepRuntime = {
         ...prior,
         deferred: { deferral: d.deferral, dueAt: d.dueAt },
         deferrals: Math.max(prior.deferrals ?? 0, d.deferral),
-      });
+      };
+      return { steps: withStep(state.steps, d.stepId, deferred) };
     }
     case 'StepResumed': {
       const prior = state.steps[event.data.stepId];
-      if (prior === undefined) return state;
-      return withStep(state, event.data.stepId, { ...prior, deferred: undefined });
+      if (prior === undefined) return undefined;
+      return { steps: withStep(state.steps, event.data.stepId, { ...prior, deferred: undefined }) };
     }
     case 'AgentMailSent': {
       const d = event.data;
       const prior = state.steps[d.stepId];
-      if (prior === undefined || prior.mail !== undefined) return state;
-      const parked = state.openCheckpoints === 0 ? { parkedSince: event.at } : {};
-      return {
-        ...withStep(state, d.stepId, {
-          ...prior,
-          mail: { messageId: d.messageId, to: d.to, sentAt: event.at },
-        }),
-        ...parked,
-        openCheckpoints: state.openCheckpoints + 1,
-      };
+      if (prior === undefined || prior.mail !== undefined) return undefined;
+      const mail = { messageId: d.messageId, to: d.to, sentAt: event.at };
+      return { steps: withStep(state.steps, d.stepId, { ...prior, mail }), ...park(state, event.at) };
     }
     case 'StepSkipped': {
       const d = event.data;
-      return closing(notActivated(state, d.stepId), d.stepId, event.at, (prior) => ({
+      const change = closing(state, d.stepId, event.at, (prior) => ({
         ...prior,
         status: 'skipped',
         visit: d.visit,
@@ -149,12 +155,13 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         pending: undefined,
         endedAt: event.at,
       }));
+      return notActivated(state, d.stepId, change);
     }
     case 'BranchTaken': {
       // A target already at work needs no activation (a loop back to it resets and activates it).
       const target = state.steps[event.data.target];
-      if (target !== undefined && target.pending !== true) return { ...state };
-      return { ...state, activated: { ...state.activated, [event.data.target]: true } };
+      if (target !== undefined && target.pending !== true) return {};
+      return { activated: { ...state.activated, [event.data.target]: true } };
     }
     case 'StepsReset': {
       const steps: Record<string, StepRuntime> = { ...state.steps };
@@ -165,21 +172,14 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
         if (step.kind === 'item') delete steps[id];
         else steps[id] = { ...step, pending: true, retry: undefined };
       }
-      return { ...state, steps, activated: { ...state.activated, [event.data.target]: true } };
+      return { steps, activated: { ...state.activated, [event.data.target]: true } };
     }
     case 'CheckpointOpened': {
       const d = event.data;
       const prior = state.steps[d.stepId];
-      if (prior === undefined) return state;
-      const parked = state.openCheckpoints === 0 ? { parkedSince: event.at } : {};
-      return {
-        ...withStep(state, d.stepId, {
-          ...prior,
-          checkpoint: { message: d.message, openedAt: event.at, timeoutMs: d.timeoutMs },
-        }),
-        ...parked,
-        openCheckpoints: state.openCheckpoints + 1,
-      };
+      if (prior === undefined) return undefined;
+      const checkpoint = { message: d.message, openedAt: event.at, timeoutMs: d.timeoutMs };
+      return { steps: withStep(state.steps, d.stepId, { ...prior, checkpoint }), ...park(state, event.at) };
     }
     case 'CheckpointResolved': {
       const d = event.data;
@@ -189,13 +189,12 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
       }));
     }
     case 'RunSucceeded':
-      return { ...state, status: 'succeeded', output: event.data.output, endedAt: event.at };
+      return { status: 'succeeded', output: event.data.output, endedAt: event.at };
     case 'RunFailed':
-      return { ...state, status: 'failed', error: event.data.error, endedAt: event.at };
+      return { status: 'failed', error: event.data.error, endedAt: event.at };
     case 'RunTimedOut': {
       const d = event.data;
       return {
-        ...state,
         status: 'failed',
         error: {
           code: 'RUN_TIMEOUT',
@@ -208,74 +207,70 @@ function applyEvent(state: RunState, event: RunEvent): RunState {
     }
     case 'RunCancelled':
       return {
-        ...state,
         status: 'cancelled',
         error: { code: 'RUN_CANCELLED', message: event.data.reason, retryable: false },
         endedAt: event.at,
       };
     default:
-      return state;
+      return undefined;
   }
 }
 
-function withStep(state: RunState, stepId: string, step: StepRuntime): RunState {
-  return { ...state, steps: { ...state.steps, [stepId]: step } };
+function withStep(
+  steps: Readonly<Record<string, StepRuntime>>,
+  stepId: string,
+  step: StepRuntime,
+): Record<string, StepRuntime> {
+  return { ...steps, [stepId]: step };
 }
 
-function notActivated(state: RunState, stepId: string): RunState {
-  if (state.activated[stepId] === undefined) return state;
+/** `change`, which also takes back a goto's activation of the step, if it had one. */
+function notActivated(state: RunState, stepId: string, change: Change): Change {
+  if (state.activated[stepId] === undefined) return change;
   const activated = { ...state.activated };
   delete activated[stepId];
-  return { ...state, activated };
+  change.activated = activated;
+  return change;
 }
 
-/** Adds a step result's usage to what the run has spent. */
-function withSpent(state: RunState, usage: Usage | undefined): RunState {
-  if (usage === undefined) return state;
+/** `change`, which also adds a step result's usage to what the run has spent. */
+function withSpent(state: RunState, usage: Usage | undefined, change: Change): Change {
+  if (usage === undefined) return change;
   const spent: Spent = {
     costUsd: state.spent.costUsd + (usage.costUsd ?? 0),
     promptTokens: state.spent.promptTokens + (usage.promptTokens ?? 0),
     completionTokens: state.spent.completionTokens + (usage.completionTokens ?? 0),
   };
-  return { ...state, spent };
+  change.spent = spent;
+  return change;
 }
 
 /**
- * Applies a change to a step; when that closes the step's open wait (a checkpoint, an agent
- * mail), the run's parked time is brought up to date (such waits do not count against the run's
- * timeout).
+ * Applies a change to a step (`change` returns a new step); when that closes the step's open wait
+ * (a checkpoint, an agent mail), the run's parked time is brought up to date (such waits do not
+ * count against the run's timeout).
  */
 function closing(
   state: RunState,
   stepId: string,
   at: string,
   change: (prior: StepRuntime) => StepRuntime,
-): RunState {
+): Change {
   const prior = state.steps[stepId] ?? ({ status: 'running', visit: 0, attempt: 0 } as StepRuntime);
-  const next = withStep(state, stepId, {
-    ...change(prior),
-    checkpoint: undefined,
-    mail: undefined,
-    deferred: undefined,
-  });
-  if (prior.checkpoint === undefined && prior.mail === undefined) return next;
-  const open = state.openCheckpoints - 1;
-  if (open > 0) return { ...next, openCheckpoints: open };
-  const since = state.parkedSince === undefined ? Date.parse(at) : Date.parse(state.parkedSince);
-  return {
-    ...next,
-    openCheckpoints: 0,
-    parkedSince: undefined,
-    parkedMs: state.parkedMs + Math.max(0, Date.parse(at) - since),
-  };
+  const step = change(prior);
+  step.checkpoint = undefined;
+  step.mail = undefined;
+  step.deferred = undefined;
+  const steps = withStep(state.steps, stepId, step);
+  if (prior.checkpoint === undefined && prior.mail === undefined) return { steps };
+  return { steps, ...unpark(state, at) };
 }
 
-function debugSettings(debug: boolean, breakpoints: readonly string[] | undefined): Partial<RunState> {
+function debugSettings(debug: boolean, breakpoints: readonly string[] | undefined): Change {
   if (debug) return { pauseMode: 'every', breakpoints: breakpoints ?? [] };
   if (breakpoints !== undefined && breakpoints.length > 0) return { pauseMode: 'breakpoints', breakpoints };
   return {};
 }
-
 /** A forked run's steps at its start: the results it took over, as finished visits. */
 function carriedSteps(
   carried: Readonly<Record<string, CarriedStep>>,
@@ -305,17 +300,16 @@ function carriedSteps(
 }
 
 /** A wait for a person begins: while any is open, the run's own timeout does not run. */
-function park(state: RunState, at: string): RunState {
-  const parked = state.openCheckpoints === 0 ? { parkedSince: at } : {};
-  return { ...state, ...parked, openCheckpoints: state.openCheckpoints + 1 };
+function park(state: RunState, at: string): Change {
+  const openCheckpoints = state.openCheckpoints + 1;
+  return state.openCheckpoints === 0 ? { parkedSince: at, openCheckpoints } : { openCheckpoints };
 }
 
-function unpark(state: RunState, at: string): RunState {
+function unpark(state: RunState, at: string): Change {
   const open = state.openCheckpoints - 1;
-  if (open > 0) return { ...state, openCheckpoints: open };
+  if (open > 0) return { openCheckpoints: open };
   const since = state.parkedSince === undefined ? Date.parse(at) : Date.parse(state.parkedSince);
   return {
-    ...state,
     openCheckpoints: 0,
     parkedSince: undefined,
     parkedMs: state.parkedMs + Math.max(0, Date.parse(at) - since),
@@ -326,7 +320,7 @@ function unpark(state: RunState, at: string): RunState {
  * An ended run goes back to a step: the reset steps wait for their next visit (their last outputs
  * stay readable), the end is forgotten, and the time so far stops counting against the timeout.
  */
-function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): RunState {
+function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): Change {
   const steps: Record<string, StepRuntime> = { ...state.steps };
   for (const id of data.resetStepIds) {
     const step = steps[id];
@@ -344,7 +338,6 @@ function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): 
   }
   const started = state.startedAt === undefined ? Date.parse(at) : Date.parse(state.startedAt);
   return {
-    ...state,
     status: 'running',
     steps,
     activated: { ...state.activated, [data.toStep]: true },
@@ -361,8 +354,24 @@ function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): 
   };
 }
 
-export const evolveAll = (state: RunState, events: readonly RunEvent[]): RunState =>
-  events.reduce(evolve, state);
+/**
+ * Folds several events, as `evolve` one by one would. The state is copied once for all of them:
+ * the copy is this function's own until it returns, so laying each change over it keeps the fold
+ * pure for the caller.
+ */
+export function evolveAll(state: RunState, events: readonly RunEvent[]): RunState {
+  let draft: RunState | undefined;
+  for (const event of events) {
+    const change = changeOf(draft ?? state, event);
+    if (change === undefined) continue;
+    if (draft === undefined) draft = { ...state, ...change, eventCount: state.eventCount + 1 };
+    else {
+      Object.assign(draft, change);
+      draft.eventCount++;
+    }
+  }
+  return draft ?? state;
+}
 
 /** Folds a run's whole log (as commits) from the initial state. */
 export function foldCommits(runId: string, commits: readonly RunCommit[]): RunState {
