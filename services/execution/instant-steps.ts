@@ -1,5 +1,5 @@
 import type { RunEvent, RunEventOf, StepOutcome } from '@chainmail/contracts';
-import { awaitsCall, evolveAll, type RunState } from '@chainmail/engine';
+import { awaitsCall, type Decided, type RunState } from '@chainmail/engine';
 import {
   recordFailure,
   runAttributes,
@@ -15,11 +15,11 @@ const MAX_STEPS_PER_COMMIT = 64;
 /** Nor more than this much output: a commit stays far below the stream's message size. */
 const MAX_OUTPUT_CHARS_PER_COMMIT = 256 * 1024;
 
-/** What a decision's context needs to decide one more result on the way. */
+/** What a decision's context needs to decide one more result on the way (events and the state after them). */
 export type DecideResult = (
   state: RunState,
   result: { stepId: string; visit: number; attempt: number; outcome: StepOutcome },
-) => RunEvent[];
+) => Decided;
 
 /**
  * Steps whose agent is instant (a builtin: pure, in-process, no IO — `Agent.instant`) are run while
@@ -36,38 +36,42 @@ export class InstantSteps {
     private readonly tracer?: Tracer,
   ) {}
 
-  /** `events` (decided on `state`) followed by the results of the instant calls they start, and so on. */
-  async runAhead(state: RunState, events: RunEvent[], decideResult: DecideResult): Promise<RunEvent[]> {
-    let all = events;
-    let batch = events;
-    let current = evolveAll(state, events);
+  /**
+   * `decided`'s events followed by the results of the instant calls they start, and so on, with the
+   * state after all of them (folded once, by the decisions that made them).
+   */
+  async runAhead(decided: Decided, decideResult: DecideResult): Promise<Decided> {
+    let all = decided.events;
+    let batch = decided.events;
+    let current = decided.state;
     let steps = 0;
     let chars = 0;
     for (;;) {
+      const run = current;
       const starts = batch.filter(
         (e): e is RunEventOf<'StepStarted'> =>
           e.type === 'StepStarted' &&
           e.data.agent !== undefined &&
           e.data.childRunId === undefined &&
-          awaitsCall(current, e.data) &&
+          awaitsCall(run, e.data) &&
           this.isInstant(e.data.agent),
       );
-      if (starts.length === 0 || steps + starts.length > MAX_STEPS_PER_COMMIT) return all;
-      const run = current;
+      if (starts.length === 0 || steps + starts.length > MAX_STEPS_PER_COMMIT)
+        return { events: all, state: run };
       const outcomes = await Promise.all(starts.map((start) => this.call(run, start)));
       const next: RunEvent[] = [];
       starts.forEach((start, i) => {
         const { stepId, visit, attempt } = start.data;
-        const decided = decideResult(current, { stepId, visit, attempt, outcome: outcomes[i] });
-        current = evolveAll(current, decided);
-        next.push(...decided);
+        const result = decideResult(current, { stepId, visit, attempt, outcome: outcomes[i] });
+        current = result.state;
+        next.push(...result.events);
         const outcome = outcomes[i];
         chars += outcome.ok ? outcome.output.length : outcome.error.message.length;
       });
       all = all.concat(next);
       batch = next;
       steps += starts.length;
-      if (chars > MAX_OUTPUT_CHARS_PER_COMMIT) return all;
+      if (chars > MAX_OUTPUT_CHARS_PER_COMMIT) return { events: all, state: current };
     }
   }
 

@@ -1,5 +1,5 @@
 import type { RunEvent, WorkflowDefinition } from '@chainmail/contracts';
-import { decide, type RunCommand } from '@chainmail/engine';
+import { decideAndFold, type RunCommand } from '@chainmail/engine';
 import type { AgentFactsLookup } from './agent-facts';
 import type { InstantSteps } from './instant-steps';
 import type { LoadedRun, RunStore } from './run-store';
@@ -63,20 +63,24 @@ export class RunCommandHandler {
       const definition = await this.definitions.definition(workflow, version);
       // The run acts with its owner's rights: the agents it may call are its owner's.
       const agents = this.agents ? { agents: this.agents(workflow, owner) } : {};
-      const context = (): Parameters<typeof decide>[2] => ({ definition, now: this.clock(), ...agents });
-      let events = decide(command, loaded.state, context());
-      if (events.length === 0) {
-        if (fresh) return { ...loaded, events };
+      const context = (): Parameters<typeof decideAndFold>[2] => ({
+        definition,
+        now: this.clock(),
+        ...agents,
+      });
+      let decided = decideAndFold(command, loaded.state, context());
+      if (decided.events.length === 0) {
+        if (fresh) return { ...loaded, events: [] };
         await reread();
         continue;
       }
       if (this.instant !== undefined)
-        events = await this.instant.runAhead(loaded.state, events, (state, result) =>
-          decide({ type: 'CompleteStep', data: result }, state, context()),
+        decided = await this.instant.runAhead(decided, (state, result) =>
+          decideAndFold({ type: 'CompleteStep', data: result }, state, context()),
         );
       try {
-        const next = await this.runs.append(loaded, events, msgId, headers);
-        return { ...next, events };
+        const next = await this.runs.append(loaded, decided, msgId, headers);
+        return { ...next, events: decided.events };
       } catch (err) {
         if (!this.isConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
         await reread();

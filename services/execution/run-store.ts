@@ -1,5 +1,5 @@
-import type { RunCommit, RunEvent, StoredRunCommit } from '@chainmail/contracts';
-import { evolveAll, foldCommits, initialRunState, type RunState } from '@chainmail/engine';
+import type { RunCommit, StoredRunCommit } from '@chainmail/contracts';
+import { evolveAll, foldCommits, initialRunState, type Decided, type RunState } from '@chainmail/engine';
 
 /** Where a run's commits live; the event log in production, an array in unit tests. */
 export interface RunLogPort {
@@ -88,14 +88,19 @@ export class RunStore {
     return this.reload(commit.runId);
   }
 
-  /** Appends `events` after `loaded.seq`; throws the log's conflict error when another writer won. */
+  /**
+   * Appends `decided.events` after `loaded.seq`, `decided.state` being the state they lead to (the
+   * decision folded them already: not folded again here); throws the log's conflict error when
+   * another writer won.
+   */
   async append(
     loaded: LoadedRun,
-    events: RunEvent[],
+    decided: Decided,
     msgId: string,
     headers?: Record<string, string>,
   ): Promise<LoadedRun> {
     const runId = loaded.state.runId;
+    const events = decided.events;
     try {
       const { seq, duplicate } = await this.log.append({ runId, prev: loaded.seq, events }, msgId, {
         ...headers,
@@ -108,7 +113,7 @@ export class RunStore {
       // or it was evicted; either way it is not brought back (the log is the truth).
       const cached = this.hot.get(runId);
       // The delivery folded this very commit already (it usually beats the ack): not folded twice.
-      const next = cached?.seq === seq ? cached : { state: evolveAll(loaded.state, events), seq };
+      const next = cached?.seq === seq ? cached : { state: decided.state, seq };
       if (cached !== undefined && cached.seq < seq) this.remember(runId, next);
       const stored = { runId, prev: loaded.seq, events, seq };
       for (const listener of this.listeners) listener(stored, headers, next.state);

@@ -1,5 +1,5 @@
-import { decide } from './decide';
-import { evolve } from './evolve';
+import { decide, decideAndFold } from './decide';
+import { evolve, evolveAll } from './evolve';
 import { initialRunState } from './run-state';
 import { definitionOf, failure, ok } from './testing/run-script';
 import { spec } from './testing/decider-specification';
@@ -68,6 +68,16 @@ describe('decide: sequential runs', () => {
     );
     expect(started).toMatchObject({ type: 'RunStarted', data: { traceparent } });
     expect(evolve(initialRunState('run-1'), started).traceparent).toBe(traceparent);
+  });
+
+  it('decideAndFold gives the state its events lead to, and the state it was given when there are none', () => {
+    const ctx = { definition: competitorAnalysis, now: 0 };
+    const before = initialRunState('run-1');
+    const decided = decideAndFold(start(competitorAnalysis, { user_input: 'CRM tools' }), before, ctx);
+    expect(decided.events.map((e) => e.type)).toEqual(['RunStarted', 'StepStarted']);
+    expect(decided.state).toStrictEqual(evolveAll(before, decided.events));
+    const again = decideAndFold(start(competitorAnalysis, { user_input: 'CRM tools' }), decided.state, ctx);
+    expect(again).toEqual({ events: [], state: decided.state });
   });
 
   it('a second start of the same run decides nothing', () => {

@@ -20,7 +20,26 @@ const COMPLETED_BY_SHELL: ReadonlySet<string> = new Set(['agent', 'workflow', 'i
  * what makes redelivery harmless.
  */
 export function decide(command: RunCommand, state: RunState, ctx: DecisionContext): RunEvent[] {
+  return decideAndFold(command, state, ctx).events;
+}
+
+/** A decision's events and the state they lead to. */
+export interface Decided {
+  events: RunEvent[];
+  state: RunState;
+}
+
+/**
+ * `decide`, with the state its events lead to: the decision folded them as it went, so a caller
+ * that goes on from there (runs instant steps ahead, caches the state) need not fold them again.
+ */
+export function decideAndFold(command: RunCommand, state: RunState, ctx: DecisionContext): Decided {
   const d = new Decision(state, ctx);
+  const events = decideOn(d, command, state, ctx);
+  return { events, state: events.length === 0 ? state : d.state };
+}
+
+function decideOn(d: Decision, command: RunCommand, state: RunState, ctx: DecisionContext): RunEvent[] {
   switch (command.type) {
     case 'StartRun': {
       if (state.status !== 'new') return [];
