@@ -22,10 +22,13 @@ export function toMsgHdrs(record: Record<string, string> | undefined): MsgHdrs |
   return h;
 }
 
-/** Headers as a plain record (first value of each); JetStream's own `Nats-*` headers included. */
+/**
+ * Headers as a plain record (first value of each); JetStream's own `Nats-*` headers included.
+ * Read off the entries in one pass: `get` searches every key again for each one.
+ */
 export function fromMsgHdrs(h: MsgHdrs | undefined): Record<string, string> {
   const record: Record<string, string> = {};
   if (!h) return record;
-  for (const key of h.keys()) record[key] = h.get(key);
+  for (const [key, values] of h) record[key] = values[0] ?? '';
   return record;
 }

@@ -30,6 +30,20 @@ describe('DeliveredMessage', () => {
     expect(m.headers).toEqual({ traceparent: 'tp' });
   });
 
+  it('gives each header its first value, JetStream’s own included', () => {
+    const { msg } = fakeMsg('$JS.ACK.S.c.1.1.1.1.0');
+    msg.headers?.append('Chainmail-Events', 'RunStarted,StepStarted');
+    msg.headers?.append('Nats-Msg-Id', 'cmd-1');
+    msg.headers?.append('Nats-Msg-Id', 'cmd-2');
+    const m = new DeliveredMessage(msg, 'runs.r1');
+    expect(m.headers).toEqual({
+      traceparent: 'tp',
+      'Chainmail-Events': 'RunStarted,StepStarted',
+      'Nats-Msg-Id': 'cmd-1',
+    });
+    expect(m.headers).toBe(m.headers);
+  });
+
   it('reads the newer ack subject with domain and account hash', () => {
     const { msg } = fakeMsg('$JS.ACK.hub.ACCHASH.RUN_EVENTS.projector.1.7.7.1700000000000000000.0.xyz');
     const m = new DeliveredMessage(msg, 'runs.r1');
