@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
-import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS, type RunCommit } from '@chainmail/contracts';
+import { CONSUMERS, RUN_EVENTS_STREAM, RUN_SUBJECTS } from '@chainmail/contracts';
 import type { ChainmailConfig } from '@chainmail/config';
 import {
+  decodeRunCommit,
   RedeliverLater,
   startConsumer,
   type ConsumedMessage,
@@ -64,7 +65,7 @@ export class RunCommitsConsumer implements OnApplicationBootstrap, BeforeApplica
       const known = this.reactions.joined(ref);
       if (known) return await known;
       if ((await this.leftToPeer(message, ref)) === 'done') return;
-      await this.reactions.delivered({ ...message.json<RunCommit>(), seq: message.seq }, message.headers);
+      await this.reactions.delivered(decodeRunCommit(message.data, message.seq), message.headers);
     } finally {
       clearInterval(heartbeat);
     }

@@ -10,7 +10,12 @@ export function encodeJson(value: unknown): Uint8Array {
 
 /** Parses a payload; the result is unvalidated, each reader checks its shape at once. */
 export function decodeJson(data: Uint8Array): unknown {
-  return JSON.parse(decoder.decode(data));
+  return JSON.parse(decodeText(data));
+}
+
+/** A payload's UTF-8 text. */
+export function decodeText(data: Uint8Array): string {
+  return decoder.decode(data);
 }
 
 export function toMsgHdrs(record: Record<string, string> | undefined): MsgHdrs | undefined {

@@ -1,7 +1,7 @@
 import { TERMINAL_RUN_EVENTS, type RunCommit, type StoredRunCommit } from '@chainmail/contracts';
 import type { JsMsg, NatsConnection, StoredMsg } from 'nats';
 import { toAppendError } from './append-conflict';
-import { decodeJson, encodeJson, toMsgHdrs } from './codec';
+import { decodeText, encodeJson, toMsgHdrs } from './codec';
 import { EVENTS_HEADER, eventTypesOf } from './commit-events';
 import { jetStreamOf, type JetStreamHandles } from './jetstream';
 import { eventLogNames, type EventLogNames } from './names';
@@ -128,11 +128,39 @@ export class RunLog {
   }
 }
 
-/** Parses a stored commit, checking the shape a reader relies on (the log is written only by `append`). */
+/**
+ * Commits parsed lately in this process, by their text. Every commit reaches several readers in
+ * one process (execution, the projector, scheduling, notification, the waits for run ends, when
+ * they run together): the first parses it, the others share its events, which readers only read.
+ */
+const recentlyParsed = new Map<string, RunCommit>();
+const RECENTLY_PARSED = 256;
+/** A larger commit (a long output) is parsed by each reader rather than kept. */
+const SHARED_PARSE_MAX_CHARS = 16 * 1024;
+
+/**
+ * Parses a stored commit, checking the shape a reader relies on (the log is written only by
+ * `append`). The commit is the caller's own; its events may be shared with other readers of the
+ * same commit in this process and must not be changed.
+ */
 export function decodeRunCommit(data: Uint8Array, seq: number): StoredRunCommit {
-  const value = decodeJson(data);
-  if (!isRunCommit(value)) throw new Error(`Stream message ${seq} is not a run commit.`);
+  const text = decodeText(data);
+  const shared = text.length <= SHARED_PARSE_MAX_CHARS ? recentlyParsed.get(text) : undefined;
+  const value = shared ?? parseRunCommit(text, seq);
   return { runId: value.runId, prev: value.prev, events: value.events, seq };
+}
+
+function parseRunCommit(text: string, seq: number): RunCommit {
+  const value: unknown = JSON.parse(text);
+  if (!isRunCommit(value)) throw new Error(`Stream message ${seq} is not a run commit.`);
+  if (text.length <= SHARED_PARSE_MAX_CHARS) {
+    recentlyParsed.set(text, value);
+    if (recentlyParsed.size > RECENTLY_PARSED) {
+      const oldest = recentlyParsed.keys().next().value;
+      if (oldest !== undefined) recentlyParsed.delete(oldest);
+    }
+  }
+  return value;
 }
 
 function isRunCommit(value: unknown): value is RunCommit {

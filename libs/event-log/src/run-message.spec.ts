@@ -1,5 +1,6 @@
 import { makeRunEvent, type RunCommit } from '@chainmail/contracts';
 import type { ConsumedMessage } from './consumed-message';
+import { decodeRunCommit } from './run-log';
 import { decodeRunMessage } from './run-message';
 
 const encoder = new TextEncoder();
@@ -73,5 +74,27 @@ describe('decodeRunMessage', () => {
       ok: false,
       reason: 'event 1 is not a run event',
     });
+  });
+});
+
+describe('decodeRunCommit', () => {
+  it('parses a commit once for all its readers: each gets its own commit, sharing the events', () => {
+    const first = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42);
+    const second = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42);
+    expect(second).toEqual({ ...commit, seq: 42 });
+    expect(second).not.toBe(first);
+    expect(second.events).toBe(first.events);
+    const other = decodeRunCommit(encoder.encode(JSON.stringify({ ...commit, prev: 5 })), 43);
+    expect(other).toEqual({ ...commit, prev: 5, seq: 43 });
+    expect(other.events).not.toBe(first.events);
+  });
+
+  it('parses a large commit for each reader, and refuses what is not a commit every time', () => {
+    const large = { ...commit, events: [{ ...commit.events[0], data: { output: 'x'.repeat(20_000) } }] };
+    const decode = () => decodeRunCommit(encoder.encode(JSON.stringify(large)), 7);
+    expect(decode().events).not.toBe(decode().events);
+    const notACommit = encoder.encode(JSON.stringify({ runId: 'r1', events: [] }));
+    expect(() => decodeRunCommit(notACommit, 8)).toThrow('Stream message 8 is not a run commit.');
+    expect(() => decodeRunCommit(notACommit, 8)).toThrow('Stream message 8 is not a run commit.');
   });
 });
