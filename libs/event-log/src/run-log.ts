@@ -1,4 +1,9 @@
-import { TERMINAL_RUN_EVENTS, type RunCommit, type StoredRunCommit } from '@chainmail/contracts';
+import {
+  TERMINAL_RUN_EVENTS,
+  type RunCommit,
+  type RunEvent,
+  type StoredRunCommit,
+} from '@chainmail/contracts';
 import type { JsMsg, NatsConnection, StoredMsg } from 'nats';
 import { toAppendError } from './append-conflict';
 import { decodeText, encodeJson, toMsgHdrs } from './codec';
@@ -154,6 +159,7 @@ function parseRunCommit(text: string, seq: number): RunCommit {
   const value: unknown = JSON.parse(text);
   if (!isRunCommit(value)) throw new Error(`Stream message ${seq} is not a run commit.`);
   if (text.length <= SHARED_PARSE_MAX_CHARS) {
+    freezeEvents(value.events);
     recentlyParsed.set(text, value);
     if (recentlyParsed.size > RECENTLY_PARSED) {
       const oldest = recentlyParsed.keys().next().value;
@@ -161,6 +167,15 @@ function parseRunCommit(text: string, seq: number): RunCommit {
     }
   }
   return value;
+}
+
+/** Shared events are read-only: a reader that changed one would change it for the others. */
+function freezeEvents(events: RunEvent[]): void {
+  for (const event of events) {
+    Object.freeze(event.data);
+    Object.freeze(event);
+  }
+  Object.freeze(events);
 }
 
 function isRunCommit(value: unknown): value is RunCommit {

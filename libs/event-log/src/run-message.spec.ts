@@ -84,6 +84,7 @@ describe('decodeRunCommit', () => {
     expect(second).toEqual({ ...commit, seq: 42 });
     expect(second).not.toBe(first);
     expect(second.events).toBe(first.events);
+    expect(Object.isFrozen(first.events) && Object.isFrozen(first.events[0].data)).toBe(true);
     const other = decodeRunCommit(encoder.encode(JSON.stringify({ ...commit, prev: 5 })), 43);
     expect(other).toEqual({ ...commit, prev: 5, seq: 43 });
     expect(other.events).not.toBe(first.events);
