@@ -1,22 +1,18 @@
 import type { DataSource, Repository } from 'typeorm';
 import { RunView } from './entities/run-view.entity';
-import { StepView } from './entities/step-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
 import type { RunEnd, RunError, StepDecision } from './run-projection';
-import { failureOf } from './run-failure';
+import { RunDetailReader } from './run-read.detail';
 import {
   RUN_VIEW_STATUSES,
   type AgentMailRecord,
   type CheckpointState,
-  type OpenCheckpoint,
   type RunDetail,
   type RunRecord,
-  type StepRecord,
   type RunListPage,
   type RunListQuery,
   type RunStatusCounts,
   type RunSummary,
-  type StepDetail,
 } from './run-read.model';
 
 export const DEFAULT_LIST_LIMIT = 50;
@@ -25,37 +21,21 @@ export const MAX_LIST_LIMIT = 500;
 /** Queries of the run read models, as the REST edge needs them. Read-only. */
 export class RunReadRepository {
   private readonly runs: Repository<RunView>;
-  private readonly steps: Repository<StepView>;
+  private readonly details: RunDetailReader;
 
   constructor(dataSource: DataSource) {
     this.runs = dataSource.getRepository(RunView);
-    this.steps = dataSource.getRepository(StepView);
+    this.details = new RunDetailReader(dataSource);
   }
 
   /** The run with its steps in order of first appearance, or null if the view has not seen it. */
-  async findRun(id: string): Promise<RunDetail | null> {
-    const [run, steps] = await this.load(id);
-    return run ? { ...toDetail(run, steps), steps: steps.map(toStepDetail) } : null;
+  findRun(id: string): Promise<RunDetail | null> {
+    return this.details.detail(id);
   }
 
   /** `findRun` with what only readers inside Chainmail need (templates, notifications). */
-  async findRunRecord(id: string): Promise<RunRecord | null> {
-    const [run, steps] = await this.load(id);
-    if (!run) return null;
-    return {
-      ...toDetail(run, steps),
-      parentRunId: run.parentRunId,
-      vars: run.vars,
-      steps: steps.map(toStepRecord),
-    };
-  }
-
-  /** The run's row and its step rows in order of first appearance. */
-  private load(id: string): Promise<[RunView | null, StepView[]]> {
-    return Promise.all([
-      this.runs.findOneBy({ id }),
-      this.steps.find({ where: { runId: id }, order: { position: 'ASC', stepId: 'ASC' } }),
-    ]);
+  findRunRecord(id: string): Promise<RunRecord | null> {
+    return this.details.record(id);
   }
 
   /** The run's end as the view has it: null while it runs, or before the view has it. */
@@ -209,38 +189,6 @@ function clampLimit(limit: number | undefined): number {
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-/** What both the API's view and the internal record show of the run row itself. */
-function toDetail(run: RunView, steps: readonly StepView[]): Omit<RunDetail, 'steps'> {
-  return {
-    ...toSummary(run),
-    inputs: run.inputs,
-    debug: run.debug,
-    output: run.output,
-    pausedAt: run.status === 'paused' ? run.pausedAt : null,
-    forkedFrom: run.forkedFrom,
-    traceId: run.traceId,
-    failure: failureOf(run.status, run.error, steps),
-    checkpoint: run.status === 'waiting' ? openCheckpoint(steps) : null,
-  };
-}
-
-/** The first step that waits at an open checkpoint, as the run view shows it. */
-function openCheckpoint(steps: readonly StepView[]): OpenCheckpoint | null {
-  const step = steps.find(
-    (s) => s.status === 'waiting' && s.checkpointMessage !== null && s.decision === null,
-  );
-  if (step === undefined) return null;
-  return {
-    step: step.stepId,
-    visit: step.visit,
-    message: step.checkpointMessage ?? '',
-    actions: step.checkpointActions,
-    deadline: iso(step.checkpointDeadline),
-    approvers: step.checkpointApprovers,
-    openedAt: iso(step.startedAt),
-  };
-}
-
 function toSummary(run: RunView): RunSummary {
   return {
     id: run.id,
@@ -258,27 +206,4 @@ function toSummary(run: RunView): RunSummary {
     stepsSucceeded: run.stepsSucceeded,
     lastSeq: run.lastSeq,
   };
-}
-
-function toStepDetail(step: StepView, index: number): StepDetail {
-  return {
-    stepId: step.stepId,
-    status: step.status,
-    agent: step.agent,
-    visit: step.visit,
-    attempts: step.attempts,
-    input: step.input,
-    output: step.output,
-    error: step.error,
-    usage: step.usage,
-    skipReason: step.skipReason,
-    startedAt: iso(step.startedAt),
-    endedAt: iso(step.endedAt),
-    durationMs: step.durationMs,
-    position: index,
-  };
-}
-
-function toStepRecord(step: StepView, index: number): StepRecord {
-  return { ...toStepDetail(step, index), kind: step.kind, items: step.items, decision: step.decision };
 }
