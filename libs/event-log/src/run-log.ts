@@ -129,44 +129,53 @@ export class RunLog {
   }
 
   decode(msg: JsMsg | StoredMsg): StoredRunCommit {
-    return decodeRunCommit(msg.data, msg.seq);
+    return decodeRunCommit(msg.data, msg.seq, msg.subject);
   }
 }
 
 /**
- * Commits parsed lately in this process, by their text. Every commit reaches several readers in
- * one process (execution, the projector, scheduling, notification, the waits for run ends, when
- * they run together): the first parses it, the others share its events, which readers only read.
+ * Commits parsed lately in this process, by their place in the stream (subject and sequence).
+ * Every commit reaches several readers in one process (execution, the projector, scheduling,
+ * notification, when they run together): the first parses it, the others share its events, which
+ * readers only read. A place is looked up in a number and a short string, not the commit's text.
  */
-const recentlyParsed = new Map<string, RunCommit>();
+const recentlyParsed = new Map<string, { bytes: number; commit: RunCommit }>();
 const RECENTLY_PARSED = 256;
 /** A larger commit (a long output) is parsed by each reader rather than kept. */
-const SHARED_PARSE_MAX_CHARS = 16 * 1024;
+const SHARED_PARSE_MAX_BYTES = 16 * 1024;
 
 /**
  * Parses a stored commit, checking the shape a reader relies on (the log is written only by
- * `append`). The commit is the caller's own; its events may be shared with other readers of the
- * same commit in this process and must not be changed.
+ * `append`). The commit is the caller's own. With the stream `subject` it was stored under, its
+ * events may be shared with other readers of the same commit in this process and must not be
+ * changed.
  */
-export function decodeRunCommit(data: Uint8Array, seq: number): StoredRunCommit {
-  const text = decodeText(data);
-  const shared = text.length <= SHARED_PARSE_MAX_CHARS ? recentlyParsed.get(text) : undefined;
-  const value = shared ?? parseRunCommit(text, seq);
+export function decodeRunCommit(data: Uint8Array, seq: number, subject?: string): StoredRunCommit {
+  const place = subject !== undefined && seq > 0 && data.byteLength <= SHARED_PARSE_MAX_BYTES;
+  const key = place ? `${seq} ${subject}` : '';
+  const shared = place ? recentlyParsed.get(key) : undefined;
+  let value: RunCommit;
+  if (shared !== undefined && shared.bytes === data.byteLength) value = shared.commit;
+  else {
+    value = parseRunCommit(decodeText(data), seq);
+    if (place) share(key, data.byteLength, value);
+  }
   return { runId: value.runId, prev: value.prev, events: value.events, seq };
 }
 
 function parseRunCommit(text: string, seq: number): RunCommit {
   const value: unknown = JSON.parse(text);
   if (!isRunCommit(value)) throw new Error(`Stream message ${seq} is not a run commit.`);
-  if (text.length <= SHARED_PARSE_MAX_CHARS) {
-    freezeEvents(value.events);
-    recentlyParsed.set(text, value);
-    if (recentlyParsed.size > RECENTLY_PARSED) {
-      const oldest = recentlyParsed.keys().next().value;
-      if (oldest !== undefined) recentlyParsed.delete(oldest);
-    }
-  }
   return value;
+}
+
+function share(key: string, bytes: number, commit: RunCommit): void {
+  freezeEvents(commit.events);
+  recentlyParsed.set(key, { bytes, commit });
+  if (recentlyParsed.size > RECENTLY_PARSED) {
+    const oldest = recentlyParsed.keys().next().value;
+    if (oldest !== undefined) recentlyParsed.delete(oldest);
+  }
 }
 
 /** Shared events are read-only: a reader that changed one would change it for the others. */

@@ -78,21 +78,32 @@ describe('decodeRunMessage', () => {
 });
 
 describe('decodeRunCommit', () => {
+  const subject = 'runs.r1';
+
   it('parses a commit once for all its readers: each gets its own commit, sharing the events', () => {
-    const first = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42);
-    const second = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42);
+    const first = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42, subject);
+    const second = decodeRunCommit(encoder.encode(JSON.stringify(commit)), 42, subject);
     expect(second).toEqual({ ...commit, seq: 42 });
     expect(second).not.toBe(first);
     expect(second.events).toBe(first.events);
     expect(Object.isFrozen(first.events) && Object.isFrozen(first.events[0].data)).toBe(true);
-    const other = decodeRunCommit(encoder.encode(JSON.stringify({ ...commit, prev: 5 })), 43);
+    const other = decodeRunCommit(encoder.encode(JSON.stringify({ ...commit, prev: 5 })), 43, subject);
     expect(other).toEqual({ ...commit, prev: 5, seq: 43 });
     expect(other.events).not.toBe(first.events);
   });
 
+  it('shares nothing for a message without its place in the stream, or of another length there', () => {
+    const data = encoder.encode(JSON.stringify(commit));
+    expect(decodeRunCommit(data, 50).events).not.toBe(decodeRunCommit(data, 50).events);
+    const atPlace = decodeRunCommit(data, 51, subject);
+    const longer = decodeRunCommit(encoder.encode(JSON.stringify({ ...commit, prev: 12345 })), 51, subject);
+    expect(longer.prev).toBe(12345);
+    expect(longer.events).not.toBe(atPlace.events);
+  });
+
   it('parses a large commit for each reader, and refuses what is not a commit every time', () => {
     const large = { ...commit, events: [{ ...commit.events[0], data: { output: 'x'.repeat(20_000) } }] };
-    const decode = () => decodeRunCommit(encoder.encode(JSON.stringify(large)), 7);
+    const decode = () => decodeRunCommit(encoder.encode(JSON.stringify(large)), 7, subject);
     expect(decode().events).not.toBe(decode().events);
     const notACommit = encoder.encode(JSON.stringify({ runId: 'r1', events: [] }));
     expect(() => decodeRunCommit(notACommit, 8)).toThrow('Stream message 8 is not a run commit.');

@@ -14,7 +14,7 @@ export type DecodedMessage =
 export function decodeRunMessage(message: ConsumedMessage): DecodedMessage {
   let commit: StoredRunCommit;
   try {
-    commit = decodeRunCommit(message.data, message.seq);
+    commit = decodeRunCommit(message.data, message.seq, message.subject);
   } catch (err) {
     return { ok: false, seq: message.seq, reason: (err as Error).message };
   }
