@@ -65,7 +65,10 @@ export class RunCommitsConsumer implements OnApplicationBootstrap, BeforeApplica
       const known = this.reactions.joined(ref);
       if (known) return await known;
       if ((await this.leftToPeer(message, ref)) === 'done') return;
-      await this.reactions.delivered(decodeRunCommit(message.data, message.seq, message.subject), message.headers);
+      await this.reactions.delivered(
+        decodeRunCommit(message.data, message.seq, message.subject),
+        message.headers,
+      );
     } finally {
       clearInterval(heartbeat);
     }

@@ -1,4 +1,11 @@
-import type { FieldIssue } from './request-validation.pipe';
+/** One thing wrong with a request: where (`inputs`, `config.baseUrl`, `steps[0].input`) and what is expected. */
+export interface FieldIssue {
+  /** `body` or `query`. */
+  in: string;
+  /** Dotted, with `[i]` for list items: `steps[0].input`. */
+  field: string;
+  message: string;
+}
 
 /** A request's fields as parsed from JSON or the query string, before any check. */
 export type RequestValues = Readonly<Record<string, unknown>>;

@@ -1,15 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { ChainmailError } from '@chainmail/contracts';
-import type { CheckedByHand, RequestValues } from './own-checks';
-
-/** One thing wrong with a request: where (`inputs`, `config.baseUrl`, `steps[0].input`) and what is expected. */
-export interface FieldIssue {
-  /** `body` or `query`. */
-  in: string;
-  /** Dotted, with `[i]` for list items: `steps[0].input`. */
-  field: string;
-  message: string;
-}
+import type { CheckedByHand, FieldIssue, RequestValues } from './own-checks';
 
 /** A class whose instances are request bodies, with a one-line example for the error of a body that is no object. */
 interface BodyClass {
