@@ -1,16 +1,16 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { StepError, Usage, ForkOrigin, TriggerInfo } from '@chainmail/contracts';
-import type {
-  AttemptError,
-  PausedAt,
-  RunError,
-  RunViewStatus,
-  StepDecision,
-  StepViewStatus,
-} from './run-projection';
+import type { ForkOrigin, StepError, Usage } from '@chainmail/contracts';
+import type { AttemptError, PausedAt, StepDecision, StepViewStatus } from './run-projection';
 import { failureOf } from './run-failure';
-import type { OpenCheckpoint, RunDetail, RunRecord, StepDetail, StepRecord } from './run-read.model';
+import type {
+  OpenCheckpoint,
+  RunDetail,
+  RunRecord,
+  RunSummary,
+  StepDetail,
+  StepRecord,
+} from './run-read.model';
 
 /*
  * A run in detail is read often (clients poll it while it runs): one statement, prepared once per
@@ -128,21 +128,7 @@ interface StepRecordRow extends StepRow {
 }
 
 /** The run as the statement returns it. */
-interface RunRow<Step extends StepRow = StepRow> {
-  id: string;
-  workflow: string;
-  version: number;
-  status: RunViewStatus;
-  owner: string;
-  actor: string;
-  trigger: TriggerInfo;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: RunError | null;
-  stepsTotal: number;
-  stepsSucceeded: number;
-  lastSeq: number;
+interface RunRow<Step extends StepRow = StepRow> extends RunSummary {
   inputs: Record<string, unknown>;
   debug: boolean;
   output: string | null;
