@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { ForkOrigin, StepError, Usage } from '@chainmail/contracts';
-import type { AttemptError, PausedAt, StepDecision, StepViewStatus } from './run-projection';
+import type { ForkOrigin } from '@chainmail/contracts';
+import type { AttemptError, PausedAt, StepDecision } from './run-projection';
 import { failureOf } from './run-failure';
 import type {
   OpenCheckpoint,
@@ -99,21 +99,8 @@ interface Statement {
 const RUN_DETAIL = runStatement('run-detail', RUN_FIELDS, STEP_FIELDS);
 const RUN_RECORD = runStatement('run-record', RUN_RECORD_FIELDS, STEP_RECORD_FIELDS);
 
-/** A step as the statement returns it. */
-interface StepRow {
-  stepId: string;
-  status: StepViewStatus;
-  agent: string | null;
-  visit: number;
-  attempts: number;
-  input: string | null;
-  output: string | null;
-  error: StepError | null;
-  usage: Usage | null;
-  skipReason: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
+/** A step as the statement returns it: what the API shows but its position (the order of the list), and more. */
+interface StepRow extends Omit<StepDetail, 'position'> {
   decision: StepDecision | null;
   attemptErrors: AttemptError[] | null;
   checkpointMessage: string | null;
