@@ -16,7 +16,7 @@ import {
   type EventLogNames,
 } from '@chainmail/event-log';
 import {
-  encodeProjectionApplied,
+  announceProjectionApplied,
   projectCommits,
   PROJECTION_APPLIED_SUBJECT,
   RunProjectionWriter,
@@ -144,7 +144,7 @@ export class RunProjector implements OnApplicationBootstrap, BeforeApplicationSh
   private announce(batch: ProjectionBatch): void {
     if (batch.runs.length === 0 || this.nc.isClosed()) return;
     try {
-      this.nc.publish(this.names.subject(PROJECTION_APPLIED_SUBJECT), encodeProjectionApplied(batch));
+      announceProjectionApplied(this.nc, this.names.subject(PROJECTION_APPLIED_SUBJECT), batch);
     } catch (err) {
       // Readers re-check Postgres at their deadline: a lost announcement only delays them.
       this.logger.warn(`could not announce a written batch: ${(err as Error).message}`);

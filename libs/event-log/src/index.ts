@@ -3,7 +3,7 @@ export { eventLogNames, type EventLogNames } from './names';
 export { ensureStreams, streamConfigs, type StreamOptions } from './streams';
 export { AppendConflict, JS_ERR, jsErrorCode } from './append-conflict';
 export { RunLog, decodeRunCommit } from './run-log';
-export { onLocalRunEnds, ORIGIN_HEADER, runEndOrigin, type LocalRunEndListener } from './run-ends';
+export { ORIGIN_HEADER, publishWithEcho, subscribeWithEcho } from './local-echo';
 export { EVENTS_HEADER, eventTypesOf, mayHoldEvents } from './commit-events';
 export { decodeRunMessage, type DecodedMessage } from './run-message';
 export { DefinitionLog, type StoredDefinitionEvent } from './definition-log';

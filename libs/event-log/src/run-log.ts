@@ -11,7 +11,7 @@ import { EVENTS_HEADER, eventTypesOf } from './commit-events';
 import { jetStreamOf, type JetStreamHandles } from './jetstream';
 import { eventLogNames, type EventLogNames } from './names';
 import { followRange, readRange } from './ordered-reader';
-import { announceLocally, ORIGIN_HEADER, runEndOrigin } from './run-ends';
+import { publishWithEcho } from './local-echo';
 import { bySequence, lastBySubject } from './stream-messages';
 
 /**
@@ -40,7 +40,7 @@ export class RunLog {
    * within the duplicate window returns the stored commit's sequence with `duplicate: true`.
    * The commit's event types ride along in the `Chainmail-Events` header, for consumers that skip.
    * A stored commit that ends the run is then announced on `run-ends.<runId>` (core NATS), and to
-   * listeners in this process at once (`onLocalRunEnds`), for requests that wait for the end: only
+   * listeners in this process at once (`subscribeWithEcho`), for requests that wait for the end: only
    * what the log stored is announced.
    */
   async append(
@@ -64,10 +64,7 @@ export class RunLog {
     }
     if (commit.events.some((e) => TERMINAL_RUN_EVENTS.has(e.type))) {
       const ends = this.names.runEndSubject(commit.runId);
-      this.nc.publish(ends, data, {
-        headers: toMsgHdrs({ [EVENTS_HEADER]: types, [ORIGIN_HEADER]: runEndOrigin(this.nc) }),
-      });
-      announceLocally(this.nc, ends, commit);
+      publishWithEcho(this.nc, ends, data, commit, toMsgHdrs({ [EVENTS_HEADER]: types }));
     }
     return { seq: ack.seq, duplicate: ack.duplicate };
   }

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source';
 import { projectCommits } from './run-projection';
 import {
+  announceProjectionApplied,
   encodeProjectionApplied,
   PROJECTION_APPLIED_SUBJECT,
   ProjectionWatermark,
@@ -64,6 +65,24 @@ describe('ProjectionWatermark', () => {
     await expect(waiting).resolves.toBe(true);
     expect((await reads.findRun('fresh'))?.steps.map((s) => s.stepId)).toEqual(['first']);
     await expect(watermark.waitForRun('fresh', 2, 0)).resolves.toBe(true);
+  });
+
+  it('hears a batch announced in this process over its connection at once, and once', async () => {
+    const log = new RunLogFixture('here');
+    const batch = projectCommits([log.commit(1, log.started())]);
+    await writer.write(batch);
+    const heard: Record<string, number>[] = [];
+    const stop = watermark.onApplied((applied) => heard.push(applied.runs));
+    try {
+      announceProjectionApplied(eventLog.nc, subject, batch);
+      expect(heard).toEqual([{ here: 1 }]);
+      // Its copy from the server, for the other processes, is skipped here.
+      await eventLog.nc.flush();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(heard).toEqual([{ here: 1 }]);
+    } finally {
+      stop();
+    }
   });
 
   it('gives up after its time when the projector does not reach the run', async () => {

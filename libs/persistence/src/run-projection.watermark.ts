@@ -1,4 +1,5 @@
-import type { NatsConnection, Subscription } from 'nats';
+import { publishWithEcho, subscribeWithEcho } from '@chainmail/event-log';
+import type { NatsConnection } from 'nats';
 import type { ProjectionBatch } from './run-projection';
 
 /**
@@ -16,9 +17,26 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeProjectionApplied(batch: Pick<ProjectionBatch, 'runs'>): Uint8Array {
+  return encoder.encode(JSON.stringify(projectionApplied(batch)));
+}
+
+function projectionApplied(batch: Pick<ProjectionBatch, 'runs'>): ProjectionApplied {
   const runs: Record<string, number> = {};
   for (const run of batch.runs) runs[run.id] = run.lastSeq;
-  return encoder.encode(JSON.stringify({ runs } satisfies ProjectionApplied));
+  return { runs };
+}
+
+/**
+ * Announces a written batch on `subject` (the namespaced `PROJECTION_APPLIED_SUBJECT`) to every
+ * process, and at once to the watermarks on the same connection in this one.
+ */
+export function announceProjectionApplied(
+  nc: NatsConnection,
+  subject: string,
+  batch: Pick<ProjectionBatch, 'runs'>,
+): void {
+  const applied = projectionApplied(batch);
+  publishWithEcho(nc, subject, encoder.encode(JSON.stringify(applied)), applied);
 }
 
 function decodeProjectionApplied(data: Uint8Array): ProjectionApplied | undefined {
@@ -40,10 +58,11 @@ interface Waiter {
  * Read-your-writes on the run views: waits until the projector has written a run up to a stream
  * sequence. Listens to the projector's announcements (one subscription per process) and checks
  * Postgres before waiting and once more at the deadline, so a lost announcement (core NATS is
- * at most once) costs the wait, never a wrong answer. No polling.
+ * at most once) costs the wait, never a wrong answer. No polling. A batch the projector wrote in
+ * this process, over the same connection, is heard at once (`announceProjectionApplied`).
  */
 export class ProjectionWatermark {
-  private subscription?: Subscription;
+  private unsubscribe?: () => void;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly listeners = new Set<(applied: ProjectionApplied) => void>();
 
@@ -133,19 +152,21 @@ export class ProjectionWatermark {
 
   /** Stops listening; waiters still end at their deadline with a Postgres check. */
   close(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   private listen(): void {
-    if (this.subscription || this.nc.isClosed()) return;
-    this.subscription = this.nc.subscribe(this.subject, {
-      callback: (err, msg) => {
-        if (err) return;
+    if (this.unsubscribe || this.nc.isClosed()) return;
+    this.unsubscribe = subscribeWithEcho(
+      this.nc,
+      this.subject,
+      (msg) => {
         const applied = decodeProjectionApplied(msg.data);
         if (applied) this.announce(applied);
       },
-    });
+      (_subject, applied: ProjectionApplied) => this.announce(applied),
+    );
   }
 
   private announce(applied: ProjectionApplied): void {

@@ -1,15 +1,8 @@
 import { TERMINAL_RUN_EVENTS } from '@chainmail/contracts';
-import type { RunEvent } from '@chainmail/contracts';
-import {
-  decodeRunCommit,
-  EVENTS_HEADER,
-  onLocalRunEnds,
-  ORIGIN_HEADER,
-  runEndOrigin,
-  type EventLogNames,
-} from '@chainmail/event-log';
+import type { RunCommit, RunEvent } from '@chainmail/contracts';
+import { decodeRunCommit, EVENTS_HEADER, subscribeWithEcho, type EventLogNames } from '@chainmail/event-log';
 import { runEndOf, type RunEnd } from '@chainmail/persistence';
-import type { Msg, NatsConnection, Subscription } from 'nats';
+import type { Msg, NatsConnection } from 'nats';
 
 export type RunEndListener = (end: RunEnd) => void;
 
@@ -31,23 +24,15 @@ const RECENT_MS = 5_000;
 export class RunEndFeed {
   private readonly listeners = new Map<string, Set<RunEndListener>>();
   private readonly recent = new Map<string, { end: RunEnd; at: number }>();
-  private readonly subscription: Subscription;
-  private readonly stopLocal: () => void;
-  /** Announcements made over this process's connection: heard in-process already. */
-  private readonly ownOrigin: string;
+  private readonly stop: () => void;
 
   constructor(nc: NatsConnection, names: EventLogNames) {
-    this.ownOrigin = runEndOrigin(nc);
-    this.subscription = nc.subscribe(names.runEndSubjects, {
-      callback: (err, msg) => {
-        if (err === null) this.receive(msg);
-      },
-    });
-    // `run-ends.*` in this feed's namespace: what precedes the wildcard.
-    const prefix = names.runEndSubjects.slice(0, -1);
-    this.stopLocal = onLocalRunEnds(nc, (subject, commit) => {
-      if (subject.startsWith(prefix)) this.heard(commit.runId, commit.events);
-    });
+    this.stop = subscribeWithEcho(
+      nc,
+      names.runEndSubjects,
+      (msg) => this.receive(msg),
+      (_subject, commit: RunCommit) => this.heard(commit.runId, commit.events),
+    );
   }
 
   /** Calls `listener` once the run ends (at once if it just did); the function it returns stops listening. */
@@ -68,12 +53,10 @@ export class RunEndFeed {
 
   /** Nest calls it at shutdown. */
   onApplicationShutdown(): void {
-    this.stopLocal();
-    this.subscription.unsubscribe();
+    this.stop();
   }
 
   private receive(msg: Msg): void {
-    if (msg.headers?.get(ORIGIN_HEADER) === this.ownOrigin) return;
     const types = msg.headers?.get(EVENTS_HEADER);
     if (types && !types.split(',').some((type) => TERMINAL_RUN_EVENTS.has(type as never))) return;
     let events: readonly RunEvent[];
