@@ -1,16 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { ForkOrigin } from '@chainmail/contracts';
-import type { AttemptError, PausedAt, StepDecision } from './run-projection';
+import type { AttemptError, StepDecision } from './run-projection';
 import { failureOf } from './run-failure';
-import type {
-  OpenCheckpoint,
-  RunDetail,
-  RunRecord,
-  RunSummary,
-  StepDetail,
-  StepRecord,
-} from './run-read.model';
+import type { OpenCheckpoint, RunDetail, RunRecord, StepDetail, StepRecord } from './run-read.model';
 
 /*
  * A run in detail is read often (clients poll it while it runs): one statement, prepared once per
@@ -115,13 +107,7 @@ interface StepRecordRow extends StepRow {
 }
 
 /** The run as the statement returns it. */
-interface RunRow<Step extends StepRow = StepRow> extends RunSummary {
-  inputs: Record<string, unknown>;
-  debug: boolean;
-  output: string | null;
-  pausedAt: PausedAt | null;
-  forkedFrom: ForkOrigin | null;
-  traceId: string | null;
+interface RunRow<Step extends StepRow = StepRow> extends Omit<RunDetail, 'failure' | 'checkpoint' | 'steps'> {
   steps: Step[];
 }
 

@@ -40,6 +40,9 @@ describe('StartRunUseCase: where a start is decided', () => {
   const here = (answer: { duplicate: boolean } | undefined): LocalDecider => ({
     decide: async (command) => (decidedHere.push(command), answer),
   });
+  /** The use case with this process deciding as `answer` says (undefined: it cannot). */
+  const startRun = (answer: { duplicate: boolean } | undefined): StartRunUseCase =>
+    new StartRunUseCase(catalogWithFlow(), bus, 'commands.runs.start', here(answer));
 
   beforeEach(() => {
     sent = [];
@@ -47,35 +50,20 @@ describe('StartRunUseCase: where a start is decided', () => {
   });
 
   it('decides a run whose id it made in this process, and sends nothing through the stream', async () => {
-    const started = await new StartRunUseCase(
-      catalogWithFlow(),
-      bus,
-      'commands.runs.start',
-      here({ duplicate: false }),
-    ).execute(request);
+    const started = await startRun({ duplicate: false }).execute(request);
     expect(decidedHere.map((c) => c.runId)).toEqual([started.runId]);
     expect(sent).toEqual([]);
     expect(started).toMatchObject({ version: 1, duplicate: false, fresh: true });
   });
 
   it('sends the start through the stream when it cannot be decided here', async () => {
-    const started = await new StartRunUseCase(
-      catalogWithFlow(),
-      bus,
-      'commands.runs.start',
-      here(undefined),
-    ).execute(request);
+    const started = await startRun(undefined).execute(request);
     expect(decidedHere).toHaveLength(1);
     expect(sent.map((c) => c.runId)).toEqual([started.runId]);
   });
 
   it('sends a caller-chosen run id through the stream, whose window knows a repeat still queued', async () => {
-    const started = await new StartRunUseCase(
-      catalogWithFlow(),
-      bus,
-      'commands.runs.start',
-      here({ duplicate: false }),
-    ).execute({
+    const started = await startRun({ duplicate: false }).execute({
       ...request,
       runId: 'chosen-id',
     });
@@ -85,12 +73,7 @@ describe('StartRunUseCase: where a start is decided', () => {
   });
 
   it('says a start decided here was a duplicate when the run had started already', async () => {
-    const started = await new StartRunUseCase(
-      catalogWithFlow(),
-      bus,
-      'commands.runs.start',
-      here({ duplicate: true }),
-    ).execute(request);
+    const started = await startRun({ duplicate: true }).execute(request);
     expect(started.duplicate).toBe(true);
   });
 });
