@@ -105,13 +105,22 @@ describe('with outbound mail going to an SMTP server', () => {
     expect(text).toMatch(FOOTER);
     expect(done.parsed.html).toContain('Steps completed: 4/4');
 
-    const { status, body } = await http<{ deliveries: Delivery[] }>(
-      chainmail.base,
-      'GET',
-      `/v1/runs/${runId}/deliveries`,
+    // The sink holds the mail as soon as its SMTP session ends; the delivery is marked sent once
+    // the sender has the server's answer, a moment later.
+    const deliveries = await eventually(
+      async () => {
+        const { status, body } = await http<{ deliveries: Delivery[] }>(
+          chainmail.base,
+          'GET',
+          `/v1/runs/${runId}/deliveries`,
+        );
+        expect(status).toBe(200);
+        return body.deliveries.every((d) => d.status !== 'sending') ? body.deliveries : undefined;
+      },
+      10_000,
+      `the deliveries of ${runId} to be settled`,
     );
-    expect(status).toBe(200);
-    expect(body.deliveries.map((d) => [d.kind, d.channel, d.status, d.recipient])).toEqual([
+    expect(deliveries.map((d) => [d.kind, d.channel, d.status, d.recipient])).toEqual([
       ['done', 'email', 'sent', 'jane@acme.example'],
     ]);
   });
