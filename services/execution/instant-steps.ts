@@ -95,8 +95,8 @@ export class InstantSteps {
     const identity = { runId: run.runId, workflow: run.workflow, version: run.version, stepId, agent };
     const attributes = runAttributes(identity);
     const parent = runContext({ runId: run.runId, startedIn: run.traceparent });
-    return withSpan(tracer, `step ${stepId}`, { parent, attributes }, (step) =>
-      withSpan(tracer, `agent ${agent}`, { kind: SpanKind.CLIENT, attributes }, async (call) => {
+    return withSpan(tracer, `step ${stepId}`, { parent, attributes }, (step, stepContext) =>
+      withSpan(tracer, `agent ${agent}`, { kind: SpanKind.CLIENT, attributes, parent: stepContext }, async (call) => {
         const outcome = await invoke();
         if (!outcome.ok) for (const span of [call, step]) recordFailure(span, outcome.error);
         return outcome;

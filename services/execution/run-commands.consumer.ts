@@ -33,6 +33,7 @@ import {
   injectTraceHeaders,
   runAttributes,
   withSpan,
+  type Context,
   type Tracer,
 } from '@chainmail/telemetry';
 import type { NatsConnection } from 'nats';
@@ -111,11 +112,15 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
       this.tracer,
       `run command ${command.type}`,
       { parent: extractTraceContext(headers), attributes: runAttributes({ runId: command.runId }) },
-      () => this.handle(command, headers),
+      (_span, ctx) => this.handle(command, headers, ctx),
     );
   }
 
-  private async handle(command: Command, headers: Record<string, string>): Promise<Handled | undefined> {
+  private async handle(
+    command: Command,
+    headers: Record<string, string>,
+    ctx: Context,
+  ): Promise<Handled | undefined> {
     const decided = toRunCommand(command);
     if (decided === undefined) {
       this.logger.warn(`ignoring unknown command ${command.type} for run ${command.runId}`);
@@ -123,9 +128,9 @@ export class RunCommandsConsumer implements OnApplicationBootstrap, BeforeApplic
     }
     const handled = await this.commands.handle(
       command.runId,
-      withTraceOrigin(await withOwnerVariables(decided.command, this.variables), headers),
+      withTraceOrigin(await withOwnerVariables(decided.command, this.variables), headers, ctx),
       decided.msgId,
-      injectTraceHeaders({}),
+      injectTraceHeaders({}, ctx),
     );
     return { status: handled.state.status, events: handled.events.length };
   }
@@ -142,9 +147,9 @@ interface Handled {
  * headers), or else this command's own span: the run's span is its child, so the whole run is
  * one trace, the trace of the commit that starts it.
  */
-function withTraceOrigin(command: RunCommand, headers: Record<string, string>): RunCommand {
+function withTraceOrigin(command: RunCommand, headers: Record<string, string>, ctx: Context): RunCommand {
   if (command.type !== 'StartRun') return command;
   const traceparent =
-    injectTraceHeaders({}, extractTraceContext(headers)).traceparent ?? injectTraceHeaders({}).traceparent;
+    injectTraceHeaders({}, extractTraceContext(headers)).traceparent ?? injectTraceHeaders({}, ctx).traceparent;
   return traceparent === undefined ? command : { type: 'StartRun', data: { ...command.data, traceparent } };
 }

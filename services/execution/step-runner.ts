@@ -170,7 +170,7 @@ export class StepRunner {
         this.tracer,
         `step ${stepId}`,
         { parent: stepParent(run), attributes: runAttributes(identity) },
-        async (stepSpan) => {
+        async (stepSpan, stepContext) => {
           const entry = this.gate?.entry(agent);
           if (this.gate && entry?.kind === 'email') {
             const mail = { runId: commit.runId, workflow, stepId, visit, attempt, input: start.input };
@@ -186,6 +186,7 @@ export class StepRunner {
                 run,
                 start,
                 `${entry.address} is at its concurrency limit (${entry.concurrency} at once)`,
+                stepContext,
               );
               return;
             }
@@ -195,7 +196,7 @@ export class StepRunner {
             outcome = await withSpan(
               this.tracer,
               `agent ${agent}`,
-              { kind: SpanKind.CLIENT, attributes: runAttributes(identity) },
+              { kind: SpanKind.CLIENT, attributes: runAttributes(identity), parent: stepContext },
               (agentSpan) =>
                 this.invoker
                   .invoke({
@@ -226,7 +227,7 @@ export class StepRunner {
             commit.runId,
             { type: 'CompleteStep', data: { stepId, visit, attempt, outcome } },
             `${commit.runId}:${stepId}:${visit}:${attempt}:done`,
-            injectTraceHeaders({}),
+            injectTraceHeaders({}, stepContext),
           );
         },
       );
@@ -250,14 +251,20 @@ export class StepRunner {
   }
 
   /** No free slot: the attempt waits for a resume timer (decided by the engine), holding nothing. */
-  private async defer(runId: string, run: RunState, start: CallStart, reason: string): Promise<void> {
+  private async defer(
+    runId: string,
+    run: RunState,
+    start: CallStart,
+    reason: string,
+    ctx: Context,
+  ): Promise<void> {
     const { stepId, visit, attempt } = start;
     const deferral = (run.steps[stepId]?.deferrals ?? 0) + 1;
     await this.commands.handle(
       runId,
       { type: 'DeferStep', data: { stepId, visit, attempt, reason } },
       `${runId}:${stepId}:${visit}:${attempt}:defer:${deferral}`,
-      injectTraceHeaders({}),
+      injectTraceHeaders({}, ctx),
     );
   }
 

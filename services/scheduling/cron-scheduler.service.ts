@@ -212,7 +212,7 @@ export class CronScheduler implements OnApplicationBootstrap, BeforeApplicationS
           'chainmail.schedule.scheduled_for': tick.scheduledFor.toISOString(),
         },
       },
-      () => this.commands.send(START_RUN_SUBJECT, command, injectTraceHeaders({})),
+      (_span, ctx) => this.commands.send(START_RUN_SUBJECT, command, injectTraceHeaders({}, ctx)),
     );
   }
 

@@ -61,7 +61,8 @@ class BatchRunner implements ConsumerRunner {
   /** Batches in the handler, and their messages. */
   private inFlight = 0;
   private running = 0;
-  private timer?: NodeJS.Timeout;
+  /** The flush waiting for company (`maxWaitMs`); cancels it. */
+  private cancelWait?: () => void;
   private stopping = false;
   private idle?: () => void;
 
@@ -90,7 +91,7 @@ class BatchRunner implements ConsumerRunner {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearTimeout(this.timer);
+    this.cancelWait?.();
     await this.source.stop();
     for (const message of this.buffer.splice(0)) message.nak();
     if (this.inFlight > 0) await new Promise<void>((resolve) => (this.idle = resolve));
@@ -114,12 +115,26 @@ class BatchRunner implements ConsumerRunner {
       return;
     }
     if (this.buffer.length >= this.options.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.maxWaitMs);
+    else this.cancelWait ??= this.waitForCompany();
+  }
+
+  /**
+   * Schedules the flush of a batch that is not full. With no wait, it runs right after the turn
+   * that brought the message: what one read of the socket delivered is handed over in that turn,
+   * so it still forms one batch, and nothing waits for a timer (`setTimeout(0)` is a millisecond).
+   */
+  private waitForCompany(): () => void {
+    if (this.options.maxWaitMs <= 0) {
+      const immediate = setImmediate(() => this.flush());
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    return () => clearTimeout(timer);
   }
 
   private flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelWait?.();
+    this.cancelWait = undefined;
     if (this.buffer.length === 0 || this.stopping) return;
     if (this.inFlight > 0 && !(this.options.overlap && this.inFlight === 1)) return;
     const behind = this.buffer.length + pendingOf(this.newestReply) > this.options.maxBatch;

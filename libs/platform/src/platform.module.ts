@@ -158,6 +158,8 @@ export class PlatformModule implements OnApplicationShutdown {
             // The all-in-one process is `chainmail`; a service alone is named as its spans are.
             processName:
               options.processName === 'chainmail' ? 'chainmail' : `chainmail-${options.processName}`,
+            // JSON log lines carry the active span's ids, exported or not.
+            activeSpans: options.config.logFormat === 'json',
           }),
       },
     ];

@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-node';
 import { extractTraceContext, injectTraceHeaders } from './propagation';
@@ -104,20 +104,34 @@ describe('without an exporter', () => {
   });
   afterAll(() => telemetry.shutdown());
 
-  it('records nothing, yet spans get ids and carry the incoming trace on', async () => {
+  it('records nothing, yet spans get ids and carry the incoming trace on where it is passed', async () => {
     expect(telemetry.exporting).toBe(false);
     const headers = await withSpan(
       telemetry.tracer('execution'),
       'step',
       { parent: extractTraceContext({ traceparent: TRIGGER }) },
-      async (span) => {
+      async (span, ctx) => {
         expect(span.isRecording()).toBe(false);
-        return injectTraceHeaders({});
+        return injectTraceHeaders({}, ctx);
       },
     );
     const sent = trace.getSpanContext(extractTraceContext(headers));
     expect(sent?.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(sent?.spanId).not.toBe('00f067aa0ba902b7');
+  });
+
+  it('tracks no active span (no promise hooks for spans nobody records)', async () => {
+    const implicit = await withSpan(
+      telemetry.tracer('execution'),
+      'step',
+      { parent: extractTraceContext({ traceparent: TRIGGER }) },
+      async () => {
+        await Promise.resolve();
+        return injectTraceHeaders({});
+      },
+    );
+    expect(implicit).toEqual({});
+    expect(context.active()).toBe(ROOT_CONTEXT);
   });
 
   it('records no run span either', () => {
@@ -132,6 +146,29 @@ describe('without an exporter', () => {
         status: 'succeeded',
       }),
     ).not.toThrow();
+  });
+});
+
+describe('without an exporter, for JSON logs (activeSpans)', () => {
+  let telemetry: Telemetry;
+  beforeAll(() => {
+    telemetry = initTelemetry({ activeSpans: true });
+  });
+  afterAll(() => telemetry.shutdown());
+
+  it('tracks the active span across awaits, so log lines can carry its ids', async () => {
+    const implicit = await withSpan(
+      telemetry.tracer('execution'),
+      'step',
+      { parent: extractTraceContext({ traceparent: TRIGGER }) },
+      async () => {
+        await Promise.resolve();
+        return injectTraceHeaders({});
+      },
+    );
+    expect(trace.getSpanContext(extractTraceContext(implicit))?.traceId).toBe(
+      '4bf92f3577b34da6a3ce929d0e0e4736',
+    );
   });
 });
 

@@ -19,19 +19,23 @@ export interface WithSpanOptions {
 
 /**
  * Runs `fn` inside a new span: child of `parent` (or of the active span), active while `fn` runs
- * so spans and headers made inside it descend from it. A throw is recorded on the span (event,
- * error status, `error.type` = the error's code or name) and rethrown; the span always ends.
+ * so spans and headers made inside it descend from it. `fn` is also handed the span's context:
+ * what it passes on explicitly (`injectTraceHeaders({}, ctx)`, a nested span's `parent`) carries
+ * the trace even where no context manager tracks the active span (tracing off, see
+ * `initTelemetry`). A throw is recorded on the span (event, error status, `error.type` = the
+ * error's code or name) and rethrown; the span always ends.
  */
 export async function withSpan<T>(
   tracer: Tracer,
   name: string,
   options: WithSpanOptions,
-  fn: (span: Span) => Promise<T>,
+  fn: (span: Span, ctx: Context) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
   const span = tracer.startSpan(name, { attributes: options.attributes, kind: options.kind }, parent);
+  const ctx = trace.setSpan(parent, span);
   try {
-    return await context.with(trace.setSpan(parent, span), fn, undefined, span);
+    return await context.with(ctx, fn, undefined, span, ctx);
   } catch (err) {
     recordError(span, err);
     throw err;

@@ -26,8 +26,8 @@ export class TracedRunStarter implements RunStarter {
         kind: SpanKind.SERVER,
         attributes: runAttributes({ workflow: request.workflow, trigger: request.trigger.kind }),
       },
-      async (span) => {
-        const started = await this.startRun.execute(request, injectTraceHeaders({}));
+      async (span, ctx) => {
+        const started = await this.startRun.execute(request, injectTraceHeaders({}, ctx));
         span.setAttributes(runAttributes({ runId: started.runId, version: started.version }));
         return started;
       },

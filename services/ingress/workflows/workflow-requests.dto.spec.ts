@@ -1,3 +1,4 @@
+import type { Paramtype } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { PipesConsumer } from '@nestjs/core/pipes/pipes-consumer';
 import { ChainmailError } from '@chainmail/contracts';
@@ -160,7 +161,8 @@ describe('the refusal answered for a start with a wrong body and a wrong query',
     const consumer = new PipesConsumer();
     const refused = await Promise.all(
       params.map(([value, type, metatype]) =>
-        consumer.apply(value, { type: PARAM_TYPES[type], metatype }, [pipe]),
+        // Nest hands the consumer the enum and maps it to its name itself (its declared type is the name).
+        consumer.apply(value, { type: PARAM_TYPES[type] as unknown as Paramtype, metatype }, [pipe]),
       ),
     ).then(
       () => undefined,
