@@ -1,4 +1,4 @@
-import type { StoredRunCommit } from '@chainmail/contracts';
+import { BoundedMap, type StoredRunCommit } from '@chainmail/contracts';
 
 /** What this process knows of its reaction to a commit: made, in hand, or none. */
 export type ReactionState = 'done' | 'working' | 'unknown';
@@ -17,7 +17,7 @@ export class CommitReactions {
    * Reactions by `<runId>@<seq>`, oldest first. A settled one is kept as the shared `SETTLED`, so
    * a redelivery is a no-op and what stays behind is the key alone, not the reaction's promise.
    */
-  private readonly reactions = new Map<string, Promise<void>>();
+  private readonly reactions: BoundedMap<string, Promise<void>>;
   /** Keys of settled reactions in the order they settled, with when; the oldest go first. */
   private readonly settledKeys: string[] = [];
   private readonly settledAt: number[] = [];
@@ -36,7 +36,9 @@ export class CommitReactions {
      */
     private readonly retainMs = 60_000,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.reactions = new BoundedMap(capacity);
+  }
 
   /** A commit this process just appended: its reaction starts now, unless a delivery beat it. */
   appended(commit: StoredRunCommit, headers?: Record<string, string>): void {
@@ -92,12 +94,9 @@ export class CommitReactions {
     } catch (err) {
       reaction = Promise.reject(err);
     }
-    this.reactions.set(key, reaction);
+    // Settled reactions past their time go before the oldest reaction is dropped for room.
     this.sweep();
-    if (this.reactions.size > this.capacity) {
-      const oldest = this.reactions.keys().next().value;
-      if (oldest !== undefined) this.reactions.delete(oldest);
-    }
+    this.reactions.set(key, reaction);
     reaction.then(
       () => {
         if (this.reactions.get(key) !== reaction) return;

@@ -1,4 +1,4 @@
-import type { RunCommit, StoredRunCommit } from '@chainmail/contracts';
+import { BoundedMap, type RunCommit, type StoredRunCommit } from '@chainmail/contracts';
 import { evolveAll, foldCommits, initialRunState, type Decided, type RunState } from '@chainmail/engine';
 
 /** Where a run's commits live; the event log in production, an array in unit tests. */
@@ -30,15 +30,17 @@ export type AppendListener = (
  */
 
 export class RunStore {
-  private readonly hot = new Map<string, LoadedRun>();
+  private readonly hot: BoundedMap<string, LoadedRun>;
   private readonly listeners: AppendListener[] = [];
 
   constructor(
     private readonly log: RunLogPort,
-    private readonly capacity = 10_000,
+    capacity = 10_000,
     /** Put on every append (which process wrote the commit). */
     private readonly appendHeaders: Record<string, string> = {},
-  ) {}
+  ) {
+    this.hot = new BoundedMap(capacity);
+  }
 
   /** Whether `load` would answer from the cache (which may be behind the log). */
   isCached(runId: string): boolean {
@@ -129,11 +131,6 @@ export class RunStore {
   }
 
   private remember(runId: string, loaded: LoadedRun): void {
-    this.hot.delete(runId);
-    this.hot.set(runId, loaded);
-    if (this.hot.size > this.capacity) {
-      const oldest = this.hot.keys().next().value;
-      if (oldest !== undefined) this.hot.delete(oldest);
-    }
+    this.hot.setNewest(runId, loaded);
   }
 }

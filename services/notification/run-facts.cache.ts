@@ -1,5 +1,5 @@
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { RunEventOf, StoredRunCommit } from '@chainmail/contracts';
+import { BoundedMap, type RunEventOf, type StoredRunCommit } from '@chainmail/contracts';
 import type { RunRecord } from '@chainmail/persistence';
 import { runFacts, runFactsOfView, type RunFacts } from './run-facts';
 
@@ -13,7 +13,7 @@ export type RunViewAt = (runId: string, seq: number) => Promise<RunRecord>;
  * start, or a restart) reads them from the run's views.
  */
 export class RunFactsCache {
-  private readonly runs = new Map<string, RunFacts>();
+  private readonly runs = new BoundedMap<string, RunFacts>(MAX_RUNS);
 
   constructor(
     private readonly viewAt: RunViewAt,
@@ -40,7 +40,6 @@ export class RunFactsCache {
     if (!definition) throw new Error(`workflow ${workflow} version ${version} is not in the catalog yet`);
     const facts = start.facts(definition);
     this.runs.set(commit.runId, facts);
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
     return facts;
   }
 

@@ -1,4 +1,5 @@
 import {
+  BoundedMap,
   TERMINAL_RUN_EVENTS,
   type RunCommit,
   type RunEvent,
@@ -136,8 +137,8 @@ export class RunLog {
  * notification, when they run together): the first parses it, the others share its events, which
  * readers only read. A place is looked up in a number and a short string, not the commit's text.
  */
-const recentlyParsed = new Map<string, { bytes: number; commit: RunCommit }>();
 const RECENTLY_PARSED = 256;
+const recentlyParsed = new BoundedMap<string, { bytes: number; commit: RunCommit }>(RECENTLY_PARSED);
 /** A larger commit (a long output) is parsed by each reader rather than kept. */
 const SHARED_PARSE_MAX_BYTES = 16 * 1024;
 
@@ -169,10 +170,6 @@ function parseRunCommit(text: string, seq: number): RunCommit {
 function share(key: string, bytes: number, commit: RunCommit): void {
   freezeEvents(commit.events);
   recentlyParsed.set(key, { bytes, commit });
-  if (recentlyParsed.size > RECENTLY_PARSED) {
-    const oldest = recentlyParsed.keys().next().value;
-    if (oldest !== undefined) recentlyParsed.delete(oldest);
-  }
 }
 
 /** Shared events are read-only: a reader that changed one would change it for the others. */

@@ -1,3 +1,5 @@
+import { BoundedMap } from '@chainmail/contracts';
+
 /** How long a resolved caller is reused: the longest a revocation or role change made elsewhere goes unseen. */
 export const CREDENTIAL_CACHE_TTL_MS = 3_000;
 /** Callers kept at most; past it the least recently stored are dropped first. */
@@ -22,21 +24,21 @@ interface Entry<V> {
  */
 export class CredentialCache<V> {
   readonly ttlMs: number;
-  private readonly maxEntries: number;
   private readonly now: () => number;
-  private readonly entries = new Map<string, Entry<V>>();
+  private readonly entries: BoundedMap<string, Entry<V>>;
   private readonly pending = new Map<string, Promise<V>>();
   private generation = 0;
 
   constructor(options: CredentialCacheOptions = {}) {
     this.ttlMs = options.ttlMs ?? CREDENTIAL_CACHE_TTL_MS;
-    this.maxEntries = options.maxEntries ?? CREDENTIAL_CACHE_MAX;
+    const maxEntries = options.maxEntries ?? CREDENTIAL_CACHE_MAX;
     this.now = options.now ?? Date.now;
-    if (!(this.ttlMs > 0) || !(this.maxEntries > 0)) {
+    if (!(this.ttlMs > 0) || !(maxEntries > 0)) {
       throw new Error(
-        `CredentialCache needs ttlMs > 0 and maxEntries > 0 (got ${this.ttlMs}, ${this.maxEntries})`,
+        `CredentialCache needs ttlMs > 0 and maxEntries > 0 (got ${this.ttlMs}, ${maxEntries})`,
       );
     }
+    this.entries = new BoundedMap(maxEntries);
   }
 
   get size(): number {
@@ -84,12 +86,6 @@ export class CredentialCache<V> {
 
   private store(key: string, value: V, until: number): void {
     if (until <= this.now()) return;
-    this.entries.delete(key);
-    while (this.entries.size >= this.maxEntries) {
-      // A Map iterates in insertion order: the first key is the oldest entry.
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
-    this.entries.set(key, { value, until });
+    this.entries.setNewest(key, { value, until });
   }
 }

@@ -1,4 +1,4 @@
-import { VARIABLES_CHANGED_SUBJECT } from '@chainmail/contracts';
+import { BoundedMap, VARIABLES_CHANGED_SUBJECT } from '@chainmail/contracts';
 import type { EventLogNames } from '@chainmail/event-log';
 import type { VariableStore } from '@chainmail/secrets';
 import type { NatsConnection, Subscription } from 'nats';
@@ -21,15 +21,17 @@ interface Entry {
  * the cache would, but is not kept for later ones.
  */
 export class OwnerVariables {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedMap<string, Entry>;
   private subscription: Subscription | undefined;
 
   constructor(
     private readonly store: Pick<VariableStore, 'valuesOf'>,
     private readonly clock: () => number = Date.now,
     private readonly maxAgeMs = MAX_AGE_MS,
-    private readonly capacity = CAPACITY,
-  ) {}
+    capacity = CAPACITY,
+  ) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   /** Forgets what it read whenever a variable changes anywhere. */
   listen(nc: NatsConnection, names: EventLogNames): void {
@@ -47,7 +49,7 @@ export class OwnerVariables {
     const entry = this.entries.get(owner);
     if (entry !== undefined && this.clock() - entry.readAt < this.maxAgeMs) return entry.values;
     const fresh: Entry = { values: this.store.valuesOf(owner), readAt: this.clock() };
-    this.keep(owner, fresh);
+    this.entries.setNewest(owner, fresh);
     fresh.values.catch(() => {
       if (this.entries.get(owner) === fresh) this.entries.delete(owner);
     });
@@ -57,14 +59,5 @@ export class OwnerVariables {
   /** A variable was written or deleted: every owner's values are read again. */
   changed(): void {
     this.entries.clear();
-  }
-
-  private keep(owner: string, entry: Entry): void {
-    this.entries.delete(owner);
-    this.entries.set(owner, entry);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
   }
 }

@@ -1,3 +1,4 @@
+import { BoundedMap } from '@chainmail/contracts';
 import type { ProjectionApplied, RunDetail } from '@chainmail/persistence';
 
 /** A run loaded before this long ago is read again, even with no announcement heard (one may be lost). */
@@ -21,15 +22,17 @@ const OVERTAKEN = Symbol('overtaken');
  * process heard: never older than a read that began at the same moment would see without it.
  */
 export class RunDetailCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: BoundedMap<string, Entry>;
   private readonly loading = new Map<string, Promise<RunDetail | null> | typeof OVERTAKEN>();
 
   constructor(
     private readonly load: (id: string) => Promise<RunDetail | null>,
     private readonly clock: () => number = Date.now,
     private readonly maxAgeMs = MAX_AGE_MS,
-    private readonly capacity = CAPACITY,
-  ) {}
+    capacity = CAPACITY,
+  ) {
+    this.entries = new BoundedMap(capacity);
+  }
 
   /** The views' run, or null when they do not hold it (not cached: it may appear at any moment). */
   async get(id: string): Promise<RunDetail | null> {
@@ -42,7 +45,8 @@ export class RunDetailCache {
     this.loading.set(id, loading);
     try {
       const detail = await loading;
-      if (detail !== null && this.loading.get(id) === loading) this.keep(id, { detail, loadedAt });
+      if (detail !== null && this.loading.get(id) === loading)
+        this.entries.setNewest(id, { detail, loadedAt });
       return detail;
     } finally {
       if (this.loading.get(id) === loading || this.loading.get(id) === OVERTAKEN) this.loading.delete(id);
@@ -54,15 +58,6 @@ export class RunDetailCache {
     for (const id of Object.keys(applied.runs)) {
       this.entries.delete(id);
       if (this.loading.has(id)) this.loading.set(id, OVERTAKEN);
-    }
-  }
-
-  private keep(id: string, entry: Entry): void {
-    this.entries.delete(id);
-    this.entries.set(id, entry);
-    if (this.entries.size > this.capacity) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { BoundedMap } from '@chainmail/contracts';
 import { MAX_TEMPLATE_LENGTH, MAX_VALUE_LENGTH } from '../limits';
 import { compileExpression, type CompiledExpression, type Scope } from './expression';
 import { ExpressionLimitError } from './expression-limits';
@@ -45,7 +46,7 @@ interface CacheEntry {
   candidates: string[];
   variants: Map<string, CompiledTemplate>;
 }
-const cache = new Map<string, CacheEntry>();
+const cache = new BoundedMap<string, CacheEntry>(CACHE_LIMIT);
 
 export function compileTemplate(text: string, stepIds?: StepIdSource): CompiledTemplate {
   return compiled(text, toPredicate(stepIds));
@@ -96,7 +97,6 @@ function compiled(text: string, isStep: (id: string) => boolean): CompiledTempla
   let entry = cache.get(text);
   if (entry === undefined) {
     entry = analyse(text);
-    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
     cache.set(text, entry);
   }
   let key = '';
