@@ -10,3 +10,4 @@ export * from './audit-events';
 export * from './ownership';
 export * from './analytics';
 export * from './approvals';
+export * from './views';
