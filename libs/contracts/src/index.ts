@@ -11,3 +11,4 @@ export * from './ownership';
 export * from './analytics';
 export * from './approvals';
 export * from './bounded-map';
+export * from './views';

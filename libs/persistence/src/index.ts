@@ -6,6 +6,19 @@ export * from './run-projection';
 export * from './run-projection.writer';
 export * from './run-projection.progress';
 export * from './run-read.model';
+/** The run views the read models fill, defined in contracts (the console shows the same). */
+export type {
+  AttemptError,
+  OpenCheckpoint,
+  PausedAt,
+  RunDetail,
+  RunError,
+  RunFailure,
+  RunSummary,
+  RunViewStatus,
+  StepDetail,
+  StepViewStatus,
+} from '@chainmail/contracts';
 export * from './run-read.repository';
 export * from './entities/delivery.entity';
 export * from './entities/caught-mail.entity';

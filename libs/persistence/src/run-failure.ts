@@ -1,5 +1,4 @@
-import type { AttemptError, RunError } from './run-projection';
-import type { RunFailure } from './run-read.model';
+import type { AttemptError, RunError, RunFailure } from '@chainmail/contracts';
 
 /** A failed run's failure, from its error and the row of the step it names. */
 export function failureOf(

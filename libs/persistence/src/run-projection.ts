@@ -1,10 +1,15 @@
 import type {
+  AttemptError,
   CheckpointDecision,
   CheckpointVia,
   ForkOrigin,
+  PausedAt,
+  RunError,
   RunEvent,
   RunEventOf,
+  RunViewStatus,
   StepError,
+  StepViewStatus,
   StoredRunCommit,
   TriggerInfo,
   Usage,
@@ -15,27 +20,6 @@ import type {
  * A patch carries only what its events say; `RunProjectionWriter` merges it into the rows so
  * that replays, redeliveries and out-of-order batches never move a row backwards.
  */
-
-/** `waiting`: the run runs, and one of its checkpoints waits for a person (the writer derives it from the steps). */
-export type RunViewStatus = 'running' | 'waiting' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
-/** `waiting`: a checkpoint step waiting for a decision. */
-export type StepViewStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
-export type RunError = StepError & { stepId?: string };
-
-/** Where a paused run waits (step-by-step debugging): before this visit of a step, with its resolved input. */
-export interface PausedAt {
-  step: string;
-  visit: number;
-  input?: string;
-  at: string;
-}
-
-/** One failed attempt of a step's current visit. */
-export interface AttemptError {
-  attempt: number;
-  error: StepError;
-  at: string;
-}
 
 export interface RunPatch {
   id: string;

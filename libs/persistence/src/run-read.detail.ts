@@ -1,8 +1,9 @@
+import type { AttemptError, OpenCheckpoint, RunDetail, StepDetail } from '@chainmail/contracts';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { AttemptError, StepDecision } from './run-projection';
+import type { StepDecision } from './run-projection';
 import { failureOf } from './run-failure';
-import type { OpenCheckpoint, RunDetail, RunRecord, StepDetail, StepRecord } from './run-read.model';
+import type { RunRecord, StepRecord } from './run-read.model';
 
 /*
  * A run in detail is read often (clients poll it while it runs): one statement, prepared once per

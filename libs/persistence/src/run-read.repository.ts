@@ -1,18 +1,17 @@
+import type { RunDetail, RunError, RunSummary } from '@chainmail/contracts';
 import type { DataSource, Repository } from 'typeorm';
 import { RunView } from './entities/run-view.entity';
 import { decodeListCursor, encodeListCursor } from './list-cursor';
-import type { RunEnd, RunError, StepDecision } from './run-projection';
+import type { RunEnd, StepDecision } from './run-projection';
 import { RunDetailReader } from './run-read.detail';
 import {
   RUN_VIEW_STATUSES,
   type AgentMailRecord,
   type CheckpointState,
-  type RunDetail,
   type RunRecord,
   type RunListPage,
   type RunListQuery,
   type RunStatusCounts,
-  type RunSummary,
 } from './run-read.model';
 
 export const DEFAULT_LIST_LIMIT = 50;

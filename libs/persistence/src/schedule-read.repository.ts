@@ -1,17 +1,11 @@
+import type { RunViewStatus, ScheduledRun } from '@chainmail/contracts';
 import type { DataSource } from 'typeorm';
-import type { RunViewStatus } from './run-projection';
 
 /** The newest fired tick of one schedule, with its run's status from the run read model. */
-export interface LastScheduledRun {
+export interface LastScheduledRun extends ScheduledRun {
   workflow: string;
   triggerKey: string;
-  scheduledFor: string;
-  firedAt: string;
-  runId: string;
   version: number;
-  /** `pending`: fired, but the run read model has not seen the run start yet. */
-  status: RunViewStatus | 'pending';
-  endedAt: string | null;
 }
 
 export interface ScheduleKey {

@@ -1,19 +1,6 @@
 import type { DefinitionCatalog } from '@chainmail/catalog';
-import type { ErrorPolicy, RetryPolicy } from '@chainmail/contracts';
-import type { RunDetail, RunFailure } from '@chainmail/persistence';
+import type { RunDetail, RunDetailWithPolicy } from '@chainmail/contracts';
 import { stepGraph } from '@chainmail/workflow-dsl';
-
-/** What the failing step's error policy was, and what it did. */
-export interface FailurePolicy {
-  /** The step's `retry` (null: none). */
-  retry: RetryPolicy | null;
-  /** The step's `on_error`: abort (the default), skip, continue, or goto. */
-  onError: ErrorPolicy['kind'];
-  /** In words: how often the step was tried and how the run ended because of it. */
-  did: string;
-}
-
-export type RunFailureView = RunFailure & { policy: FailurePolicy | null };
 
 /**
  * A failed run's view with its failing step's error policy from the run's pinned version (the
@@ -22,7 +9,7 @@ export type RunFailureView = RunFailure & { policy: FailurePolicy | null };
 export function withFailurePolicy(
   run: RunDetail,
   catalog: Pick<DefinitionCatalog, 'version'>,
-): RunDetail & { failure: RunFailureView | null } {
+): RunDetailWithPolicy {
   const failure = run.failure;
   if (failure === null) return { ...run, failure: null };
   const definition = catalog.version(run.workflow, run.version)?.definition;

@@ -1,46 +1,9 @@
 import type { WorkflowEntry } from '@chainmail/catalog';
 import type { LastScheduledRun, ScheduleKey } from '@chainmail/persistence';
 import { CronSchedule, describeCron } from '@chainmail/workflow-dsl';
-import type { OutputFormat, Trigger } from '@chainmail/contracts';
+import type { ScheduleSummary, Trigger } from '@chainmail/contracts';
 
 type ScheduleTrigger = Extract<Trigger, { type: 'schedule' }>;
-
-/** One schedule trigger of a workflow's active version, as `GET /v1/schedules` shows it. */
-export interface ScheduleSummary {
-  /** `<workflow>:<n>`: what `POST /v1/schedules/:id/pause` and `/resume` take. */
-  id: string;
-  /** The workflow's name. */
-  name: string;
-  /** The workflow's owner: the schedule's runs are its. */
-  owner: string;
-  version: number;
-  /** Which of the workflow's schedule triggers ("0", "1"…, in definition order). */
-  schedule: string;
-  cron: string;
-  timezone: string;
-  /** The cron in words ("Every day at 7:00"), or the expression when it has no simple reading. */
-  description: string;
-  catchUp: 'none' | 'last';
-  /** Top-level step ids, in order. */
-  steps: string[];
-  /** Where the result goes (`email`, `webhook`, `both`, `none`). */
-  output: OutputFormat;
-  /** Paused: it does not fire until resumed (the next run it would have is still shown). */
-  paused: boolean;
-  /** When it was last paused or resumed, and by whom (user id); null when never. */
-  pausedChange: { at: string; by: string } | null;
-  /** The next tick (ISO), or null when it never fires or cannot be read. */
-  nextRunAt: string | null;
-  lastRun: {
-    runId: string;
-    scheduledFor: string;
-    firedAt: string;
-    status: LastScheduledRun['status'];
-    endedAt: string | null;
-  } | null;
-  /** Why this schedule does not fire, when it cannot (a definition stored before cron was validated). */
-  problem?: string;
-}
 
 /** The schedule triggers of every active version, keyed as scheduling keys their ticks. */
 export function scheduleKeys(entries: readonly WorkflowEntry[]): ScheduleKey[] {

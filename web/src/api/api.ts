@@ -1,6 +1,9 @@
 import type {
   CheckpointDecision,
+  RunDetailWithPolicy,
   RunEvent as LoggedEvent,
+  RunSummary,
+  ScheduleSummary,
   Trigger,
   ValidationIssue,
   WorkflowDefinition,
@@ -115,86 +118,8 @@ export interface VersionDetail extends VersionSummary {
   definition: WorkflowDefinition;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | string;
-
-export interface RunError {
-  code: string;
-  message: string;
-  stepId?: string;
-}
-
-export interface RunSummary {
-  id: string;
-  workflow: string;
-  version: number;
-  status: RunStatus;
-  owner: string;
-  actor: string;
-  trigger: { type?: string; [key: string]: unknown };
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  error: RunError | null;
-  stepsTotal: number;
-  stepsSucceeded: number;
-  lastSeq: number;
-}
-
-export interface StepView {
-  stepId: string;
-  status: string;
-  agent: string | null;
-  visit: number;
-  attempts: number;
-  input: string | null;
-  output: string | null;
-  error: { code?: string; message?: string } | null;
-  usage: {
-    costUsd?: number;
-    promptTokens?: number;
-    completionTokens?: number;
-    [key: string]: unknown;
-  } | null;
-  skipReason: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationMs: number | null;
-  position: number;
-}
-
-export interface RunDetail extends RunSummary {
-  inputs: Record<string, unknown>;
-  debug: boolean;
-  output: string | null;
-  /** The W3C trace id of the run's trace (null: projected without one). */
-  traceId: string | null;
-  steps: StepView[];
-}
-
 /** An event of the run's log, with the sequence of the commit it came in. */
 export type RunEvent = LoggedEvent & { seq: number };
-
-export interface ScheduleSummary {
-  name: string;
-  owner: string;
-  version: number;
-  schedule: string;
-  cron: string;
-  timezone: string;
-  description: string;
-  catchUp: 'none' | 'last';
-  steps: string[];
-  output: string;
-  nextRunAt: string | null;
-  lastRun: {
-    runId: string;
-    scheduledFor: string;
-    firedAt: string;
-    status: string;
-    endedAt: string | null;
-  } | null;
-  problem?: string;
-}
 
 export interface AgentView {
   address: string;
@@ -257,7 +182,7 @@ export const api = {
 
   runs: (filters: RunFilters) =>
     call<{ runs: RunSummary[]; nextCursor: string | null }>('GET', `/v1/runs${query({ ...filters })}`),
-  run: (id: string) => call<RunDetail>('GET', `/v1/runs/${enc(id)}`),
+  run: (id: string) => call<RunDetailWithPolicy>('GET', `/v1/runs/${enc(id)}`),
   runEvents: (id: string) =>
     call<{ runId: string; events: RunEvent[] }>('GET', `/v1/runs/${enc(id)}/events`).then((r) => r.events),
   cancelRun: (id: string) => call<{ runId: string }>('POST', `/v1/runs/${enc(id)}/cancel`),

@@ -1,5 +1,5 @@
-import type { PendingApproval } from '@chainmail/contracts';
-import { call, enc, type RunDetail, type ScheduleSummary } from './api';
+import type { PendingApproval, RunDetailWithPolicy, ScheduleSummary } from '@chainmail/contracts';
+import { call, enc } from './api';
 
 /**
  * The operator's calls: what waits for a decision, step-by-step debugging, rewind and fork, and
@@ -9,34 +9,13 @@ import { call, enc, type RunDetail, type ScheduleSummary } from './api';
 /** A window event: this tab decided a checkpoint, so the count in the navigation follows at once. */
 export const APPROVALS_CHANGED = 'chainmail:approvals-changed';
 
-/** A run paused before a step (debugging): the step and, for agent and workflow steps, its resolved input. */
-export interface PausedAt {
-  step: string;
-  visit: number;
-  input?: string;
-  at: string;
-}
-
-/** The run as the debugger reads it: where it is paused, and where it was forked from. */
-export interface DebuggableRun extends RunDetail {
-  pausedAt: PausedAt | null;
-  forkedFrom: { runId: string; seq: number; step: string } | null;
-}
-
-export interface PausableSchedule extends ScheduleSummary {
-  /** `<workflow>:<n>`: what pause and resume take. */
-  id: string;
-  paused: boolean;
-  pausedChange: { at: string; by: string } | null;
-}
-
 export const ops = {
   approvals: () => call<{ approvals: PendingApproval[] }>('GET', '/v1/approvals').then((r) => r.approvals),
 
   /** A run that pauses before each top-level step (`debug: true`). */
   startDebugRun: (name: string, inputs: Record<string, unknown>) =>
     call<{ runId: string }>('POST', `/v1/workflows/${enc(name)}/runs`, { json: { inputs, debug: true } }),
-  run: (id: string) => call<DebuggableRun>('GET', `/v1/runs/${enc(id)}`),
+  run: (id: string) => call<RunDetailWithPolicy>('GET', `/v1/runs/${enc(id)}`),
   step: (id: string, input?: string) =>
     call<{ runId: string; stepId: string }>('POST', `/v1/runs/${enc(id)}/step`, {
       json: input === undefined ? {} : { input },
@@ -49,7 +28,7 @@ export const ops = {
   fork: (id: string, step: string, debug: boolean) =>
     call<{ runId: string }>('POST', `/v1/runs/${enc(id)}/fork`, { json: { step, debug } }),
 
-  schedules: () => call<{ schedules: PausableSchedule[] }>('GET', '/v1/schedules').then((r) => r.schedules),
+  schedules: () => call<{ schedules: ScheduleSummary[] }>('GET', '/v1/schedules').then((r) => r.schedules),
   pauseSchedule: (id: string, paused: boolean) =>
     call<{ id: string; paused: boolean }>('POST', `/v1/schedules/${enc(id)}/${paused ? 'pause' : 'resume'}`),
 };

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { ops, type DebuggableRun } from '../api/ops';
+import type { RunDetail } from '@chainmail/contracts';
+import { ops } from '../api/ops';
 import { Problem } from './bits';
 import { useAction } from './use-action';
 
@@ -13,7 +14,7 @@ const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
  * breakpoint or the end, `Edit input` replaces the step's input once. An ended run can be rewound
  * to a step and continued; any run can be forked from a step into a new run, which the page opens.
  */
-export function DebugPanel(props: { run: DebuggableRun; stepIds: string[]; onChanged: () => void }) {
+export function DebugPanel(props: { run: RunDetail; stepIds: string[]; onChanged: () => void }) {
   const { run, stepIds } = props;
   const navigate = useNavigate();
   const { busy, error, run: runAction } = useAction();

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { RunDetail } from '../api/api';
+import type { RunDetail } from '@chainmail/contracts';
 import { analyticsApi } from '../api/analytics';
 import { useApi } from '../api/use-api';
 import { traceUrl } from '../analytics/trace-link';

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, type RunDetail, type StepView } from '../api/api';
+import type { RunDetail, StepDetail } from '@chainmail/contracts';
+import { api } from '../api/api';
 import { useRunStream } from '../api/live';
 import { ops } from '../api/ops';
 import { useApi } from '../api/use-api';
@@ -153,7 +154,7 @@ export function RunPage() {
   );
 }
 
-function StepDetails({ step }: { step: StepView }) {
+function StepDetails({ step }: { step: StepDetail }) {
   return (
     <details
       className="step-details"

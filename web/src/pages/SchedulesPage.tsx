@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
+import type { ScheduleSummary } from '@chainmail/contracts';
 import { useLivePoll } from '../api/live';
-import { ops, type PausableSchedule } from '../api/ops';
+import { ops } from '../api/ops';
 import { PageTitle, Problem, Status, When } from '../components/bits';
 import { useKeyedAction } from '../components/use-action';
 
@@ -8,7 +9,7 @@ import { useKeyedAction } from '../components/use-action';
 export function SchedulesPage() {
   const schedules = useLivePoll(() => ops.schedules(), [], { fastMs: 10_000, slowMs: 60_000 });
   const { busy, error, run } = useKeyedAction<string>();
-  const toggle = (s: PausableSchedule): Promise<boolean> =>
+  const toggle = (s: ScheduleSummary): Promise<boolean> =>
     run(s.id, async () => {
       await ops.pauseSchedule(s.id, !s.paused);
       schedules.reload();

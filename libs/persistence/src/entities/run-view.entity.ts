@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { ForkOrigin, TriggerInfo, TriggerKind } from '@chainmail/contracts';
-import type { PausedAt, RunError, RunViewStatus } from '../run-projection';
+import type {
+  ForkOrigin,
+  PausedAt,
+  RunError,
+  RunViewStatus,
+  TriggerInfo,
+  TriggerKind,
+} from '@chainmail/contracts';
 import { bigintAsNumber } from './bigint.transformer';
 
 /**

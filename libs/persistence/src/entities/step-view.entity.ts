@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { StepError, Usage } from '@chainmail/contracts';
-import type { AttemptError, StepDecision, StepViewStatus } from '../run-projection';
+import type { AttemptError, StepError, StepViewStatus, Usage } from '@chainmail/contracts';
+import type { StepDecision } from '../run-projection';
 import { bigintAsNumber } from './bigint.transformer';
 
 /** One row per step of a run: its latest visit and attempt. Written only by the projector. */
