@@ -97,6 +97,19 @@ describe('a service name per service', () => {
   });
 });
 
+/** What `injectTraceHeaders()` writes, from the active context, after an await inside a span. */
+function headersInjectedAfterAnAwait(telemetry: Telemetry): Promise<Record<string, string>> {
+  return withSpan(
+    telemetry.tracer('execution'),
+    'step',
+    { parent: extractTraceContext({ traceparent: TRIGGER }) },
+    async () => {
+      await Promise.resolve();
+      return injectTraceHeaders({});
+    },
+  );
+}
+
 describe('without an exporter', () => {
   let telemetry: Telemetry;
   beforeAll(() => {
@@ -121,15 +134,7 @@ describe('without an exporter', () => {
   });
 
   it('tracks no active span (no promise hooks for spans nobody records)', async () => {
-    const implicit = await withSpan(
-      telemetry.tracer('execution'),
-      'step',
-      { parent: extractTraceContext({ traceparent: TRIGGER }) },
-      async () => {
-        await Promise.resolve();
-        return injectTraceHeaders({});
-      },
-    );
+    const implicit = await headersInjectedAfterAnAwait(telemetry);
     expect(implicit).toEqual({});
     expect(context.active()).toBe(ROOT_CONTEXT);
   });
@@ -157,15 +162,7 @@ describe('without an exporter, for JSON logs (activeSpans)', () => {
   afterAll(() => telemetry.shutdown());
 
   it('tracks the active span across awaits, so log lines can carry its ids', async () => {
-    const implicit = await withSpan(
-      telemetry.tracer('execution'),
-      'step',
-      { parent: extractTraceContext({ traceparent: TRIGGER }) },
-      async () => {
-        await Promise.resolve();
-        return injectTraceHeaders({});
-      },
-    );
+    const implicit = await headersInjectedAfterAnAwait(telemetry);
     expect(trace.getSpanContext(extractTraceContext(implicit))?.traceId).toBe(
       '4bf92f3577b34da6a3ce929d0e0e4736',
     );
