@@ -50,6 +50,32 @@ describe('recordEndedRun', () => {
     ]);
   });
 
+  it('at an end after a rewind, says which rewind the stretch began with, and when', () => {
+    const end = (at: string) => makeRunEvent('RunSucceeded', 'r-1', at, { output: 'done', durationMs: 5000 });
+    const rewind = makeRunEvent('RunRewound', 'r-1', '2026-01-01T11:00:00.000Z', {
+      toStep: 'a',
+      resetStepIds: [],
+      timeoutMs: 60_000,
+      by: 'u',
+    });
+    const last = end('2026-01-01T11:00:03.000Z');
+    const runs: EndedRun[] = [];
+    const telemetry = { exporting: true, recordRun: (_service: string, run: EndedRun) => runs.push(run) };
+    const state = evolveAll(initialRunState('r-1'), [started, end('2026-01-01T10:00:05.000Z'), rewind, last]);
+    recordEndedRun(
+      telemetry as unknown as Telemetry,
+      { runId: 'r-1', prev: 3, seq: 4, events: [last] },
+      state,
+    );
+    expect(runs).toMatchObject([
+      {
+        startedAt: '2026-01-01T10:00:00.000Z',
+        endedAt: '2026-01-01T11:00:03.000Z',
+        rewound: { count: 1, at: '2026-01-01T11:00:00.000Z' },
+      },
+    ]);
+  });
+
   it('gives a failed run its error code', () => {
     const error = { code: 'STEP_FAILED', message: 'step a failed', retryable: false, stepId: 'a' };
     const end = makeRunEvent('RunFailed', 'r-1', '2026-01-01T10:00:05.000Z', { error, durationMs: 5000 });

@@ -12,7 +12,9 @@ const STATUS: Partial<Record<RunEventType, EndedRun['status']>> = {
 /**
  * Records the run's span when `commit` ends the run. Called for the commits this process
  * appended, and each commit has one writer: the span is recorded once, by whichever replica
- * ended the run, from the start time and trigger context the log kept (`RunStarted`).
+ * ended the run, from the start time and trigger context the log kept (`RunStarted`). A run
+ * rewound after its end records, at each later end, a span of its own for the stretch since the
+ * rewind (see `EndedRun.rewound`).
  */
 export function recordEndedRun(telemetry: Telemetry, commit: StoredRunCommit, state: RunState): void {
   if (!telemetry.exporting) return;
@@ -31,6 +33,9 @@ export function recordEndedRun(telemetry: Telemetry, commit: StoredRunCommit, st
     status,
     ...(failed && state.error !== undefined
       ? { error: { code: state.error.code, message: state.error.message } }
+      : {}),
+    ...(state.rewinds > 0 && state.rewoundAt !== undefined
+      ? { rewound: { count: state.rewinds, at: state.rewoundAt } }
       : {}),
   });
 }

@@ -351,6 +351,7 @@ function rewound(state: RunState, data: RunEventMap['RunRewound'], at: string): 
     parkedMs: Math.max(0, Date.parse(at) - started),
     timeoutMs: data.timeoutMs,
     rewinds: state.rewinds + 1,
+    rewoundAt: at,
   };
 }
 

@@ -113,8 +113,10 @@ export interface RunState {
   forkedFrom?: ForkOrigin;
   /** The trace context the run was started in (RunStarted.traceparent): its span's parent. */
   traceparent?: string;
-  /** How often the run was rewound. */
+  /** How often the run was rewound (only an ended run can be: each rewind follows an end). */
   rewinds: number;
+  /** When the run was last rewound: where the stretch to its next end begins. */
+  rewoundAt?: string;
   /** Number of events folded so far (handy for replay tests and caches). */
   eventCount: number;
 }

@@ -21,6 +21,11 @@ export function runSpanId(runId: string): string {
   return hash32(runId, 0x5eed0001) + hash32(runId, 0x5eed0002);
 }
 
+/** The span of the stretch that ends a run after its `count`th rewind: derived like the run span's. */
+export function rewoundSpanId(runId: string, count: number): string {
+  return runSpanId(`${runId}/rewind/${count}`);
+}
+
 /** The trace of a run started outside any trace (no trigger span): derived from its id too. */
 function runTraceId(runId: string): string {
   return (

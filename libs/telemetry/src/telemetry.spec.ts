@@ -229,6 +229,25 @@ describe('the run span', () => {
     expect(span.attributes).toMatchObject({ 'error.type': 'STEP_FAILED', 'chainmail.run.status': 'failed' });
   });
 
+  it('after a rewind, is a span of its own for the stretch since the rewind, a child of the run span', async () => {
+    const rewound = { count: 2, at: '2026-01-01T11:00:00.000Z' };
+    const { run: span } = await recorded({
+      ...run,
+      startedIn: TRIGGER,
+      endedAt: '2026-01-01T11:00:03.000Z',
+      status: 'succeeded',
+      rewound,
+    });
+    expect(span.name).toBe('run digest after rewind 2');
+    expect(span.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(span.spanContext().spanId).not.toBe(runSpanId('run-1'));
+    expect(span.parentSpanContext?.spanId).toBe(runSpanId('run-1'));
+    expect(span.startTime).toEqual([Date.parse(rewound.at) / 1000, 0]);
+    expect(span.duration).toEqual([3, 0]);
+    const again = await recorded({ ...run, status: 'succeeded', rewound: { ...rewound, count: 3 } });
+    expect(again.run.spanContext().spanId).not.toBe(span.spanContext().spanId);
+  });
+
   it('has the same id in every process (derived from the run id), and another for another run', () => {
     expect(runSpanId('run-1')).toBe(runSpanId('run-1'));
     expect(runSpanId('run-2')).not.toBe(runSpanId('run-1'));

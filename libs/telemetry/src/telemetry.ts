@@ -32,7 +32,14 @@ import {
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { CHAINMAIL_RUN_STATUS, runAttributes } from './attributes';
 import { spanExporters, spanProcessorFor } from './exporters';
-import { runSpanContext, RunSpanIds, startedInContext, type TracedRun } from './run-trace';
+import {
+  runContext,
+  runSpanContext,
+  RunSpanIds,
+  rewoundSpanId,
+  startedInContext,
+  type TracedRun,
+} from './run-trace';
 import { recordFailure } from './with-span';
 
 /** The services of Chainmail; each reports its spans as `service.name=chainmail-<service>`. */
@@ -74,6 +81,12 @@ export interface EndedRun extends TracedRun {
   readonly endedAt: string | number;
   readonly status: 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
   readonly error?: { readonly code: string; readonly message: string };
+  /**
+   * The run ended before and was rewound `count` times, the last at `at`: this end closes the
+   * stretch since then. Its span is a child of the run span (recorded at the first end), with an
+   * id of its own, so no span id is recorded twice.
+   */
+  readonly rewound?: { readonly count: number; readonly at: string | number };
 }
 
 export interface Telemetry {
@@ -209,19 +222,24 @@ function assemble(parts: Parts, afterShutdown: () => Promise<void>): Telemetry {
     recordRun(service, run) {
       if (!exporting) return;
       const { traceId, spanId } = runSpanContext(run);
-      const span = parts.ids.withIds({ traceId, spanId }, () =>
-        ofService(service).tracer.startSpan(
-          `run ${run.workflow}`,
-          {
-            kind: SpanKind.INTERNAL,
-            startTime: new Date(run.startedAt),
-            attributes: {
-              ...runAttributes(run),
-              [CHAINMAIL_RUN_STATUS]: run.status,
+      const { rewound } = run;
+      const span = parts.ids.withIds(
+        { traceId, spanId: rewound === undefined ? spanId : rewoundSpanId(run.runId, rewound.count) },
+        () =>
+          ofService(service).tracer.startSpan(
+            rewound === undefined
+              ? `run ${run.workflow}`
+              : `run ${run.workflow} after rewind ${rewound.count}`,
+            {
+              kind: SpanKind.INTERNAL,
+              startTime: new Date(rewound === undefined ? run.startedAt : rewound.at),
+              attributes: {
+                ...runAttributes(run),
+                [CHAINMAIL_RUN_STATUS]: run.status,
+              },
             },
-          },
-          startedInContext(run),
-        ),
+            rewound === undefined ? startedInContext(run) : runContext(run),
+          ),
       );
       if (run.error !== undefined) recordFailure(span, run.error);
       span.end(new Date(run.endedAt));
