@@ -130,14 +130,9 @@ export class RunDetailReader {
   /** The run with what only readers inside Chainmail need, or null when the views do not hold it. */
   async record(id: string): Promise<RunRecord | null> {
     const row = await this.read<RunRecordRow>(RUN_RECORD, id);
-    return (
-      row && {
-        ...detailOf(row),
-        parentRunId: row.parentRunId,
-        vars: row.vars,
-        steps: row.steps.map(stepRecordOf),
-      }
-    );
+    if (row === null) return null;
+    const { parentRunId, vars, ...run } = row;
+    return { ...detailOf(run), parentRunId, vars, steps: row.steps.map(stepRecordOf) };
   }
 
   /**
@@ -156,31 +151,17 @@ export class RunDetailReader {
   }
 }
 
-/** What both the API's view and the internal record show of the run itself. */
+/**
+ * What both the API's view and the internal record show of the run itself: the statement's run
+ * fields as it built them (`RUN_FIELDS` is their one list), and what is derived from the steps.
+ */
 function detailOf(run: RunRow): Omit<RunDetail, 'steps'> {
+  const { steps, ...fields } = run;
   return {
-    id: run.id,
-    workflow: run.workflow,
-    version: run.version,
-    status: run.status,
-    owner: run.owner,
-    actor: run.actor,
-    trigger: run.trigger,
-    startedAt: run.startedAt,
-    endedAt: run.endedAt,
-    durationMs: run.durationMs,
-    error: run.error,
-    stepsTotal: run.stepsTotal,
-    stepsSucceeded: run.stepsSucceeded,
-    lastSeq: run.lastSeq,
-    inputs: run.inputs,
-    debug: run.debug,
-    output: run.output,
+    ...fields,
     pausedAt: run.status === 'paused' ? run.pausedAt : null,
-    forkedFrom: run.forkedFrom,
-    traceId: run.traceId,
-    failure: failureOf(run.status, run.error, run.steps),
-    checkpoint: run.status === 'waiting' ? openCheckpoint(run.steps) : null,
+    failure: failureOf(run.status, run.error, steps),
+    checkpoint: run.status === 'waiting' ? openCheckpoint(steps) : null,
   };
 }
 

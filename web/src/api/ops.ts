@@ -1,4 +1,4 @@
-import type { PendingApproval, RunDetailWithPolicy, ScheduleSummary } from '@chainmail/contracts';
+import type { PendingApproval, ScheduleSummary } from '@chainmail/contracts';
 import { call, enc } from './api';
 
 /**
@@ -15,7 +15,6 @@ export const ops = {
   /** A run that pauses before each top-level step (`debug: true`). */
   startDebugRun: (name: string, inputs: Record<string, unknown>) =>
     call<{ runId: string }>('POST', `/v1/workflows/${enc(name)}/runs`, { json: { inputs, debug: true } }),
-  run: (id: string) => call<RunDetailWithPolicy>('GET', `/v1/runs/${enc(id)}`),
   step: (id: string, input?: string) =>
     call<{ runId: string; stepId: string }>('POST', `/v1/runs/${enc(id)}/step`, {
       json: input === undefined ? {} : { input },

@@ -3,7 +3,6 @@ import { Link, useParams } from 'react-router';
 import type { RunDetail, StepDetail } from '@chainmail/contracts';
 import { api } from '../api/api';
 import { useRunStream } from '../api/live';
-import { ops } from '../api/ops';
 import { useApi } from '../api/use-api';
 import { duration, PageTitle, Problem, Status, When } from '../components/bits';
 import { CheckpointPanel } from '../components/CheckpointPanel';
@@ -31,7 +30,7 @@ export function RunPage() {
   const [following, setFollowing] = useState(true);
   const stream = useRunStream(id, following);
   const run = useApi(
-    () => ops.run(id),
+    () => api.run(id),
     [id, stream.seq],
     stream.connected ? CATCH_UP_MS : POLL_MS,
     (data) => live(data) && (!stream.connected || (data?.lastSeq ?? 0) < stream.seq),
